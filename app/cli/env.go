@@ -1,0 +1,199 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"cloudcontrol/backend/control"
+	"cloudcontrol/backend/env"
+	"cloudcontrol/backend/orchestrate"
+)
+
+func newEnvCmd(g *globals) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "env",
+		Short: "List, validate, plan, start, stop and inspect environments",
+	}
+	cmd.AddCommand(newEnvListCmd(g), newEnvValidateCmd(g), newEnvPlanCmd(g),
+		newEnvRunCmd(g, orchestrate.ActionStart), newEnvRunCmd(g, orchestrate.ActionStop),
+		newEnvStatusCmd(g), newEnvSchemaCmd(g))
+	return cmd
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+type envListEntry struct {
+	Name        string   `json:"name"`
+	File        string   `json:"file"`
+	Description string   `json:"description,omitempty"`
+	Profile     string   `json:"profile,omitempty"`
+	Region      string   `json:"region,omitempty"`
+	Stages      []string `json:"stages,omitempty"`
+	Valid       bool     `json:"valid"`
+	Problems    []string `json:"problems,omitempty"`
+}
+
+func newEnvListCmd(g *globals) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List the environments in the environment folders",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			set := g.service("cli").Load()
+			entries := listEntries(set)
+			if asJSON {
+				if entries == nil {
+					entries = []envListEntry{}
+				}
+				return writeJSON(g.stdout, entries)
+			}
+			if len(entries) == 0 {
+				fmt.Fprintf(g.stdout, "No environments in %s.\n", strings.Join(g.envDirs(pathsDefault()), ", "))
+				return nil
+			}
+			tw := tabwriter.NewWriter(g.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "NAME\tSTAGES\tREGION\tFILE")
+			for _, e := range entries {
+				if !e.Valid {
+					fmt.Fprintf(tw, "%s\tinvalid: %d problem(s)\t\t%s\n", e.Name, len(e.Problems), e.File)
+					continue
+				}
+				region := e.Region
+				if region == "" {
+					region = "(profile's)"
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", e.Name, strings.Join(e.Stages, ", "), region, e.File)
+			}
+			tw.Flush()
+			for _, e := range entries {
+				for _, p := range e.Problems {
+					fmt.Fprintln(g.stderr, p)
+				}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+// listEntries merges the valid environments and the broken files into one
+// list, so a broken file is visible where its environment would be.
+func listEntries(set env.Set) []envListEntry {
+	var out []envListEntry
+	for _, e := range set.Envs {
+		en := envListEntry{Name: e.Name, File: e.File, Description: e.Description, Profile: e.Profile, Region: e.Region, Valid: true}
+		for _, s := range e.Stages {
+			en.Stages = append(en.Stages, s.Name)
+		}
+		out = append(out, en)
+	}
+	byFile := map[string]int{}
+	for _, p := range set.Problems {
+		i, ok := byFile[p.Pos.File]
+		if !ok {
+			name := strings.TrimSuffix(filepath.Base(p.Pos.File), filepath.Ext(p.Pos.File))
+			out = append(out, envListEntry{Name: name, File: p.Pos.File})
+			i = len(out) - 1
+			byFile[p.Pos.File] = i
+		}
+		out[i].Problems = append(out[i].Problems, p.Error())
+	}
+	return out
+}
+
+func newEnvValidateCmd(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "validate [PATH...]",
+		Short: "Check environment files; exit 1 and print FILE:LINE:COL: message for each problem",
+		Long: "Check environment files or folders (default: the environment folders).\n" +
+			"Exit 0 when every file is valid; else exit 1 with one FILE:LINE:COL: message per problem on stderr.",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var problems []env.Problem
+			var count int
+			var dirs []string
+			for _, a := range args {
+				st, err := os.Stat(a)
+				if err != nil {
+					problems = append(problems, env.Problem{Pos: env.Pos{File: a}, Message: "cannot read: " + errText(err)})
+					continue
+				}
+				if st.IsDir() {
+					dirs = append(dirs, a)
+					continue
+				}
+				e, ps := env.LoadFile(a)
+				problems = append(problems, ps...)
+				if e != nil {
+					count++
+				}
+			}
+			if len(args) == 0 {
+				dirs = g.envDirs(pathsDefault())
+			}
+			if len(dirs) > 0 {
+				set := env.LoadDirs(dirs)
+				count += len(set.Envs)
+				problems = append(problems, set.Problems...)
+			}
+			for _, p := range problems {
+				fmt.Fprintln(g.stderr, p.Error())
+			}
+			if len(problems) > 0 {
+				return fail(ExitFailed, fmt.Errorf("%d problem(s) found", len(problems)))
+			}
+			fmt.Fprintf(g.stdout, "%d environment(s) valid\n", count)
+			return nil
+		},
+	}
+}
+
+func errText(err error) string {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+func newEnvSchemaCmd(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "schema",
+		Short: "Print the JSON Schema of environment files (for editor completion)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			b, err := env.Schema()
+			if err != nil {
+				return fail(ExitFailed, err)
+			}
+			_, err = g.stdout.Write(b)
+			return err
+		},
+	}
+}
+
+// exitFor maps a run or plan error to an exit code.
+func exitFor(err error) int {
+	var inv *control.InvalidError
+	switch {
+	case control.IsRefusal(err):
+		return ExitRefused
+	case errors.As(err, &inv):
+		return ExitFailed
+	default:
+		return ExitFailed
+	}
+}

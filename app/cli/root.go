@@ -1,0 +1,165 @@
+// Package cli is the command line: the same binary as the desktop app, run
+// with arguments. Every command is a thin printer over backend/control.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"cloudcontrol/backend/aws"
+	"cloudcontrol/backend/control"
+	"cloudcontrol/backend/paths"
+)
+
+// Exit codes; scripts rely on them (README "Exit codes").
+const (
+	ExitOK        = 0
+	ExitFailed    = 1 // the operation failed, timed out, or the input is invalid
+	ExitUsage     = 2 // the command line itself is wrong
+	ExitRefused   = 3 // refused: the environment is busy or pinned to another account
+	ExitCancelled = 4 // interrupted (Ctrl-C) before it finished
+)
+
+// WindowOptions is what the desktop shell needs to open the window.
+type WindowOptions struct {
+	Dirs       []string
+	Paths      paths.Dirs
+	AWS        aws.Options
+	Sandbox    bool
+	WorldFile  string
+	SandboxSpd float64
+}
+
+// OpenWindow opens the desktop app; main wires the Wails shell in. It is a
+// function so this package, and its tests, never import Wails.
+type OpenWindow func(ctx context.Context, o WindowOptions) error
+
+// globals are the flags every command shares.
+type globals struct {
+	profile, region, endpoint string
+	dirs                      []string
+	poll                      time.Duration
+	stdout, stderr            io.Writer
+	stdin                     io.Reader
+}
+
+func (g *globals) awsOptions() aws.Options {
+	return aws.Options{Profile: g.profile, Region: g.region, EndpointURL: g.endpoint}
+}
+
+// envDirs are the folders named by --dir, else those of the user's folder
+// and ./environments that exist: a folder named explicitly must exist, a
+// default one need not.
+func (g *globals) envDirs(p paths.Dirs) []string {
+	if len(g.dirs) > 0 {
+		return g.dirs
+	}
+	var dirs []string
+	for _, d := range []string{p.Environments(), "environments"} {
+		if st, err := os.Stat(d); err == nil && st.IsDir() {
+			dirs = append(dirs, d)
+		}
+	}
+	return dirs
+}
+
+func (g *globals) service(client string) *control.Service {
+	p := paths.Default()
+	return control.New(control.Options{
+		Dirs:   g.envDirs(p),
+		Paths:  p,
+		AWS:    g.awsOptions(),
+		Tick:   g.poll,
+		Client: client,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+}
+
+// exitError carries an exit code out of a command.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return ""
+	}
+	return e.err.Error()
+}
+func (e *exitError) Unwrap() error { return e.err }
+
+func fail(code int, err error) error { return &exitError{code: code, err: err} }
+
+// NewRoot builds the command tree. open may be nil where no window exists.
+func NewRoot(open OpenWindow, stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
+	g := &globals{stdin: stdin, stdout: stdout, stderr: stderr}
+	var win WindowOptions
+	root := &cobra.Command{
+		Use:   "cloudcontrol",
+		Short: "Start and stop AWS test environments in the order their services need",
+		Long: "Cloud Control starts and stops AWS test environments stage by stage.\n" +
+			"Without a command it opens the desktop app; with one it works headless.",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if open == nil {
+				return fail(ExitUsage, errors.New("this build has no desktop window; run a command, e.g. cloudcontrol env list"))
+			}
+			p := paths.Default()
+			win.Dirs, win.Paths, win.AWS = g.envDirs(p), p, g.awsOptions()
+			return open(cmd.Context(), win)
+		},
+	}
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	pf := root.PersistentFlags()
+	pf.StringVar(&g.profile, "profile", "", "AWS profile (default: $AWS_PROFILE or the default profile)")
+	pf.StringVar(&g.region, "region", "", "AWS region (default: the environment's, $AWS_REGION or the profile's)")
+	pf.StringVar(&g.endpoint, "endpoint-url", "", "send every AWS call to this URL (e.g. a sandbox); default $AWS_ENDPOINT_URL")
+	pf.StringArrayVar(&g.dirs, "dir", nil, "environment folder (repeatable; default: the user's config folder and ./environments)")
+	pf.DurationVar(&g.poll, "poll", time.Second, "how often to poll AWS while waiting")
+	root.Flags().BoolVar(&win.Sandbox, "sandbox", false, "open the app on a built-in sandbox instead of AWS")
+	root.Flags().StringVar(&win.WorldFile, "world", "", "sandbox world file (with --sandbox; default: the examples' world)")
+	root.Flags().Float64Var(&win.SandboxSpd, "speed", 1, "sandbox speed factor (with --sandbox)")
+
+	root.AddCommand(newEnvCmd(g), newSandboxCmd(g))
+	return root
+}
+
+// Main runs the command line and returns the process exit code.
+func Main(args []string, open OpenWindow) int {
+	ctx, stop := signalContext()
+	defer stop()
+	root := NewRoot(open, os.Stdin, os.Stdout, os.Stderr)
+	root.SetArgs(args)
+	return Execute(ctx, root, os.Stderr)
+}
+
+// Execute runs root and maps its error to an exit code and a message.
+func Execute(ctx context.Context, root *cobra.Command, stderr io.Writer) int {
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil && ee.err.Error() != "" {
+			fmt.Fprintln(stderr, "cloudcontrol:", ee.err)
+		}
+		return ee.code
+	}
+	// cobra's own errors: unknown command or flag, wrong arguments.
+	fmt.Fprintf(stderr, "cloudcontrol: %v\nRun '%s --help' for usage.\n", err, filepath.Base(root.CommandPath()))
+	return ExitUsage
+}

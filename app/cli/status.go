@@ -1,0 +1,44 @@
+package cli
+
+import (
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+)
+
+func newEnvStatusCmd(g *globals) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "status NAME",
+		Short: "Show every stage and instance of NAME with its live state",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, err := g.service("cli").Status(cmd.Context(), args[0])
+			if err != nil {
+				return fail(exitFor(err), err)
+			}
+			if asJSON {
+				return writeJSON(g.stdout, st)
+			}
+			fmt.Fprintf(g.stdout, "%s: %s (account %s, %s)\n", st.Env, st.State, st.Target.Identity.Account, st.Target.Region)
+			tw := tabwriter.NewWriter(g.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "STAGE\tNAME\tID\tTYPE\tSTATE\tAZ\tPRIVATE IP\tPUBLIC IP")
+			for _, s := range st.Stages {
+				for _, in := range s.Instances {
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.Name, dash(in.Name), in.ID, dash(in.Type), in.State, dash(in.AZ), dash(in.PrivateIP), dash(in.PublicIP))
+				}
+			}
+			return tw.Flush()
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

@@ -1,0 +1,47 @@
+package desktop
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+
+	"cloudcontrol/app/cli"
+	"cloudcontrol/backend/sandbox"
+)
+
+// defaultWorld is the examples' world, relative to the working folder.
+const defaultWorld = "environments/sandbox/world.yaml"
+
+// startSandbox serves a sandbox in this process on a free loopback port and
+// points this process's AWS credentials at harmless placeholders, so the
+// window never touches a real account in sandbox mode.
+func startSandbox(ctx context.Context, o cli.WindowOptions, log *slog.Logger) (string, func(), error) {
+	file := o.WorldFile
+	if file == "" {
+		file = defaultWorld
+	}
+	w, err := sandbox.LoadWorld(file)
+	if err != nil {
+		return "", nil, fmt.Errorf("sandbox world: %w", err)
+	}
+	speed := o.SandboxSpd
+	if speed <= 0 {
+		speed = 1
+	}
+	srv, err := sandbox.Listen("127.0.0.1:0", w, sandbox.Options{Speed: speed, Logger: log})
+	if err != nil {
+		return "", nil, fmt.Errorf("starting the sandbox: %w", err)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	go func() {
+		if err := srv.Serve(ctx); err != nil {
+			log.Error("sandbox stopped", "err", err)
+		}
+	}()
+	for k, v := range map[string]string{"AWS_ACCESS_KEY_ID": "sandbox", "AWS_SECRET_ACCESS_KEY": "sandbox", "AWS_PROFILE": "", "AWS_SESSION_TOKEN": ""} {
+		os.Setenv(k, v)
+	}
+	log.Info("sandbox serving", "url", srv.URL, "world", file)
+	return srv.URL, cancel, nil
+}

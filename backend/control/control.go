@@ -1,0 +1,255 @@
+// Package control is the one way in to the core for every front end: the
+// command line, the window and the tray. It finds environments, connects to
+// the account an environment names, builds plans and runs them under the
+// per-environment lock, so that each front end stays a thin printer.
+package control
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+
+	"cloudcontrol/backend/aws"
+	"cloudcontrol/backend/cloud"
+	"cloudcontrol/backend/env"
+	"cloudcontrol/backend/lock"
+	"cloudcontrol/backend/orchestrate"
+	"cloudcontrol/backend/paths"
+)
+
+// Options configure a Service.
+type Options struct {
+	// Dirs are the environment folders, first wins on a name clash.
+	Dirs []string
+	// Paths are the app's own folders (locks live in Paths.Locks()).
+	Paths paths.Dirs
+	// AWS holds the overrides from the command line (profile, region, endpoint).
+	AWS aws.Options
+	// Tick is the poll interval while waiting on AWS (default 1s).
+	Tick time.Duration
+	// Clock drives every wait; nil means the real clock.
+	Clock clockwork.Clock
+	// Client names the front end holding locks: "cli", "window", "tray".
+	Client string
+	Logger *slog.Logger
+	// Connect opens a session; nil means aws.Load. Tests replace it.
+	Connect func(ctx context.Context, o aws.Options) (Session, error)
+}
+
+// Session is what the service needs from a connection to one account.
+type Session interface {
+	Fleet() cloud.Fleet
+	Identity(ctx context.Context) (cloud.Identity, error)
+	Region() string
+	Profile() string
+}
+
+// Service is safe for concurrent use.
+type Service struct {
+	opts Options
+
+	mu       sync.Mutex
+	sessions map[string]Session
+}
+
+// New returns a service; nothing is read or connected until asked.
+func New(o Options) *Service {
+	if o.Clock == nil {
+		o.Clock = clockwork.NewRealClock()
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Client == "" {
+		o.Client = "cli"
+	}
+	if o.Connect == nil {
+		o.Connect = func(ctx context.Context, ao aws.Options) (Session, error) { return aws.Load(ctx, ao) }
+	}
+	return &Service{opts: o, sessions: map[string]Session{}}
+}
+
+// Load reads every environment folder.
+func (s *Service) Load() env.Set { return env.LoadDirs(s.opts.Dirs) }
+
+// Environment returns the named environment, or an error that lists its
+// file's problems, or the names that do exist.
+func (s *Service) Environment(name string) (*env.Environment, error) {
+	set := s.Load()
+	if e := set.ByName(name); e != nil {
+		return e, nil
+	}
+	return nil, notFound(name, set, s.opts.Dirs)
+}
+
+func notFound(name string, set env.Set, dirs []string) error {
+	var own []env.Problem
+	for _, p := range set.Problems {
+		if baseName(p.Pos.File) == name {
+			own = append(own, p)
+		}
+	}
+	if len(own) > 0 {
+		return &InvalidError{Problems: own}
+	}
+	var names []string
+	for _, e := range set.Envs {
+		names = append(names, e.Name)
+	}
+	if len(names) == 0 {
+		return fmt.Errorf("no environment %q: no environment files found in %s", name, strings.Join(dirs, ", "))
+	}
+	return fmt.Errorf("no environment %q in %s (known: %s)", name, strings.Join(dirs, ", "), strings.Join(names, ", "))
+}
+
+// InvalidError carries the problems of a file or a plan, one per line.
+type InvalidError struct{ Problems []env.Problem }
+
+func (e *InvalidError) Error() string {
+	lines := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		lines[i] = p.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Target is the account and region an environment acts on.
+type Target struct {
+	Profile  string         `json:"profile,omitempty"`
+	Region   string         `json:"region"`
+	Identity cloud.Identity `json:"identity"`
+}
+
+// connect opens (or reuses) the session the environment asks for. The file's
+// profile and region pin it; a different one given on the command line is
+// refused rather than silently overridden.
+func (s *Service) connect(ctx context.Context, e *env.Environment) (Session, Target, error) {
+	o := s.opts.AWS
+	if e.Profile != "" {
+		if o.Profile != "" && o.Profile != e.Profile {
+			return nil, Target{}, fmt.Errorf("%s pins profile %q; refusing to use %q", e.Name, e.Profile, o.Profile)
+		}
+		o.Profile = e.Profile
+	}
+	if e.Region != "" {
+		if o.Region != "" && o.Region != e.Region {
+			return nil, Target{}, fmt.Errorf("%s pins region %s; refusing to act on %s", e.Name, e.Region, o.Region)
+		}
+		o.Region = e.Region
+	}
+	key := o.Profile + "\x00" + o.Region
+	s.mu.Lock()
+	sess, ok := s.sessions[key]
+	s.mu.Unlock()
+	if !ok {
+		var err error
+		if sess, err = s.opts.Connect(ctx, o); err != nil {
+			return nil, Target{}, err
+		}
+		s.mu.Lock()
+		s.sessions[key] = sess
+		s.mu.Unlock()
+	}
+	id, err := sess.Identity(ctx)
+	if err != nil {
+		return nil, Target{}, fmt.Errorf("checking who the credentials belong to: %w", err)
+	}
+	if e.Account != "" && id.Account != e.Account {
+		return nil, Target{}, &AccountError{Env: e.Name, Want: e.Account, Got: id.Account, Profile: sess.Profile()}
+	}
+	return sess, Target{Profile: sess.Profile(), Region: sess.Region(), Identity: id}, nil
+}
+
+// AccountError refuses to act on an account other than the pinned one.
+type AccountError struct{ Env, Want, Got, Profile string }
+
+func (e *AccountError) Error() string {
+	p := e.Profile
+	if p == "" {
+		p = "default"
+	}
+	return fmt.Sprintf("%s is pinned to account %s, but profile %s belongs to account %s: refusing to act", e.Env, e.Want, p, e.Got)
+}
+
+// Prepared is an environment resolved against its account, ready to plan.
+type Prepared struct {
+	Env    *env.Environment
+	Target Target
+	Plan   *orchestrate.Plan
+	fleet  cloud.Fleet
+}
+
+// Plan resolves the environment's selectors and builds the plan for action.
+func (s *Service) Plan(ctx context.Context, name, action string) (*Prepared, error) {
+	e, err := s.Environment(name)
+	if err != nil {
+		return nil, err
+	}
+	return s.plan(ctx, e, action)
+}
+
+func (s *Service) plan(ctx context.Context, e *env.Environment, action string) (*Prepared, error) {
+	sess, target, err := s.connect(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	res, err := orchestrate.Resolve(ctx, e, sess.Fleet(), target.Region)
+	if err != nil {
+		return nil, err
+	}
+	p, err := orchestrate.NewPlan(e, action, res, orchestrate.PlanOptions{})
+	if err != nil {
+		return nil, err
+	}
+	p.Profile, p.Region, p.Account = target.Profile, target.Region, target.Identity.Account
+	return &Prepared{Env: e, Target: target, Plan: p, fleet: sess.Fleet()}, nil
+}
+
+// Run plans and runs action on the environment under its lock. The plan is
+// sent to sink as the run-started event's message before anything changes.
+func (s *Service) Run(ctx context.Context, name, action string, sink orchestrate.Sink) (*orchestrate.Result, error) {
+	e, err := s.Environment(name)
+	if err != nil {
+		return nil, err
+	}
+	l, err := lock.Acquire(s.opts.Paths.Locks(), e.Name, lock.Holder{
+		PID: os.Getpid(), Action: action, Client: s.opts.Client, Since: s.opts.Clock.Now(),
+	})
+	if err != nil {
+		return nil, err
+	}
+	defer l.Release()
+	prep, err := s.plan(ctx, e, action)
+	if err != nil {
+		return nil, err
+	}
+	r := &orchestrate.Runner{Fleet: prep.fleet, Clock: s.opts.Clock, Tick: s.opts.Tick, Sink: sink}
+	res, err := r.Run(ctx, prep.Plan)
+	return &res, err
+}
+
+// IsRefusal reports whether err means "not now / not here" rather than a
+// failed operation: a busy lock or a pinned account that does not match.
+func IsRefusal(err error) bool {
+	var busy *lock.BusyError
+	var acct *AccountError
+	return errors.As(err, &busy) || errors.As(err, &acct)
+}
+
+func baseName(path string) string {
+	b := path
+	if i := strings.LastIndexAny(b, `/\`); i >= 0 {
+		b = b[i+1:]
+	}
+	for _, ext := range []string{".yaml", ".yml"} {
+		b = strings.TrimSuffix(b, ext)
+	}
+	return b
+}

@@ -1,0 +1,190 @@
+package env
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// instanceIDRe is an EC2 instance id: the old 8-digit or the 17-digit form.
+var instanceIDRe = regexp.MustCompile(`^i-([0-9a-f]{8}|[0-9a-f]{17})$`)
+
+// stageSrc is a stage plus the nodes resolve needs for its positions.
+type stageSrc struct {
+	stage    Stage
+	nameNode *yaml.Node   // nil when the stage has no usable name
+	node     *yaml.Node   // the stage mapping
+	after    []*yaml.Node // nil when the file does not say after:
+	hasAfter bool
+}
+
+func (d *decoder) stages(p pair) []stageSrc {
+	items, ok := d.list(p, "[{name: app, instances: [...]}]")
+	if !ok {
+		return nil
+	}
+	if len(items) == 0 {
+		d.errorf(p.val, "stages is an empty list; an environment needs at least one stage")
+	}
+	out := make([]stageSrc, 0, len(items))
+	for i, n := range items {
+		out = append(out, d.stage(n, i+1))
+	}
+	return out
+}
+
+func (d *decoder) stage(n *yaml.Node, index int) stageSrc {
+	out := stageSrc{node: n}
+	out.stage.Pos = d.pos(n)
+	out.stage.Timeout = Duration(DefaultStageTimeout)
+	pairs, ok := d.mapping(n, fmt.Sprintf("stage %d", index))
+	if !ok {
+		return out
+	}
+	where := fmt.Sprintf("stage %d", index)
+	for _, p := range pairs {
+		if v := deref(p.val); p.name == "name" && v != nil && v.Kind == yaml.ScalarNode && v.ShortTag() == "!!str" && v.Value != "" {
+			where = fmt.Sprintf("stage %q", v.Value)
+		}
+	}
+	f := d.known(pairs, where, "name", "after", "instances", "ready", "timeout")
+
+	if p, ok := f["name"]; ok {
+		if s, good := d.str(p); good && strings.TrimSpace(s) == "" {
+			d.errorf(p.val, "stage %d has an empty name", index)
+		} else if good {
+			out.stage.Name, out.nameNode = s, p.val
+		}
+	} else {
+		d.errorf(n, "stage %d has no name; add name:", index)
+	}
+	if p, ok := f["after"]; ok {
+		out.hasAfter = true
+		out.after, _ = d.list(p, "[data] or [] for none")
+	}
+	if p, ok := f["instances"]; ok {
+		if items, good := d.list(p, "[i-0123456789abcdef0, {name: web-1}, {tags: {Role: app}}]"); good {
+			if len(items) == 0 {
+				d.errorf(p.val, "%s has no instances; list at least one selector", where)
+			}
+			for _, item := range items {
+				if s, good := d.selector(item); good {
+					out.stage.Instances = append(out.stage.Instances, s)
+				}
+			}
+		}
+	} else {
+		d.errorf(n, "%s has no instances; add instances: with at least one selector", where)
+	}
+	if p, ok := f["ready"]; ok {
+		out.stage.Ready = d.ready(p, where)
+	}
+	if p, ok := f["timeout"]; ok {
+		if t, good := d.duration(p, false); good {
+			out.stage.Timeout = t
+		}
+	}
+	return out
+}
+
+const selectorForms = "an instance id (i-0123456789abcdef0), {name: NAME} or {tags: {KEY: VALUE}}"
+
+// selector reads one of the three selector forms.
+func (d *decoder) selector(n *yaml.Node) (Selector, bool) {
+	s := Selector{Pos: d.pos(n)}
+	v := deref(n)
+	if v != nil && v.Kind == yaml.ScalarNode && v.ShortTag() == "!!str" {
+		if !instanceIDRe.MatchString(v.Value) {
+			d.errorf(n, "%q is not an instance id (i- and 8 or 17 hex digits, e.g. i-0123456789abcdef0); to select by the Name tag write {name: %s}", v.Value, v.Value)
+			return s, false
+		}
+		s.ID = v.Value
+		return s, true
+	}
+	if v == nil || v.Kind != yaml.MappingNode {
+		d.errorf(n, "a selector must be %s, not %s", selectorForms, describe(v))
+		return s, false
+	}
+	pairs, _ := d.mapping(v, "a selector")
+	f := d.known(pairs, "a selector", "name", "tags")
+	name, hasName := f["name"]
+	tags, hasTags := f["tags"]
+	switch {
+	case hasName && hasTags:
+		second := tags
+		if tags.key.Line < name.key.Line || tags.key.Line == name.key.Line && tags.key.Column < name.key.Column {
+			second = name
+		}
+		d.errorf(second.key, "a selector takes name or tags, not both; use {tags: {Name: ..., ...}} to combine them")
+		return s, false
+	case hasName:
+		str, good := d.str(name)
+		if good && str == "" {
+			d.errorf(name.val, "the name of a selector cannot be empty")
+			return s, false
+		}
+		s.Name = str
+		return s, good
+	case hasTags:
+		m, good := d.stringMap(tags)
+		if good && len(m) == 0 {
+			d.errorf(tags.val, "tags of a selector cannot be empty; give at least one KEY: VALUE")
+			return s, false
+		}
+		s.Tags = m
+		return s, good
+	}
+	if len(pairs) == 0 {
+		d.errorf(n, "an empty selector selects nothing; write %s", selectorForms)
+	}
+	return s, false
+}
+
+// ready reads the gates of a stage.
+func (d *decoder) ready(p pair, where string) Ready {
+	var r Ready
+	pairs, ok := d.mapping(p.val, "ready")
+	if !ok {
+		return r
+	}
+	f := d.known(pairs, "ready of "+where, "status-checks", "tcp", "http", "delay")
+	if p, ok := f["status-checks"]; ok {
+		r.StatusChecks, _ = d.boolean(p)
+	}
+	if p, ok := f["tcp"]; ok {
+		seen := map[int]bool{}
+		for _, n := range oneOrList(p.val) {
+			port, good := d.integer(n, "a tcp port")
+			switch {
+			case !good:
+			case port < 1 || port > 65535:
+				d.errorf(n, "tcp port %d is out of range; ports are 1 to 65535", port)
+			case seen[port]:
+				d.errorf(n, "tcp port %d is listed twice", port)
+			default:
+				seen[port] = true
+				r.TCP = append(r.TCP, port)
+			}
+		}
+	}
+	if p, ok := f["http"]; ok {
+		for _, n := range oneOrList(p.val) {
+			v := deref(n)
+			if v == nil || v.Kind != yaml.ScalarNode || v.ShortTag() != "!!str" {
+				d.errorf(n, "an http check must be a URL such as http://{{.PrivateIP}}:8080/health, not %s", describe(v))
+				continue
+			}
+			if err := CheckURL(v.Value); err != nil {
+				d.errorf(n, "http %q: %v", v.Value, err)
+				continue
+			}
+			r.HTTP = append(r.HTTP, v.Value)
+		}
+	}
+	if p, ok := f["delay"]; ok {
+		r.Delay, _ = d.duration(p, true)
+	}
+	return r
+}

@@ -1,0 +1,171 @@
+package lock
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestAcquireReleaseAndBusyInProcess(t *testing.T) {
+	dir := t.TempDir()
+	since := time.Now().Add(-3 * time.Minute)
+	l, err := Acquire(dir, "payments-staging", Holder{Action: "start", Client: "window", User: "cloudcontrol", PID: 4242, Since: since})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Acquire(dir, "payments-staging", Holder{Action: "stop", Client: "cli"})
+	var busy *BusyError
+	if !errors.As(err, &busy) || busy.Holder == nil || busy.Holder.PID != 4242 {
+		t.Fatalf("second acquire in the same process: want BusyError naming pid 4242, got %v", err)
+	}
+	want := fmt.Sprintf(`payments-staging is busy: "start" by cloudcontrol (pid 4242 on %s, window) since %s, 3m ago`,
+		busy.Holder.Host, since.Local().Format("15:04:05"))
+	if err.Error() != want {
+		t.Errorf("message\n got %s\nwant %s", err, want)
+	}
+	// Another environment is independent.
+	other, err := Acquire(dir, "other", Holder{Action: "start"})
+	if err != nil {
+		t.Fatalf("another environment's lock: %v", err)
+	}
+	defer other.Release()
+
+	if err := l.Release(); err != nil {
+		t.Fatal(err)
+	}
+	if Who(dir, "payments-staging") != nil {
+		t.Error("release left the holder behind")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "payments-staging.lock")); err != nil {
+		t.Errorf("release must keep the lock file: %v", err)
+	}
+	l2, err := Acquire(dir, "payments-staging", Holder{Action: "stop"})
+	if err != nil {
+		t.Fatalf("acquire after release: %v", err)
+	}
+	if h := Who(dir, "payments-staging"); h == nil || h.Action != "stop" || h.PID != os.Getpid() || h.Since.IsZero() {
+		t.Errorf("holder %+v, want this process's stop with pid and time filled in", h)
+	}
+	l2.Release()
+	if err := l2.Release(); err != nil {
+		t.Errorf("a second release must be harmless: %v", err)
+	}
+}
+
+func TestOnlyOneGoroutineWins(t *testing.T) {
+	dir := t.TempDir()
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	won, busy := 0, 0
+	var held []*Lock
+	for range 20 {
+		wg.Go(func() {
+			l, err := Acquire(dir, "env", Holder{Action: "start"})
+			mu.Lock()
+			defer mu.Unlock()
+			var be *BusyError
+			switch {
+			case err == nil:
+				won++
+				held = append(held, l)
+			case errors.As(err, &be):
+				busy++
+			default:
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if won != 1 || busy != 19 {
+		t.Errorf("%d goroutines got the lock and %d were refused; want 1 and 19", won, busy)
+	}
+	for _, l := range held {
+		l.Release()
+	}
+}
+
+func TestBadNames(t *testing.T) {
+	for _, n := range []string{"", "..", "a/b", `a\b`} {
+		if _, err := Acquire(t.TempDir(), n, Holder{}); err == nil {
+			t.Errorf("name %q accepted", n)
+		}
+	}
+}
+
+// TestCrossProcess holds the lock in a child process (this test binary, run
+// again), checks this process is refused with the child's pid, then kills the
+// child with SIGKILL and takes the lock: the OS released it.
+func TestCrossProcess(t *testing.T) {
+	if os.Getenv("LOCK_TEST_CHILD") != "" {
+		return
+	}
+	dir := t.TempDir()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestChildHoldsLock$")
+	cmd.Env = append(os.Environ(), "LOCK_TEST_CHILD="+dir)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil || !strings.HasPrefix(line, "locked") {
+		t.Fatalf("child did not take the lock: %q %v", line, err)
+	}
+
+	_, err = Acquire(dir, "env", Holder{Action: "stop", Client: "cli"})
+	var busy *BusyError
+	if !errors.As(err, &busy) || busy.Holder == nil || busy.Holder.PID != cmd.Process.Pid {
+		t.Fatalf("want BusyError naming the child (pid %d), got %v", cmd.Process.Pid, err)
+	}
+	mustContain(t, err.Error(), `env is busy: "start"`, "pid "+strconv.Itoa(cmd.Process.Pid), "window")
+
+	if err := cmd.Process.Kill(); err != nil { // SIGKILL on Unix: no chance to clean up
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	l, err := Acquire(dir, "env", Holder{Action: "stop", Client: "cli"})
+	if err != nil {
+		t.Fatalf("a killed holder must not leave a stale lock: %v", err)
+	}
+	defer l.Release()
+	if h := Who(dir, "env"); h == nil || h.PID != os.Getpid() || h.Action != "stop" {
+		t.Errorf("the new holder did not replace the dead one's record: %+v", h)
+	}
+}
+
+// TestChildHoldsLock is the child of TestCrossProcess: it takes the lock,
+// says so, and waits to be killed.
+func TestChildHoldsLock(t *testing.T) {
+	dir := os.Getenv("LOCK_TEST_CHILD")
+	if dir == "" {
+		t.Skip("only run as TestCrossProcess's child")
+	}
+	if _, err := Acquire(dir, "env", Holder{Action: "start", Client: "window"}); err != nil {
+		fmt.Println("failed:", err)
+		os.Exit(1)
+	}
+	fmt.Println("locked")
+	time.Sleep(time.Minute)
+	os.Exit(1)
+}
+
+func mustContain(t *testing.T, s string, parts ...string) {
+	t.Helper()
+	for _, p := range parts {
+		if !strings.Contains(s, p) {
+			t.Errorf("%q does not contain %q", s, p)
+		}
+	}
+}

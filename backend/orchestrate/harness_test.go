@@ -1,0 +1,166 @@
+package orchestrate
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+
+	"cloudcontrol/backend/env"
+)
+
+var t0 = time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
+
+// harness runs plans against a fakeFleet on a fake clock, advancing the
+// clock one second each time the runner waits on it.
+type harness struct {
+	t      *testing.T
+	clock  *clockwork.FakeClock
+	fleet  *fakeFleet
+	mu     sync.Mutex
+	events []Event
+	// onEvent, when set, sees every event as it is emitted (from the run's goroutine).
+	onEvent func(Event)
+	runner  Runner
+}
+
+func newHarness(t *testing.T) *harness {
+	t.Helper()
+	clock := clockwork.NewFakeClockAt(t0)
+	h := &harness{t: t, clock: clock, fleet: newFakeFleet(clock)}
+	h.runner = Runner{Fleet: h.fleet, Clock: clock, Tick: time.Second, MaxTick: 5 * time.Second,
+		CheckTimeout: time.Second, Sink: SinkFunc(h.emit), checking: &atomic.Int64{}}
+	return h
+}
+
+func (h *harness) emit(e Event) {
+	h.mu.Lock()
+	h.events = append(h.events, e)
+	h.mu.Unlock()
+	if h.onEvent != nil {
+		h.onEvent(e)
+	}
+}
+
+// plan resolves e against the fake fleet and builds the plan.
+func (h *harness) plan(e *env.Environment, action string) *Plan {
+	h.t.Helper()
+	res, err := Resolve(context.Background(), e, h.fleet, "eu-west-1")
+	if err != nil {
+		h.t.Fatalf("resolve: %v", err)
+	}
+	p, err := NewPlan(e, action, res, PlanOptions{})
+	if err != nil {
+		h.t.Fatalf("plan: %v", err)
+	}
+	return p
+}
+
+// run runs the plan to its end, failing the test if the runner ever stops
+// waiting on the clock without finishing, or takes over 20s of real time.
+// Time moves one second whenever the runner waits on the clock with no
+// network check in flight.
+func (h *harness) run(ctx context.Context, p *Plan) (Result, error) {
+	h.t.Helper()
+	var res Result
+	var err error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		r := h.runner
+		res, err = r.Run(ctx, p)
+	}()
+	wait, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	go func() {
+		select {
+		case <-done:
+			cancel()
+		case <-wait.Done():
+		}
+	}()
+	for {
+		if h.clock.BlockUntilContext(wait, 1) != nil {
+			select {
+			case <-done:
+				return res, err
+			default:
+				h.t.Fatalf("the run neither finished nor waited on the clock within 20s")
+			}
+		}
+		// Real network checks in flight: let them finish before time moves.
+		for h.runner.checking.Load() > 0 && wait.Err() == nil {
+			time.Sleep(100 * time.Microsecond)
+		}
+		h.clock.Advance(time.Second)
+	}
+}
+
+func (h *harness) elapsed() time.Duration { return h.clock.Since(t0) }
+
+// eventsOf returns the events of one type, in order.
+func (h *harness) eventsOf(typ string) []Event {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []Event
+	for _, e := range h.events {
+		if e.Type == typ {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// startTimes maps each Start call's first id to its time since t0.
+func (h *harness) callTimes(method string) map[string]time.Duration {
+	out := map[string]time.Duration{}
+	for _, c := range h.fleet.callsOf(method) {
+		for _, id := range c.IDs {
+			out[id] = c.At.Sub(t0)
+		}
+	}
+	return out
+}
+
+// stage builds a stage selecting instances by Name tag, after the given stages.
+func stage(name string, after []string, names ...string) env.Stage {
+	st := env.Stage{Name: name, After: after, Pos: env.Pos{File: "test.yaml", Line: 1, Col: 3}}
+	for i, n := range names {
+		st.Instances = append(st.Instances, env.Selector{Name: n, Pos: env.Pos{File: "test.yaml", Line: 10 + i, Col: 9}})
+	}
+	return st
+}
+
+func environment(stages ...env.Stage) *env.Environment {
+	e := &env.Environment{Name: "payments", File: "test.yaml", Pos: env.Pos{File: "test.yaml", Line: 1, Col: 1}, Stages: stages}
+	for i := len(stages) - 1; i >= 0; i-- {
+		e.Stop.Order = append(e.Stop.Order, stages[i].Name)
+	}
+	e.Stop.Reverse = true // what the parser gives a file that says reverse or nothing
+	return e
+}
+
+func mustContain(t *testing.T, s string, parts ...string) {
+	t.Helper()
+	for _, p := range parts {
+		if !strings.Contains(s, p) {
+			t.Errorf("%q\n  does not contain %q", s, p)
+		}
+	}
+}
+
+func stageOutcomes(res Result) map[string]string {
+	out := map[string]string{}
+	for _, s := range res.Stages {
+		out[s.Name] = s.Outcome
+	}
+	return out
+}
+
+func idSel(id string) env.Selector {
+	return env.Selector{ID: id, Pos: env.Pos{File: "test.yaml", Line: 30, Col: 9}}
+}

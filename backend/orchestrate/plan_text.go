@@ -1,0 +1,147 @@
+package orchestrate
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// doText is how the text plan words each Do.
+func doText(do string) string {
+	switch do {
+	case DoAlreadyRunning:
+		return "already running"
+	case DoWait:
+		return "wait (pending)"
+	case DoStartWhenStopped:
+		return "wait until stopped, then start"
+	case DoStopWhenRunning:
+		return "wait until running, then stop"
+	case DoWaitStopped:
+		return "wait (stopping)"
+	case DoAlreadyStopped:
+		return "already stopped"
+	}
+	return do
+}
+
+// String returns the plan as Write prints it.
+func (p *Plan) String() string {
+	var b strings.Builder
+	_ = p.Write(&b)
+	return b.String()
+}
+
+// Write prints the plan for people: a header, then each stage with its
+// gates and its instances, in columns.
+func (p *Plan) Write(w io.Writer) error {
+	ew := &errWriter{w: w}
+	where := []string{}
+	if p.Profile != "" {
+		where = append(where, "profile "+p.Profile)
+	}
+	where = append(where, "region "+p.Region)
+	if p.Account != "" {
+		where = append(where, "account "+p.Account)
+	}
+	ew.printf("Plan: %s %s (%s)\n", p.Action, p.Env, strings.Join(where, ", "))
+	total := 0
+	for _, s := range p.Stages {
+		total += len(s.Instances)
+	}
+	ew.printf("%d stage(s), %d instance(s): %s. Expected to take about %s.\n",
+		len(p.Stages), total, p.countText(), p.Expected)
+	var col [4]int // column widths, the same for every stage so the plan reads as one table
+	for _, s := range p.Stages {
+		for _, in := range s.Instances {
+			col = [4]int{max(col[0], len(in.ID)), max(col[1], len(dash(in.Name))), max(col[2], len(dash(in.Type))), max(col[3], len(in.State))}
+		}
+	}
+	for i, s := range p.Stages {
+		after := "nothing"
+		if len(s.After) > 0 {
+			after = strings.Join(s.After, ", ")
+		}
+		gates := make([]string, len(s.Gates))
+		for k, g := range s.Gates {
+			gates[k] = g.String()
+		}
+		ew.printf("\n%d. %s  (after %s; timeout %s; expected %s, done by about %s)\n",
+			i+1, s.Name, after, s.Timeout, s.Expected, s.ExpectedDone)
+		ew.printf("   ready when: %s\n", strings.Join(gates, ", "))
+		for _, in := range s.Instances {
+			ew.printf("   %-*s  %-*s  %-*s  %-*s  -> %s\n", col[0], in.ID, col[1], dash(in.Name), col[2], dash(in.Type),
+				col[3], in.State, doText(in.Do))
+		}
+	}
+	for _, m := range p.Warnings {
+		ew.printf("\nwarning: %s", m)
+	}
+	for _, m := range p.Errors {
+		ew.printf("\nerror: %s", m)
+	}
+	if len(p.Warnings)+len(p.Errors) > 0 {
+		ew.printf("\n")
+	}
+	return ew.err
+}
+
+// countText summarises Counts in a fixed order: "3 to start, 2 already running".
+func (p *Plan) countText() string {
+	var parts []string
+	for _, do := range []string{DoStart, DoStartWhenStopped, DoWait, DoAlreadyRunning,
+		DoStop, DoStopWhenRunning, DoWaitStopped, DoAlreadyStopped, DoCannot} {
+		if n := p.Counts[do]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, countWord(do)))
+		}
+	}
+	if len(parts) == 0 {
+		return "nothing to do"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func countWord(do string) string {
+	switch do {
+	case DoStart:
+		return "to start"
+	case DoStartWhenStopped:
+		return "to start once stopped"
+	case DoWait:
+		return "pending"
+	case DoStop:
+		return "to stop"
+	case DoStopWhenRunning:
+		return "to stop once running"
+	case DoWaitStopped:
+		return "stopping"
+	case DoCannot:
+		return "terminated"
+	}
+	return doText(do)
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// errWriter keeps the first write error so Write can print without checking
+// every line.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(b []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(b)
+	e.err = err
+	return n, err
+}
+
+func (e *errWriter) printf(format string, args ...any) { fmt.Fprintf(e, format, args...) }

@@ -1,0 +1,365 @@
+package orchestrate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"text/template"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+
+	"cloudcontrol/backend/cloud"
+)
+
+// Runner executes plans against a fleet. The zero values of everything but
+// Fleet are usable defaults.
+type Runner struct {
+	Fleet cloud.Fleet
+	Clock clockwork.Clock // default: the real clock
+	// Tick is the poll interval while things change (default 1s); after
+	// backoffAfter polls without a change it grows up to MaxTick (default 5s).
+	Tick    time.Duration
+	MaxTick time.Duration
+	// Dial opens TCP gate connections; default: a net.Dialer.
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
+	HTTP *http.Client // for HTTP gates; default: a plain client
+	Sink Sink         // default: events are dropped
+	// CheckTimeout bounds one TCP or HTTP attempt (default 3s); Parallel is
+	// how many such attempts run at once (default 16).
+	CheckTimeout time.Duration
+	Parallel     int
+
+	// checking, when set, counts TCP/HTTP checks dispatched and not yet
+	// taken back by the run: tests on a fake clock wait for zero before
+	// moving time, since a real network check does not follow that clock.
+	checking *atomic.Int64
+}
+
+const (
+	// backoffAfter polls without any change before the interval grows: long
+	// enough that a stage becoming running after ~10s is seen within a Tick.
+	backoffAfter = 30
+	// stoppedLimit is how many polls may still show an instance stopped after
+	// Start was sent (EC2 is eventually consistent) before the run gives up.
+	stoppedLimit = 5
+)
+
+// Run outcomes (Result.Outcome) and stage outcomes (StageResult.Outcome).
+const (
+	OutcomeDone      = "done"
+	OutcomeFailed    = "failed"
+	OutcomeCancelled = "cancelled"
+	StageReady       = "ready"
+	StageSkipped     = "skipped"
+	StageFailed      = "failed"
+	StageCancelled   = "cancelled"
+	StageInProgress  = "in-progress"
+	StageNotStarted  = "not-started"
+)
+
+// Result is how a run ended.
+type Result struct {
+	Env       string           `json:"env"`
+	Action    string           `json:"action"`
+	Outcome   string           `json:"outcome"`
+	Elapsed   Seconds          `json:"elapsedSeconds"`
+	Stages    []StageResult    `json:"stages"`
+	Instances []cloud.Instance `json:"instances"` // last seen state, plan order
+}
+
+// StageResult is how one stage ended.
+type StageResult struct {
+	Name     string    `json:"name"`
+	Outcome  string    `json:"outcome"`
+	Started  time.Time `json:"started,omitzero"`
+	Finished time.Time `json:"finished,omitzero"`
+	Elapsed  Seconds   `json:"elapsedSeconds"`
+	Message  string    `json:"message,omitempty"`
+}
+
+// RunError says which stage, instance and gate failed and what was left up.
+type RunError struct {
+	Env, Action string
+	Stage       string
+	Instance    string // id, when one instance is to blame
+	Name        string // its Name tag
+	Gate        string
+	Message     string
+	LeftRunning []string // "id (Name)" of every instance left running or pending
+}
+
+func (e *RunError) Error() string {
+	return fmt.Sprintf("%s %s failed in stage %q: %s; %s", e.Action, e.Env, e.Stage, e.Message, leftText(e.LeftRunning))
+}
+
+func leftText(ids []string) string {
+	if len(ids) == 0 {
+		return "nothing was left running"
+	}
+	return "left running: " + listText(ids)
+}
+
+// listText joins labels, eliding the middle of long lists for messages.
+func listText(items []string) string {
+	const most = 10
+	if len(items) <= most {
+		return strings.Join(items, ", ")
+	}
+	return strings.Join(items[:most], ", ") + fmt.Sprintf(" and %d more", len(items)-most)
+}
+
+// Run executes the plan: stage by stage for a start (each once all its
+// after stages are ready), in stop order for a stop. It returns when the
+// plan is done, a stage failed (*RunError; what is up stays up), or ctx is
+// cancelled. Every step is reported to the Sink from this goroutine.
+func (r *Runner) Run(ctx context.Context, p *Plan) (Result, error) {
+	if p == nil {
+		return Result{}, errors.New("run: no plan")
+	}
+	if r.Fleet == nil {
+		return Result{}, errors.New("run: no cloud to run the plan against")
+	}
+	if len(p.Errors) > 0 {
+		return Result{}, fmt.Errorf("%s %s: the plan has errors: %s", p.Action, p.Env, strings.Join(p.Errors, "; "))
+	}
+	x := newRun(r.withDefaults(), p)
+	return x.loop(ctx)
+}
+
+func (r *Runner) withDefaults() Runner {
+	c := *r
+	if c.Clock == nil {
+		c.Clock = clockwork.NewRealClock()
+	}
+	if c.Tick <= 0 {
+		c.Tick = time.Second
+	}
+	if c.MaxTick <= 0 {
+		c.MaxTick = 5 * time.Second
+	}
+	c.MaxTick = max(c.MaxTick, c.Tick)
+	if c.Dial == nil {
+		c.Dial = (&net.Dialer{}).DialContext
+	}
+	if c.HTTP == nil {
+		c.HTTP = &http.Client{}
+	}
+	if c.Sink == nil {
+		c.Sink = SinkFunc(func(Event) {})
+	}
+	if c.CheckTimeout <= 0 {
+		c.CheckTimeout = 3 * time.Second
+	}
+	if c.Parallel <= 0 {
+		c.Parallel = 16
+	}
+	return c
+}
+
+// run is the state of one Run, owned by the run's goroutine; gate checks
+// report back through results.
+type run struct {
+	r      Runner
+	plan   *Plan
+	clock  clockwork.Clock
+	began  time.Time
+	stages []*stageRun
+	byName map[string]*stageRun
+	insts  []*instRun
+	byID   map[string]*instRun
+
+	results   chan gateResult
+	sem       chan struct{}
+	wg        sync.WaitGroup
+	gateCtx   context.Context
+	templates map[string]*template.Template
+
+	interval time.Duration
+	quiet    int  // polls in a row without a change
+	changed  bool // something changed since the last poll
+	nextPoll time.Time
+	polls    int   // polls so far
+	pollErr  error // the last poll failure, until a poll works again
+	fail     *RunError
+}
+
+func newRun(r Runner, p *Plan) *run {
+	x := &run{r: r, plan: p, clock: r.Clock, began: r.Clock.Now(), byName: map[string]*stageRun{},
+		byID: map[string]*instRun{}, results: make(chan gateResult, r.Parallel),
+		sem: make(chan struct{}, r.Parallel), templates: map[string]*template.Template{}, interval: r.Tick}
+	for i := range p.Stages {
+		ps := &p.Stages[i]
+		s := &stageRun{ps: ps, status: StageNotStarted}
+		for _, pi := range ps.Instances {
+			in := &instRun{stage: s, waitingOn: -1, triedAt: -1, wasRunning: pi.State == cloud.Running,
+				cur: cloud.Instance{ID: pi.ID, Name: pi.Name, Type: pi.Type, Region: pi.Region, State: pi.State, StateReason: pi.StateReason}}
+			s.insts = append(s.insts, in)
+			x.insts = append(x.insts, in)
+			x.byID[pi.ID] = in
+		}
+		x.stages = append(x.stages, s)
+		x.byName[ps.Name] = s
+	}
+	return x
+}
+
+func (x *run) loop(ctx context.Context) (Result, error) {
+	gctx, cancel := context.WithCancel(ctx)
+	x.gateCtx = gctx
+	defer func() { cancel(); x.wg.Wait() }()
+	x.emit(Event{Type: EventRunStarted, Message: x.summary()})
+	x.nextPoll = x.began
+	for {
+		switch {
+		case ctx.Err() != nil:
+			return x.cancelled(ctx)
+		case x.fail != nil:
+			return x.failed()
+		case x.allDone():
+			return x.done()
+		}
+		if !x.clock.Now().Before(x.nextPoll) {
+			x.poll(ctx)
+			x.nextPoll = x.clock.Now().Add(x.interval)
+		}
+		x.advance(ctx)
+		if ctx.Err() != nil || x.fail != nil || x.allDone() {
+			continue
+		}
+		now := x.clock.Now()
+		timer := x.clock.NewTimer(x.nextWake(now).Sub(now))
+		select {
+		case <-ctx.Done():
+		case res := <-x.results:
+			x.onGate(res)
+		case <-timer.Chan():
+		}
+		timer.Stop()
+	}
+}
+
+// nextWake is the next poll, or sooner a stage's delay end or deadline.
+func (x *run) nextWake(now time.Time) time.Time {
+	wake := x.nextPoll
+	consider := func(t time.Time) {
+		if t.After(now) && t.Before(wake) {
+			wake = t
+		}
+	}
+	for _, s := range x.stages {
+		if s.status != StageInProgress {
+			continue
+		}
+		consider(s.started.Add(s.ps.Timeout.D()))
+		if !s.delayFrom.IsZero() {
+			consider(s.delayFrom.Add(s.delay()))
+		}
+	}
+	if !wake.After(now) {
+		wake = now.Add(x.interval)
+	}
+	return wake
+}
+
+func (x *run) emit(e Event) {
+	now := x.clock.Now()
+	e.Time, e.Env, e.Action = now, x.plan.Env, x.plan.Action
+	e.Elapsed = now.Sub(x.began).Seconds()
+	x.r.Sink.Emit(e)
+}
+
+func (x *run) note(stage, msg string) { x.emit(Event{Type: EventNote, Stage: stage, Message: msg}) }
+
+func (x *run) summary() string {
+	n := 0
+	for _, s := range x.plan.Stages {
+		n += len(s.Instances)
+	}
+	return fmt.Sprintf("%s %s: %d stage(s), %d instance(s): %s; expected about %s",
+		x.plan.Action, x.plan.Env, len(x.plan.Stages), n, x.plan.countText(), x.plan.Expected)
+}
+
+func (x *run) allDone() bool {
+	for _, s := range x.stages {
+		if s.status != StageReady && s.status != StageSkipped {
+			return false
+		}
+	}
+	return true
+}
+
+func (x *run) done() (Result, error) {
+	x.emit(Event{Type: EventRunDone, Message: fmt.Sprintf("%s %s done after %s", x.plan.Action, x.plan.Env,
+		x.clock.Since(x.began).Round(time.Second))})
+	return x.result(OutcomeDone), nil
+}
+
+func (x *run) failed() (Result, error) {
+	x.fail.LeftRunning = x.labels(cloud.Running, cloud.Pending)
+	x.emit(Event{Type: EventRunFailed, Stage: x.fail.Stage, Instance: x.fail.Instance, Name: x.fail.Name,
+		Gate: x.fail.Gate, Message: x.fail.Error()})
+	return x.result(OutcomeFailed), x.fail
+}
+
+func (x *run) cancelled(ctx context.Context) (Result, error) {
+	var ready, busy []string
+	for _, s := range x.stages {
+		switch s.status {
+		case StageReady, StageSkipped:
+			ready = append(ready, s.ps.Name)
+		case StageInProgress:
+			busy = append(busy, s.ps.Name)
+			s.status, s.finished, s.message = StageCancelled, x.clock.Now(), "cancelled"
+		}
+	}
+	moving := cloud.Pending
+	if x.plan.Action == ActionStop {
+		moving = cloud.Stopping
+	}
+	msg := fmt.Sprintf("%s %s cancelled; ready: %s; in progress: %s; running: %s; %s: %s",
+		x.plan.Action, x.plan.Env, noneText(ready), noneText(busy), noneText(x.labels(cloud.Running)),
+		moving, noneText(x.labels(moving)))
+	x.emit(Event{Type: EventRunCancelled, Message: msg})
+	return x.result(OutcomeCancelled), fmt.Errorf("%s: %w", msg, context.Cause(ctx))
+}
+
+func noneText(items []string) string {
+	if len(items) == 0 {
+		return "none"
+	}
+	return listText(items)
+}
+
+// labels names the instances last seen in one of the states.
+func (x *run) labels(states ...string) []string {
+	var out []string
+	for _, in := range x.insts {
+		for _, st := range states {
+			if in.cur.State == st && !in.missing {
+				out = append(out, label(in.cur.ID, in.cur.Name))
+			}
+		}
+	}
+	return out
+}
+
+func (x *run) result(outcome string) Result {
+	res := Result{Env: x.plan.Env, Action: x.plan.Action, Outcome: outcome, Elapsed: Seconds(x.clock.Since(x.began))}
+	for _, s := range x.stages {
+		sr := StageResult{Name: s.ps.Name, Outcome: s.status, Started: s.started, Finished: s.finished, Message: s.message}
+		if !s.started.IsZero() && !s.finished.IsZero() {
+			sr.Elapsed = Seconds(s.finished.Sub(s.started))
+		}
+		res.Stages = append(res.Stages, sr)
+	}
+	for _, in := range x.insts {
+		res.Instances = append(res.Instances, in.cur)
+	}
+	return res
+}

@@ -1,0 +1,183 @@
+package orchestrate
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+
+	"cloudcontrol/backend/cloud"
+)
+
+// stageRun is one stage during a run.
+type stageRun struct {
+	ps        *PlanStage
+	status    string // StageNotStarted, StageInProgress, StageReady, ...
+	started   time.Time
+	finished  time.Time
+	delayFrom time.Time // when every instance had passed the other gates
+	message   string
+	insts     []*instRun
+}
+
+func (s *stageRun) delay() time.Duration {
+	for _, g := range s.ps.Gates {
+		if g.Kind == GateDelay {
+			return g.Delay.D()
+		}
+	}
+	return 0
+}
+
+// instRun is one instance during a run.
+type instRun struct {
+	stage *stageRun
+	cur   cloud.Instance // last seen
+	// observed: a Describe has answered for it; missing: the last one did not
+	// know it; seenUp: seen pending or running in this run.
+	observed, missing, seenUp bool
+	// wasRunning: running when first seen, before this run did anything.
+	wasRunning bool
+	actionSent bool
+	// stoppedPolls counts polls that still showed it stopped after Start.
+	stoppedPolls int
+	checks       cloud.Checks
+	gate         int  // index of the next gate to pass
+	waitingOn    int  // the gate a gate-waiting event was sent for
+	through      bool // passed every gate but the stage's delay
+	hadToWait    bool // some gate did not pass at once: it was not ready before the run
+	inflight     bool // a TCP/HTTP check is running
+	gateOK       bool // the check of the current gate passed
+	lastErr      string
+	triedAt      int  // the poll in which the current gate was last tried
+	noted        bool // a skip was reported (stop)
+}
+
+// watched reports whether a stage's instances are polled: the ones whose
+// stage is still to come or in progress.
+func (s *stageRun) watched() bool {
+	return s.status == StageNotStarted || s.status == StageInProgress
+}
+
+// poll makes at most one Describe and one StatusChecks call per region for
+// every instance still waited on, whatever their number.
+func (x *run) poll(ctx context.Context) {
+	x.polls++
+	ids := map[string][]string{}
+	for _, in := range x.insts {
+		if in.stage.watched() {
+			ids[in.cur.Region] = append(ids[in.cur.Region], in.cur.ID)
+		}
+	}
+	for _, region := range slices.Sorted(maps.Keys(ids)) {
+		got, err := x.r.Fleet.Describe(ctx, region, ids[region])
+		if err != nil {
+			if ctx.Err() == nil {
+				x.pollFailed(fmt.Errorf("describing %d instance(s) in %s: %w", len(ids[region]), region, err))
+			}
+			continue
+		}
+		x.pollWorked()
+		seen := make(map[string]cloud.Instance, len(got))
+		for _, c := range got {
+			seen[c.ID] = c
+		}
+		for _, id := range ids[region] {
+			c, ok := seen[id]
+			x.observe(x.byID[id], c, ok)
+		}
+	}
+	x.pollChecks(ctx)
+	if x.changed {
+		x.quiet, x.interval = 0, x.r.Tick
+	} else if x.quiet++; x.quiet >= backoffAfter {
+		x.interval = min(x.interval+x.r.Tick, x.r.MaxTick)
+	}
+	x.changed = false
+}
+
+// pollChecks asks for the status checks of the running instances of stages
+// that gate on them and have not passed them yet.
+func (x *run) pollChecks(ctx context.Context) {
+	if x.plan.Action != ActionStart {
+		return
+	}
+	ids := map[string][]string{}
+	for _, s := range x.stages {
+		gi := slices.IndexFunc(s.ps.Gates, func(g Gate) bool { return g.Kind == GateStatusChecks })
+		if s.status != StageInProgress || gi < 0 {
+			continue
+		}
+		for _, in := range s.insts {
+			if in.cur.State == cloud.Running && in.gate <= gi && !in.missing {
+				ids[in.cur.Region] = append(ids[in.cur.Region], in.cur.ID)
+			}
+		}
+	}
+	for _, region := range slices.Sorted(maps.Keys(ids)) {
+		got, err := x.r.Fleet.StatusChecks(ctx, region, ids[region])
+		if err != nil {
+			if ctx.Err() == nil {
+				x.pollFailed(fmt.Errorf("reading the status checks of %d instance(s) in %s: %w", len(ids[region]), region, err))
+			}
+			continue
+		}
+		for _, id := range ids[region] {
+			in := x.byID[id]
+			if c := got[id]; c != in.checks {
+				in.checks, x.changed = c, true
+			}
+		}
+	}
+}
+
+// pollFailed reports a failed poll once per run of failures; polls are
+// retried on the next tick until the stage's timeout.
+func (x *run) pollFailed(err error) {
+	if x.pollErr == nil {
+		x.note("", err.Error()+"; retrying on the next poll")
+	}
+	x.pollErr = err
+}
+
+func (x *run) pollWorked() {
+	if x.pollErr != nil {
+		x.note("", "polling works again")
+	}
+	x.pollErr = nil
+}
+
+func (x *run) observe(in *instRun, c cloud.Instance, ok bool) {
+	if !ok {
+		if !in.missing {
+			in.missing, x.changed = true, true
+			x.emit(Event{Type: EventInstanceState, Stage: in.stage.ps.Name, Instance: in.cur.ID, Name: in.cur.Name,
+				State: "missing", Message: "EC2 no longer knows this instance"})
+		}
+		return
+	}
+	in.missing = false
+	if c.Region == "" {
+		c.Region = in.cur.Region
+	}
+	if !in.observed && !in.actionSent {
+		in.wasRunning = c.State == cloud.Running
+	}
+	in.observed = true
+	prev := in.cur.State
+	in.cur = c
+	if c.State != prev {
+		x.changed = true
+		x.emit(Event{Type: EventInstanceState, Stage: in.stage.ps.Name, Instance: c.ID, Name: c.Name,
+			State: c.State, Message: c.StateReason})
+	}
+	switch c.State {
+	case cloud.Pending, cloud.Running:
+		in.seenUp = true
+	case cloud.Stopped:
+		if in.actionSent && x.plan.Action == ActionStart {
+			in.stoppedPolls++
+		}
+	}
+}
