@@ -1,0 +1,119 @@
+package aws
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+
+	"github.com/aws/smithy-go"
+
+	"cloudcontrol/backend/cloud"
+)
+
+// Error is a failed AWS call, worded for people:
+// "eu-west-1: DescribeInstances: <AWS message> (<code>)". It wraps the SDK
+// error (errors.As smithy.APIError works) and, for refused state changes,
+// cloud.ErrStateConflict.
+type Error struct {
+	Region string
+	Action string
+	Code   string // AWS error code; empty when AWS was not reached
+	text   string
+	errs   []error
+}
+
+func (e *Error) Error() string   { return e.text }
+func (e *Error) Unwrap() []error { return e.errs }
+
+// credentialCodes are the AWS error codes that mean the credentials
+// themselves were refused, as opposed to a missing permission.
+var credentialCodes = []string{
+	"AuthFailure", "UnrecognizedClientException", "InvalidClientTokenId",
+	"ExpiredToken", "ExpiredTokenException", "RequestExpired",
+	"SignatureDoesNotMatch", "InvalidAccessKeyId", "IncompleteSignature",
+}
+
+// apiError turns an SDK error from action in region into an error a person
+// can act on. NotFound codes become *cloud.NotFoundError (requested lists the
+// ids of the call, used when AWS's message names none).
+func (s *Session) apiError(region, action string, err error, requested ...string) error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("%s: %s: %w", region, action, err)
+	}
+	var creds *CredentialsError
+	if errors.As(err, &creds) {
+		return &Error{Region: region, Action: action, errs: []error{err}, text: fmt.Sprintf(
+			"%s: %s: no usable AWS credentials for profile %q: sign in again (aws sso login --profile %s), "+
+				"set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or add keys to the profile (%v)",
+			region, action, s.profile, s.profile, creds.Err)}
+	}
+	var api smithy.APIError
+	if !errors.As(err, &api) {
+		return &Error{Region: region, Action: action, errs: []error{err},
+			text: fmt.Sprintf("%s: %s: cannot reach AWS at %s: %v", region, action, s.endpointForLog(), err)}
+	}
+	code, msg := api.ErrorCode(), api.ErrorMessage()
+	if ids := notFoundIDs(code, msg, requested); ids != nil {
+		return fmt.Errorf("%s: %s: %w", region, action, &cloud.NotFoundError{IDs: ids})
+	}
+	e := &Error{Region: region, Action: action, Code: code, errs: []error{err},
+		text: fmt.Sprintf("%s: %s: %s (%s)", region, action, msg, code)}
+	switch {
+	case code == "IncorrectInstanceState":
+		e.errs = append(e.errs, cloud.ErrStateConflict)
+	case slices.Contains(credentialCodes, code):
+		e.text = fmt.Sprintf("%s: %s: AWS refused the credentials of profile %q: %s (%s); "+
+			"refresh them (aws sso login --profile %s, or new access keys)", region, action, s.profile, msg, code, s.profile)
+	case code == "UnauthorizedOperation" || code == "AccessDenied" || code == "AccessDeniedException":
+		e.text = fmt.Sprintf("%s: %s: profile %q is not allowed to do this: %s (%s)", region, action, s.profile, msg, code)
+	}
+	return e
+}
+
+var (
+	instanceIDPattern = regexp.MustCompile(`\bi-[0-9a-fA-F]+\b`)
+	quotedPattern     = regexp.MustCompile(`["']([^"']+)["']`)
+)
+
+// notFoundIDs returns the ids an InvalidInstanceID.NotFound or .Malformed
+// error is about, or nil for any other error. AWS names them in the message:
+// "The instance IDs 'i-1, i-2' do not exist", `Invalid id: "i-x"`.
+func notFoundIDs(code, msg string, requested []string) []string {
+	var ids []string
+	switch code {
+	case "InvalidInstanceID.NotFound":
+		ids = instanceIDPattern.FindAllString(msg, -1)
+	case "InvalidInstanceID.Malformed":
+		for _, m := range quotedPattern.FindAllStringSubmatch(msg, -1) {
+			// The message also quotes the expected form ("i-...").
+			if m[1] != "i-..." {
+				ids = append(ids, m[1])
+			}
+		}
+	default:
+		return nil
+	}
+	ids = dedupe(ids)
+	if len(ids) == 0 {
+		// AWS did not say which: all of them are suspect.
+		ids = append([]string{}, requested...)
+	}
+	if len(ids) == 0 {
+		ids = []string{"(unknown id)"}
+	}
+	return ids
+}
+
+func dedupe(ids []string) []string {
+	seen := make(map[string]bool, len(ids))
+	out := ids[:0]
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}

@@ -1,0 +1,117 @@
+package sandbox
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"time"
+)
+
+// FaultKind is what a fault does to a request.
+type FaultKind string
+
+// Fault kinds.
+const (
+	// FaultThrottle answers RequestLimitExceeded with HTTP 503.
+	FaultThrottle FaultKind = "throttle"
+	// FaultInternal answers InternalError with HTTP 500.
+	FaultInternal FaultKind = "internal"
+	// FaultLatency delays the request by Latency (real time on the sandbox
+	// clock, not divided by Speed: clients' own timeouts are real time).
+	FaultLatency FaultKind = "latency"
+)
+
+// Fault makes matching requests fail or slow down.
+type Fault struct {
+	Kind FaultKind `json:"kind"`
+	// Action limits the fault to one API action (e.g. StartInstances); empty means all.
+	Action string `json:"action,omitempty"`
+	// Region limits the fault to one region; empty means all.
+	Region string `json:"region,omitempty"`
+	// Count is how many requests the fault hits before it is used up; 0 means no limit.
+	Count int `json:"count,omitempty"`
+	// Probability (0..1] that a matching request is hit; 0 means always.
+	Probability float64 `json:"probability,omitempty"`
+	// Latency is the added delay for FaultLatency.
+	Latency time.Duration `json:"latency,omitempty"`
+}
+
+func (f Fault) validate() error {
+	switch f.Kind {
+	case FaultThrottle, FaultInternal:
+	case FaultLatency:
+		if f.Latency <= 0 {
+			return fmt.Errorf("a latency fault needs a latency above zero, such as latency: 2s")
+		}
+	default:
+		return fmt.Errorf("fault kind must be throttle, internal or latency, not %q", f.Kind)
+	}
+	if f.Count < 0 || f.Probability < 0 || f.Probability > 1 {
+		return fmt.Errorf("fault count must be 0 or more and probability between 0 and 1")
+	}
+	return nil
+}
+
+// faultSet holds the active faults; safe for concurrent use.
+type faultSet struct {
+	mu     sync.Mutex
+	faults []*Fault
+	rng    *rand.Rand
+}
+
+func (s *faultSet) add(f Fault) error {
+	if err := f.validate(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, &f)
+	return nil
+}
+
+func (s *faultSet) clear() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = nil
+}
+
+func (s *faultSet) list() []Fault {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Fault, len(s.faults))
+	for i, f := range s.faults {
+		out[i] = *f
+	}
+	return out
+}
+
+// hit decides which faults apply to one request: the summed latency and the
+// first error fault (if any). Counted faults are used up as they fire.
+func (s *faultSet) hit(action, region string) (latency time.Duration, fail *Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	kept := s.faults[:0]
+	for _, f := range s.faults {
+		fires := (f.Action == "" || f.Action == action) && (f.Region == "" || f.Region == region) &&
+			(f.Kind == FaultLatency || fail == nil) &&
+			(f.Probability == 0 || s.rng.Float64() < f.Probability)
+		if fires {
+			if f.Kind == FaultLatency {
+				latency += f.Latency
+			} else {
+				c := *f
+				fail = &c
+			}
+			if f.Count > 0 {
+				f.Count--
+				if f.Count == 0 {
+					continue // used up
+				}
+			}
+		}
+		kept = append(kept, f)
+	}
+	clear(s.faults[len(kept):])
+	s.faults = kept
+	return latency, fail
+}

@@ -1,0 +1,239 @@
+package sandbox
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+)
+
+func httpCode(err error) int {
+	var re *awshttp.ResponseError
+	if errors.As(err, &re) {
+		return re.HTTPStatusCode()
+	}
+	return 0
+}
+
+func TestThrottleForACountOfOneAction(t *testing.T) {
+	e := newEnv(t, twoInstances+`
+faults:
+  - {kind: throttle, action: StartInstances, count: 2}
+`)
+	c := e.ec2("eu-west-1")
+	start := &ec2.StartInstancesInput{InstanceIds: []string{"i-0db0000000000001"}}
+	for i := range 2 {
+		_, err := c.StartInstances(ctx, start)
+		wantCode(t, err, "RequestLimitExceeded")
+		if httpCode(err) != 503 {
+			t.Fatalf("throttle %d: HTTP %d, want 503", i, httpCode(err))
+		}
+	}
+	if _, err := c.DescribeInstances(ctx, &ec2.DescribeInstancesInput{}); err != nil {
+		t.Fatalf("the fault is limited to StartInstances, but DescribeInstances failed: %v", err)
+	}
+	if _, err := c.StartInstances(ctx, start); err != nil {
+		t.Fatalf("third StartInstances should pass: %v", err)
+	}
+	if len(e.sb.Faults()) != 0 {
+		t.Fatalf("a used-up fault is still listed: %+v", e.sb.Faults())
+	}
+}
+
+func TestInternalErrorAndProbability(t *testing.T) {
+	e := newEnv(t, twoInstances)
+	c := e.ec2("eu-west-1")
+	if err := e.sb.AddFault(Fault{Kind: FaultInternal, Count: 1}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := c.DescribeInstances(ctx, &ec2.DescribeInstancesInput{})
+	wantCode(t, err, "InternalError")
+	if httpCode(err) != 500 {
+		t.Fatalf("HTTP %d, want 500", httpCode(err))
+	}
+	if err := e.sb.AddFault(Fault{Kind: FaultThrottle, Probability: 0.5, Action: "DescribeInstances"}); err != nil {
+		t.Fatal(err)
+	}
+	failed := 0
+	for range 200 {
+		if _, err := c.DescribeInstances(ctx, &ec2.DescribeInstancesInput{}); err != nil {
+			failed++
+		}
+	}
+	if failed < 60 || failed > 140 {
+		t.Fatalf("probability 0.5 failed %d of 200 calls", failed)
+	}
+	e.sb.ClearFaults()
+	if _, err := c.DescribeInstances(ctx, &ec2.DescribeInstancesInput{}); err != nil {
+		t.Fatalf("after ClearFaults: %v", err)
+	}
+	if err := e.sb.AddFault(Fault{Kind: "explode"}); err == nil {
+		t.Fatal("an unknown fault kind was accepted")
+	}
+}
+
+func TestLatencyWaitsOnTheClock(t *testing.T) {
+	e := newEnv(t, twoInstances)
+	if err := e.sb.AddFault(Fault{Kind: FaultLatency, Latency: 3 * time.Second, Action: "DescribeInstances"}); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := e.ec2("eu-west-1").DescribeInstances(ctx, &ec2.DescribeInstancesInput{})
+		done <- err
+	}()
+	wctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	if err := e.clock.BlockUntilContext(wctx, 1); err != nil {
+		t.Fatalf("the request never waited on the clock: %v", err)
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("answered before the latency passed: %v", err)
+	case <-time.After(30 * time.Millisecond):
+	}
+	e.clock.Advance(3 * time.Second)
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatal("no answer after the latency passed")
+	}
+}
+
+func TestFailStartGoesBackToStopped(t *testing.T) {
+	e := newEnv(t, `
+regions:
+  eu-west-1:
+    instances:
+      - {id: i-0db0000000000001, state: stopped, fail-start: true}
+      - {id: i-0a00000000000002, state: stopped}
+`)
+	c := e.ec2("eu-west-1")
+	check := func(id string) {
+		t.Helper()
+		out, err := c.StartInstances(ctx, &ec2.StartInstancesInput{InstanceIds: []string{id}})
+		if err != nil || out.StartingInstances[0].CurrentState.Name != "pending" {
+			t.Fatalf("start %s: %v", id, err)
+		}
+		e.clock.Advance(DefaultStart)
+		in := e.describe(c, id)
+		if in.State.Name != "stopped" || aws.ToString(in.StateReason.Code) != "Server.InternalError" {
+			t.Fatalf("%s after a failed start: %s %+v", id, in.State.Name, in.StateReason)
+		}
+		if !strings.Contains(aws.ToString(in.StateReason.Message), "Server.InternalError") {
+			t.Errorf("reason message %q", aws.ToString(in.StateReason.Message))
+		}
+	}
+	check("i-0db0000000000001")
+
+	// Via the Go API, then cleared via the control endpoint.
+	if err := e.sb.SetFailStart("i-0a00000000000002", true); err != nil {
+		t.Fatal(err)
+	}
+	check("i-0a00000000000002")
+	req, _ := http.NewRequest(http.MethodDelete, e.url+"/_sandbox/instances/i-0a00000000000002/fail-start", nil)
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("DELETE fail-start: %v %v", resp, err)
+	}
+	if _, err := c.StartInstances(ctx, &ec2.StartInstancesInput{InstanceIds: []string{"i-0a00000000000002"}}); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Advance(DefaultStart)
+	if s := e.state(c, "i-0a00000000000002"); s != "running" {
+		t.Fatalf("after clearing fail-start: %s", s)
+	}
+	if err := e.sb.SetFailStart("i-0123456789abcdef0", true); err == nil {
+		t.Fatal("fail-start for an unknown id was accepted")
+	}
+}
+
+func TestRequestLogAndControlEndpoint(t *testing.T) {
+	e := newEnv(t, twoInstances)
+	c := e.ec2("eu-west-1")
+	_, _ = c.StartInstances(ctx, &ec2.StartInstancesInput{InstanceIds: []string{"i-0db0000000000001"}})
+	_, _ = c.StopInstances(ctx, &ec2.StopInstancesInput{InstanceIds: []string{"i-0db0000000000001"}})
+
+	var log []Request
+	getJSON(t, e.url+"/_sandbox/requests", &log)
+	if len(log) != 2 {
+		t.Fatalf("request log has %d entries, want 2: %+v", len(log), log)
+	}
+	ok, bad := log[0], log[1]
+	if ok.Action != "StartInstances" || ok.Service != "ec2" || ok.Region != "eu-west-1" || ok.Status != 200 ||
+		len(ok.InstanceIDs) != 1 || ok.InstanceIDs[0] != "i-0db0000000000001" || !ok.Time.Equal(epoch) || ok.Duration <= 0 {
+		t.Errorf("start entry: %+v", ok)
+	}
+	if bad.Action != "StopInstances" || bad.Status != 400 || bad.ErrorCode != "IncorrectInstanceState" {
+		t.Errorf("refused stop entry: %+v", bad)
+	}
+
+	del(t, e.url+"/_sandbox/requests")
+	if n := len(e.sb.Requests()); n != 0 {
+		t.Fatalf("after DELETE the log has %d entries", n)
+	}
+
+	resp, err := http.Post(e.url+"/_sandbox/faults", "application/json",
+		strings.NewReader(`{"kind":"throttle","action":"DescribeInstances","count":1}`))
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("POST fault: %v %v", resp, err)
+	}
+	_, err = c.DescribeInstances(ctx, &ec2.DescribeInstancesInput{})
+	wantCode(t, err, "RequestLimitExceeded")
+	resp, _ = http.Post(e.url+"/_sandbox/faults", "application/json", strings.NewReader(`{"kind":"latency","latency":"soon"}`))
+	if resp.StatusCode != 400 {
+		t.Fatalf("a bad fault got %d", resp.StatusCode)
+	}
+	_, _ = http.Post(e.url+"/_sandbox/faults", "application/json", strings.NewReader(`[{"kind":"internal"}]`))
+	del(t, e.url+"/_sandbox/faults")
+	if _, err := c.DescribeInstances(ctx, &ec2.DescribeInstancesInput{}); err != nil {
+		t.Fatalf("after DELETE faults: %v", err)
+	}
+
+	resp, _ = http.Post(e.url+"/_sandbox/instances/i-0db0000000000001/fail-start", "", nil)
+	if resp.StatusCode != 200 {
+		t.Fatalf("POST fail-start: %d", resp.StatusCode)
+	}
+	var views []InstanceView
+	getJSON(t, e.url+"/_sandbox/instances?region=eu-west-1", &views)
+	if len(views) != 2 || views[0].ID != "i-0db0000000000001" || !views[0].FailStart || views[1].Checks.Instance != "ok" {
+		t.Fatalf("instances view: %+v", views)
+	}
+	resp, _ = http.Post(e.url+"/_sandbox/instances/i-0123456789abcdef0/fail-start", "", nil)
+	if resp.StatusCode != 404 {
+		t.Fatalf("fail-start on an unknown id: %d", resp.StatusCode)
+	}
+}
+
+func getJSON(t *testing.T, url string, v any) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("GET %s: %d", url, resp.StatusCode)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func del(t *testing.T, url string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodDelete, url, nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode/100 != 2 {
+		t.Fatalf("DELETE %s: %v %v", url, resp, err)
+	}
+}

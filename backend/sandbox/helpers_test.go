@@ -1,0 +1,105 @@
+package sandbox
+
+import (
+	"context"
+	"errors"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
+	"github.com/jonboulle/clockwork"
+)
+
+// env is a sandbox on an httptest server with a fake clock and real SDK clients.
+type env struct {
+	t     *testing.T
+	sb    *Sandbox
+	clock *clockwork.FakeClock
+	url   string
+}
+
+var epoch = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+
+func newEnv(t *testing.T, world string) *env {
+	t.Helper()
+	w, err := ParseWorld([]byte(world), "world.yaml")
+	if err != nil {
+		t.Fatalf("parsing test world: %v", err)
+	}
+	clk := clockwork.NewFakeClockAt(epoch)
+	sb, err := New(w, Options{Clock: clk, Seed: 1})
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	srv := httptest.NewServer(sb)
+	t.Cleanup(func() { srv.Close(); sb.Close() })
+	return &env{t: t, sb: sb, clock: clk, url: srv.URL}
+}
+
+func awsConfig(region string) aws.Config {
+	return aws.Config{
+		Region:      region,
+		Credentials: credentials.NewStaticCredentialsProvider("AKIDSANDBOX", "secret", ""),
+		Retryer:     func() aws.Retryer { return aws.NopRetryer{} },
+	}
+}
+
+func (e *env) ec2(region string) *ec2.Client {
+	return ec2.NewFromConfig(awsConfig(region), func(o *ec2.Options) { o.BaseEndpoint = aws.String(e.url) })
+}
+
+func (e *env) sts() *sts.Client {
+	return sts.NewFromConfig(awsConfig("eu-west-1"), func(o *sts.Options) { o.BaseEndpoint = aws.String(e.url) })
+}
+
+// describe returns one instance as the SDK decodes it.
+func (e *env) describe(c *ec2.Client, id string) types.Instance {
+	e.t.Helper()
+	out, err := c.DescribeInstances(context.Background(), &ec2.DescribeInstancesInput{InstanceIds: []string{id}})
+	if err != nil {
+		e.t.Fatalf("DescribeInstances %s: %v", id, err)
+	}
+	if len(out.Reservations) != 1 || len(out.Reservations[0].Instances) != 1 {
+		e.t.Fatalf("DescribeInstances %s: want 1 instance, got %+v", id, out.Reservations)
+	}
+	return out.Reservations[0].Instances[0]
+}
+
+func (e *env) state(c *ec2.Client, id string) string {
+	e.t.Helper()
+	return string(e.describe(c, id).State.Name)
+}
+
+// wantCode asserts err is an AWS API error with the given code.
+func wantCode(t *testing.T, err error, code string) smithy.APIError {
+	t.Helper()
+	var ae smithy.APIError
+	if !errors.As(err, &ae) {
+		t.Fatalf("want API error %s, got %v", code, err)
+	}
+	if ae.ErrorCode() != code {
+		t.Fatalf("want API error %s, got %s: %s", code, ae.ErrorCode(), ae.ErrorMessage())
+	}
+	return ae
+}
+
+// eventually polls cond in real time: service listeners start from clock
+// callbacks that run on their own goroutines.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(3 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+var ctx = context.Background()

@@ -1,0 +1,358 @@
+package sandbox
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+var (
+	accountRe  = regexp.MustCompile(`^[0-9]{12}$`)
+	regionRe   = regexp.MustCompile(`^[a-z][a-z0-9-]*[a-z0-9]$`)
+	instanceRe = regexp.MustCompile(`^i-([0-9a-f]{8}|[0-9a-f]{16,17})$`)
+)
+
+// maxInstances bounds a world so loopback addresses never run out.
+const maxInstances = 60000
+
+// parser walks the YAML node tree so every problem carries FILE:LINE:COL.
+type parser struct {
+	file string
+	errs []error
+}
+
+func (p *parser) errf(n *yaml.Node, format string, args ...any) {
+	p.errs = append(p.errs, fmt.Errorf("%s: %s", p.pos(n), fmt.Sprintf(format, args...)))
+}
+
+func (p *parser) pos(n *yaml.Node) string { return fmt.Sprintf("%s:%d:%d", p.file, n.Line, n.Column) }
+
+// mapping calls fields[key] for each key of n; unknown or repeated keys are errors.
+func (p *parser) mapping(n *yaml.Node, what string, fields map[string]func(v *yaml.Node)) {
+	if n.Kind != yaml.MappingNode {
+		p.errf(n, "%s must be a mapping", what)
+		return
+	}
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		f, ok := fields[k.Value]
+		switch {
+		case !ok:
+			p.errf(k, "unknown key %q in %s (known keys: %s)", k.Value, what, strings.Join(slices.Sorted(maps.Keys(fields)), ", "))
+		case seen[k.Value]:
+			p.errf(k, "key %q is repeated in %s", k.Value, what)
+		default:
+			seen[k.Value] = true
+			f(v)
+		}
+	}
+}
+
+func (p *parser) str(n *yaml.Node, what string) string {
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		p.errf(n, "%s must be a string", what)
+		return ""
+	}
+	return n.Value
+}
+
+func (p *parser) boolean(n *yaml.Node, what string) bool {
+	var b bool
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" || n.Decode(&b) != nil {
+		p.errf(n, "%s must be true or false, not %q", what, n.Value)
+	}
+	return b
+}
+
+func (p *parser) integer(n *yaml.Node, what string, lo, hi int) int {
+	v, err := strconv.Atoi(n.Value)
+	if n.Kind != yaml.ScalarNode || err != nil || v < lo || v > hi {
+		p.errf(n, "%s must be a whole number from %d to %d, not %q", what, lo, hi, n.Value)
+	}
+	return v
+}
+
+func (p *parser) duration(n *yaml.Node, what string) time.Duration {
+	d, err := time.ParseDuration(n.Value)
+	if n.Kind != yaml.ScalarNode || err != nil || d < 0 {
+		p.errf(n, "%s must be a non-negative Go duration such as 30s or 2m, not %q", what, n.Value)
+		return 0
+	}
+	return d
+}
+
+// partialTiming remembers which timing fields a block set.
+type partialTiming struct{ start, stop, checks, terminate *time.Duration }
+
+func (p *parser) timing(n *yaml.Node) partialTiming {
+	var t partialTiming
+	set := func(dst **time.Duration, name string) func(*yaml.Node) {
+		return func(v *yaml.Node) { d := p.duration(v, "timing."+name); *dst = &d }
+	}
+	p.mapping(n, "timing", map[string]func(*yaml.Node){
+		"start": set(&t.start, "start"), "stop": set(&t.stop, "stop"),
+		"checks": set(&t.checks, "checks"), "terminate": set(&t.terminate, "terminate"),
+	})
+	return t
+}
+
+func (t partialTiming) over(base Timing) Timing {
+	for _, f := range []struct {
+		src *time.Duration
+		dst *time.Duration
+	}{{t.start, &base.Start}, {t.stop, &base.Stop}, {t.checks, &base.Checks}, {t.terminate, &base.Terminate}} {
+		if f.src != nil {
+			*f.dst = *f.src
+		}
+	}
+	return base
+}
+
+// rawInstance is an instance entry before defaults and count are applied.
+type rawInstance struct {
+	spec   InstanceSpec
+	timing partialTiming
+	public *bool
+	count  int
+	node   *yaml.Node
+}
+
+// ParseWorld parses and validates a world file's contents; file names it in
+// messages. Every problem found is reported, one FILE:LINE:COL line each.
+func ParseWorld(data []byte, file string) (*World, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("%s: not valid YAML: %w", file, err)
+	}
+	if len(doc.Content) == 0 {
+		return nil, fmt.Errorf("%s: the sandbox world is empty; it needs at least a regions: mapping", file)
+	}
+	p := &parser{file: file}
+	w := &World{File: file, Account: DefaultAccount}
+	var defTiming partialTiming
+	type rawRegion struct {
+		name string
+		list []rawInstance
+	}
+	var regions []rawRegion
+	p.mapping(doc.Content[0], "the sandbox world", map[string]func(*yaml.Node){
+		"version": func(v *yaml.Node) { p.integer(v, "version", 1, 1) },
+		"account": func(v *yaml.Node) {
+			if w.Account = p.str(v, "account"); !accountRe.MatchString(w.Account) {
+				p.errf(v, "account must be 12 digits (quote it: \"123456789012\"), not %q", w.Account)
+			}
+		},
+		"defaults": func(v *yaml.Node) {
+			p.mapping(v, "defaults", map[string]func(*yaml.Node){
+				"timing": func(v *yaml.Node) { defTiming = p.timing(v) },
+				"public": func(v *yaml.Node) { w.Defaults.Public = p.boolean(v, "defaults.public") },
+			})
+		},
+		"regions": func(v *yaml.Node) {
+			if v.Kind != yaml.MappingNode {
+				p.errf(v, "regions must be a mapping of region name to its instances")
+				return
+			}
+			for i := 0; i+1 < len(v.Content); i += 2 {
+				k := v.Content[i]
+				if !regionRe.MatchString(k.Value) {
+					p.errf(k, "region name %q must be lower-case letters, digits and dashes (like eu-west-1)", k.Value)
+				}
+				if slices.ContainsFunc(regions, func(r rawRegion) bool { return r.name == k.Value }) {
+					p.errf(k, "region %q is listed twice", k.Value)
+					continue
+				}
+				regions = append(regions, rawRegion{k.Value, p.region(v.Content[i+1], k.Value)})
+			}
+		},
+		"faults": func(v *yaml.Node) { w.Faults = p.faults(v) },
+	})
+	w.Defaults.Timing = defTiming.over(Timing{DefaultStart, DefaultStop, DefaultChecks, DefaultTerminate})
+
+	// Explicit ids first, so generated ones never collide with them.
+	taken := map[string]string{}
+	total := 0
+	for _, r := range regions {
+		for _, ri := range r.list {
+			total += ri.count
+			if id := ri.spec.ID; id != "" {
+				if first, dup := taken[id]; dup {
+					p.errf(ri.node, "instance id %s is used twice (first at %s)", id, first)
+				}
+				taken[id] = ri.spec.Pos
+			}
+		}
+	}
+	if total > maxInstances {
+		p.errs = append(p.errs, fmt.Errorf("%s: the world has %d instances; the sandbox supports at most %d", file, total, maxInstances))
+	}
+	if len(p.errs) > 0 {
+		return nil, errors.Join(p.errs...)
+	}
+	used := map[string]bool{}
+	for id := range taken {
+		used[id] = true
+	}
+	for _, r := range regions {
+		reg := Region{Name: r.name}
+		for _, ri := range r.list {
+			for c := range ri.count {
+				s := ri.spec
+				s.Timing = ri.timing.over(w.Defaults.Timing)
+				s.Public = w.Defaults.Public
+				if ri.public != nil {
+					s.Public = *ri.public
+				}
+				if s.AZ == "" {
+					s.AZ = r.name + "a"
+				}
+				s.Tags = maps.Clone(ri.spec.Tags)
+				if ri.count > 1 && s.Tags["Name"] != "" {
+					s.Tags["Name"] = fmt.Sprintf("%s-%d", s.Tags["Name"], c+1)
+				}
+				if s.ID == "" {
+					s.ID = generatedID(r.name, len(reg.Instances), used)
+					used[s.ID] = true
+				}
+				reg.Instances = append(reg.Instances, s)
+			}
+		}
+		w.Regions = append(w.Regions, reg)
+	}
+	return w, nil
+}
+
+func (p *parser) region(n *yaml.Node, name string) []rawInstance {
+	var out []rawInstance
+	p.mapping(n, "region "+name, map[string]func(*yaml.Node){
+		"instances": func(v *yaml.Node) {
+			if v.Kind != yaml.SequenceNode {
+				p.errf(v, "instances of region %s must be a list", name)
+				return
+			}
+			for _, item := range v.Content {
+				out = append(out, p.instance(item, name))
+			}
+		},
+	})
+	return out
+}
+
+func (p *parser) instance(n *yaml.Node, region string) rawInstance {
+	ri := rawInstance{spec: InstanceSpec{Type: DefaultType, State: "running", Pos: p.pos(n)}, count: 1, node: n}
+	s := &ri.spec
+	what := "an instance of region " + region
+	p.mapping(n, what, map[string]func(*yaml.Node){
+		"id": func(v *yaml.Node) {
+			if s.ID = p.str(v, "id"); !instanceRe.MatchString(s.ID) {
+				p.errf(v, "instance id %q must look like i- and 8 or 17 hex digits (i-0123456789abcdef0)", s.ID)
+			}
+		},
+		"type": func(v *yaml.Node) { s.Type = p.str(v, "type") },
+		"state": func(v *yaml.Node) {
+			if s.State = p.str(v, "state"); s.State != "running" && s.State != "stopped" {
+				p.errf(v, "state must be running or stopped, not %q", s.State)
+			}
+		},
+		"tags": func(v *yaml.Node) {
+			s.Tags = map[string]string{}
+			p.mapping(v, "tags", p.anyKeys(v, func(k, val *yaml.Node) {
+				if k.Value == "" {
+					p.errf(k, "a tag key must not be empty")
+				}
+				s.Tags[k.Value] = p.str(val, "tag "+k.Value)
+			}))
+		},
+		"timing":     func(v *yaml.Node) { ri.timing = p.timing(v) },
+		"public":     func(v *yaml.Node) { b := p.boolean(v, "public"); ri.public = &b },
+		"az":         func(v *yaml.Node) { s.AZ = p.str(v, "az") },
+		"fail-start": func(v *yaml.Node) { s.FailStart = p.boolean(v, "fail-start") },
+		"count":      func(v *yaml.Node) { ri.count = p.integer(v, "count", 1, maxInstances) },
+		"services":   func(v *yaml.Node) { s.Services = p.services(v) },
+	})
+	if ri.count > 1 && s.ID != "" {
+		p.errf(n, "an instance with an id cannot have a count above 1; drop the id to have ids generated")
+	}
+	return ri
+}
+
+// anyKeys turns a free-form mapping into a fields table accepting every key.
+func (p *parser) anyKeys(n *yaml.Node, each func(k, v *yaml.Node)) map[string]func(*yaml.Node) {
+	fields := map[string]func(*yaml.Node){}
+	if n.Kind != yaml.MappingNode {
+		return fields
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		fields[k.Value] = func(v *yaml.Node) { each(k, v) }
+	}
+	return fields
+}
+
+func (p *parser) services(n *yaml.Node) []Service {
+	if n.Kind != yaml.SequenceNode {
+		p.errf(n, "services must be a list such as [{port: 5432, after: 5s}]")
+		return nil
+	}
+	var out []Service
+	for _, item := range n.Content {
+		var s Service
+		p.mapping(item, "a service", map[string]func(*yaml.Node){
+			"port":  func(v *yaml.Node) { s.Port = p.integer(v, "port", 1, 65535) },
+			"after": func(v *yaml.Node) { s.After = p.duration(v, "after") },
+			"http": func(v *yaml.Node) {
+				if s.HTTP = p.str(v, "http"); !strings.HasPrefix(s.HTTP, "/") {
+					p.errf(v, "http must be a path starting with /, such as /health, not %q", s.HTTP)
+				}
+			},
+		})
+		if s.Port == 0 && item.Kind == yaml.MappingNode {
+			p.errf(item, "a service needs a port")
+		}
+		if slices.ContainsFunc(out, func(o Service) bool { return o.Port == s.Port && s.Port != 0 }) {
+			p.errf(item, "port %d is listed twice for this instance", s.Port)
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func (p *parser) faults(n *yaml.Node) []Fault {
+	if n.Kind != yaml.SequenceNode {
+		p.errf(n, "faults must be a list")
+		return nil
+	}
+	var out []Fault
+	for _, item := range n.Content {
+		var f Fault
+		p.mapping(item, "a fault", map[string]func(*yaml.Node){
+			"kind":        func(v *yaml.Node) { f.Kind = FaultKind(p.str(v, "kind")) },
+			"action":      func(v *yaml.Node) { f.Action = p.str(v, "action") },
+			"region":      func(v *yaml.Node) { f.Region = p.str(v, "region") },
+			"count":       func(v *yaml.Node) { f.Count = p.integer(v, "count", 1, 1<<30) },
+			"latency":     func(v *yaml.Node) { f.Latency = p.duration(v, "latency") },
+			"probability": func(v *yaml.Node) { f.Probability = p.probability(v) },
+		})
+		if err := f.validate(); err != nil && item.Kind == yaml.MappingNode {
+			p.errf(item, "%v", err)
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+func (p *parser) probability(n *yaml.Node) float64 {
+	v, err := strconv.ParseFloat(n.Value, 64)
+	if n.Kind != yaml.ScalarNode || err != nil || v <= 0 || v > 1 {
+		p.errf(n, "probability must be a number above 0 and at most 1, not %q", n.Value)
+	}
+	return v
+}

@@ -1,0 +1,295 @@
+package sandbox
+
+import (
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"cloudcontrol/backend/cloud"
+	"github.com/jonboulle/clockwork"
+)
+
+// Options tune a sandbox.
+type Options struct {
+	// Speed divides every world duration: 10 runs the world ten times faster.
+	// 0 means 1.
+	Speed float64
+	// Clock drives all simulated time; nil means the real clock.
+	Clock clockwork.Clock
+	// Logger receives warnings (e.g. a service port already taken); nil discards.
+	Logger *slog.Logger
+	// Seed makes probabilistic faults reproducible.
+	Seed uint64
+	// MaxRequests bounds the request log (oldest dropped); 0 means 10,000.
+	MaxRequests int
+	// OnListen, for Serve, receives the bound URL once listening.
+	OnListen func(url string)
+}
+
+// regionState is one region's instances in launch order (for stable paging).
+type regionState struct {
+	order []*instance
+	runs  int // RunInstances calls, for deterministic new ids
+}
+
+// Sandbox is a simulated EC2 + STS. It implements http.Handler.
+type Sandbox struct {
+	account  string
+	defaults *Defaults // for RunInstances
+	speed    float64
+	clock    clockwork.Clock
+	log      *slog.Logger
+	faults   faultSet
+	control  http.Handler
+	pacing   time.Duration // delay before large responses; see serveAPI
+
+	mu      sync.Mutex // guards everything below
+	regions map[string]*regionState
+	byID    map[string]*instance
+	private *addrPool
+	public  *addrPool
+	svcErr  map[string]serviceErr
+	closed  bool
+
+	reqMu    sync.Mutex
+	requests []Request
+	maxReqs  int
+}
+
+// Request is one entry of the request log.
+type Request struct {
+	Time        time.Time     `json:"time"`
+	Region      string        `json:"region"`
+	Service     string        `json:"service"` // ec2, sts, or sandbox for its own events
+	Action      string        `json:"action"`
+	InstanceIDs []string      `json:"instanceIds,omitempty"`
+	Status      int           `json:"status,omitempty"`
+	ErrorCode   string        `json:"errorCode,omitempty"`
+	Message     string        `json:"message,omitempty"`
+	Duration    time.Duration `json:"durationNs"`
+}
+
+// New builds a sandbox from a world. Instances the world says are running
+// have been running long enough for their checks and services to be up.
+func New(w *World, opts Options) (*Sandbox, error) {
+	if w == nil {
+		return nil, fmt.Errorf("sandbox: no world given")
+	}
+	sb := &Sandbox{
+		account:  w.Account,
+		defaults: &w.Defaults,
+		speed:    opts.Speed,
+		clock:    opts.Clock,
+		log:      opts.Logger,
+		regions:  map[string]*regionState{},
+		byID:     map[string]*instance{},
+		private:  newAddrPool("127.0.0.10", "127.1.0.0"),
+		public:   newAddrPool("127.1.0.10", "127.2.0.0"),
+		svcErr:   map[string]serviceErr{},
+		maxReqs:  opts.MaxRequests,
+		pacing:   largeResponseDelay,
+	}
+	if sb.speed <= 0 {
+		sb.speed = 1
+	}
+	if sb.clock == nil {
+		sb.clock = clockwork.NewRealClock()
+	}
+	if sb.log == nil {
+		sb.log = slog.New(slog.DiscardHandler)
+	}
+	if sb.maxReqs <= 0 {
+		sb.maxReqs = 10000
+	}
+	sb.faults.rng = rand.New(rand.NewPCG(opts.Seed, 0x5a4db0c5))
+	for _, f := range w.Faults {
+		if err := sb.faults.add(f); err != nil {
+			return nil, fmt.Errorf("sandbox world %s: %w", w.File, err)
+		}
+	}
+	sb.control = sb.controlHandler()
+
+	now := sb.clock.Now()
+	long := now.Add(-24 * time.Hour)
+	sb.mu.Lock()
+	defer sb.mu.Unlock()
+	for _, r := range w.Regions {
+		rs := sb.region(r.Name)
+		for _, spec := range r.Instances {
+			in, err := sb.newInstance(r.Name, spec, now)
+			if err != nil {
+				return nil, err
+			}
+			in.reservation = "r-" + in.id[2:]
+			in.launch = long
+			if spec.State == cloud.Stopped {
+				in.setState(cloud.Stopping, long)
+				in.state = cloud.Stopped
+			} else {
+				in.state, in.since, in.runSince, in.bootAt = cloud.Running, long, long, long
+			}
+			rs.order = append(rs.order, in)
+			sb.byID[in.id] = in
+		}
+	}
+	for _, in := range sb.byID {
+		sb.touch(in, now)
+	}
+	return sb, nil
+}
+
+func (sb *Sandbox) scale(d time.Duration) time.Duration {
+	return time.Duration(float64(d) / sb.speed)
+}
+
+// newInstance builds the runtime instance for a spec (state not yet set).
+func (sb *Sandbox) newInstance(region string, spec InstanceSpec, now time.Time) (*instance, error) {
+	ip, err := sb.private.take()
+	if err != nil {
+		return nil, err
+	}
+	in := &instance{
+		id: spec.ID, region: region, typ: spec.Type, az: spec.AZ, image: "ami-0sandbox0000000",
+		tags: spec.Tags, privateIP: ip, failStart: spec.FailStart,
+		timing: Timing{
+			Start: sb.scale(spec.Timing.Start), Stop: sb.scale(spec.Timing.Stop),
+			Checks: sb.scale(spec.Timing.Checks), Terminate: sb.scale(spec.Timing.Terminate),
+		},
+	}
+	if in.tags == nil {
+		in.tags = map[string]string{}
+	}
+	for _, s := range spec.Services {
+		s.After = sb.scale(s.After)
+		in.services = append(in.services, s)
+	}
+	if spec.Public {
+		if in.publicIP, err = sb.public.take(); err != nil {
+			return nil, err
+		}
+	}
+	return in, nil
+}
+
+func (sb *Sandbox) region(name string) *regionState {
+	rs := sb.regions[name]
+	if rs == nil {
+		rs = &regionState{}
+		sb.regions[name] = rs
+	}
+	return rs
+}
+
+// touch brings an instance up to date (state and services) and arms its
+// timer for the next due event. Called with sb.mu held.
+func (sb *Sandbox) touch(in *instance, now time.Time) {
+	in.advance(now)
+	if sb.closed {
+		return
+	}
+	sb.reconcile(in, now)
+	if in.timer != nil {
+		in.timer.Stop()
+		in.timer = nil
+	}
+	if next := in.nextEvent(now); !next.IsZero() {
+		in.timer = sb.clock.AfterFunc(next.Sub(now), func() {
+			sb.mu.Lock()
+			defer sb.mu.Unlock()
+			sb.touch(in, sb.clock.Now())
+		})
+	}
+}
+
+// Close stops every timer and service listener. The sandbox keeps answering
+// API calls, but time-driven side effects stop.
+func (sb *Sandbox) Close() {
+	sb.mu.Lock()
+	defer sb.mu.Unlock()
+	sb.closed = true
+	for _, in := range sb.byID {
+		if in.timer != nil {
+			in.timer.Stop()
+		}
+		sb.closeServices(in)
+	}
+}
+
+// Instances is a snapshot of one region's instances, in launch order.
+func (sb *Sandbox) Instances(region string) []cloud.Instance {
+	sb.mu.Lock()
+	defer sb.mu.Unlock()
+	now := sb.clock.Now()
+	rs := sb.regions[region]
+	if rs == nil {
+		return nil
+	}
+	out := make([]cloud.Instance, 0, len(rs.order))
+	for _, in := range rs.order {
+		in.advance(now)
+		out = append(out, in.snapshot())
+	}
+	return out
+}
+
+// SetFailStart makes every later start of the instance fail (or stop failing).
+func (sb *Sandbox) SetFailStart(id string, fail bool) error {
+	sb.mu.Lock()
+	defer sb.mu.Unlock()
+	in := sb.byID[id]
+	if in == nil {
+		return &cloud.NotFoundError{IDs: []string{id}}
+	}
+	in.advance(sb.clock.Now())
+	in.failStart = fail
+	return nil
+}
+
+// AddFault activates a fault; it fails when the fault is not valid.
+func (sb *Sandbox) AddFault(f Fault) error { return sb.faults.add(f) }
+
+// ClearFaults removes every active fault (not fail-start flags).
+func (sb *Sandbox) ClearFaults() { sb.faults.clear() }
+
+// Faults lists the active faults with their remaining counts.
+func (sb *Sandbox) Faults() []Fault { return sb.faults.list() }
+
+func (sb *Sandbox) record(r Request) {
+	sb.reqMu.Lock()
+	defer sb.reqMu.Unlock()
+	if len(sb.requests) >= sb.maxReqs {
+		n := copy(sb.requests, sb.requests[len(sb.requests)-sb.maxReqs+1:])
+		sb.requests = sb.requests[:n]
+	}
+	sb.requests = append(sb.requests, r)
+}
+
+// Requests is a copy of the request log, oldest first.
+func (sb *Sandbox) Requests() []Request {
+	sb.reqMu.Lock()
+	defer sb.reqMu.Unlock()
+	out := make([]Request, len(sb.requests))
+	copy(out, sb.requests)
+	return out
+}
+
+// ResetRequests empties the request log.
+func (sb *Sandbox) ResetRequests() {
+	sb.reqMu.Lock()
+	defer sb.reqMu.Unlock()
+	sb.requests = nil
+}
+
+// ServeHTTP answers AWS query-protocol calls on POST / and the control
+// endpoint under /_sandbox/.
+func (sb *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/_sandbox/") {
+		sb.control.ServeHTTP(w, r)
+		return
+	}
+	sb.serveAPI(w, r)
+}

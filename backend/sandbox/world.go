@@ -1,0 +1,99 @@
+// Package sandbox is a local, AWS-compatible simulated EC2 (+ STS) that the
+// real aws-sdk-go-v2 clients talk to unchanged. A world file describes the
+// account, regions and instances; state is a function of (injectable) time.
+package sandbox
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"time"
+)
+
+// Built-in timing used when the world file is silent.
+const (
+	DefaultStart     = 15 * time.Second
+	DefaultStop      = 10 * time.Second
+	DefaultChecks    = 30 * time.Second
+	DefaultTerminate = 5 * time.Second
+	DefaultAccount   = "123456789012"
+	DefaultType      = "t3.micro"
+)
+
+// World is a parsed, validated world file with defaults applied and every
+// instance expanded (count) and given an id.
+type World struct {
+	File     string
+	Account  string
+	Defaults Defaults
+	// Regions keep the file's order.
+	Regions []Region
+	// Faults are active from the sandbox's start.
+	Faults []Fault
+}
+
+// Defaults apply to every instance that does not say otherwise.
+type Defaults struct {
+	Timing Timing
+	Public bool
+}
+
+// Timing says how long each transition takes (before Options.Speed).
+type Timing struct {
+	Start     time.Duration // pending -> running
+	Stop      time.Duration // stopping -> stopped
+	Checks    time.Duration // running -> status checks ok
+	Terminate time.Duration // shutting-down -> terminated
+}
+
+// Region is one region of the world.
+type Region struct {
+	Name      string
+	Instances []InstanceSpec
+}
+
+// InstanceSpec is one instance as the world file describes it.
+type InstanceSpec struct {
+	ID    string
+	Type  string
+	State string // running or stopped
+	Tags  map[string]string
+	// Timing is resolved: the instance's own values over the defaults.
+	Timing    Timing
+	Public    bool
+	AZ        string
+	FailStart bool
+	Services  []Service
+	// Pos is FILE:LINE:COL of the entry, for messages.
+	Pos string
+}
+
+// Service is a port the sandbox really listens on at the instance's private
+// IP once it has been running for After.
+type Service struct {
+	Port  int           `json:"port"`
+	HTTP  string        `json:"http,omitempty"` // path answering 200; empty means plain TCP
+	After time.Duration `json:"after"`
+}
+
+// LoadWorld reads and validates a world file.
+func LoadWorld(path string) (*World, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading sandbox world: %w", err)
+	}
+	return ParseWorld(data, path)
+}
+
+// generatedID returns a realistic, deterministic instance id for the n-th
+// instance of a region, avoiding ids already taken.
+func generatedID(region string, n int, taken map[string]bool) string {
+	for salt := 0; ; salt++ {
+		sum := sha256.Sum256(fmt.Appendf(nil, "%s/%d/%d", region, n, salt))
+		id := "i-0" + hex.EncodeToString(sum[:])[:16]
+		if !taken[id] {
+			return id
+		}
+	}
+}
