@@ -117,7 +117,10 @@ func NewRoot(open OpenWindow, stdin io.Reader, stdout, stderr io.Writer) *cobra.
 			}
 			p := paths.Default()
 			win.Dirs, win.Paths, win.AWS = g.envDirs(p), p, g.awsOptions()
-			return open(cmd.Context(), win)
+			if err := open(cmd.Context(), win); err != nil {
+				return fail(ExitFailed, err)
+			}
+			return nil
 		},
 	}
 	root.SetIn(stdin)

@@ -22,7 +22,7 @@ import (
 // Opener returns the function the command line calls to open the window.
 func Opener(assets embed.FS) cli.OpenWindow {
 	return func(ctx context.Context, o cli.WindowOptions) error {
-		if _, err := fs.Stat(assets, "frontend/dist/index.html"); err != nil {
+		if _, err := fs.Stat(assets, "frontend/dist/index.html"); err != nil && !generatingBindings {
 			return errors.New("this binary was built without the user interface; build it with `wails build` (see README)")
 		}
 		logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
