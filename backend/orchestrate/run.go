@@ -71,6 +71,9 @@ type Result struct {
 	Elapsed   Seconds          `json:"elapsedSeconds"`
 	Stages    []StageResult    `json:"stages"`
 	Instances []cloud.Instance `json:"instances"` // last seen state, plan order
+	// Polls is how many poll rounds the run made; each makes at most one
+	// Describe (and one StatusChecks) call per region.
+	Polls int `json:"polls"`
 }
 
 // StageResult is how one stage ended.
@@ -350,7 +353,7 @@ func (x *run) labels(states ...string) []string {
 }
 
 func (x *run) result(outcome string) Result {
-	res := Result{Env: x.plan.Env, Action: x.plan.Action, Outcome: outcome, Elapsed: Seconds(x.clock.Since(x.began))}
+	res := Result{Env: x.plan.Env, Action: x.plan.Action, Outcome: outcome, Elapsed: Seconds(x.clock.Since(x.began)), Polls: x.polls}
 	for _, s := range x.stages {
 		sr := StageResult{Name: s.ps.Name, Outcome: s.status, Started: s.started, Finished: s.finished, Message: s.message}
 		if !s.started.IsZero() && !s.finished.IsZero() {

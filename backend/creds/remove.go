@@ -1,0 +1,110 @@
+package creds
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// RemoveFromCredentialsFile deletes the [name] section from a credentials
+// file (every one, if the name repeats) and leaves every other byte alone:
+// other profiles, comments, blank lines, spacing and line endings. Comments
+// inside the section go with it, since they often hold old keys; comments and
+// blank lines after its last setting stay, since they usually introduce the
+// next section. The file is replaced atomically and stays private (0600 at
+// most).
+func RemoveFromCredentialsFile(path, name string) error {
+	real, err := filepath.EvalSymlinks(path) // keep a dotfiles symlink a symlink
+	if err != nil {
+		return fmt.Errorf("removing profile %q from %s: %w", name, path, err)
+	}
+	info, err := os.Stat(real)
+	if err != nil {
+		return fmt.Errorf("removing profile %q from %s: %w", name, path, err)
+	}
+	data, err := os.ReadFile(real)
+	if err != nil {
+		return fmt.Errorf("removing profile %q from %s: %w", name, path, err)
+	}
+	out, err := cutSection(path, data, name)
+	if err != nil {
+		return err
+	}
+	if err := writeAtomic(real, out, info.Mode().Perm()&0o600); err != nil {
+		return fmt.Errorf("removing profile %q from %s: %w", name, path, err)
+	}
+	return nil
+}
+
+// cutSection refuses to edit a file it cannot fully read: with a broken
+// header, it cannot be sure where the section ends.
+func cutSection(path string, data []byte, name string) ([]byte, error) {
+	sections, errs := parseINI(path, data)
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("not editing %s until it is fixed: %w", path, errors.Join(errs...))
+	}
+	lines := splitLines(data)
+	drop := make([]bool, len(lines))
+	found := false
+	for _, s := range sections {
+		if s.Name != name {
+			continue
+		}
+		found = true
+		for i := s.First; i <= s.Last; i++ {
+			drop[i] = true
+		}
+		// Avoid leaving two blank lines where the section was.
+		if after := s.Last + 1; s.First > 0 && after < len(lines) &&
+			isBlank(lines[s.First-1]) && isBlank(lines[after]) {
+			drop[after] = true
+		}
+	}
+	if !found {
+		return nil, fmt.Errorf("%s has no profile [%s]: %w", path, name, ErrProfileNotFound)
+	}
+	var buf bytes.Buffer
+	for i, l := range lines {
+		if !drop[i] {
+			buf.Write(l)
+		}
+	}
+	return buf.Bytes(), nil
+}
+
+func isBlank(line []byte) bool { return len(bytes.TrimSpace(line)) == 0 && len(line) > 0 }
+
+// writeAtomic writes a temporary file beside path and renames it over path,
+// so a crash leaves either the old file or the new one, never half of one.
+func writeAtomic(path string, data []byte, perm os.FileMode) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
+	if err := tmp.Chmod(perm); err != nil {
+		tmp.Close()
+		return err
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return err
+	}
+	if dir, err := os.Open(filepath.Dir(path)); err == nil {
+		_ = dir.Sync() // make the rename durable where the OS allows it
+		dir.Close()
+	}
+	return nil
+}
