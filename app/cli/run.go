@@ -170,11 +170,15 @@ func describe(e orchestrate.Event) string {
 		}
 		return msg
 	case orchestrate.EventGateWaiting:
-		return fmt.Sprintf("  waiting for %s%s", e.Gate, on)
+		return fmt.Sprintf("  waiting for %s%s", gateText(e), on)
 	case orchestrate.EventGatePassed:
-		return fmt.Sprintf("  %s ok%s", e.Gate, on)
+		return fmt.Sprintf("  %s ok%s", gateText(e), on)
 	case orchestrate.EventStageReady:
-		return fmt.Sprintf("stage %s: %s", e.Stage, orDefault(e.Message, "ready"))
+		done := "ready"
+		if e.Action == orchestrate.ActionStop {
+			done = "stopped"
+		}
+		return strings.TrimSpace(fmt.Sprintf("stage %s %s %s", e.Stage, done, e.Message))
 	case orchestrate.EventStageFailed:
 		return fmt.Sprintf("stage %s FAILED: %s", e.Stage, e.Message)
 	case orchestrate.EventRunDone:
@@ -185,6 +189,16 @@ func describe(e orchestrate.Event) string {
 		return "CANCELLED: " + e.Message
 	}
 	return e.Message
+}
+
+// gateText names a gate with what it checked on this instance when known:
+// "tcp 127.0.0.10:5432" rather than "tcp 5432".
+func gateText(e orchestrate.Event) string {
+	if e.Message == "" {
+		return e.Gate
+	}
+	kind, _, _ := strings.Cut(e.Gate, " ")
+	return kind + " " + e.Message
 }
 
 func orDefault(s, d string) string {

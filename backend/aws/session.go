@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/aws/smithy-go/logging"
 	"log/slog"
 	"net/http"
 	"os"
@@ -83,7 +84,12 @@ func Load(ctx context.Context, o Options) (*Session, error) {
 			})
 		})
 	}
-	loadOpts := []func(*config.LoadOptions) error{config.WithRetryer(retryer)}
+	// The SDK's own warnings (an IMDS fallback, say) go to our log at debug
+	// level instead of the terminal, where they read like failures.
+	sdkLog := logging.LoggerFunc(func(c logging.Classification, format string, v ...any) {
+		log.Debug("aws sdk: "+fmt.Sprintf(format, v...), "class", string(c))
+	})
+	loadOpts := []func(*config.LoadOptions) error{config.WithRetryer(retryer), config.WithLogger(sdkLog)}
 	if o.Profile != "" {
 		loadOpts = append(loadOpts, config.WithSharedConfigProfile(o.Profile))
 	}

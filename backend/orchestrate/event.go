@@ -18,8 +18,8 @@ const (
 	EventStageSkipped  = "stage-skipped"  // Stage: already in the wanted state
 	EventActionSent    = "action-sent"    // Stage, Message: which instances were started/stopped
 	EventInstanceState = "instance-state" // Stage, Instance, State: an observed EC2 state change
-	EventGateWaiting   = "gate-waiting"   // Stage, Gate, Instance (optional)
-	EventGatePassed    = "gate-passed"    // Stage, Gate, Instance (optional)
+	EventGateWaiting   = "gate-waiting"   // Stage, Gate, Instance (optional), Message: the address or URL checked
+	EventGatePassed    = "gate-passed"    // Stage, Gate, Instance (optional), Message: the address or URL checked
 	EventStageReady    = "stage-ready"    // Stage (for stop: all stopped)
 	EventStageFailed   = "stage-failed"   // Stage, Instance, Gate, Message
 	// EventStageCancelled: Stage, Message: a stage in progress abandoned

@@ -79,6 +79,20 @@ func (x *run) onGate(res gateResult) {
 	in.gateOK = true
 }
 
+// targetText is the address or URL an I/O gate checks on this instance, for
+// events ("" for other gates or when it cannot be rendered yet), so people
+// see 127.0.0.10:5432 rather than the template.
+func (x *run) targetText(in *instRun, g Gate) string {
+	if g.Kind != GateTCP && g.Kind != GateHTTP {
+		return ""
+	}
+	t, err := x.target(in, g)
+	if err != nil {
+		return ""
+	}
+	return t
+}
+
 // target is the address or URL a gate checks on this instance.
 func (x *run) target(in *instRun, g Gate) (string, error) {
 	if g.Kind == GateTCP {

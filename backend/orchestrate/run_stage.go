@@ -120,6 +120,12 @@ func (x *run) evalStart(ctx context.Context, s *stageRun) {
 		if in.cur.State == cloud.Stopped && !in.actionSent {
 			toStart = append(toStart, in)
 		}
+	}
+	// Start first, then gates: the log then reads "start sent", "waiting".
+	if len(toStart) > 0 && !x.send(ctx, s, toStart) {
+		return
+	}
+	for _, in := range s.insts {
 		x.evalGates(s, in)
 		if x.fail != nil {
 			return
@@ -127,9 +133,6 @@ func (x *run) evalStart(ctx context.Context, s *stageRun) {
 		if in.through {
 			through++
 		}
-	}
-	if len(toStart) > 0 && !x.send(ctx, s, toStart) {
-		return
 	}
 	if through < len(s.insts) {
 		return
@@ -219,14 +222,14 @@ func (x *run) evalGates(s *stageRun, in *instRun) {
 		if !passed {
 			if in.waitingOn != in.gate {
 				in.waitingOn = in.gate
-				x.emit(Event{Type: EventGateWaiting, Stage: s.ps.Name, Gate: g.String(), Instance: in.cur.ID, Name: in.cur.Name})
+				x.emit(Event{Type: EventGateWaiting, Stage: s.ps.Name, Gate: g.String(), Instance: in.cur.ID, Name: in.cur.Name, Message: x.targetText(in, g)})
 			}
 			if !in.inflight {
 				in.hadToWait = true
 			}
 			return
 		}
-		x.emit(Event{Type: EventGatePassed, Stage: s.ps.Name, Gate: g.String(), Instance: in.cur.ID, Name: in.cur.Name})
+		x.emit(Event{Type: EventGatePassed, Stage: s.ps.Name, Gate: g.String(), Instance: in.cur.ID, Name: in.cur.Name, Message: x.targetText(in, g)})
 		in.gate++
 		in.lastErr, in.triedAt = "", -1
 		x.changed = true
