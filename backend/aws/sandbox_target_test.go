@@ -54,7 +54,7 @@ func (sandboxTarget) open(t *testing.T, seeds []seed) *fixture {
 		t.Fatalf("sandbox world: %v", err)
 	}
 	clock := clockwork.NewFakeClockAt(time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC))
-	sb, err := sandbox.New(w, sandbox.Options{Speed: 1, Clock: clock})
+	sb, err := sandbox.New(w, sandbox.Options{Speed: 1, Clock: clock, AddressBlock: sandbox.RandomAddressBlock()})
 	if err != nil {
 		t.Fatalf("sandbox.New: %v", err)
 	}

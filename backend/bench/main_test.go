@@ -34,7 +34,7 @@ func serveChild(file string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	srv, err := sandbox.Listen("127.0.0.1:0", w, sandbox.Options{Speed: speed})
+	srv, err := sandbox.Listen("127.0.0.1:0", w, sandbox.Options{Speed: speed, AddressBlock: sandbox.RandomAddressBlock()})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1

@@ -28,7 +28,16 @@ type Options struct {
 	MaxRequests int
 	// OnListen, for Serve, receives the bound URL once listening.
 	OnListen func(url string)
+	// AddressBlock places the instances' loopback addresses: private IPs are
+	// 127.B.x.y and public ones 127.(B+1).x.y. 0 gives the documented
+	// 127.0.0.10 and up. Sandboxes that run the same world side by side (tests
+	// in parallel packages) each take their own block, or their services'
+	// ports would clash; RandomAddressBlock picks one.
+	AddressBlock int
 }
+
+// RandomAddressBlock returns an even block in [2, 252] for Options.AddressBlock.
+func RandomAddressBlock() int { return 2 + 2*rand.IntN(126) }
 
 // regionState is one region's instances in launch order (for stable paging).
 type regionState struct {
@@ -79,6 +88,9 @@ func New(w *World, opts Options) (*Sandbox, error) {
 	if w == nil {
 		return nil, fmt.Errorf("sandbox: no world given")
 	}
+	if opts.AddressBlock < 0 || opts.AddressBlock > 253 {
+		return nil, fmt.Errorf("sandbox: address block %d is outside 0..253", opts.AddressBlock)
+	}
 	sb := &Sandbox{
 		account:  w.Account,
 		defaults: &w.Defaults,
@@ -87,8 +99,8 @@ func New(w *World, opts Options) (*Sandbox, error) {
 		log:      opts.Logger,
 		regions:  map[string]*regionState{},
 		byID:     map[string]*instance{},
-		private:  newAddrPool("127.0.0.10", "127.1.0.0"),
-		public:   newAddrPool("127.1.0.10", "127.2.0.0"),
+		private:  newAddrPool(fmt.Sprintf("127.%d.0.10", opts.AddressBlock), fmt.Sprintf("127.%d.0.0", opts.AddressBlock+1)),
+		public:   newAddrPool(fmt.Sprintf("127.%d.0.10", opts.AddressBlock+1), fmt.Sprintf("127.%d.0.0", opts.AddressBlock+2)),
 		svcErr:   map[string]serviceErr{},
 		maxReqs:  opts.MaxRequests,
 		pacing:   largeResponseDelay,
