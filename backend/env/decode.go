@@ -2,6 +2,7 @@ package env
 
 import (
 	"fmt"
+	"github.com/agnivade/levenshtein"
 	"slices"
 	"strings"
 
@@ -207,31 +208,11 @@ func (d *decoder) known(pairs []pair, where string, allowed ...string) map[strin
 func closest(s string, candidates []string) string {
 	best, bestDist := "", 2+len(s)/5
 	for _, c := range candidates {
-		if dist := editDistance(strings.ToLower(s), c); dist < bestDist {
+		if dist := levenshtein.ComputeDistance(strings.ToLower(s), c); dist < bestDist {
 			best, bestDist = c, dist
 		}
 	}
 	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // str reads a string value. Numbers and booleans are refused rather than

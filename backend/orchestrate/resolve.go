@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/agnivade/levenshtein"
 	"maps"
 	"slices"
 	"strings"
@@ -242,7 +243,7 @@ func closeNames(s string, names []string) []string {
 	var out []string
 	prefix, _, _ := strings.Cut(s, "-")
 	for _, n := range names {
-		d := editDistance(s, n)
+		d := levenshtein.ComputeDistance(s, n)
 		if d <= 2 || (len(s) > 4 && strings.HasPrefix(n, s[:len(s)-2])) {
 			out = append(out, n)
 		}
@@ -256,24 +257,4 @@ func closeNames(s string, names []string) []string {
 	}
 	slices.Sort(out)
 	return out
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
