@@ -1,50 +1,62 @@
 package desktop
 
-import (
-	"context"
+import "cloudcontrol/backend/orchestrate"
 
-	"cloudcontrol/backend/control"
-)
+// Environments is bound to the front end: the dashboard and its actions.
+// It only forwards to the shell, which forwards to backend/control.
+type Environments struct{ s *shell }
 
-// Environments is bound to the front end: it lists what the folders hold.
-type Environments struct {
-	svc        *control.Service
-	sandboxURL string
-	ctx        context.Context
+// Overview returns the dashboard at once, from the last known state; live
+// changes follow as EventEnvs.
+func (e *Environments) Overview() Overview { return e.s.overview() }
+
+// Plan returns what action ("start" or "stop") would do, read live from AWS.
+func (e *Environments) Plan(name, action string) (*orchestrate.Plan, error) {
+	return e.s.plan(e.s.context(), name, action)
 }
 
-func (e *Environments) startup(ctx context.Context) { e.ctx = ctx }
-
-// EnvSummary is one environment (or broken file) as the window lists it.
-type EnvSummary struct {
-	Name        string   `json:"name"`
-	File        string   `json:"file"`
-	Description string   `json:"description"`
-	Region      string   `json:"region"`
-	Stages      []string `json:"stages"`
-	Problems    []string `json:"problems"`
+// Start begins starting the environment and returns once the run has
+// begun (its lock is held), or why it could not (busy, invalid file, AWS
+// unreachable). Progress follows as events. After a failure, Start
+// resumes: stages already ready are skipped.
+func (e *Environments) Start(name string) error {
+	return e.s.runs.begin(name, orchestrate.ActionStart, "window")
 }
 
-// Overview is what the window shows first.
-type Overview struct {
-	Sandbox      bool         `json:"sandbox"`
-	SandboxURL   string       `json:"sandboxUrl"`
-	Environments []EnvSummary `json:"environments"`
+// Stop begins stopping the environment, in stop order; see Start.
+func (e *Environments) Stop(name string) error {
+	return e.s.runs.begin(name, orchestrate.ActionStop, "window")
 }
 
-// Overview lists the environments and broken files of every folder.
-func (e *Environments) Overview() Overview {
-	set := e.svc.Load()
-	out := Overview{Sandbox: e.sandboxURL != "", SandboxURL: e.sandboxURL, Environments: []EnvSummary{}}
-	for _, en := range set.Envs {
-		s := EnvSummary{Name: en.Name, File: en.File, Description: en.Description, Region: en.Region, Stages: []string{}, Problems: []string{}}
-		for _, st := range en.Stages {
-			s.Stages = append(s.Stages, st.Name)
-		}
-		out.Environments = append(out.Environments, s)
-	}
-	for _, p := range set.Problems {
-		out.Environments = append(out.Environments, EnvSummary{Name: p.Pos.File, File: p.Pos.File, Stages: []string{}, Problems: []string{p.Error()}})
-	}
-	return out
+// Cancel cancels this app's run of the environment.
+func (e *Environments) Cancel(name string) error { return e.s.runs.cancel(name) }
+
+// InstanceAction starts, stops or reboots one instance of the environment
+// (action "start", "stop" or "reboot") under the environment's lock. The
+// window asks for confirmation first.
+func (e *Environments) InstanceAction(env, id, action string) error {
+	return e.s.instanceAction(e.s.context(), env, id, action)
 }
+
+// RunLog returns every event of this app's current or last run of the
+// environment, oldest first, so a window opened mid-run can catch up.
+func (e *Environments) RunLog(name string) []orchestrate.Event { return e.s.runs.log(name) }
+
+// Refresh reads every environment's state from AWS now, in the background.
+func (e *Environments) Refresh() { e.s.refresher.poke() }
+
+// Settings is bound to the front end: the watched folders and refresh pace.
+type Settings struct{ s *shell }
+
+// Get returns the settings.
+func (s *Settings) Get() SettingsView { return s.s.settingsView() }
+
+// AddFolder asks for a folder with the native dialog and watches it. It
+// returns the settings unchanged when the dialog is cancelled.
+func (s *Settings) AddFolder() (SettingsView, error) { return s.s.addFolder() }
+
+// RemoveFolder stops watching a folder.
+func (s *Settings) RemoveFolder(path string) (SettingsView, error) { return s.s.removeFolder(path) }
+
+// SetRefreshSeconds sets how often the dashboard reads AWS while visible (5 to 3600).
+func (s *Settings) SetRefreshSeconds(n int) (SettingsView, error) { return s.s.setRefresh(n) }

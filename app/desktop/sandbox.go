@@ -29,7 +29,10 @@ func startSandbox(ctx context.Context, o cli.WindowOptions, log *slog.Logger) (s
 	if speed <= 0 {
 		speed = 1
 	}
-	srv, err := sandbox.Listen("127.0.0.1:0", w, sandbox.Options{Speed: speed, Logger: log})
+	srv, err := sandbox.Listen("127.0.0.1:0", w, sandbox.Options{Speed: speed, Logger: log,
+		// Its own loopback block, so a `sandbox serve` of the same world
+		// running beside the window does not take its services' ports.
+		AddressBlock: sandbox.RandomAddressBlock()})
 	if err != nil {
 		return "", nil, fmt.Errorf("starting the sandbox: %w", err)
 	}

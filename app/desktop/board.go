@@ -1,0 +1,308 @@
+package desktop
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+
+	"cloudcontrol/backend/cloud"
+	"cloudcontrol/backend/control"
+	"cloudcontrol/backend/env"
+	"cloudcontrol/backend/lock"
+	"cloudcontrol/backend/orchestrate"
+)
+
+// board is the dashboard's state: the definitions the watcher reported,
+// the live (or last known) state of each environment, who holds each
+// lock and this app's runs. Every change goes out as one EventEnvs.
+type board struct {
+	plat Platform
+
+	mu     sync.Mutex
+	snap   env.Snapshot
+	live   map[string]*liveState
+	busy   map[string]*lock.Holder
+	runs   map[string]*RunView
+	sent   []byte            // the last EventEnvs payload, to send only changes
+	listen []func([]EnvView) // the tray
+}
+
+// liveState is one environment's state as AWS last showed it.
+type liveState struct {
+	Status *control.Status `json:"status"`
+	Live   bool            `json:"-"` // false: read from the cache file
+	Error  string          `json:"-"`
+	// def is the definition Status was resolved for; a changed file
+	// resolves again. reads counts refreshes since.
+	def   *env.Environment
+	reads int
+}
+
+func newBoard(p Platform) *board {
+	return &board{plat: p, live: map[string]*liveState{}, busy: map[string]*lock.Holder{}, runs: map[string]*RunView{}}
+}
+
+// definition is what Plan, Start and Stop act on: the file's current
+// version, else the last good version of a file broken now.
+func (b *board) definition(name string) (*env.Environment, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if e := b.snap.ByName(name); e != nil {
+		return e, nil
+	}
+	for _, e := range b.snap.LastGood {
+		if e.Name == name {
+			return e, nil
+		}
+	}
+	var own []env.Problem
+	for _, p := range b.snap.Problems {
+		if invalidName(p.Pos.File) == name {
+			own = append(own, p)
+		}
+	}
+	if len(own) > 0 {
+		return nil, &control.InvalidError{Problems: own}
+	}
+	return nil, fmt.Errorf("no environment %q in the watched folders", name)
+}
+
+// usable lists every definition that can be acted on, by name.
+func (b *board) usable() []*env.Environment {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	out := slices.Clone(b.snap.Envs)
+	for _, e := range b.snap.LastGood {
+		if b.snap.ByName(e.Name) == nil {
+			out = append(out, e)
+		}
+	}
+	slices.SortFunc(out, func(a, c *env.Environment) int { return strings.Compare(a.Name, c.Name) })
+	return out
+}
+
+func (b *board) setSnapshot(s env.Snapshot) {
+	b.mu.Lock()
+	b.snap = s
+	b.mu.Unlock()
+	b.publish()
+}
+
+// views builds the dashboard: environments by name, then broken files
+// that never parsed.
+func (b *board) views() []EnvView {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	byFile := map[string][]env.Problem{}
+	var files []string
+	for _, p := range b.snap.Problems {
+		if _, ok := byFile[p.Pos.File]; !ok {
+			files = append(files, p.Pos.File)
+		}
+		byFile[p.Pos.File] = append(byFile[p.Pos.File], p)
+	}
+	out := []EnvView{}
+	for _, e := range b.snap.Envs {
+		out = append(out, b.view(e, nil))
+	}
+	var invalid []EnvView
+	for _, f := range files {
+		if e := b.snap.LastGood[f]; e != nil && b.snap.ByName(e.Name) == nil {
+			out = append(out, b.view(e, byFile[f]))
+			continue
+		}
+		invalid = append(invalid, EnvView{Name: invalidName(f), File: f, State: StateInvalid,
+			Problems: problemViews(byFile[f]), Stages: []StageView{}})
+	}
+	slices.SortFunc(out, func(a, c EnvView) int { return strings.Compare(a.Name, c.Name) })
+	return append(out, invalid...)
+}
+
+func (b *board) view(e *env.Environment, problems []env.Problem) EnvView {
+	v := EnvView{Name: e.Name, File: e.File, Description: e.Description, Region: e.Region, Profile: e.Profile,
+		Account: e.Account, State: StateUnknown, Usable: true, Problems: problemViews(problems),
+		Busy: b.busy[e.Name], Run: b.runs[e.Name], Stages: []StageView{}}
+	ls := b.live[e.Name]
+	stageLive := map[string]control.StageStatus{}
+	if ls != nil && ls.Status != nil {
+		v.State, v.Live, v.Error, v.CheckedAt = ls.Status.State, ls.Live, ls.Error, ls.Status.Checked
+		if v.Region == "" {
+			v.Region = ls.Status.Target.Region
+		}
+		if v.Account == "" {
+			v.Account = ls.Status.Target.Identity.Account
+		}
+		for _, st := range ls.Status.Stages {
+			stageLive[st.Name] = st
+		}
+	} else if ls != nil {
+		v.Error = ls.Error
+	}
+	for _, st := range e.Stages {
+		sv := StageView{Name: st.Name, After: append([]string{}, st.After...), Gates: orchestrate.StartGates(st.Ready),
+			State: StateUnknown, Instances: []cloud.Instance{}}
+		if l, ok := stageLive[st.Name]; ok {
+			sv.State, sv.Instances = l.State, l.Instances
+		}
+		v.Stages = append(v.Stages, sv)
+	}
+	return v
+}
+
+// invalidName names a file that never parsed: its base name, as the
+// environment it would define by default.
+func invalidName(file string) string {
+	base := filepath.Base(file)
+	return strings.TrimSuffix(base, filepath.Ext(base))
+}
+
+// publish sends the dashboard when it differs from what was sent last.
+func (b *board) publish() {
+	views := b.views()
+	data, err := json.Marshal(views)
+	if err != nil {
+		return // cannot happen for these types
+	}
+	b.mu.Lock()
+	same := bytes.Equal(data, b.sent)
+	b.sent = data
+	listen := slices.Clone(b.listen)
+	b.mu.Unlock()
+	if same {
+		return
+	}
+	b.plat.Emit(EventEnvs, views)
+	for _, f := range listen {
+		f(views)
+	}
+}
+
+func (b *board) onChange(f func([]EnvView)) {
+	b.mu.Lock()
+	b.listen = append(b.listen, f)
+	b.mu.Unlock()
+}
+
+// liveOf returns the status read live for name, the definition it was
+// resolved for and how many refreshes it has had.
+func (b *board) liveOf(name string) (*control.Status, *env.Environment, int) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	ls := b.live[name]
+	if ls == nil || !ls.Live {
+		return nil, nil, 0
+	}
+	return ls.Status, ls.def, ls.reads
+}
+
+// setLive records a refresh; a failed one keeps the state it had, marked
+// with the error.
+func (b *board) setLive(e *env.Environment, st *control.Status, err error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	ls := b.live[e.Name]
+	if ls == nil {
+		ls = &liveState{}
+		b.live[e.Name] = ls
+	}
+	if err != nil {
+		ls.Error = err.Error()
+		return
+	}
+	if !sameDefinition(ls.def, e) {
+		ls.reads = 0
+	}
+	ls.Status, ls.Live, ls.Error, ls.def = st, true, "", e
+	ls.reads++
+}
+
+// seed fills the dashboard from the last-known-state cache.
+func (b *board) seed(cached map[string]*control.Status) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for name, st := range cached {
+		if _, ok := b.live[name]; !ok && st != nil {
+			b.live[name] = &liveState{Status: st}
+		}
+	}
+}
+
+func (b *board) statuses() map[string]*control.Status {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	out := map[string]*control.Status{}
+	for name, ls := range b.live {
+		if ls.Status != nil {
+			out[name] = ls.Status
+		}
+	}
+	return out
+}
+
+func (b *board) setBusy(who func(name string) *lock.Holder) {
+	names := map[string]bool{}
+	for _, e := range b.usable() {
+		names[e.Name] = true
+	}
+	holders := map[string]*lock.Holder{}
+	for n := range names {
+		if h := who(n); h != nil {
+			holders[n] = h
+		}
+	}
+	b.mu.Lock()
+	b.busy = holders
+	b.mu.Unlock()
+}
+
+// transitioning reports whether any environment is starting or stopping.
+func (b *board) transitioning() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, ls := range b.live {
+		if ls.Status != nil && ls.Live && (ls.Status.State == control.StateStarting || ls.Status.State == control.StateStopping) {
+			return true
+		}
+	}
+	return false
+}
+
+// instanceState applies a state a run observed, so the dashboard moves
+// with the run rather than at the next refresh.
+func (b *board) instanceState(envName, id, state string) {
+	b.mu.Lock()
+	ls := b.live[envName]
+	if ls != nil && ls.Status != nil {
+		st := *ls.Status
+		st.Stages = slices.Clone(st.Stages)
+		for i := range st.Stages {
+			insts := slices.Clone(st.Stages[i].Instances)
+			for j := range insts {
+				if insts[j].ID == id {
+					insts[j].State = state
+				}
+			}
+			st.Stages[i].Instances = insts
+			st.Stages[i].State = control.Overall(insts)
+		}
+		var all []cloud.Instance
+		for _, s := range st.Stages {
+			all = append(all, s.Instances...)
+		}
+		st.State = control.Overall(all)
+		ls.Status = &st
+	}
+	b.mu.Unlock()
+	b.publish()
+}
+
+func (b *board) setRun(v RunView) {
+	b.mu.Lock()
+	b.runs[v.Env] = &v
+	b.mu.Unlock()
+	b.publish()
+}

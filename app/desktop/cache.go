@@ -1,0 +1,48 @@
+package desktop
+
+import (
+	"encoding/json"
+	"maps"
+	"os"
+	"sync"
+
+	"cloudcontrol/backend/control"
+)
+
+// stateCache is the last known state of every environment, kept in the
+// state folder so the window shows something true-ish at once on launch,
+// before AWS answers.
+type stateCache struct {
+	path string
+	mu   sync.Mutex
+	last []byte
+}
+
+// load returns the cached states by environment name; a missing or
+// damaged cache is simply empty (it is only a head start).
+func (c *stateCache) load() map[string]*control.Status {
+	out := map[string]*control.Status{}
+	b, err := os.ReadFile(c.path)
+	if err != nil || json.Unmarshal(b, &out) != nil {
+		return map[string]*control.Status{}
+	}
+	return out
+}
+
+// save writes the states when they changed.
+func (c *stateCache) save(states map[string]*control.Status) error {
+	b, err := json.Marshal(states)
+	if err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if string(b) == string(c.last) {
+		return nil
+	}
+	if err := writeJSON(c.path, maps.Clone(states)); err != nil {
+		return err
+	}
+	c.last = b
+	return nil
+}

@@ -1,0 +1,160 @@
+package desktop
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"cloudcontrol/backend/control"
+	"cloudcontrol/backend/paths"
+	"cloudcontrol/backend/sandbox"
+)
+
+var examplesDir = filepath.Join("..", "..", "environments")
+
+// fakePlatform records what the shell pushes to the window.
+type fakePlatform struct {
+	mu      sync.Mutex
+	events  []sent
+	notes   []string
+	folder  string // what ChooseFolder answers
+	hidden  bool
+	quit    bool
+	geom    Geometry
+	changed chan struct{}
+}
+
+type sent struct {
+	name string
+	data any
+	at   time.Time
+}
+
+func newFakePlatform() *fakePlatform { return &fakePlatform{changed: make(chan struct{}, 1)} }
+
+func (p *fakePlatform) Emit(event string, data any) {
+	p.mu.Lock()
+	p.events = append(p.events, sent{event, data, time.Now()})
+	p.mu.Unlock()
+	select {
+	case p.changed <- struct{}{}:
+	default:
+	}
+}
+func (p *fakePlatform) Notify(title, body string) {
+	p.mu.Lock()
+	p.notes = append(p.notes, title+": "+body)
+	p.mu.Unlock()
+}
+func (p *fakePlatform) ChooseFolder(string) (string, error) { return p.folder, nil }
+func (p *fakePlatform) Show()                               { p.mu.Lock(); p.hidden = false; p.mu.Unlock() }
+func (p *fakePlatform) Hide()                               { p.mu.Lock(); p.hidden = true; p.mu.Unlock() }
+func (p *fakePlatform) Quit()                               { p.mu.Lock(); p.quit = true; p.mu.Unlock() }
+func (p *fakePlatform) Geometry() Geometry                  { return p.geom }
+
+func (p *fakePlatform) sent(name string) []sent {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []sent
+	for _, e := range p.events {
+		if e.name == name {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// waitFor waits until ok holds for the platform, failing after 10s.
+func (p *fakePlatform) waitFor(t *testing.T, what string, ok func() bool) {
+	t.Helper()
+	deadline := time.After(10 * time.Second)
+	for !ok() {
+		select {
+		case <-p.changed:
+		case <-time.After(20 * time.Millisecond):
+		case <-deadline:
+			t.Fatalf("timed out waiting until %s", what)
+		}
+	}
+}
+
+// lastEnvs is the last dashboard pushed.
+func (p *fakePlatform) lastEnvs() []EnvView {
+	s := p.sent(EventEnvs)
+	if len(s) == 0 {
+		return nil
+	}
+	return s[len(s)-1].data.([]EnvView)
+}
+
+func find(envs []EnvView, name string) *EnvView {
+	for i := range envs {
+		if envs[i].Name == name {
+			return &envs[i]
+		}
+	}
+	return nil
+}
+
+// rig is a shell on a fake platform, driving the real control layer
+// against an in-process sandbox of the examples' world at 100x speed.
+type rig struct {
+	*shell
+	plat  *fakePlatform
+	sb    *sandbox.Sandbox
+	dir   string // the watched folder, a copy of the examples
+	paths paths.Dirs
+	stop  func()
+}
+
+func newRig(t *testing.T, prepare func(r *rig)) *rig {
+	t.Helper()
+	w, err := sandbox.LoadWorld(filepath.Join(examplesDir, "sandbox", "world.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := sandbox.Listen("127.0.0.1:0", w, sandbox.Options{Speed: 100, AddressBlock: sandbox.RandomAddressBlock()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sctx, scancel := context.WithCancel(context.Background())
+	sdone := make(chan error, 1)
+	go func() { sdone <- srv.Serve(sctx) }()
+	t.Cleanup(func() { scancel(); <-sdone })
+	isolateAWS(t)
+
+	r := &rig{plat: newFakePlatform(), sb: srv.Sandbox, dir: t.TempDir(), paths: paths.Under(t.TempDir())}
+	for _, f := range []string{"three-tier.yaml", "analytics.yaml"} {
+		b, err := os.ReadFile(filepath.Join(examplesDir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(r.dir, f), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if prepare != nil {
+		prepare(r)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	s, err := newShell(shellOptions{Plat: r.plat, Log: log, Paths: r.paths, Folders: []string{r.dir}, SandboxURL: srv.URL,
+		Debounce: 10 * time.Millisecond,
+		Cores: func(client string) core {
+			return control.New(control.Options{Dirs: []string{r.dir}, Paths: r.paths, Tick: 20 * time.Millisecond,
+				Client: client, Logger: log, AWS: awsOptions(srv.URL)})
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.shell = s
+	ctx, cancel := context.WithCancel(context.Background())
+	wait := s.start(ctx)
+	r.stop = func() { cancel(); wait() }
+	t.Cleanup(r.stop)
+	return r
+}

@@ -1,0 +1,5 @@
+package desktop
+
+import "time"
+
+var timeNow = time.Now

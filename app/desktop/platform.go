@@ -1,0 +1,27 @@
+package desktop
+
+// Platform is the one seam to the window system (Wails, the desktop's
+// notifications and dialogs): the shell reaches it only through this, so
+// tests drive the shell with a fake.
+type Platform interface {
+	// Emit pushes an event to the front end.
+	Emit(event string, data any)
+	// Notify shows a desktop notification.
+	Notify(title, body string)
+	// ChooseFolder opens the native folder dialog; "" when cancelled.
+	ChooseFolder(title string) (string, error)
+	Show()
+	Hide()
+	Quit()
+	// Geometry is the window's size and position now.
+	Geometry() Geometry
+}
+
+// Geometry is the window's place on screen, kept across launches.
+type Geometry struct {
+	X         int  `json:"x"`
+	Y         int  `json:"y"`
+	Width     int  `json:"width"`
+	Height    int  `json:"height"`
+	Maximised bool `json:"maximised"`
+}

@@ -1,0 +1,168 @@
+package desktop
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+
+	"cloudcontrol/backend/control"
+	"cloudcontrol/backend/env"
+	"cloudcontrol/backend/lock"
+	"cloudcontrol/backend/orchestrate"
+)
+
+// core is what the shell needs from backend/control (a *control.Service).
+type core interface {
+	PlanEnv(ctx context.Context, e *env.Environment, action string) (*control.Prepared, error)
+	RunEnv(ctx context.Context, e *env.Environment, action string, sink orchestrate.Sink) (*orchestrate.Result, error)
+	InstanceAction(ctx context.Context, e *env.Environment, id, action string) error
+	StatusEnv(ctx context.Context, e *env.Environment) (*control.Status, error)
+	Refresh(ctx context.Context, e *env.Environment, prev *control.Status) (*control.Status, error)
+	Holder(name string) *lock.Holder
+}
+
+// shell wires the bound services, the board, the runs, the refresher, the
+// watcher and the tray together. It holds no Wails import: the window is
+// reached through plat.
+type shell struct {
+	plat     Platform
+	log      *slog.Logger
+	cores    func(client string) core // one control.Service per lock client
+	settings *settingsStore
+	cache    *stateCache
+	board    *board
+	runs     *runs
+	watcher  *env.Watcher
+
+	refresher *refresher
+
+	sandboxURL string
+
+	mu       sync.Mutex
+	ctx      context.Context
+	visible  bool
+	tray     bool // a tray is up: closing hides the window
+	quitting bool
+}
+
+func (s *shell) context() context.Context {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ctx == nil {
+		return context.Background()
+	}
+	return s.ctx
+}
+
+func (s *shell) overview() Overview {
+	s.mu.Lock()
+	tray := s.tray
+	s.mu.Unlock()
+	return Overview{Sandbox: s.sandboxURL != "", SandboxURL: s.sandboxURL, TrayAvailable: tray,
+		Folders: s.settings.folders(), Environments: s.board.views()}
+}
+
+func (s *shell) plan(ctx context.Context, name, action string) (*orchestrate.Plan, error) {
+	e, err := s.board.definition(name)
+	if err != nil {
+		return nil, err
+	}
+	prep, err := s.cores("window").PlanEnv(ctx, e, action)
+	if err != nil {
+		return nil, err
+	}
+	return prep.Plan, nil
+}
+
+func (s *shell) instanceAction(ctx context.Context, name, id, action string) error {
+	e, err := s.board.definition(name)
+	if err != nil {
+		return err
+	}
+	if err := s.cores("window").InstanceAction(ctx, e, id, action); err != nil {
+		return err
+	}
+	s.log.Info("instance action", "env", name, "instance", id, "action", action)
+	s.refresher.poke()
+	return nil
+}
+
+// beforeClose keeps the window's place and hides it to the tray when
+// there is one; it reports whether closing must be prevented.
+func (s *shell) beforeClose() bool {
+	s.settings.setGeometry(s.plat.Geometry())
+	s.mu.Lock()
+	hide := s.tray && !s.quitting
+	s.mu.Unlock()
+	if hide {
+		s.plat.Hide()
+		s.setVisible(false)
+	}
+	return hide
+}
+
+func (s *shell) show() {
+	s.plat.Show()
+	s.setVisible(true)
+}
+
+func (s *shell) quit() {
+	s.mu.Lock()
+	s.quitting = true
+	s.mu.Unlock()
+	s.plat.Quit()
+}
+
+func (s *shell) setVisible(v bool) {
+	s.mu.Lock()
+	s.visible = v
+	s.mu.Unlock()
+	s.refresher.poke()
+}
+
+func (s *shell) isVisible() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.visible
+}
+
+func (s *shell) settingsView() SettingsView { return s.settings.view() }
+
+func (s *shell) addFolder() (SettingsView, error) {
+	dir, err := s.plat.ChooseFolder("Add an environment folder")
+	if err != nil {
+		return s.settings.view(), fmt.Errorf("choosing a folder: %w", err)
+	}
+	if dir == "" {
+		return s.settings.view(), nil
+	}
+	return s.changeFolders(s.settings.addFolder(dir))
+}
+
+func (s *shell) removeFolder(dir string) (SettingsView, error) {
+	return s.changeFolders(s.settings.removeFolder(dir))
+}
+
+func (s *shell) changeFolders(err error) (SettingsView, error) {
+	if err != nil {
+		return s.settings.view(), err
+	}
+	s.watcher.SetDirs(s.settings.folders())
+	v := s.settings.view()
+	s.plat.Emit(EventSettings, v)
+	return v, nil
+}
+
+func (s *shell) setRefresh(n int) (SettingsView, error) {
+	if n < 5 || n > 3600 {
+		return s.settings.view(), fmt.Errorf("the refresh interval must be between 5 and 3600 seconds, not %d", n)
+	}
+	if err := s.settings.setRefresh(n); err != nil {
+		return s.settings.view(), err
+	}
+	v := s.settings.view()
+	s.plat.Emit(EventSettings, v)
+	s.refresher.poke()
+	return v, nil
+}

@@ -1,0 +1,290 @@
+package desktop
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"cloudcontrol/backend/cloud"
+	"cloudcontrol/backend/control"
+	"cloudcontrol/backend/lock"
+	"cloudcontrol/backend/orchestrate"
+)
+
+func TestDashboardShowsLastKnownStateAtOnceThenLive(t *testing.T) {
+	r := newRig(t, func(r *rig) {
+		// A previous session saw three-tier running.
+		cached := map[string]*control.Status{"three-tier": {Env: "three-tier", State: control.StateRunning,
+			Stages: []control.StageStatus{{Name: "database", State: control.StateRunning,
+				Instances: []cloud.Instance{{ID: "i-0db00000000000001", Name: "shop-db", State: cloud.Running}}}}}}
+		if err := writeJSON(filepath.Join(r.paths.State, "dashboard-sandbox.json"), cached); err != nil {
+			t.Fatal(err)
+		}
+	})
+	first := find(r.board.views(), "three-tier")
+	if first == nil || first.State != control.StateRunning || first.Live {
+		t.Fatalf("before any refresh three-tier = %+v, want the cached running state, not live", first)
+	}
+	r.plat.waitFor(t, "three-tier is read live", func() bool {
+		v := find(r.plat.lastEnvs(), "three-tier")
+		return v != nil && v.Live && v.State == control.StateStopped
+	})
+	v := find(r.plat.lastEnvs(), "three-tier")
+	if len(v.Stages) != 4 || v.Stages[3].Name != "web" || !slices.Equal(v.Stages[3].After, []string{"api", "worker"}) {
+		t.Errorf("stages = %+v, want database, api, worker, web with web after api and worker", v.Stages)
+	}
+	db := v.Stages[0]
+	if len(db.Instances) != 1 || db.Instances[0].Name != "shop-db" || db.Instances[0].Type != "m5.large" || db.Instances[0].AZ == "" {
+		t.Errorf("database instances = %+v, want shop-db with its type and AZ", db.Instances)
+	}
+	if kinds := gateKinds(db.Gates); !slices.Equal(kinds, []string{"running", "status-checks", "tcp"}) {
+		t.Errorf("database gates = %v", kinds)
+	}
+	// The live state replaced the cached one on disk.
+	r.plat.waitFor(t, "the cache file holds the live state", func() bool {
+		st := (&stateCache{path: filepath.Join(r.paths.State, "dashboard-sandbox.json")}).load()["three-tier"]
+		return st != nil && st.State == control.StateStopped && len(st.Stages) == 4
+	})
+}
+
+func gateKinds(gs []orchestrate.Gate) []string {
+	var out []string
+	for _, g := range gs {
+		out = append(out, g.Kind)
+	}
+	return out
+}
+
+func TestRefreshIsOneDescribePerRegionPerEnvironment(t *testing.T) {
+	r := newRig(t, nil)
+	r.plat.waitFor(t, "first live read", func() bool {
+		envs := r.plat.lastEnvs()
+		a, b := find(envs, "analytics"), find(envs, "three-tier")
+		return a != nil && a.Live && b != nil && b.Live
+	})
+	r.stop() // no background refresh from here on
+	r.sb.ResetRequests()
+	r.refreshAll(context.Background())
+	count := map[string]int{}
+	for _, q := range r.sb.Requests() {
+		count[q.Action]++
+	}
+	if count["DescribeInstances"] != 2 || len(count) != 1 {
+		t.Errorf("one refresh of 2 environments in one region made %v, want exactly 2 DescribeInstances", count)
+	}
+}
+
+func TestStartPushesEventsInOrderThenResultAndNotification(t *testing.T) {
+	r := newRig(t, nil)
+	if err := (&Environments{s: r.shell}).Start("three-tier"); err != nil {
+		t.Fatal(err)
+	}
+	// The run keeps the definition it started with, even when the file breaks now.
+	if err := os.WriteFile(filepath.Join(r.dir, "three-tier.yaml"), []byte("stages: ["), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r.plat.waitFor(t, "the run finishes", func() bool { return len(r.plat.sent(EventFinished)) == 1 })
+	fin := r.plat.sent(EventFinished)[0].data.(RunView)
+	if fin.Outcome != orchestrate.OutcomeDone || !fin.Done {
+		t.Fatalf("run finished %+v, want done", fin)
+	}
+	for _, st := range fin.Stages {
+		if st.Status != orchestrate.StageReady {
+			t.Errorf("stage %s ended %s, want ready", st.Name, st.Status)
+		}
+	}
+	var types, ready []string
+	for _, e := range r.plat.sent(EventRun) {
+		ev := e.data.(orchestrate.Event)
+		types = append(types, ev.Type)
+		if ev.Type == orchestrate.EventStageReady {
+			ready = append(ready, ev.Stage)
+		}
+	}
+	if types[0] != orchestrate.EventRunStarted || types[len(types)-1] != orchestrate.EventRunDone {
+		t.Errorf("events %v, want run-started first and run-done last", types)
+	}
+	if ready[0] != "database" || ready[len(ready)-1] != "web" {
+		t.Errorf("stages became ready in order %v, want database first and web last", ready)
+	}
+	if got := (&Environments{s: r.shell}).RunLog("three-tier"); len(got) != len(types) {
+		t.Errorf("RunLog has %d events, %d were pushed", len(got), len(types))
+	}
+	if len(r.plat.sent(EventProgress)) < 4 {
+		t.Errorf("%d progress events, want at least one per stage", len(r.plat.sent(EventProgress)))
+	}
+	r.plat.mu.Lock()
+	notes := slices.Clone(r.plat.notes)
+	r.plat.mu.Unlock()
+	if len(notes) != 1 || !strings.HasPrefix(notes[0], "three-tier is ready") {
+		t.Errorf("notifications %q, want one saying three-tier is ready", notes)
+	}
+	// The broken file shows its problem while its last good version stays usable.
+	r.plat.waitFor(t, "three-tier runs, its file broken but usable", func() bool {
+		v := find(r.plat.lastEnvs(), "three-tier")
+		return v != nil && v.State == control.StateRunning && v.Usable && len(v.Problems) > 0
+	})
+	v := find(r.plat.lastEnvs(), "three-tier")
+	if p := v.Problems[0]; p.Line != 1 || p.Source != "stages: [" || !strings.HasPrefix(p.Text, filepath.Join(r.dir, "three-tier.yaml")+":1:") {
+		t.Errorf("problem %+v, want line 1 with its source text", p)
+	}
+	if _, err := r.plan(r.context(), "three-tier", "stop"); err != nil {
+		t.Errorf("planning a stop with the last good version: %v", err)
+	}
+}
+
+func TestStartRefusesWhenBusyAndCancelStopsARun(t *testing.T) {
+	r := newRig(t, nil)
+	l, err := lock.Acquire(r.paths.Locks(), "analytics", lock.Holder{Action: "stop", Client: "cli"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = (&Environments{s: r.shell}).Start("analytics")
+	if err == nil || !strings.Contains(err.Error(), "analytics is busy") || !strings.Contains(err.Error(), "cli") {
+		t.Errorf("Start while a terminal holds the lock = %v, want a busy refusal naming the holder", err)
+	}
+	r.refreshAll(r.context())
+	if v := find(r.plat.lastEnvs(), "analytics"); v == nil || v.Busy == nil || v.Busy.Client != "cli" {
+		t.Errorf("dashboard busy info = %+v, want the cli holder", v)
+	}
+	l.Release()
+	if n := len(r.plat.sent(EventRun)); n != 0 {
+		t.Errorf("a refused start pushed %d run events", n)
+	}
+
+	envs := &Environments{s: r.shell}
+	if err := envs.Start("three-tier"); err != nil {
+		t.Fatal(err)
+	}
+	if err := envs.Start("three-tier"); err == nil || !strings.Contains(err.Error(), "busy") {
+		t.Errorf("a second Start = %v, want busy", err)
+	}
+	if err := envs.Cancel("three-tier"); err != nil {
+		t.Fatal(err)
+	}
+	r.plat.waitFor(t, "the cancelled run ends", func() bool { return len(r.plat.sent(EventFinished)) == 1 })
+	if fin := r.plat.sent(EventFinished)[0].data.(RunView); fin.Outcome != orchestrate.OutcomeCancelled {
+		t.Errorf("outcome %q, want cancelled", fin.Outcome)
+	}
+	if err := envs.Cancel("three-tier"); err == nil {
+		t.Error("Cancel with no run succeeded")
+	}
+}
+
+func TestInstanceActionActsOnlyOnTheEnvironmentsInstances(t *testing.T) {
+	r := newRig(t, nil)
+	envs := &Environments{s: r.shell}
+	if err := envs.InstanceAction("three-tier", "i-0db00000000000001", "start"); err != nil {
+		t.Fatal(err)
+	}
+	r.plat.waitFor(t, "shop-db is seen starting or running", func() bool {
+		v := find(r.plat.lastEnvs(), "three-tier")
+		return v != nil && len(v.Stages) > 0 && len(v.Stages[0].Instances) == 1 && v.Stages[0].Instances[0].State != cloud.Stopped
+	})
+	err := envs.InstanceAction("analytics", "i-0db00000000000001", "stop")
+	if err == nil || !strings.Contains(err.Error(), "not part of analytics") {
+		t.Errorf("acting on another environment's instance = %v, want a refusal", err)
+	}
+	if err := envs.InstanceAction("three-tier", "i-0db00000000000001", "explode"); err == nil {
+		t.Error("an unknown action was accepted")
+	}
+}
+
+func TestWatchedFileChangesReachTheWindow(t *testing.T) {
+	r := newRig(t, nil)
+	r.plat.waitFor(t, "first dashboard", func() bool { return find(r.plat.lastEnvs(), "three-tier") != nil })
+	file := filepath.Join(r.dir, "web.yaml")
+	begin := len(r.plat.sent(EventEnvs))
+	text := "region: eu-west-1\nstages:\n  - name: app\n    instances: [{name: shop-web-1}]\n"
+	wrote := timeNow()
+	if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r.plat.waitFor(t, "the new file appears", func() bool { return find(r.plat.lastEnvs(), "web") != nil })
+	for _, e := range r.plat.sent(EventEnvs)[begin:] {
+		if find(e.data.([]EnvView), "web") != nil {
+			t.Logf("watcher latency, write to envs:changed: %s", e.at.Sub(wrote))
+			if d := e.at.Sub(wrote); d > 300*1e6 {
+				t.Errorf("the change took %s to reach the window, want under 300ms", d)
+			}
+			break
+		}
+	}
+	if err := os.WriteFile(file, []byte(strings.Replace(text, "stages:", "stages: [", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r.plat.waitFor(t, "the broken file shows problems, still usable", func() bool {
+		v := find(r.plat.lastEnvs(), "web")
+		return v != nil && v.Usable && len(v.Problems) > 0
+	})
+	if err := os.Rename(file, filepath.Join(r.dir, "shop.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	r.plat.waitFor(t, "the renamed broken file is invalid under its new name", func() bool {
+		envs := r.plat.lastEnvs()
+		v := find(envs, "shop")
+		return find(envs, "web") == nil && v != nil && v.State == StateInvalid && !v.Usable
+	})
+	if err := os.Remove(filepath.Join(r.dir, "shop.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	r.plat.waitFor(t, "the deleted file disappears", func() bool { return find(r.plat.lastEnvs(), "shop") == nil })
+}
+
+func TestSettingsFoldersAndWindowPersist(t *testing.T) {
+	r := newRig(t, nil)
+	extra := t.TempDir()
+	r.plat.folder = extra
+	set := &Settings{s: r.shell}
+	v, err := set.AddFolder()
+	if err != nil || !slices.Contains(v.Folders, extra) {
+		t.Fatalf("AddFolder = %+v, %v", v, err)
+	}
+	if err := os.WriteFile(filepath.Join(extra, "solo.yaml"), []byte("region: eu-west-1\nstages:\n  - name: a\n    instances: [{name: shop-db}]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r.plat.waitFor(t, "the added folder is watched", func() bool { return find(r.plat.lastEnvs(), "solo") != nil })
+	if _, err := set.AddFolder(); err == nil {
+		t.Error("adding the same folder twice succeeded")
+	}
+	if _, err := set.SetRefreshSeconds(2); err == nil {
+		t.Error("a 2s refresh was accepted")
+	}
+	if _, err := set.SetRefreshSeconds(30); err != nil {
+		t.Fatal(err)
+	}
+	r.plat.geom = Geometry{X: 10, Y: 20, Width: 900, Height: 600}
+	r.mu.Lock()
+	r.tray = true
+	r.mu.Unlock()
+	if prevent := r.beforeClose(); !prevent || !r.plat.hidden {
+		t.Errorf("closing with a tray: prevent=%v hidden=%v, want the window hidden", prevent, r.plat.hidden)
+	}
+	saved, err := loadSettings(r.settings.path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := saved.view(); !slices.Equal(got.Folders, []string{r.dir, extra}) || got.RefreshSeconds != 30 {
+		t.Errorf("saved settings %+v", got)
+	}
+	if g := saved.geometry(); g == nil || *g != r.plat.geom {
+		t.Errorf("saved geometry %+v, want %+v", g, r.plat.geom)
+	}
+	if _, err := set.RemoveFolder(extra); err != nil {
+		t.Fatal(err)
+	}
+	r.plat.waitFor(t, "the removed folder's environment goes", func() bool { return find(r.plat.lastEnvs(), "solo") == nil })
+	r.quit()
+	if r.beforeClose() || !r.plat.quit {
+		t.Error("after Quit, closing must not be prevented")
+	}
+	b, _ := os.ReadFile(r.settings.path)
+	var f settingsFile
+	if json.Unmarshal(b, &f) != nil || slices.Contains(f.Folders, extra) {
+		t.Errorf("settings file after remove: %s", b)
+	}
+}

@@ -1,0 +1,132 @@
+package desktop
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+
+	"cloudcontrol/backend/control"
+)
+
+// Tray menu item ids (dbusmenu ids on Linux; documented in API.md). The
+// items are created in id order once, so the ids never move; environments
+// fill fixed slots and unused slots are hidden.
+const (
+	trayOpen       = 1
+	traySep1       = 2
+	trayFirstSlot  = 3 // slot k: label 3+2k, stop 4+2k
+	traySlots      = 12
+	traySep2       = trayFirstSlot + 2*traySlots // 27
+	trayStopAll    = traySep2 + 1                // 28
+	trayQuit       = traySep2 + 2                // 29
+	trayItemsTotal = trayQuit
+)
+
+// trayItem is one menu entry as the tray should show it.
+type trayItem struct {
+	ID        uint32
+	Title     string
+	Separator bool
+	Visible   bool
+	Enabled   bool
+	env       string // for a stop item
+}
+
+// trayActions is what the tray's clicks do.
+type trayActions interface {
+	show()
+	quit()
+	stop(name string) error
+}
+
+// trayMenu is the tray's menu as data: laid out from the dashboard and
+// clicked by id, so it is tested without a tray.
+type trayMenu struct {
+	act   trayActions
+	items []trayItem // index i holds id i+1
+	envs  []EnvView
+	mu    sync.Mutex
+}
+
+func newTrayMenu(act trayActions) *trayMenu {
+	m := &trayMenu{act: act}
+	m.update(nil)
+	return m
+}
+
+// stoppable says whether an environment has anything up to stop and is not busy.
+func stoppable(v EnvView) bool {
+	if v.Busy != nil || !v.Usable {
+		return false
+	}
+	return slices.Contains([]string{control.StateRunning, control.StatePartly, control.StateStarting, control.StateBroken}, v.State)
+}
+
+// update lays the menu out for the dashboard and returns the items.
+func (m *trayMenu) update(envs []EnvView) []trayItem {
+	items := make([]trayItem, 0, trayItemsTotal)
+	items = append(items, trayItem{ID: trayOpen, Title: "Open Cloud Control", Visible: true, Enabled: true},
+		trayItem{ID: traySep1, Separator: true, Visible: true})
+	anyUp := false
+	for k := range traySlots {
+		label := trayItem{ID: uint32(trayFirstSlot + 2*k), Enabled: true}
+		stop := trayItem{ID: uint32(trayFirstSlot + 2*k + 1)}
+		if k < len(envs) {
+			v := envs[k]
+			label.Visible, label.Title = true, v.Name+" — "+v.State
+			if v.Busy != nil {
+				label.Title += fmt.Sprintf(" (busy: %s by %s)", v.Busy.Action, v.Busy.Client)
+			}
+			stop.Visible, stop.Title, stop.env, stop.Enabled = v.Usable, "Stop "+v.Name, v.Name, stoppable(v)
+			anyUp = anyUp || stoppable(v)
+		}
+		if k == traySlots-1 && len(envs) > traySlots {
+			label.Title = fmt.Sprintf("… and %d more (open the window)", len(envs)-traySlots+1)
+			stop.Visible = false
+		}
+		items = append(items, label, stop)
+	}
+	for _, v := range envs[min(len(envs), traySlots):] {
+		anyUp = anyUp || stoppable(v)
+	}
+	items = append(items, trayItem{ID: traySep2, Separator: true, Visible: true},
+		trayItem{ID: trayStopAll, Title: "Stop all running environments", Visible: true, Enabled: anyUp},
+		trayItem{ID: trayQuit, Title: "Quit", Visible: true, Enabled: true})
+	m.mu.Lock()
+	m.items, m.envs = items, envs
+	m.mu.Unlock()
+	return items
+}
+
+// click acts on the item with that id.
+func (m *trayMenu) click(id uint32) error {
+	m.mu.Lock()
+	items, envs := m.items, m.envs
+	m.mu.Unlock()
+	switch {
+	case id == trayOpen:
+		m.act.show()
+	case id == trayQuit:
+		m.act.quit()
+	case id == trayStopAll:
+		var errs []error
+		for _, v := range envs {
+			if stoppable(v) {
+				errs = append(errs, m.act.stop(v.Name))
+			}
+		}
+		return errors.Join(errs...)
+	case id >= trayFirstSlot && id < traySep2:
+		it := items[id-1]
+		if (id-trayFirstSlot)%2 == 0 {
+			m.act.show() // an environment's label opens the window
+			return nil
+		}
+		if !it.Enabled {
+			return nil
+		}
+		return m.act.stop(it.env)
+	}
+	return nil
+}

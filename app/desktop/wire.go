@@ -1,0 +1,109 @@
+package desktop
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+
+	"cloudcontrol/backend/env"
+	"cloudcontrol/backend/paths"
+)
+
+// shellOptions are what a shell is built from; tests fill them with fakes.
+type shellOptions struct {
+	Plat       Platform
+	Log        *slog.Logger
+	Cores      func(client string) core
+	Paths      paths.Dirs
+	Folders    []string // the folders to watch when no settings exist yet
+	SandboxURL string
+	Clock      clockwork.Clock
+	Debounce   time.Duration // the watcher's; 0 is its default
+}
+
+// newShell loads the settings and the last known state (shown at once)
+// and prepares the watcher and the refresher; start runs them.
+func newShell(o shellOptions) (*shell, error) {
+	if o.Clock == nil {
+		o.Clock = clockwork.NewRealClock()
+	}
+	name := "settings.json"
+	if o.SandboxURL != "" {
+		name = "settings-sandbox.json" // the sandbox's folders are not the user's
+	}
+	st, err := loadSettings(filepath.Join(o.Paths.Config, name), o.Folders)
+	if err != nil {
+		o.Log.Warn("settings", "err", err)
+	}
+	s := &shell{plat: o.Plat, log: o.Log, cores: memo(o.Cores), settings: st, sandboxURL: o.SandboxURL, visible: true,
+		cache: &stateCache{path: filepath.Join(o.Paths.State, cacheName(o.SandboxURL))}}
+	s.board = newBoard(o.Plat)
+	s.board.seed(s.cache.load())
+	// Read the folders now, so the first Overview has every environment
+	// with its last known state before the watcher or AWS says anything.
+	s.board.snap = env.Snapshot{Set: env.LoadDirs(st.folders())}
+	s.runs = newRuns(s)
+	s.refresher = newRefresher(o.Clock, s.pace, s.refreshAll)
+	w, err := env.NewWatcher(st.folders(), env.WatchOptions{Debounce: o.Debounce, Logger: o.Log, OnChange: func(sn env.Snapshot) {
+		s.board.setSnapshot(sn)
+		s.refresher.poke() // a new or changed file is read from AWS at once
+	}})
+	if err != nil {
+		return nil, err
+	}
+	s.watcher = w
+	return s, nil
+}
+
+func cacheName(sandboxURL string) string {
+	if sandboxURL != "" {
+		return "dashboard-sandbox.json"
+	}
+	return "dashboard.json"
+}
+
+// memo keeps one core per lock client, so sessions are reused.
+func memo(f func(string) core) func(string) core {
+	var mu sync.Mutex
+	m := map[string]core{}
+	return func(client string) core {
+		mu.Lock()
+		defer mu.Unlock()
+		if m[client] == nil {
+			m[client] = f(client)
+		}
+		return m[client]
+	}
+}
+
+// start runs the watcher and the refresher until ctx ends; the returned
+// function waits for them (and any run) to finish.
+func (s *shell) start(ctx context.Context) (wait func()) {
+	s.mu.Lock()
+	s.ctx = ctx
+	s.mu.Unlock()
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		if err := s.watcher.Run(ctx); err != nil {
+			s.log.Error("watching the environment folders", "err", err)
+		}
+	}()
+	go func() { defer wg.Done(); s.refresher.run(ctx) }()
+	return func() { wg.Wait(); s.runs.wait() }
+}
+
+// trayActions for the tray: stops run with the "tray" lock client.
+func (s *shell) stop(name string) error {
+	if err := s.runs.begin(name, "stop", "tray"); err != nil {
+		s.plat.Notify(fmt.Sprintf("%s was not stopped", name), err.Error())
+		return err
+	}
+	return nil
+}
