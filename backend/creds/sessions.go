@@ -205,3 +205,14 @@ func roleSessionName(profile string) string {
 func (c cachedSession) Format(f fmt.State, verb rune) { Credentials(c).Format(f, verb) }
 func (c cachedSession) GoString() string              { return Credentials(c).GoString() }
 func (c cachedSession) LogValue() slog.Value          { return Credentials(c).LogValue() }
+
+// Expiration tells when the cached session of a profile ends, if one is
+// cached and still usable. It reads no secret out of the keychain item for
+// the caller, only the time.
+func (s *Sessions) Expiration(name string) (time.Time, bool) {
+	c, ok := s.cached(name)
+	if !ok {
+		return time.Time{}, false
+	}
+	return c.Expiration, true
+}

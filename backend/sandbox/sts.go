@@ -16,16 +16,25 @@ type xCallerIdentity struct {
 	RequestID string   `xml:"ResponseMetadata>RequestId"`
 }
 
-// sts answers the STS calls the app makes: GetCallerIdentity.
+// sts answers the STS calls the app makes: GetCallerIdentity here, the
+// session calls in stssessions.go.
 func (sb *Sandbox) sts(c *call) (any, *apiError) {
 	if c.action != "GetCallerIdentity" {
-		return nil, clientErr("InvalidAction", "Could not find operation %s for version %s", c.action, stsVersion)
+		return sb.stsSessions(c)
 	}
-	// A stable IAM-style unique id (AIDA + 17 upper-case letters/digits).
-	sum := sha256.Sum256([]byte(sb.account))
-	uid := "AIDA" + strings.TrimRight(base32.StdEncoding.EncodeToString(sum[:]), "=")[:17]
-	return &xCallerIdentity{
+	id := &xCallerIdentity{
 		Xmlns: stsNS, Arn: "arn:aws:iam::" + sb.account + ":user/sandbox",
-		UserID: uid, Account: sb.account, RequestID: requestID(),
-	}, nil
+		UserID: sandboxUserID(sb.account), Account: sb.account, RequestID: requestID(),
+	}
+	if t := c.caller; t != nil { // a temporary key speaks for whom it was issued to
+		id.Arn, id.UserID, id.Account = t.arn, t.userID, t.account
+	}
+	return id, nil
+}
+
+// sandboxUserID is a stable IAM-style unique id (AIDA + 17 upper-case
+// letters/digits) derived from seed.
+func sandboxUserID(seed string) string {
+	sum := sha256.Sum256([]byte(seed))
+	return "AIDA" + strings.TrimRight(base32.StdEncoding.EncodeToString(sum[:]), "=")[:17]
 }

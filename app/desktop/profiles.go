@@ -1,0 +1,287 @@
+package desktop
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/ssooidc"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"cloudcontrol/backend/control"
+	"cloudcontrol/backend/creds"
+	"cloudcontrol/backend/settings"
+)
+
+// Profiles is the window's bound service for AWS profiles and credentials.
+// Secrets go in (a new secret key) but never come back out: every answer
+// is a creds.Profile-style summary with at most the key id's last four
+// characters. MFA codes are asked through the "profiles:mfa" event and
+// answered with SubmitMFA; SSO sign-ins report through "profiles:sso".
+type Profiles struct {
+	creds    *creds.Service
+	settings *settings.File
+	oidc     creds.OIDC
+	emit     func(event string, data any)
+	openURL  func(url string)
+	who      func(ctx context.Context) (control.Whoami, error)
+	reset    func() // drop open sessions after a switch or an edit
+	ctx      func() context.Context
+
+	mu  sync.Mutex
+	mfa chan string // the pending MFA question's answer
+}
+
+// MFAQuestion is the payload of the "profiles:mfa" event.
+type MFAQuestion struct {
+	Profile   string `json:"profile"`
+	MFASerial string `json:"mfaSerial"`
+}
+
+// mfaPrompt is the creds.Prompt of the window: it asks the front end and
+// waits for SubmitMFA (or CancelMFA, or the context).
+func (p *Profiles) mfaPrompt(ctx context.Context, profile, serial string) (string, error) {
+	ch := make(chan string, 1)
+	p.mu.Lock()
+	p.mfa = ch
+	p.mu.Unlock()
+	defer func() {
+		p.mu.Lock()
+		if p.mfa == ch {
+			p.mfa = nil
+		}
+		p.mu.Unlock()
+	}()
+	p.emit("profiles:mfa", MFAQuestion{Profile: profile, MFASerial: serial})
+	select {
+	case code, ok := <-ch:
+		if !ok || code == "" {
+			return "", errors.New("the MFA question was cancelled")
+		}
+		return code, nil
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+}
+
+// SubmitMFA answers the pending MFA question.
+func (p *Profiles) SubmitMFA(code string) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.mfa == nil {
+		return errors.New("no MFA code was asked for")
+	}
+	p.mfa <- code
+	p.mfa = nil
+	return nil
+}
+
+// CancelMFA refuses the pending MFA question.
+func (p *Profiles) CancelMFA() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.mfa != nil {
+		close(p.mfa)
+		p.mfa = nil
+	}
+}
+
+// ProfileList is what List returns: the profiles, the active choice and
+// problems worth showing (a malformed file, a locked keychain).
+type ProfileList struct {
+	Profiles []ProfileView `json:"profiles"`
+	Active   string        `json:"active"`
+	Region   string        `json:"region"`
+	Problems []string      `json:"problems,omitempty"`
+}
+
+// ProfileView is one profile for the window.
+type ProfileView struct {
+	creds.ProfileInfo
+	Account   string     `json:"account,omitempty"`
+	ARN       string     `json:"arn,omitempty"`
+	CheckedAt *time.Time `json:"checkedAt,omitempty"`
+}
+
+// List returns every profile with what is known of it.
+func (p *Profiles) List() (ProfileList, error) {
+	infos, err := p.creds.List()
+	st, stErr := p.settings.Load()
+	out := ProfileList{Active: st.Profile, Region: st.Region, Profiles: []ProfileView{}}
+	for _, e := range []error{err, stErr} {
+		if e != nil {
+			out.Problems = append(out.Problems, e.Error())
+		}
+	}
+	for _, i := range infos {
+		v := ProfileView{ProfileInfo: i}
+		if id, ok := st.Identities[i.Name]; ok {
+			v.Account, v.ARN, v.CheckedAt = id.Account, id.ARN, &id.CheckedAt
+		}
+		out.Profiles = append(out.Profiles, v)
+	}
+	return out, nil
+}
+
+// KeychainInput is a keychain profile as the window sends it. An empty
+// SecretAccessKey on Edit keeps the stored keys.
+type KeychainInput struct {
+	Name            string `json:"name"`
+	AccessKeyID     string `json:"accessKeyId"`
+	SecretAccessKey string `json:"secretAccessKey"`
+	MFASerial       string `json:"mfaSerial"`
+	RoleARN         string `json:"roleArn"`
+	Region          string `json:"region"`
+	SessionMinutes  int    `json:"sessionMinutes"`
+}
+
+func (in KeychainInput) profile() creds.KeychainProfile {
+	return creds.KeychainProfile{Name: in.Name, AccessKeyID: in.AccessKeyID, SecretAccessKey: in.SecretAccessKey,
+		MFASerial: in.MFASerial, RoleARN: in.RoleARN, Region: in.Region,
+		SessionDuration: time.Duration(in.SessionMinutes) * time.Minute}
+}
+
+// Add stores a new keychain profile and returns its summary.
+func (p *Profiles) Add(in KeychainInput) (creds.Profile, error) {
+	kp := in.profile()
+	if err := p.creds.Store.Add(kp); err != nil {
+		return creds.Profile{}, err
+	}
+	return p.summary(in.Name)
+}
+
+// Edit changes a keychain profile; keys are replaced only when both are given.
+func (p *Profiles) Edit(in KeychainInput) (creds.Profile, error) {
+	kp := in.profile()
+	if kp.SecretAccessKey == "" {
+		kp.AccessKeyID = ""
+	}
+	if err := p.creds.Store.Update(kp); err != nil {
+		return creds.Profile{}, err
+	}
+	p.reset()
+	return p.summary(in.Name)
+}
+
+func (p *Profiles) summary(name string) (creds.Profile, error) {
+	kp, err := p.creds.Store.Get(name)
+	if err != nil {
+		return creds.Profile{}, err
+	}
+	return kp.Summary(), nil
+}
+
+// Delete removes a keychain profile (the window confirms first).
+func (p *Profiles) Delete(name string) error {
+	if err := p.creds.Store.Delete(name); err != nil {
+		return err
+	}
+	p.reset()
+	return nil
+}
+
+// Import copies a profile from the credentials file into the keychain;
+// the file is left alone until RemoveFromFile, which the window calls only
+// after the person confirmed.
+func (p *Profiles) Import(name string) (creds.Profile, error) {
+	return creds.Import(p.creds.Files, name, p.creds.Store)
+}
+
+// RemoveFromFile removes an imported profile's section from the
+// credentials file; it refuses unless the keychain holds the profile.
+func (p *Profiles) RemoveFromFile(name string) error {
+	if _, err := p.creds.Store.Get(name); err != nil {
+		return fmt.Errorf("not removing %s from %s: %w", name, p.creds.Files.Credentials, err)
+	}
+	return creds.RemoveFromCredentialsFile(p.creds.Files.Credentials, name)
+}
+
+// Use makes name (and region, "" for the profile's) the active choice of
+// every front end.
+func (p *Profiles) Use(name, region string) error {
+	if err := p.settings.Update(func(s *settings.Settings) { s.Profile, s.Region = name, region }); err != nil {
+		return err
+	}
+	p.reset()
+	p.emit("profiles:active", map[string]string{"profile": name, "region": region})
+	return nil
+}
+
+// WhoAmI asks STS about the active profile and remembers the answer.
+func (p *Profiles) WhoAmI() (control.Whoami, error) {
+	w, err := p.who(p.ctx())
+	if err != nil {
+		return control.Whoami{}, err
+	}
+	name := w.Profile
+	if name == "" {
+		name = "default"
+	}
+	_ = p.settings.Remember(name, settings.Identity{Account: w.Identity.Account, ARN: w.Identity.ARN, CheckedAt: time.Now().UTC()})
+	return w, nil
+}
+
+// SSOProgress is the payload of the "profiles:sso" event.
+type SSOProgress struct {
+	Profile string        `json:"profile"`
+	State   string        `json:"state"` // "code", "done", "failed"
+	Device  *creds.Device `json:"device,omitempty"`
+	Expires *time.Time    `json:"expires,omitempty"`
+	Error   string        `json:"error,omitempty"`
+}
+
+// Login signs in to IAM Identity Center for an SSO profile: it shows the
+// code through "profiles:sso", opens the browser and waits.
+func (p *Profiles) Login(name string) error {
+	cfg, err := creds.SSOConfigOf(p.creds.Files, name)
+	if err != nil {
+		return err
+	}
+	login := &creds.SSOLogin{OIDC: p.oidc, Store: p.creds.Store}
+	tok, err := login.Login(p.ctx(), cfg, func(d creds.Device) {
+		p.emit("profiles:sso", SSOProgress{Profile: name, State: "code", Device: &d})
+		p.openURL(d.VerificationURIComplete)
+	})
+	if err != nil {
+		p.emit("profiles:sso", SSOProgress{Profile: name, State: "failed", Error: err.Error()})
+		return err
+	}
+	p.reset()
+	p.emit("profiles:sso", SSOProgress{Profile: name, State: "done", Expires: &tok.Expires})
+	return nil
+}
+
+// whoer is what Profiles needs of the window's control service.
+type whoer interface {
+	WhoAmI(ctx context.Context) (control.Whoami, error)
+	ResetSessions()
+}
+
+// NewProfiles builds the service over the keychain service name and the
+// app's config folder. stsRegion/endpoint reach STS and IAM Identity
+// Center ("" for AWS). Its Keychain() goes into aws.Options.Keychain of the
+// window's control services, so MFA codes are asked in the window.
+func NewProfiles(service, configDir, endpoint string, c whoer, emit func(string, any), openURL func(string), ctx func() context.Context) (*Profiles, error) {
+	files, err := creds.DefaultFiles()
+	if err != nil {
+		return nil, err
+	}
+	store := creds.NewStore(creds.NewSystemKeyring(service))
+	p := &Profiles{settings: settings.Open(configDir), emit: emit, openURL: openURL, ctx: ctx,
+		who: c.WhoAmI, reset: c.ResetSessions}
+	var stsOpts []func(*sts.Options)
+	var oidcOpts []func(*ssooidc.Options)
+	if endpoint != "" {
+		stsOpts = append(stsOpts, func(o *sts.Options) { o.BaseEndpoint = &endpoint })
+		oidcOpts = append(oidcOpts, func(o *ssooidc.Options) { o.BaseEndpoint = &endpoint })
+	}
+	p.creds = &creds.Service{Files: files, Store: store,
+		Sessions: creds.NewSessions(store, creds.NewAWSSTS("", stsOpts...), p.mfaPrompt)}
+	p.oidc = creds.NewAWSOIDC(oidcOpts...)
+	return p, nil
+}
+
+// Keychain is the credentials source for aws.Options.Keychain.
+func (p *Profiles) Keychain() *creds.Service { return p.creds }
