@@ -21,12 +21,20 @@ func newEnvCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "env",
 		Short: "List, validate, plan, start, stop and inspect environments",
+		Args:  cobra.NoArgs,
+		RunE:  groupHelp,
 	}
 	cmd.AddCommand(newEnvListCmd(g), newEnvValidateCmd(g), newEnvPlanCmd(g),
 		newEnvRunCmd(g, orchestrate.ActionStart), newEnvRunCmd(g, orchestrate.ActionStop),
-		newEnvStatusCmd(g), newEnvSchemaCmd(g))
+		newEnvStatusCmd(g), newEnvCostCmd(g), newEnvSchemaCmd(g))
 	return cmd
 }
+
+// groupHelp is the RunE of a command that only groups others: bare, it
+// prints help; with a word it does not know, cobra.NoArgs makes it a usage
+// error (exit 2). Without a RunE cobra prints help and exits 0, so a script
+// with a typo such as "env strat" would think it had succeeded.
+func groupHelp(cmd *cobra.Command, _ []string) error { return cmd.Help() }
 
 func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)

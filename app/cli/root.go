@@ -52,7 +52,7 @@ type globals struct {
 }
 
 func (g *globals) awsOptions() aws.Options {
-	return aws.Options{Profile: g.profile, Region: g.region, EndpointURL: g.endpoint}
+	return g.withCredentials(aws.Options{Profile: g.profile, Region: g.region, EndpointURL: g.endpoint})
 }
 
 // envDirs are the folders named by --dir, else those of the user's folder
@@ -74,12 +74,13 @@ func (g *globals) envDirs(p paths.Dirs) []string {
 func (g *globals) service(client string) *control.Service {
 	p := paths.Default()
 	return control.New(control.Options{
-		Dirs:   g.envDirs(p),
-		Paths:  p,
-		AWS:    g.awsOptions(),
-		Tick:   g.poll,
-		Client: client,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Dirs:    g.envDirs(p),
+		Paths:   p,
+		AWS:     g.awsOptions(),
+		Tick:    g.poll,
+		Client:  client,
+		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
+		History: historyFor(p), // usage history: cost.go
 	})
 }
 
@@ -136,7 +137,7 @@ func NewRoot(open OpenWindow, stdin io.Reader, stdout, stderr io.Writer) *cobra.
 	root.Flags().StringVar(&win.WorldFile, "world", "", "sandbox world file (with --sandbox; default: the examples' world)")
 	root.Flags().Float64Var(&win.SandboxSpd, "speed", 1, "sandbox speed factor (with --sandbox)")
 
-	root.AddCommand(newEnvCmd(g), newSandboxCmd(g))
+	root.AddCommand(newEnvCmd(g), newSandboxCmd(g), newProfileCmd(g), newCredentialProcessCmd(g), newReportCmd(g))
 	return root
 }
 

@@ -13,6 +13,8 @@ func newSandboxCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "sandbox",
 		Short: "A local, AWS-compatible simulated EC2 for trying and testing environments",
+		Args:  cobra.NoArgs,
+		RunE:  groupHelp,
 	}
 	var listen, world string
 	var speed float64

@@ -32,6 +32,8 @@ func toInstance(region string, in types.Instance) cloud.Instance {
 	if in.LaunchTime != nil {
 		out.LaunchTime = in.LaunchTime.UTC()
 	}
+	out.StateChanged = transitionTime(sdkaws.ToString(in.StateTransitionReason))
+	out.Lifecycle = string(in.InstanceLifecycle)
 	out.Name = out.Tags["Name"]
 	return out
 }

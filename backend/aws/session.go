@@ -43,6 +43,18 @@ type Options struct {
 	// count. Service is "EC2" or "STS", action e.g. "DescribeInstances".
 	// It may be called from many goroutines at once.
 	OnCall func(service, action, region string)
+
+	// DefaultProfile and DefaultRegion are the persisted choices
+	// (backend/settings), used only when nothing more explicit is set:
+	// Profile, AWS_PROFILE or keys in AWS_ACCESS_KEY_ID; Region or AWS_REGION.
+	DefaultProfile string
+	DefaultRegion  string
+	// Defaults, when set, is asked for them at every Load instead, so a
+	// long-running front end follows a switch made elsewhere.
+	Defaults func() (profile, region string)
+	// Keychain, when set, supplies profiles kept in the OS keychain and the
+	// app's own SSO sign-ins (a *creds.Service).
+	Keychain Keychain
 }
 
 const (
@@ -66,6 +78,7 @@ func Load(ctx context.Context, o Options) (*Session, error) {
 	if log == nil {
 		log = slog.Default()
 	}
+	o.choose()
 	attempts := o.MaxAttempts
 	if attempts <= 0 {
 		attempts = defaultMaxAttempts
@@ -107,9 +120,22 @@ func Load(ctx context.Context, o Options) (*Session, error) {
 	}
 
 	profile := activeProfile(o.Profile)
-	cfg, err := config.LoadDefaultConfig(ctx, loadOpts...)
+	kc := o.keychainOptions(profile)
+	defer kc.cleanup()
+	cfg, err := config.LoadDefaultConfig(ctx, append(loadOpts, kc.opts...)...)
 	if err != nil {
+		if kc.err != nil {
+			return nil, fmt.Errorf("profile %q: %w; and the keychain could not be checked for it: %w", profile, loadError(profile, err), kc.err)
+		}
 		return nil, loadError(profile, err)
+	}
+	if kc.err != nil {
+		log.Warn("the keychain could not be checked for the profile; using the AWS files", "profile", profile, "err", kc.err)
+	}
+	if kc.opts == nil {
+		if err := useSSOSignIn(&cfg, o.Keychain, profile); err != nil {
+			log.Warn("the keychain could not be checked for an SSO sign-in", "profile", profile, "err", err)
+		}
 	}
 	if cfg.Region == "" {
 		return nil, fmt.Errorf("no AWS region is set for profile %q: pass --region, set AWS_REGION, "+

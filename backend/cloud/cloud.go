@@ -33,6 +33,12 @@ type Instance struct {
 	PublicIP    string            `json:"publicIp,omitempty"`
 	Tags        map[string]string `json:"tags,omitempty"`
 	LaunchTime  time.Time         `json:"launchTime,omitzero"`
+	// StateChanged is when the last user-initiated stop or terminate was
+	// asked for, read from EC2's StateTransitionReason ("User initiated
+	// (2026-11-22 07:00:00 GMT)"); zero when EC2 does not say.
+	StateChanged time.Time `json:"stateChanged,omitzero"`
+	// Lifecycle is "spot" for a Spot Instance, empty for on-demand.
+	Lifecycle string `json:"lifecycle,omitempty"`
 }
 
 // Check status values as EC2 reports them for instance and system checks.

@@ -9,7 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -41,6 +41,11 @@ type Options struct {
 	Logger *slog.Logger
 	// Connect opens a session; nil means aws.Load. Tests replace it.
 	Connect func(ctx context.Context, o aws.Options) (Session, error)
+	// History records every operation and observed instance run; nil: none.
+	History Recorder
+	// Location is local time for the overnight and weekend cost windows
+	// (default time.Local).
+	Location *time.Location
 }
 
 // Session is what the service needs from a connection to one account.
@@ -84,9 +89,35 @@ func (s *Service) Load() env.Set { return env.LoadDirs(s.opts.Dirs) }
 func (s *Service) Environment(name string) (*env.Environment, error) {
 	set := s.Load()
 	if e := set.ByName(name); e != nil {
+		if twins := twinsOf(e, set); len(twins) > 0 {
+			return nil, &InvalidError{Problems: twins}
+		}
 		return e, nil
 	}
 	return nil, notFound(name, set, s.opts.Dirs)
+}
+
+// twinsOf finds the other files of e's own folder that define e's name.
+// LoadDirs keeps the first file and reports the rest; across folders the
+// first folder wins by design, but inside one folder nothing says which
+// file was meant, so acting on either would be a guess.
+func twinsOf(e *env.Environment, set env.Set) []env.Problem {
+	dir := filepath.Dir(e.File)
+	seen := map[string]bool{e.File: true}
+	var out []env.Problem
+	for _, p := range set.Problems {
+		f := p.Pos.File
+		if seen[f] || filepath.Dir(f) != dir {
+			continue
+		}
+		seen[f] = true
+		if other, _ := env.LoadFile(f); other != nil && other.Name == e.Name {
+			out = append(out, env.Problem{Pos: other.NamePos, Message: fmt.Sprintf(
+				"environment %q is also defined by %s in the same folder; rename one of them so it is clear which one to act on",
+				e.Name, e.File)})
+		}
+	}
+	return out
 }
 
 func notFound(name string, set env.Set, dirs []string) error {
@@ -219,20 +250,7 @@ func (s *Service) Run(ctx context.Context, name, action string, sink orchestrate
 	if err != nil {
 		return nil, err
 	}
-	l, err := lock.Acquire(s.opts.Paths.Locks(), e.Name, lock.Holder{
-		PID: os.Getpid(), Action: action, Client: s.opts.Client, Since: s.opts.Clock.Now(),
-	})
-	if err != nil {
-		return nil, err
-	}
-	defer l.Release()
-	prep, err := s.plan(ctx, e, action)
-	if err != nil {
-		return nil, err
-	}
-	r := &orchestrate.Runner{Fleet: prep.fleet, Clock: s.opts.Clock, Tick: s.opts.Tick, Sink: sink}
-	res, err := r.Run(ctx, prep.Plan)
-	return &res, err
+	return s.RunEnv(ctx, e, action, sink)
 }
 
 // IsRefusal reports whether err means "not now / not here" rather than a

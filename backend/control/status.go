@@ -2,6 +2,7 @@ package control
 
 import (
 	"context"
+	"time"
 
 	"cloudcontrol/backend/cloud"
 	"cloudcontrol/backend/orchestrate"
@@ -30,6 +31,8 @@ type Status struct {
 	Target Target        `json:"target"`
 	State  string        `json:"state"`
 	Stages []StageStatus `json:"stages"`
+	// Checked is when the state was read (set by StatusEnv and Refresh).
+	Checked time.Time `json:"checked,omitzero"`
 }
 
 // Status resolves the environment and reports every instance's state.
@@ -53,6 +56,7 @@ func (s *Service) Status(ctx context.Context, name string) (*Status, error) {
 		all = append(all, rs.Instances...)
 	}
 	st.State = Overall(all)
+	s.observeStatus(ctx, st)
 	return st, nil
 }
 

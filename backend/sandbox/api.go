@@ -43,6 +43,7 @@ type call struct {
 	region string
 	action string
 	ids    []string // instance ids involved, for the request log
+	caller *tempKey // the sandbox-issued temporary key that signed it, if any
 }
 
 func (c *call) get(k string) string { return c.form.Get(k) }
@@ -95,6 +96,9 @@ func (sb *Sandbox) serveAPI(w http.ResponseWriter, r *http.Request) {
 		}
 		if c.action == "" {
 			return clientErr("MissingAction", "the request must contain the parameter Action")
+		}
+		if err := sb.checkKey(r, c, service); err != nil {
+			return err
 		}
 		if err := sb.applyFaults(r, c); err != nil {
 			return err
@@ -160,6 +164,8 @@ func (sb *Sandbox) applyFaults(r *http.Request, c *call) *apiError {
 		return nil
 	case fail.Kind == FaultThrottle:
 		return &apiError{http.StatusServiceUnavailable, "RequestLimitExceeded", "Request limit exceeded."}
+	case fail.Kind == FaultDenied:
+		return &apiError{http.StatusForbidden, "UnauthorizedOperation", "You are not authorized to perform this operation."}
 	default:
 		return &apiError{http.StatusInternalServerError, "InternalError", "An internal error has occurred."}
 	}

@@ -36,6 +36,9 @@ func (sb *Sandbox) ec2(c *call) (any, *apiError) {
 	case "DescribeRegions":
 		return sb.describeRegions(c)
 	}
+	if h := costActions[c.action]; h != nil { // volumes.go, spot.go
+		return h(sb, c)
+	}
 	return nil, clientErr("InvalidAction", "The action %s is not valid for this web service.", c.action)
 }
 

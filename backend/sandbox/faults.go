@@ -38,13 +38,13 @@ type Fault struct {
 
 func (f Fault) validate() error {
 	switch f.Kind {
-	case FaultThrottle, FaultInternal:
+	case FaultThrottle, FaultInternal, FaultDenied:
 	case FaultLatency:
 		if f.Latency <= 0 {
 			return fmt.Errorf("a latency fault needs a latency above zero, such as latency: 2s")
 		}
 	default:
-		return fmt.Errorf("fault kind must be throttle, internal or latency, not %q", f.Kind)
+		return fmt.Errorf("fault kind must be throttle, internal or latency (or denied: a missing permission), not %q", f.Kind)
 	}
 	if f.Count < 0 || f.Probability < 0 || f.Probability > 1 {
 		return fmt.Errorf("fault count must be 0 or more and probability between 0 and 1")

@@ -81,7 +81,7 @@ func TestUnknownActionsAndErrorShapes(t *testing.T) {
 	if code != 400 || !strings.Contains(body, "<Response><Errors><Error><Code>InvalidAction</Code>") || !strings.Contains(body, "<RequestID>") {
 		t.Fatalf("EC2 unknown action: %d %s", code, body)
 	}
-	code, body = post(t, e.url, url.Values{"Action": {"AssumeRole"}, "Version": {"2011-06-15"}})
+	code, body = post(t, e.url, url.Values{"Action": {"AssumeRoleWithSAML"}, "Version": {"2011-06-15"}})
 	if code != 400 || !strings.Contains(body, "<ErrorResponse") || !strings.Contains(body, "<Type>Sender</Type><Code>InvalidAction</Code>") {
 		t.Fatalf("STS unknown action: %d %s", code, body)
 	}

@@ -277,6 +277,7 @@ func (p *parser) instance(n *yaml.Node, region string) rawInstance {
 		"fail-start": func(v *yaml.Node) { s.FailStart = p.boolean(v, "fail-start") },
 		"count":      func(v *yaml.Node) { ri.count = p.integer(v, "count", 1, maxInstances) },
 		"services":   func(v *yaml.Node) { s.Services = p.services(v) },
+		"volumes":    func(v *yaml.Node) { s.Volumes = p.volumes(v) },
 	})
 	if ri.count > 1 && s.ID != "" {
 		p.errf(n, "an instance with an id cannot have a count above 1; drop the id to have ids generated")

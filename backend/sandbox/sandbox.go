@@ -53,6 +53,7 @@ type Sandbox struct {
 	clock    clockwork.Clock
 	log      *slog.Logger
 	faults   faultSet
+	auth     authState // issued temporary keys, revoked keys, SSO sign-ins
 	control  http.Handler
 	pacing   time.Duration // delay before large responses; see serveAPI
 
@@ -166,7 +167,7 @@ func (sb *Sandbox) newInstance(region string, spec InstanceSpec, now time.Time) 
 	}
 	in := &instance{
 		id: spec.ID, region: region, typ: spec.Type, az: spec.AZ, image: "ami-0sandbox0000000",
-		tags: spec.Tags, privateIP: ip, failStart: spec.FailStart,
+		tags: spec.Tags, privateIP: ip, failStart: spec.FailStart, volumes: spec.Volumes,
 		timing: Timing{
 			Start: sb.scale(spec.Timing.Start), Stop: sb.scale(spec.Timing.Stop),
 			Checks: sb.scale(spec.Timing.Checks), Terminate: sb.scale(spec.Timing.Terminate),
@@ -299,8 +300,15 @@ func (sb *Sandbox) ResetRequests() {
 // ServeHTTP answers AWS query-protocol calls on POST / and the control
 // endpoint under /_sandbox/.
 func (sb *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if sb.serveSSO(w, r) {
+		return
+	}
 	if strings.HasPrefix(r.URL.Path, "/_sandbox/") {
 		sb.control.ServeHTTP(w, r)
+		return
+	}
+	if strings.HasPrefix(r.Header.Get("X-Amz-Target"), priceListTarget) {
+		sb.servePriceList(w, r) // JSON 1.1: pricelist.go
 		return
 	}
 	sb.serveAPI(w, r)

@@ -36,6 +36,7 @@ type instance struct {
 	services                                []Service
 	failStart                               bool
 	launchIndex                             int
+	volumes                                 []VolumeSpec // none: the default root volume
 
 	state      string
 	since      time.Time // when state was entered

@@ -65,6 +65,7 @@ type InstanceSpec struct {
 	AZ        string
 	FailStart bool
 	Services  []Service
+	Volumes   []VolumeSpec // EBS volumes; none listed: one 8 GiB gp3 root volume
 	// Pos is FILE:LINE:COL of the entry, for messages.
 	Pos string
 }

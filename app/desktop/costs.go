@@ -1,0 +1,139 @@
+package desktop
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"cloudcontrol/backend/control"
+	"cloudcontrol/backend/cost"
+	"cloudcontrol/backend/history"
+	"cloudcontrol/backend/paths"
+)
+
+// coster is what Costs needs from backend/control (a *control.Service).
+type coster interface {
+	Cost(ctx context.Context, name string, o control.CostOptions) (*control.CostReport, error)
+}
+
+// Costs is bound to the front end: prices and cost of an environment (the
+// dashboard, the plan dialog's "per hour while running", the tray), and the
+// usage report with its CSV export.
+type Costs struct {
+	core  coster
+	hist  *history.Lazy
+	paths paths.Dirs
+	ctx   func() context.Context
+	now   func() time.Time
+}
+
+func newCosts(core coster, hist *history.Lazy, p paths.Dirs, ctx func() context.Context) *Costs {
+	return &Costs{core: core, hist: hist, paths: p, ctx: ctx, now: time.Now}
+}
+
+// windowHistory is the usage history the window records into.
+func windowHistory(p paths.Dirs) *history.Lazy {
+	return history.NewLazy(filepath.Join(p.Data, history.FileName), history.Options{})
+}
+
+// EnvCost prices the environment now: every instance with its price's
+// source and date, per hour while running (what starting will cost), this
+// run so far, overnight, weekend and per month while stopped. offline
+// skips the AWS Price List API (cache and built-in table only).
+func (c *Costs) EnvCost(name string, offline bool) (*control.CostReport, error) {
+	return c.core.Cost(c.ctx(), name, control.CostOptions{Offline: offline})
+}
+
+// RefreshPrices asks the AWS Price List API again for the environment's
+// prices, even those cached recently.
+func (c *Costs) RefreshPrices(name string) (*control.CostReport, error) {
+	return c.core.Cost(c.ctx(), name, control.CostOptions{Refresh: true})
+}
+
+// ReportRequest is a report's range: dates YYYY-MM-DD in local time, both
+// included; empty From is the first of this month, empty To today.
+type ReportRequest struct {
+	Env  string `json:"env"`
+	From string `json:"from"`
+	To   string `json:"to"`
+}
+
+// Report returns hours and estimated cost per environment and instance,
+// per-environment totals and per-day totals (for the chart).
+func (c *Costs) Report(r ReportRequest) (*history.Report, error) {
+	q, err := reportQuery(r, c.now())
+	if err != nil {
+		return nil, err
+	}
+	store, err := c.hist.Store(c.ctx())
+	if err != nil {
+		return nil, err
+	}
+	book, err := cost.Default(c.paths.Cache)
+	if err != nil {
+		return nil, err
+	}
+	return store.Report(c.ctx(), q, book)
+}
+
+// CSVExport is a report as CSV text with a suggested file name; the front
+// end saves it where the user chooses.
+type CSVExport struct {
+	FileName string `json:"fileName"`
+	CSV      string `json:"csv"`
+}
+
+// ExportCSV renders the report as CSV.
+func (c *Costs) ExportCSV(r ReportRequest) (*CSVExport, error) {
+	rep, err := c.Report(r)
+	if err != nil {
+		return nil, err
+	}
+	var b strings.Builder
+	if err := rep.WriteCSV(&b); err != nil {
+		return nil, err
+	}
+	name := "cloudcontrol-usage"
+	if r.Env != "" {
+		name += "-" + r.Env
+	}
+	name += "-" + rep.Query.From.Format(time.DateOnly) + "-to-" + rep.Query.To.AddDate(0, 0, -1).Format(time.DateOnly) + ".csv"
+	return &CSVExport{FileName: name, CSV: b.String()}, nil
+}
+
+// HistoryNotice says what the user should know about the history file (a
+// damaged file moved aside), or why it cannot be opened; "" when all is well.
+func (c *Costs) HistoryNotice() string {
+	store, err := c.hist.Store(c.ctx())
+	if err != nil {
+		return err.Error()
+	}
+	return store.Notice
+}
+
+func reportQuery(r ReportRequest, now time.Time) (history.ReportQuery, error) {
+	q := history.ReportQuery{Env: r.Env, Now: now}
+	y, m, d := now.Date()
+	q.From = time.Date(y, m, 1, 0, 0, 0, 0, time.Local)
+	q.To = time.Date(y, m, d+1, 0, 0, 0, 0, time.Local)
+	if r.From != "" {
+		t, err := time.ParseInLocation(time.DateOnly, r.From, time.Local)
+		if err != nil {
+			return q, fmt.Errorf("the start date %q is not a date such as 2026-11-01", r.From)
+		}
+		q.From = t
+	}
+	if r.To != "" {
+		t, err := time.ParseInLocation(time.DateOnly, r.To, time.Local)
+		if err != nil {
+			return q, fmt.Errorf("the end date %q is not a date such as 2026-11-30", r.To)
+		}
+		q.To = t.AddDate(0, 0, 1)
+	}
+	if !q.To.After(q.From) {
+		return q, fmt.Errorf("the end date %s is before the start date %s", r.To, r.From)
+	}
+	return q, nil
+}

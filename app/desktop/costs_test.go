@@ -1,0 +1,58 @@
+package desktop
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"cloudcontrol/backend/cloud"
+	"cloudcontrol/backend/control"
+	"cloudcontrol/backend/paths"
+)
+
+type fakeCoster struct{ got control.CostOptions }
+
+func (f *fakeCoster) Cost(_ context.Context, name string, o control.CostOptions) (*control.CostReport, error) {
+	f.got = o
+	if name != "shop" {
+		return nil, errors.New("no environment " + name)
+	}
+	return &control.CostReport{}, nil
+}
+
+func TestCostsReportAndCSV(t *testing.T) {
+	p := paths.Under(t.TempDir())
+	hist := windowHistory(p)
+	defer hist.Close()
+	fc := &fakeCoster{}
+	c := newCosts(fc, hist, p, context.Background)
+	c.now = func() time.Time { return time.Date(2026, 11, 22, 12, 0, 0, 0, time.Local) }
+	launch := time.Date(2026, 11, 3, 9, 0, 0, 0, time.Local)
+	if err := hist.Observe(context.Background(), "shop", []cloud.Instance{{ID: "i-1", Region: "us-east-1", Type: "t3.micro",
+		State: cloud.Stopped, LaunchTime: launch, StateChanged: launch.Add(10 * time.Hour)}}, launch.Add(11*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := c.Report(ReportRequest{Env: "shop"})
+	if err != nil || len(rep.Rows) != 1 || rep.Rows[0].Hours != 10 || len(rep.Days) != 22 {
+		t.Fatalf("this month's report = %+v, %v; want one 10-hour row and 22 days", rep, err)
+	}
+	out, err := c.ExportCSV(ReportRequest{Env: "shop", From: "2026-11-01", To: "2026-11-30"})
+	if err != nil || out.FileName != "cloudcontrol-usage-shop-2026-11-01-to-2026-11-30.csv" ||
+		!strings.Contains(out.CSV, "shop,i-1,,us-east-1,t3.micro,1,10.000,0.0104,built-in table,2025-05-28,0.1040") {
+		t.Fatalf("export = %+v, %v", out, err)
+	}
+	if _, err := c.Report(ReportRequest{From: "2026-11-30", To: "2026-11-01"}); err == nil {
+		t.Fatal("a backwards range was accepted")
+	}
+	if _, err := c.Report(ReportRequest{From: "yesterday"}); err == nil || !strings.Contains(err.Error(), "yesterday") {
+		t.Fatalf("a bad date: %v", err)
+	}
+	if _, err := c.EnvCost("shop", true); err != nil || !fc.got.Offline {
+		t.Fatalf("EnvCost offline: %v, %+v", err, fc.got)
+	}
+	if _, err := c.RefreshPrices("shop"); err != nil || !fc.got.Refresh {
+		t.Fatalf("RefreshPrices: %v, %+v", err, fc.got)
+	}
+}

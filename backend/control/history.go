@@ -1,0 +1,138 @@
+package control
+
+import (
+	"context"
+	"errors"
+	"os/user"
+	"time"
+
+	"cloudcontrol/backend/cloud"
+	"cloudcontrol/backend/history"
+	"cloudcontrol/backend/orchestrate"
+)
+
+// Recorder keeps the usage history (history.Store, history.Lazy). A nil
+// Options.History records nothing.
+type Recorder interface {
+	Begin(ctx context.Context, op history.Operation) (*history.Op, error)
+	Observe(ctx context.Context, env string, insts []cloud.Instance, at time.Time) error
+}
+
+// recording is one operation being written to the history. Every method is
+// safe on a recording that could not begin: the run goes on, and its
+// events say the history missed it.
+type recording struct {
+	s       *Service
+	op      *history.Op
+	problem error // why the history could not record it
+	who     string
+}
+
+func osUser() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	return "unknown user"
+}
+
+func (s *Service) beginRecording(ctx context.Context, env, action string) *recording {
+	r := &recording{s: s, who: osUser()}
+	if s.opts.History == nil {
+		return r
+	}
+	r.op, r.problem = s.opts.History.Begin(ctx, history.Operation{
+		Env: env, Action: action, Who: r.who, Client: s.opts.Client, Started: s.opts.Clock.Now(),
+	})
+	return r
+}
+
+// tee sends every event to the history as well as to sink; if the history
+// failed, a note saying so follows the run-started event.
+func (r *recording) tee(sink orchestrate.Sink) orchestrate.Sink {
+	if r.op == nil && r.problem == nil {
+		return sink
+	}
+	return orchestrate.SinkFunc(func(e orchestrate.Event) {
+		if r.op != nil {
+			r.op.Emit(e)
+		}
+		if sink != nil {
+			sink.Emit(e)
+		}
+		if e.Type == orchestrate.EventRunStarted && r.problem != nil && sink != nil {
+			sink.Emit(orchestrate.Event{Time: e.Time, Env: e.Env, Action: e.Action, Type: orchestrate.EventNote,
+				Message: "this run is not in the usage history: " + r.problem.Error(), Elapsed: e.Elapsed})
+		}
+	})
+}
+
+func (r *recording) target(ctx context.Context, t Target) {
+	if r.op == nil {
+		return
+	}
+	r.op.SetTarget(t.Identity.Account, t.Region)
+	if t.Identity.ARN != "" {
+		r.logErr(r.op.SetWho(ctx, r.who+" as "+t.Identity.ARN))
+	}
+}
+
+// end writes the result and the instances' last seen runs.
+func (r *recording) end(ctx context.Context, res *orchestrate.Result, err error) {
+	if r.op == nil {
+		return
+	}
+	// The run's own context may be cancelled: the record is still written.
+	ctx = context.WithoutCancel(ctx)
+	result, msg := "done", ""
+	switch {
+	case err != nil && IsRefusal(err):
+		result, msg = "refused", err.Error()
+	case err != nil && (errors.Is(err, context.Canceled) || (res != nil && res.Outcome == orchestrate.OutcomeCancelled)):
+		result, msg = "cancelled", err.Error()
+	case err != nil:
+		result, msg = "failed", err.Error()
+	case res != nil && res.Outcome != "":
+		result = res.Outcome
+	}
+	now := r.s.opts.Clock.Now()
+	r.logErr(r.op.End(ctx, result, msg, now))
+	if res != nil && len(res.Instances) > 0 {
+		r.logErr(r.s.opts.History.Observe(ctx, res.Env, res.Instances, now))
+	}
+}
+
+func (r *recording) logErr(err error) {
+	if err != nil {
+		r.s.opts.Logger.Warn("usage history", "err", err)
+	}
+}
+
+// observe records the runs the instances' states show; failures are logged.
+func (s *Service) observe(ctx context.Context, env string, insts []cloud.Instance) {
+	if s.opts.History == nil || len(insts) == 0 {
+		return
+	}
+	if err := s.opts.History.Observe(ctx, env, insts, s.opts.Clock.Now()); err != nil {
+		s.opts.Logger.Warn("usage history: instance runs not recorded", "env", env, "err", err)
+	}
+}
+
+// observeStatus records the runs a status shows.
+func (s *Service) observeStatus(ctx context.Context, st *Status) {
+	if st == nil || s.opts.History == nil {
+		return
+	}
+	var all []cloud.Instance
+	for _, stage := range st.Stages {
+		all = append(all, stage.Instances...)
+	}
+	s.observe(ctx, st.Env, all)
+}
+
+// location is the local time zone for overnight and weekend windows.
+func (s *Service) location() *time.Location {
+	if s.opts.Location != nil {
+		return s.opts.Location
+	}
+	return time.Local
+}

@@ -1,0 +1,119 @@
+package control
+
+import (
+	"context"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+
+	"cloudcontrol/backend/aws"
+	"cloudcontrol/backend/history"
+	"cloudcontrol/backend/orchestrate"
+	"cloudcontrol/backend/paths"
+	"cloudcontrol/backend/sandbox"
+)
+
+const historyWorld = `
+regions:
+  eu-west-1:
+    instances:
+      - {id: i-0db00000000000001, type: m5.large, state: stopped, tags: {Name: db}, volumes: [{size: 100, type: gp3}]}
+      - {id: i-0a000000000000001, type: t3.micro, state: stopped, tags: {Name: app}}
+`
+
+const historyEnv = `name: shop
+region: eu-west-1
+stages:
+  - name: data
+    instances: [{name: db}]
+  - name: app
+    instances: [{name: app}]
+`
+
+// TestRunAndCostAreRecorded runs a real start against the in-process sandbox
+// and checks what the history and the cost figures say.
+func TestRunAndCostAreRecorded(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	for k, v := range map[string]string{"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_SESSION_TOKEN": "",
+		"AWS_PROFILE": "", "AWS_ENDPOINT_URL": "", "AWS_CONFIG_FILE": filepath.Join(dir, "none"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "none")} {
+		t.Setenv(k, v)
+	}
+	w, err := sandbox.ParseWorld([]byte(historyWorld), "world.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC) // a Monday
+	clock := clockwork.NewFakeClockAt(start)
+	sb, err := sandbox.New(w, sandbox.Options{Speed: 1000, Clock: clock, AddressBlock: sandbox.RandomAddressBlock()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(sb)
+	t.Cleanup(func() { srv.Close(); sb.Close() })
+	envDir := filepath.Join(dir, "envs")
+	os.MkdirAll(envDir, 0o700)
+	os.WriteFile(filepath.Join(envDir, "shop.yaml"), []byte(historyEnv), 0o600)
+	store, err := history.Open(ctx, filepath.Join(dir, "data", history.FileName), history.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	svc := New(Options{Dirs: []string{envDir}, Paths: paths.Under(dir), Clock: clock, Tick: 10 * time.Millisecond,
+		AWS: aws.Options{EndpointURL: srv.URL, Region: "eu-west-1", MaxAttempts: 1}, History: store, Location: time.UTC})
+
+	// The fake clock must move for the run's waits; advance it in the background.
+	stop := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(time.Millisecond):
+				clock.Advance(50 * time.Millisecond)
+			}
+		}
+	}()
+	res, err := svc.Run(ctx, "shop", orchestrate.ActionStart, nil)
+	close(stop)
+	if err != nil || res.Outcome != orchestrate.OutcomeDone {
+		t.Fatalf("start: %v, %+v", err, res)
+	}
+	ops, err := store.Operations(ctx, "shop", start.Add(-time.Hour), clock.Now().Add(time.Hour))
+	if err != nil || len(ops) != 1 {
+		t.Fatalf("operations: %+v, %v", ops, err)
+	}
+	if o := ops[0]; o.Result != "done" || o.Action != "start" || o.Account != "123456789012" || o.Region != "eu-west-1" ||
+		o.Events < 4 || !strings.Contains(o.Who, "arn:aws:") {
+		t.Fatalf("recorded operation %+v", o)
+	}
+
+	clock.Advance(2 * time.Hour)
+	rep, err := svc.Cost(ctx, "shop", CostOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Refresh.Problem != "" || rep.Instances[0].Hourly.Source != "AWS Price List API" {
+		t.Fatalf("prices not refreshed from the sandbox's Price List: %+v / %+v", rep.Refresh, rep.Instances[0].Hourly)
+	}
+	hourly := 0.107 + 0.0114 // eu-west-1 prices, not us-east-1 (0.096 + 0.0104)
+	storage := (100*0.088 + 8*0.088) / 730
+	if d := rep.HourlyNow.USD - (hourly + storage); d > 1e-6 || d < -1e-6 || !rep.HourlyNow.Complete() {
+		t.Fatalf("hourly now = %v, want %.6f", rep.HourlyNow, hourly+storage)
+	}
+	if rep.RunSoFar.USD < 2*hourly || rep.RunSoFar.USD > 2.1*hourly {
+		t.Fatalf("run so far = %v, want about 2 h x %.4f", rep.RunSoFar, hourly)
+	}
+	if d := rep.StoppedMonthly.USD - 108*0.088; d > 1e-6 || d < -1e-6 {
+		t.Fatalf("stopped monthly = %v, want 108 GiB of gp3 at 0.088", rep.StoppedMonthly)
+	}
+	u, err := store.Report(ctx, history.ReportQuery{From: start, To: start.AddDate(0, 0, 1), Now: clock.Now()}, bookFor(t))
+	if err != nil || len(u.Rows) != 2 || u.Total.Hours < 3.9 || u.Total.Hours > 4.3 {
+		t.Fatalf("report after a 2-hour run of 2 instances: %+v, %v", u, err)
+	}
+}

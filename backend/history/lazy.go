@@ -1,0 +1,67 @@
+package history
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"cloudcontrol/backend/cloud"
+)
+
+// Lazy opens the database on first use, so commands that never record
+// (env list, validate) never touch it. A failure to open is remembered and
+// returned by every call; safe for concurrent use.
+type Lazy struct {
+	path string
+	opts Options
+
+	mu    sync.Mutex
+	store *Store
+	err   error
+}
+
+// NewLazy returns a Lazy for the database at path.
+func NewLazy(path string, o Options) *Lazy { return &Lazy{path: path, opts: o} }
+
+// Store opens the database if needed.
+func (l *Lazy) Store(ctx context.Context) (*Store, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.store == nil && l.err == nil {
+		l.store, l.err = Open(ctx, l.path, l.opts)
+	}
+	return l.store, l.err
+}
+
+// Begin records an operation's start (see Store.Begin).
+func (l *Lazy) Begin(ctx context.Context, op Operation) (*Op, error) {
+	s, err := l.Store(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.Begin(ctx, op)
+}
+
+// Observe records instance runs (see Store.Observe).
+func (l *Lazy) Observe(ctx context.Context, env string, insts []cloud.Instance, at time.Time) error {
+	s, err := l.Store(ctx)
+	if err != nil {
+		return err
+	}
+	return s.Observe(ctx, env, insts, at)
+}
+
+// Close closes the database if it was opened.
+func (l *Lazy) Close() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.store == nil {
+		return nil
+	}
+	err := l.store.Close()
+	l.store = nil
+	return err
+}
+
+// Path is the database file.
+func (l *Lazy) Path() string { return l.path }

@@ -1,0 +1,248 @@
+package history
+
+import (
+	"context"
+	"database/sql"
+	"sync"
+	"time"
+
+	"cloudcontrol/backend/cloud"
+	"cloudcontrol/backend/orchestrate"
+)
+
+// Operation is one start or stop as it begins.
+type Operation struct {
+	Env, Action string
+	Who         string // the OS user and, once known, the AWS identity
+	Client      string // cli, window, tray
+	Started     time.Time
+}
+
+// Op is an operation being recorded. Emit only buffers, so a run is never
+// slowed by the disk; End writes the events and the result.
+type Op struct {
+	s  *Store
+	id int64
+
+	mu              sync.Mutex
+	events          []orchestrate.Event
+	account, region string
+}
+
+// Begin records that an operation started.
+func (s *Store) Begin(ctx context.Context, op Operation) (*Op, error) {
+	res, err := s.db.ExecContext(ctx,
+		`INSERT INTO operations(env, action, who, client, started) VALUES (?, ?, ?, ?, ?)`,
+		op.Env, op.Action, op.Who, op.Client, ms(op.Started))
+	if err != nil {
+		return nil, s.wrap("writing to", err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return nil, s.wrap("writing to", err)
+	}
+	return &Op{s: s, id: id}, nil
+}
+
+// ID is the operation's row id.
+func (o *Op) ID() int64 { return o.id }
+
+// SetTarget records the account and region the operation acted on.
+func (o *Op) SetTarget(account, region string) {
+	o.mu.Lock()
+	o.account, o.region = account, region
+	o.mu.Unlock()
+}
+
+// Emit buffers one event of the run (an orchestrate.Sink).
+func (o *Op) Emit(e orchestrate.Event) {
+	o.mu.Lock()
+	o.events = append(o.events, e)
+	o.mu.Unlock()
+}
+
+// End writes the events and the result ("done", "failed", "cancelled",
+// "refused") with its message.
+func (o *Op) End(ctx context.Context, result, message string, at time.Time) error {
+	o.mu.Lock()
+	events, account, region := o.events, o.account, o.region
+	o.events = nil
+	o.mu.Unlock()
+	return o.s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx,
+			`UPDATE operations SET finished = ?, result = ?, message = ?, account = ?, region = ? WHERE id = ?`,
+			ms(at), result, message, account, region, o.id); err != nil {
+			return err
+		}
+		var seq int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM events WHERE op = ?`, o.id).Scan(&seq); err != nil {
+			return err
+		}
+		stmt, err := tx.PrepareContext(ctx, `INSERT INTO events(op, seq, time, type, stage, instance, name, state, gate, message)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for i, e := range events {
+			if _, err := stmt.ExecContext(ctx, o.id, seq+i, ms(e.Time), e.Type, e.Stage, e.Instance, e.Name, e.State, e.Gate, e.Message); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// txExec is what a transaction body uses.
+type txExec = *sql.Tx
+
+func (s *Store) tx(ctx context.Context, f func(txExec) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return s.wrap("writing to", err)
+	}
+	defer tx.Rollback()
+	if err := f(tx); err != nil {
+		return s.wrap("writing to", err)
+	}
+	return s.wrap("writing to", tx.Commit())
+}
+
+// Observe records what the instances' states say about when they ran. A
+// running (or pending) instance has run since AWS's LaunchTime; a stopped
+// one ran from its LaunchTime until the stop time EC2 states in
+// StateTransitionReason (cloud.Instance.StateChanged). Earlier runs still
+// open are closed at the last time the app saw them running.
+func (s *Store) Observe(ctx context.Context, env string, insts []cloud.Instance, at time.Time) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		for _, in := range insts {
+			if err := observe(ctx, tx, env, in, at); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func observe(ctx context.Context, tx *sql.Tx, env string, in cloud.Instance, at time.Time) error {
+	if in.LaunchTime.IsZero() {
+		return nil // nothing to anchor an interval on
+	}
+	launch := ms(in.LaunchTime)
+	switch in.State {
+	case cloud.Running, cloud.Pending:
+		// Older runs left open were stopped elsewhere between observations.
+		if _, err := tx.ExecContext(ctx, `UPDATE intervals SET stop = MIN(seen, ?) WHERE instance = ? AND stop IS NULL AND start < ?`,
+			launch, in.ID, launch); err != nil {
+			return err
+		}
+		sid, err := seriesID(ctx, tx, env, in)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO intervals(instance, start, stop, seen, series) VALUES (?, ?, NULL, ?, ?)
+			ON CONFLICT(instance, start) DO UPDATE SET stop = NULL, seen = MAX(seen, excluded.seen), series = excluded.series`,
+			in.ID, launch, ms(at), sid)
+		return err
+	default: // stopping, stopped, shutting-down, terminated
+		stop := ms(in.StateChanged)
+		if in.StateChanged.IsZero() || stop < launch {
+			// No stop time from AWS: close whatever is open where last seen.
+			_, err := tx.ExecContext(ctx, `UPDATE intervals SET stop = seen WHERE instance = ? AND stop IS NULL`, in.ID)
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE intervals SET stop = MIN(seen, ?) WHERE instance = ? AND stop IS NULL AND start < ?`,
+			launch, in.ID, launch); err != nil {
+			return err
+		}
+		sid, err := seriesID(ctx, tx, env, in)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO intervals(instance, start, stop, seen, series) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT(instance, start) DO UPDATE SET stop = excluded.stop, seen = MAX(seen, excluded.seen), series = excluded.series`,
+			in.ID, launch, stop, ms(at), sid)
+		return err
+	}
+}
+
+// seriesID returns (creating it if new) the series of what in is now; the
+// Name tag is kept current.
+func seriesID(ctx context.Context, tx *sql.Tx, env string, in cloud.Instance) (int64, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO series(instance, env, region, type, lifecycle, name) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT(instance, env, region, type, lifecycle) DO UPDATE SET name = excluded.name RETURNING id`,
+		in.ID, env, in.Region, in.Type, in.Lifecycle, in.Name).Scan(&id)
+	return id, err
+}
+
+// OperationRow is one recorded operation.
+type OperationRow struct {
+	ID       int64     `json:"id"`
+	Env      string    `json:"env"`
+	Action   string    `json:"action"`
+	Who      string    `json:"who"`
+	Client   string    `json:"client"`
+	Account  string    `json:"account,omitempty"`
+	Region   string    `json:"region,omitempty"`
+	Started  time.Time `json:"started"`
+	Finished time.Time `json:"finished,omitzero"`
+	Result   string    `json:"result"`
+	Message  string    `json:"message,omitempty"`
+	Events   int       `json:"events"`
+}
+
+// Operations lists operations started in [from, to), newest first; env ""
+// means all.
+func (s *Store) Operations(ctx context.Context, env string, from, to time.Time) ([]OperationRow, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT o.id, o.env, o.action, o.who, o.client, o.account, o.region, o.started,
+			COALESCE(o.finished, 0), o.result, o.message, (SELECT COUNT(*) FROM events e WHERE e.op = o.id)
+		FROM operations o WHERE (? = '' OR o.env = ?) AND o.started >= ? AND o.started < ? ORDER BY o.started DESC, o.id DESC`,
+		env, env, ms(from), ms(to))
+	if err != nil {
+		return nil, s.wrap("reading", err)
+	}
+	defer rows.Close()
+	var out []OperationRow
+	for rows.Next() {
+		var r OperationRow
+		var started, finished int64
+		if err := rows.Scan(&r.ID, &r.Env, &r.Action, &r.Who, &r.Client, &r.Account, &r.Region, &started, &finished,
+			&r.Result, &r.Message, &r.Events); err != nil {
+			return nil, s.wrap("reading", err)
+		}
+		r.Started = fromMS(started)
+		if finished > 0 {
+			r.Finished = fromMS(finished)
+		}
+		out = append(out, r)
+	}
+	return out, s.wrap("reading", rows.Err())
+}
+
+// Events returns an operation's events in order.
+func (s *Store) Events(ctx context.Context, op int64) ([]orchestrate.Event, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT e.time, o.env, o.action, e.type, e.stage, e.instance, e.name, e.state, e.gate, e.message
+		FROM events e JOIN operations o ON o.id = e.op WHERE e.op = ? ORDER BY e.seq`, op)
+	if err != nil {
+		return nil, s.wrap("reading", err)
+	}
+	defer rows.Close()
+	var out []orchestrate.Event
+	for rows.Next() {
+		var e orchestrate.Event
+		var t int64
+		if err := rows.Scan(&t, &e.Env, &e.Action, &e.Type, &e.Stage, &e.Instance, &e.Name, &e.State, &e.Gate, &e.Message); err != nil {
+			return nil, s.wrap("reading", err)
+		}
+		e.Time = fromMS(t)
+		out = append(out, e)
+	}
+	return out, s.wrap("reading", rows.Err())
+}
+
+// SetWho replaces who ran the operation once the AWS identity is known.
+func (o *Op) SetWho(ctx context.Context, who string) error {
+	_, err := o.s.db.ExecContext(ctx, `UPDATE operations SET who = ? WHERE id = ?`, who, o.id)
+	return o.s.wrap("writing to", err)
+}

@@ -1,0 +1,154 @@
+package history
+
+import (
+	"bytes"
+	"context"
+	"math"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"cloudcontrol/backend/cloud"
+	"cloudcontrol/backend/cost"
+	"cloudcontrol/backend/orchestrate"
+	"cloudcontrol/backend/pricing"
+)
+
+func openTest(t testing.TB) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), filepath.Join(t.TempDir(), FileName), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func book(t testing.TB) *cost.Book {
+	tb, err := pricing.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cost.NewBook(tb, nil)
+}
+
+var t0 = time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC) // a Monday
+
+func TestOperationWithEvents(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	op, err := s.Begin(ctx, Operation{Env: "shop", Action: "start", Who: "alice (arn:aws:iam::1:user/alice)", Client: "cli", Started: t0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	op.SetTarget("123456789012", "eu-west-1")
+	op.Emit(orchestrate.Event{Time: t0, Env: "shop", Action: "start", Type: orchestrate.EventRunStarted, Message: "plan"})
+	op.Emit(orchestrate.Event{Time: t0.Add(time.Second), Env: "shop", Action: "start", Type: orchestrate.EventInstanceState, Instance: "i-1", State: "running"})
+	if err := op.End(ctx, "failed", "stage db timed out", t0.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	ops, err := s.Operations(ctx, "", t0.Add(-time.Hour), t0.Add(time.Hour))
+	if err != nil || len(ops) != 1 {
+		t.Fatalf("operations = %+v, %v", ops, err)
+	}
+	o := ops[0]
+	if o.Who != "alice (arn:aws:iam::1:user/alice)" || o.Result != "failed" || o.Message != "stage db timed out" ||
+		o.Account != "123456789012" || o.Region != "eu-west-1" || o.Events != 2 || !o.Finished.Equal(t0.Add(time.Minute)) {
+		t.Fatalf("recorded %+v", o)
+	}
+	evs, err := s.Events(ctx, o.ID)
+	if err != nil || len(evs) != 2 || evs[1].Instance != "i-1" || evs[1].State != "running" || evs[0].Message != "plan" {
+		t.Fatalf("events = %+v, %v", evs, err)
+	}
+}
+
+func hoursOf(t *testing.T, rep *Report, instance string) float64 {
+	t.Helper()
+	var h float64
+	for _, r := range rep.Rows {
+		if r.Instance == instance {
+			h += r.Hours
+		}
+	}
+	return h
+}
+
+func TestIntervalsFromAWSTimesIncludingOutsideStarts(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	in := cloud.Instance{ID: "i-1", Region: "eu-west-1", Type: "m5.large", Name: "db"}
+	// Seen running at 10:00, launched (by someone else) at 08:00.
+	in.State, in.LaunchTime = cloud.Running, t0.Add(8*time.Hour)
+	must(t, s.Observe(ctx, "shop", []cloud.Instance{in}, t0.Add(10*time.Hour)))
+	// Seen stopped at 15:00; EC2 says the stop was asked at 12:30.
+	in.State, in.StateChanged = cloud.Stopped, t0.Add(12*time.Hour+30*time.Minute)
+	must(t, s.Observe(ctx, "shop", []cloud.Instance{in}, t0.Add(15*time.Hour)))
+	// Started and stopped again elsewhere, never seen running: 16:00-18:00.
+	in.LaunchTime, in.StateChanged = t0.Add(16*time.Hour), t0.Add(18*time.Hour)
+	must(t, s.Observe(ctx, "shop", []cloud.Instance{in}, t0.Add(20*time.Hour)))
+	// Now running since 22:00 and still up at "now" = 23:00.
+	in.State, in.LaunchTime, in.StateChanged = cloud.Running, t0.Add(22*time.Hour), time.Time{}
+	must(t, s.Observe(ctx, "shop", []cloud.Instance{in}, t0.Add(22*time.Hour+10*time.Minute)))
+
+	rep, err := s.Report(ctx, ReportQuery{From: t0, To: t0.AddDate(0, 0, 1), Now: t0.Add(23 * time.Hour)}, book(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := hoursOf(t, rep, "i-1"); math.Abs(h-(4.5+2+1)) > 1e-9 {
+		t.Fatalf("hours = %v, want 4.5 + 2 + 1 (AWS's own times, open run until now)", h)
+	}
+	if rep.Rows[0].Runs != 3 || math.Abs(rep.Total.Cost.USD-7.5*0.107) > 1e-9 || rep.Rows[0].Price.Source != pricing.Source {
+		t.Fatalf("report = %+v", rep.Rows)
+	}
+	// A range that cuts a run counts only its part.
+	rep, err = s.Report(ctx, ReportQuery{From: t0.Add(12 * time.Hour), To: t0.Add(17 * time.Hour), Now: t0.Add(23 * time.Hour)}, book(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := hoursOf(t, rep, "i-1"); math.Abs(h-1.5) > 1e-9 {
+		t.Fatalf("clipped hours = %v, want 0.5 + 1", h)
+	}
+}
+
+func TestReportDaysEnvFilterUnknownPriceAndCSV(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	a := cloud.Instance{ID: "i-a", Region: "us-east-1", Type: "t3.micro", State: cloud.Stopped,
+		LaunchTime: t0.Add(20 * time.Hour), StateChanged: t0.Add(28 * time.Hour)} // 4 h on day 1, 4 h on day 2
+	b := cloud.Instance{ID: "i-b", Region: "eu-west-1", Type: "x9.nosuch", State: cloud.Stopped,
+		LaunchTime: t0.Add(time.Hour), StateChanged: t0.Add(3 * time.Hour)}
+	must(t, s.Observe(ctx, "one", []cloud.Instance{a}, t0.AddDate(0, 0, 2)))
+	must(t, s.Observe(ctx, "two", []cloud.Instance{b}, t0.AddDate(0, 0, 2)))
+	rep, err := s.Report(ctx, ReportQuery{From: t0, To: t0.AddDate(0, 0, 3), Now: t0.AddDate(0, 0, 3)}, book(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Days) != 3 || rep.Days[0].Hours != 6 || rep.Days[1].Hours != 4 || rep.Days[2].Hours != 0 {
+		t.Fatalf("days = %+v, want 6, 4, 0 hours", rep.Days)
+	}
+	if rep.Total.Cost.Complete() || !strings.Contains(rep.Total.Cost.String(), "x9.nosuch in eu-west-1") {
+		t.Fatalf("total = %v, want the unknown type named, not priced", rep.Total.Cost)
+	}
+	var buf bytes.Buffer
+	must(t, rep.WriteCSV(&buf))
+	csv := buf.String()
+	if !strings.Contains(csv, "one,i-a,,us-east-1,t3.micro,1,8.000,0.0104,built-in table,2025-05-28,0.0832") ||
+		!strings.Contains(csv, "two,i-b,,eu-west-1,x9.nosuch,1,2.000,unknown,,,unknown") {
+		t.Fatalf("csv:\n%s", csv)
+	}
+	only, err := s.Report(ctx, ReportQuery{Env: "one", From: t0, To: t0.AddDate(0, 0, 3)}, book(t))
+	if err != nil || len(only.Rows) != 1 || only.Rows[0].Env != "one" {
+		t.Fatalf("env filter: %+v, %v", only, err)
+	}
+	if _, err := s.Report(ctx, ReportQuery{From: t0, To: t0}, book(t)); err == nil {
+		t.Fatal("an empty range was accepted")
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
