@@ -50,11 +50,11 @@ func newEnvCostCmd(g *globals) *cobra.Command {
 }
 
 func writeCost(w io.Writer, rep *control.CostReport) error {
-	now := rep.At
-	fmt.Fprintf(w, "%s (account %s, %s), at %s\n\n", rep.Env, rep.Target.Identity.Account, rep.Target.Region, now.Format("2006-01-02 15:04 MST"))
+	now := rep.Estimate.At
+	fmt.Fprintf(w, "%s (account %s, %s), at %s\n\n", rep.Estimate.Env, rep.Target.Identity.Account, rep.Target.Region, now.Format("2006-01-02 15:04 MST"))
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tID\tTYPE\tREGION\tSTATE\tPER HOUR\tPRICE FROM\tEBS")
-	for _, in := range rep.Instances {
+	for _, in := range rep.Estimate.Instances {
 		src := "-"
 		if in.Hourly.Known {
 			src = fmt.Sprintf("%s (%s)", in.Hourly.Provenance(), age(in.Hourly.Age(now)))
@@ -75,28 +75,28 @@ func writeCost(w io.Writer, rep *control.CostReport) error {
 	}
 	fmt.Fprintln(w)
 	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "Per hour while running:\t%s\n", rep.HourlyWhileRunning)
-	fmt.Fprintf(tw, "Running now, per hour:\t%s\n", rep.HourlyNow)
+	fmt.Fprintf(tw, "Per hour while running:\t%s\n", rep.Estimate.HourlyWhileRunning)
+	fmt.Fprintf(tw, "Running now, per hour:\t%s\n", rep.Estimate.HourlyNow)
 	since := ""
-	if !rep.RunSince.IsZero() {
-		since = " (since " + rep.RunSince.In(now.Location()).Format("Mon 2006-01-02 15:04") + ")"
+	if !rep.Estimate.RunSince.IsZero() {
+		since = " (since " + rep.Estimate.RunSince.In(now.Location()).Format("Mon 2006-01-02 15:04") + ")"
 	}
-	fmt.Fprintf(tw, "This run so far:\t%s%s\n", rep.RunSoFar, since)
-	fmt.Fprintf(tw, "Left up overnight:\t%s (%s, %.0f h)\n", rep.Overnight.Cost, span(rep.Overnight.Window), rep.Overnight.Hours)
-	fmt.Fprintf(tw, "Left up over the weekend:\t%s (%s, %.0f h)\n", rep.Weekend.Cost, span(rep.Weekend.Window), rep.Weekend.Hours)
-	fmt.Fprintf(tw, "Per month while stopped:\t%s\n", rep.StoppedMonthly)
+	fmt.Fprintf(tw, "This run so far:\t%s%s\n", rep.Estimate.RunSoFar, since)
+	fmt.Fprintf(tw, "Left up overnight:\t%s (%s, %.0f h)\n", rep.Estimate.Overnight.Cost, span(cost.Window{From: rep.Estimate.Overnight.From, To: rep.Estimate.Overnight.To}), rep.Estimate.Overnight.Hours)
+	fmt.Fprintf(tw, "Left up over the weekend:\t%s (%s, %.0f h)\n", rep.Estimate.Weekend.Cost, span(cost.Window{From: rep.Estimate.Weekend.From, To: rep.Estimate.Weekend.To}), rep.Estimate.Weekend.Hours)
+	fmt.Fprintf(tw, "Per month while stopped:\t%s\n", rep.Estimate.StoppedMonthly)
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	var notes []string
-	for _, note := range []string{rep.PriceNote, rep.Refresh.Problem, rep.VolumeProblem} {
+	for _, note := range []string{rep.Estimate.PriceNote, rep.Refresh.Problem, rep.VolumeProblem} {
 		if note != "" && !slices.Contains(notes, note) {
 			notes = append(notes, note)
 			fmt.Fprintf(w, "\nNote: %s\n", note)
 		}
 	}
 	fmt.Fprintln(w, "\nHow these are figured:")
-	for _, d := range rep.Definitions {
+	for _, d := range rep.Estimate.Definitions {
 		fmt.Fprintf(w, "  - %s\n", d)
 	}
 	return nil

@@ -20,8 +20,10 @@ type CostOptions struct {
 }
 
 // CostReport is an environment's cost figures with where the prices came from.
+// The estimate is a named field, not embedded: Wails' TypeScript generator
+// drops structs with embedded fields.
 type CostReport struct {
-	cost.EnvCost
+	Estimate cost.EnvCost `json:"estimate"`
 	Target  Target             `json:"target"`
 	Refresh cost.RefreshReport `json:"refresh"`
 	// VolumeProblem says why EBS volumes could not be listed (storage then
@@ -86,9 +88,9 @@ func (s *Service) CostStatus(ctx context.Context, e *env.Environment, st *Status
 		spot, _ := sess.(cost.SpotLister)
 		rep.Refresh = book.Refresh(ctx, prices, spot, cost.WantsOf(insts, vols), s.opts.Clock.Now(), o.Refresh)
 	}
-	rep.EnvCost = cost.Estimate(book, e.Name, insts, vols, s.opts.Clock.Now().In(s.location()))
+	rep.Estimate = cost.Estimate(book, e.Name, insts, vols, s.opts.Clock.Now().In(s.location()))
 	if rep.VolumeProblem != "" {
-		for _, m := range []*cost.Money{&rep.StoppedMonthly, &rep.HourlyWhileRunning, &rep.Overnight.Cost, &rep.Weekend.Cost} {
+		for _, m := range []*cost.Money{&rep.Estimate.StoppedMonthly, &rep.Estimate.HourlyWhileRunning, &rep.Estimate.Overnight.Cost, &rep.Estimate.Weekend.Cost} {
 			m.Missing("EBS storage")
 		}
 	}

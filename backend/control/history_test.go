@@ -98,19 +98,19 @@ func TestRunAndCostAreRecorded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Refresh.Problem != "" || rep.Instances[0].Hourly.Source != "AWS Price List API" {
-		t.Fatalf("prices not refreshed from the sandbox's Price List: %+v / %+v", rep.Refresh, rep.Instances[0].Hourly)
+	if rep.Refresh.Problem != "" || rep.Estimate.Instances[0].Hourly.Source != "AWS Price List API" {
+		t.Fatalf("prices not refreshed from the sandbox's Price List: %+v / %+v", rep.Refresh, rep.Estimate.Instances[0].Hourly)
 	}
 	hourly := 0.107 + 0.0114 // eu-west-1 prices, not us-east-1 (0.096 + 0.0104)
 	storage := (100*0.088 + 8*0.088) / 730
-	if d := rep.HourlyNow.USD - (hourly + storage); d > 1e-6 || d < -1e-6 || !rep.HourlyNow.Complete() {
-		t.Fatalf("hourly now = %v, want %.6f", rep.HourlyNow, hourly+storage)
+	if d := rep.Estimate.HourlyNow.USD - (hourly + storage); d > 1e-6 || d < -1e-6 || !rep.Estimate.HourlyNow.Complete() {
+		t.Fatalf("hourly now = %v, want %.6f", rep.Estimate.HourlyNow, hourly+storage)
 	}
-	if rep.RunSoFar.USD < 2*hourly || rep.RunSoFar.USD > 2.1*hourly {
-		t.Fatalf("run so far = %v, want about 2 h x %.4f", rep.RunSoFar, hourly)
+	if rep.Estimate.RunSoFar.USD < 2*hourly || rep.Estimate.RunSoFar.USD > 2.1*hourly {
+		t.Fatalf("run so far = %v, want about 2 h x %.4f", rep.Estimate.RunSoFar, hourly)
 	}
-	if d := rep.StoppedMonthly.USD - 108*0.088; d > 1e-6 || d < -1e-6 {
-		t.Fatalf("stopped monthly = %v, want 108 GiB of gp3 at 0.088", rep.StoppedMonthly)
+	if d := rep.Estimate.StoppedMonthly.USD - 108*0.088; d > 1e-6 || d < -1e-6 {
+		t.Fatalf("stopped monthly = %v, want 108 GiB of gp3 at 0.088", rep.Estimate.StoppedMonthly)
 	}
 	u, err := store.Report(ctx, history.ReportQuery{From: start, To: start.AddDate(0, 0, 1), Now: clock.Now()}, bookFor(t))
 	if err != nil || len(u.Rows) != 2 || u.Total.Hours < 3.9 || u.Total.Hours > 4.3 {

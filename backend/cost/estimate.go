@@ -34,9 +34,13 @@ type InstanceCost struct {
 }
 
 // Period is what leaving the environment up over a window costs.
+// Its fields are spelled out rather than embedding Window because Wails'
+// TypeScript generator drops structs with embedded fields.
 type Period struct {
-	Window
-	Cost Money `json:"cost"`
+	From  time.Time `json:"from"`
+	To    time.Time `json:"to"`
+	Hours float64   `json:"hours"`
+	Cost  Money     `json:"cost"`
 }
 
 // EnvCost is an environment's cost figures at one moment.
@@ -94,7 +98,7 @@ func Estimate(b *Book, env string, insts []cloud.Instance, vols []cloud.Volume, 
 }
 
 func period(w Window, hourly Money) Period {
-	return Period{Window: w, Cost: scale(hourly, w.Hours)}
+	return Period{From: w.From, To: w.To, Hours: w.Hours, Cost: scale(hourly, w.Hours)}
 }
 
 func scale(m Money, f float64) Money {

@@ -1,39 +1,154 @@
-import {useEffect, useState} from 'react';
-import {Overview} from '../wailsjs/go/desktop/Environments';
-import {desktop} from '../wailsjs/go/models';
-import './style.css';
+import {useEffect, useRef, useState} from 'react';
+import {ActionIcon, AppShell, Badge, Center, Group, Loader, Text, Title, Tooltip} from '@mantine/core';
+import {useHotkeys} from '@mantine/hooks';
+import {useApi} from './api/context';
+import {useDashboard} from './state/useDashboard';
+import {useControls} from './state/useControls';
+import {useSettings} from './state/useSettings';
+import {markRenderStart} from './lib/perf';
+import {Sidebar} from './components/Sidebar';
+import {EnvironmentView} from './components/EnvironmentView';
+import {PlanDialog} from './components/PlanDialog';
+import {InstanceActionDialog} from './components/InstanceActionDialog';
+import {SettingsDialog} from './components/SettingsDialog';
+import {ShortcutsHelp} from './components/ShortcutsHelp';
 
-// A first, minimal window: the environments the folders hold, broken files
-// with their problems. The dashboard with live state comes next.
-function App() {
-    const [overview, setOverview] = useState<desktop.Overview | null>(null);
-    const [error, setError] = useState<string>('');
+export default function App() {
+    const api = useApi();
+    const {state, dispatch} = useDashboard();
+    const controls = useControls(dispatch);
+    const settings = useSettings(dispatch);
+    const [selected, setSelected] = useState<string | undefined>();
+    const [help, setHelp] = useState(false);
+    const searchRef = useRef<HTMLInputElement>(null);
 
+    const select = (name: string) => {
+        if (name !== selected) markRenderStart();
+        setSelected(name);
+    };
+    // Choose the first environment once the list arrives, and again if the chosen one disappears.
+    const fallback = state.envs.some((e) => e.name === selected) ? undefined : state.envs[0]?.name;
     useEffect(() => {
-        Overview().then(setOverview).catch((e) => setError(String(e)));
-    }, []);
+        if (fallback) {
+            markRenderStart();
+            setSelected(fallback);
+        }
+    }, [fallback]);
+
+    const env = state.envs.find((e) => e.name === selected);
+    const run = env ? state.runs[env.name] : undefined;
+    const canAct = !!env && env.usable && !env.busy && run?.status !== 'running';
+    const dialogOpen = !!controls.planFlow || !!controls.instanceFlow || settings.opened;
+    const refresh = () => api.refresh().catch(() => {});
+    const move = (d: number) => {
+        const i = state.envs.findIndex((e) => e.name === selected);
+        const next = state.envs[i + d];
+        if (next) select(next.name);
+    };
+
+    useHotkeys([
+        ['mod+K', () => searchRef.current?.focus()],
+        ['S', () => !dialogOpen && canAct && controls.openPlan(env!.name, 'start')],
+        ['X', () => !dialogOpen && canAct && controls.openPlan(env!.name, 'stop')],
+        ['R', () => !dialogOpen && refresh()],
+        ['alt+ArrowDown', () => !dialogOpen && move(1)],
+        ['alt+ArrowUp', () => !dialogOpen && move(-1)],
+        ['mod+,', () => settings.open()],
+        ['shift+?', () => setHelp((h) => !h)],
+    ]);
 
     return (
-        <main className="app">
-            <header>
-                <h1>Cloud Control</h1>
-                {overview?.sandbox && <span className="badge" title={overview.sandboxUrl}>Sandbox</span>}
-            </header>
-            {error && <p className="error" role="alert">{error}</p>}
-            {!overview && !error && <p>Loading environments…</p>}
-            {overview && overview.environments.length === 0 && <p>No environment files found.</p>}
-            <ul className="envs">
-                {overview?.environments.map((e) => (
-                    <li key={e.file + e.name} className={e.problems.length ? 'invalid' : ''}>
-                        <strong>{e.name}</strong>
-                        {e.description && <span className="desc"> — {e.description}</span>}
-                        {e.stages.length > 0 && <div className="stages">{e.stages.join(' → ')}</div>}
-                        {e.problems.map((p) => <pre key={p} className="problem">{p}</pre>)}
-                    </li>
-                ))}
-            </ul>
-        </main>
+        <AppShell header={{height: 52}} navbar={{width: 250, breakpoint: 0}} padding="md">
+            <AppShell.Header>
+                <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+                    <Group gap="sm">
+                        <Title order={4}>Cloud Control</Title>
+                        {state.sandbox && (
+                            <Tooltip label={`Simulated AWS at ${state.sandboxUrl}: nothing here touches a real account`}>
+                                <Badge color="orange" data-testid="sandbox-badge" aria-label="Sandbox">
+                                    Sandbox
+                                </Badge>
+                            </Tooltip>
+                        )}
+                        {env && (
+                            <Text size="sm" c="dimmed" data-testid="header-target">
+                                {env.account ? `Account ${env.account}` : 'Account unknown'} · {env.region || 'default region'}
+                            </Text>
+                        )}
+                    </Group>
+                    <Group gap="xs">
+                        <ActionIcon variant="default" aria-label="Refresh" onClick={refresh}>
+                            ⟳
+                        </ActionIcon>
+                        <ActionIcon variant="default" aria-label="Settings" onClick={settings.open}>
+                            ⚙
+                        </ActionIcon>
+                        <ShortcutsHelp opened={help} onChange={setHelp} />
+                    </Group>
+                </Group>
+            </AppShell.Header>
+            <AppShell.Navbar p="xs">
+                <Sidebar envs={state.envs} selected={selected} onSelect={select} />
+            </AppShell.Navbar>
+            <AppShell.Main style={{display: 'flex', flexDirection: 'column', height: '100dvh', overflowY: 'auto', overflowX: 'hidden'}}>
+                {!state.loaded && (
+                    <Center style={{flex: 1}}>
+                        <Loader aria-label="Loading environments" />
+                    </Center>
+                )}
+                {state.error && (
+                    <Text c="red" role="alert">
+                        {state.error}
+                    </Text>
+                )}
+                {env && (
+                    <EnvironmentView
+                        key={env.name}
+                        env={env}
+                        run={run}
+                        cancelling={controls.cancelling === env.name}
+                        onStart={() => controls.openPlan(env.name, 'start')}
+                        onStop={() => controls.openPlan(env.name, 'stop')}
+                        onCancel={() => controls.cancel(env.name)}
+                        onResume={() => run && controls.resume(env.name, run.action as 'start' | 'stop')}
+                        onInstanceAction={controls.askInstance}
+                        searchRef={searchRef}
+                    />
+                )}
+            </AppShell.Main>
+            {controls.planFlow && (
+                <PlanDialog
+                    opened
+                    env={controls.planFlow.env}
+                    action={controls.planFlow.action}
+                    plan={controls.planFlow.plan}
+                    loading={controls.planFlow.loading}
+                    error={controls.planFlow.error}
+                    confirming={controls.planFlow.confirming}
+                    sandbox={state.sandbox}
+                    onConfirm={controls.confirmPlan}
+                    onClose={controls.closePlan}
+                />
+            )}
+            <InstanceActionDialog
+                env={env?.name ?? ''}
+                target={controls.instanceFlow}
+                account={env?.account}
+                region={env?.region}
+                working={controls.instanceFlow?.working}
+                error={controls.instanceFlow?.error}
+                onConfirm={() => env && controls.confirmInstance(env.name)}
+                onClose={controls.closeInstance}
+            />
+            <SettingsDialog
+                opened={settings.opened}
+                folders={state.folders}
+                error={settings.error}
+                busy={settings.busy}
+                onAdd={settings.add}
+                onRemove={settings.remove}
+                onClose={settings.close}
+            />
+        </AppShell>
     );
 }
-
-export default App;

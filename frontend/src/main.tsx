@@ -1,14 +1,23 @@
-import React from 'react'
-import {createRoot} from 'react-dom/client'
-import './style.css'
-import App from './App'
+import React from 'react';
+import {createRoot} from 'react-dom/client';
+import {MantineProvider} from '@mantine/core';
+import {Notifications} from '@mantine/notifications';
+import '@mantine/core/styles.css';
+import '@mantine/notifications/styles.css';
+import './style.css';
+import App from './App';
+import {ApiProvider} from './api/context';
+import {wailsApi} from './api/api';
+import {theme} from './theme';
 
-const container = document.getElementById('root')
 
-const root = createRoot(container!)
-
-root.render(
+createRoot(document.getElementById('root')!).render(
     <React.StrictMode>
-        <App/>
-    </React.StrictMode>
-)
+        <MantineProvider theme={theme} defaultColorScheme="auto">
+            <Notifications position="bottom-right" />
+            <ApiProvider api={wailsApi()}>
+                <App />
+            </ApiProvider>
+        </MantineProvider>
+    </React.StrictMode>,
+);

@@ -1,41 +1,57 @@
-export namespace desktop {
+export namespace cloud {
 	
-	export class EnvSummary {
-	    name: string;
-	    file: string;
-	    description: string;
-	    region: string;
-	    stages: string[];
-	    problems: string[];
+	export class Identity {
+	    account: string;
+	    arn: string;
+	    userId?: string;
 	
 	    static createFrom(source: any = {}) {
-	        return new EnvSummary(source);
+	        return new Identity(source);
 	    }
 	
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.name = source["name"];
-	        this.file = source["file"];
-	        this.description = source["description"];
-	        this.region = source["region"];
-	        this.stages = source["stages"];
-	        this.problems = source["problems"];
+	        this.account = source["account"];
+	        this.arn = source["arn"];
+	        this.userId = source["userId"];
 	    }
 	}
-	export class Overview {
-	    sandbox: boolean;
-	    sandboxUrl: string;
-	    environments: EnvSummary[];
+	export class Instance {
+	    id: string;
+	    region: string;
+	    name?: string;
+	    type?: string;
+	    state: string;
+	    stateReason?: string;
+	    az?: string;
+	    privateIp?: string;
+	    publicIp?: string;
+	    tags?: Record<string, string>;
+	    // Go type: time
+	    launchTime: any;
+	    // Go type: time
+	    stateChanged: any;
+	    lifecycle?: string;
 	
 	    static createFrom(source: any = {}) {
-	        return new Overview(source);
+	        return new Instance(source);
 	    }
 	
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.sandbox = source["sandbox"];
-	        this.sandboxUrl = source["sandboxUrl"];
-	        this.environments = this.convertValues(source["environments"], EnvSummary);
+	        this.id = source["id"];
+	        this.region = source["region"];
+	        this.name = source["name"];
+	        this.type = source["type"];
+	        this.state = source["state"];
+	        this.stateReason = source["stateReason"];
+	        this.az = source["az"];
+	        this.privateIp = source["privateIp"];
+	        this.publicIp = source["publicIp"];
+	        this.tags = source["tags"];
+	        this.launchTime = this.convertValues(source["launchTime"], null);
+	        this.stateChanged = this.convertValues(source["stateChanged"], null);
+	        this.lifecycle = source["lifecycle"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -56,6 +72,1087 @@ export namespace desktop {
 		    return a;
 		}
 	}
+
+}
+
+export namespace control {
+	
+	export class Target {
+	    profile?: string;
+	    region: string;
+	    identity: cloud.Identity;
+	
+	    static createFrom(source: any = {}) {
+	        return new Target(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.profile = source["profile"];
+	        this.region = source["region"];
+	        this.identity = this.convertValues(source["identity"], cloud.Identity);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class CostReport {
+	    estimate: cost.EnvCost;
+	    target: Target;
+	    refresh: cost.RefreshReport;
+	    volumeProblem?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new CostReport(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.estimate = this.convertValues(source["estimate"], cost.EnvCost);
+	        this.target = this.convertValues(source["target"], Target);
+	        this.refresh = this.convertValues(source["refresh"], cost.RefreshReport);
+	        this.volumeProblem = source["volumeProblem"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+
+}
+
+export namespace cost {
+	
+	export class Period {
+	    // Go type: time
+	    from: any;
+	    // Go type: time
+	    to: any;
+	    hours: number;
+	    cost: Money;
+	
+	    static createFrom(source: any = {}) {
+	        return new Period(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.from = this.convertValues(source["from"], null);
+	        this.to = this.convertValues(source["to"], null);
+	        this.hours = source["hours"];
+	        this.cost = this.convertValues(source["cost"], Money);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Money {
+	    usd: number;
+	    unknown?: string[];
+	    any: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Money(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.usd = source["usd"];
+	        this.unknown = source["unknown"];
+	        this.any = source["any"];
+	    }
+	}
+	export class VolumeCost {
+	    id: string;
+	    instanceId: string;
+	    type: string;
+	    sizeGiB: number;
+	    iops?: number;
+	    throughput?: number;
+	    price: Quote;
+	    monthly: Money;
+	
+	    static createFrom(source: any = {}) {
+	        return new VolumeCost(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.instanceId = source["instanceId"];
+	        this.type = source["type"];
+	        this.sizeGiB = source["sizeGiB"];
+	        this.iops = source["iops"];
+	        this.throughput = source["throughput"];
+	        this.price = this.convertValues(source["price"], Quote);
+	        this.monthly = this.convertValues(source["monthly"], Money);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Quote {
+	    usd: number;
+	    unit: string;
+	    known: boolean;
+	    source?: string;
+	    // Go type: time
+	    asOf: any;
+	    note?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Quote(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.usd = source["usd"];
+	        this.unit = source["unit"];
+	        this.known = source["known"];
+	        this.source = source["source"];
+	        this.asOf = this.convertValues(source["asOf"], null);
+	        this.note = source["note"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class InstanceCost {
+	    id: string;
+	    name?: string;
+	    region: string;
+	    type: string;
+	    state: string;
+	    lifecycle?: string;
+	    hourly: Quote;
+	    publicIpv4?: Quote;
+	    volumes?: VolumeCost[];
+	    // Go type: time
+	    runningSince: any;
+	    hourlyWhileRunning: Money;
+	    runSoFar: Money;
+	    stoppedMonthly: Money;
+	
+	    static createFrom(source: any = {}) {
+	        return new InstanceCost(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.region = source["region"];
+	        this.type = source["type"];
+	        this.state = source["state"];
+	        this.lifecycle = source["lifecycle"];
+	        this.hourly = this.convertValues(source["hourly"], Quote);
+	        this.publicIpv4 = this.convertValues(source["publicIpv4"], Quote);
+	        this.volumes = this.convertValues(source["volumes"], VolumeCost);
+	        this.runningSince = this.convertValues(source["runningSince"], null);
+	        this.hourlyWhileRunning = this.convertValues(source["hourlyWhileRunning"], Money);
+	        this.runSoFar = this.convertValues(source["runSoFar"], Money);
+	        this.stoppedMonthly = this.convertValues(source["stoppedMonthly"], Money);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class EnvCost {
+	    env: string;
+	    // Go type: time
+	    at: any;
+	    instances: InstanceCost[];
+	    hourlyWhileRunning: Money;
+	    hourlyNow: Money;
+	    runSoFar: Money;
+	    // Go type: time
+	    runSince: any;
+	    overnight: Period;
+	    weekend: Period;
+	    stoppedMonthly: Money;
+	    priceNote?: string;
+	    definitions: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new EnvCost(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.env = source["env"];
+	        this.at = this.convertValues(source["at"], null);
+	        this.instances = this.convertValues(source["instances"], InstanceCost);
+	        this.hourlyWhileRunning = this.convertValues(source["hourlyWhileRunning"], Money);
+	        this.hourlyNow = this.convertValues(source["hourlyNow"], Money);
+	        this.runSoFar = this.convertValues(source["runSoFar"], Money);
+	        this.runSince = this.convertValues(source["runSince"], null);
+	        this.overnight = this.convertValues(source["overnight"], Period);
+	        this.weekend = this.convertValues(source["weekend"], Period);
+	        this.stoppedMonthly = this.convertValues(source["stoppedMonthly"], Money);
+	        this.priceNote = source["priceNote"];
+	        this.definitions = source["definitions"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	
+	
+	
+	export class RefreshReport {
+	    fetched: number;
+	    fresh: number;
+	    problem?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new RefreshReport(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.fetched = source["fetched"];
+	        this.fresh = source["fresh"];
+	        this.problem = source["problem"];
+	    }
+	}
+
+}
+
+export namespace desktop {
+	
+	export class CSVExport {
+	    fileName: string;
+	    csv: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new CSVExport(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.fileName = source["fileName"];
+	        this.csv = source["csv"];
+	    }
+	}
+	export class StageView {
+	    name: string;
+	    after: string[];
+	    gates: orchestrate.Gate[];
+	    state: string;
+	    instances: cloud.Instance[];
+	
+	    static createFrom(source: any = {}) {
+	        return new StageView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.after = source["after"];
+	        this.gates = this.convertValues(source["gates"], orchestrate.Gate);
+	        this.state = source["state"];
+	        this.instances = this.convertValues(source["instances"], cloud.Instance);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class ProblemView {
+	    file: string;
+	    line: number;
+	    col: number;
+	    message: string;
+	    source: string;
+	    text: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ProblemView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.file = source["file"];
+	        this.line = source["line"];
+	        this.col = source["col"];
+	        this.message = source["message"];
+	        this.source = source["source"];
+	        this.text = source["text"];
+	    }
+	}
+	export class RunFailure {
+	    stage: string;
+	    instance: string;
+	    name: string;
+	    gate: string;
+	    message: string;
+	    leftRunning: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new RunFailure(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.stage = source["stage"];
+	        this.instance = source["instance"];
+	        this.name = source["name"];
+	        this.gate = source["gate"];
+	        this.message = source["message"];
+	        this.leftRunning = source["leftRunning"];
+	    }
+	}
+	export class StageProgress {
+	    name: string;
+	    status: string;
+	    message: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new StageProgress(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.status = source["status"];
+	        this.message = source["message"];
+	    }
+	}
+	export class RunView {
+	    env: string;
+	    action: string;
+	    // Go type: time
+	    started: any;
+	    stages: StageProgress[];
+	    done: boolean;
+	    outcome: string;
+	    failure?: RunFailure;
+	    error: string;
+	    elapsed: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new RunView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.env = source["env"];
+	        this.action = source["action"];
+	        this.started = this.convertValues(source["started"], null);
+	        this.stages = this.convertValues(source["stages"], StageProgress);
+	        this.done = source["done"];
+	        this.outcome = source["outcome"];
+	        this.failure = this.convertValues(source["failure"], RunFailure);
+	        this.error = source["error"];
+	        this.elapsed = source["elapsed"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class EnvView {
+	    name: string;
+	    file: string;
+	    description: string;
+	    region: string;
+	    profile: string;
+	    account: string;
+	    state: string;
+	    live: boolean;
+	    // Go type: time
+	    checkedAt: any;
+	    error: string;
+	    busy?: lock.Holder;
+	    run?: RunView;
+	    usable: boolean;
+	    problems: ProblemView[];
+	    stages: StageView[];
+	
+	    static createFrom(source: any = {}) {
+	        return new EnvView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.file = source["file"];
+	        this.description = source["description"];
+	        this.region = source["region"];
+	        this.profile = source["profile"];
+	        this.account = source["account"];
+	        this.state = source["state"];
+	        this.live = source["live"];
+	        this.checkedAt = this.convertValues(source["checkedAt"], null);
+	        this.error = source["error"];
+	        this.busy = this.convertValues(source["busy"], lock.Holder);
+	        this.run = this.convertValues(source["run"], RunView);
+	        this.usable = source["usable"];
+	        this.problems = this.convertValues(source["problems"], ProblemView);
+	        this.stages = this.convertValues(source["stages"], StageView);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Overview {
+	    sandbox: boolean;
+	    sandboxUrl: string;
+	    trayAvailable: boolean;
+	    folders: string[];
+	    environments: EnvView[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Overview(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.sandbox = source["sandbox"];
+	        this.sandboxUrl = source["sandboxUrl"];
+	        this.trayAvailable = source["trayAvailable"];
+	        this.folders = source["folders"];
+	        this.environments = this.convertValues(source["environments"], EnvView);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class ReportRequest {
+	    env: string;
+	    from: string;
+	    to: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ReportRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.env = source["env"];
+	        this.from = source["from"];
+	        this.to = source["to"];
+	    }
+	}
+	
+	
+	export class SettingsView {
+	    folders: string[];
+	    refreshSeconds: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new SettingsView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.folders = source["folders"];
+	        this.refreshSeconds = source["refreshSeconds"];
+	    }
+	}
+	
+
+}
+
+export namespace history {
+	
+	export class Day {
+	    date: string;
+	    hours: number;
+	    cost: cost.Money;
+	
+	    static createFrom(source: any = {}) {
+	        return new Day(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.date = source["date"];
+	        this.hours = source["hours"];
+	        this.cost = this.convertValues(source["cost"], cost.Money);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class EnvTotal {
+	    env: string;
+	    hours: number;
+	    cost: cost.Money;
+	
+	    static createFrom(source: any = {}) {
+	        return new EnvTotal(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.env = source["env"];
+	        this.hours = source["hours"];
+	        this.cost = this.convertValues(source["cost"], cost.Money);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Row {
+	    env: string;
+	    instance: string;
+	    name?: string;
+	    region: string;
+	    type: string;
+	    lifecycle?: string;
+	    runs: number;
+	    hours: number;
+	    price: cost.Quote;
+	    cost: cost.Money;
+	
+	    static createFrom(source: any = {}) {
+	        return new Row(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.env = source["env"];
+	        this.instance = source["instance"];
+	        this.name = source["name"];
+	        this.region = source["region"];
+	        this.type = source["type"];
+	        this.lifecycle = source["lifecycle"];
+	        this.runs = source["runs"];
+	        this.hours = source["hours"];
+	        this.price = this.convertValues(source["price"], cost.Quote);
+	        this.cost = this.convertValues(source["cost"], cost.Money);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class ReportQuery {
+	    Env: string;
+	    // Go type: time
+	    From: any;
+	    // Go type: time
+	    To: any;
+	    // Go type: time
+	    Now: any;
+	
+	    static createFrom(source: any = {}) {
+	        return new ReportQuery(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.Env = source["Env"];
+	        this.From = this.convertValues(source["From"], null);
+	        this.To = this.convertValues(source["To"], null);
+	        this.Now = this.convertValues(source["Now"], null);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Report {
+	    query: ReportQuery;
+	    rows: Row[];
+	    envs: EnvTotal[];
+	    days: Day[];
+	    total: EnvTotal;
+	    basis: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Report(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.query = this.convertValues(source["query"], ReportQuery);
+	        this.rows = this.convertValues(source["rows"], Row);
+	        this.envs = this.convertValues(source["envs"], EnvTotal);
+	        this.days = this.convertValues(source["days"], Day);
+	        this.total = this.convertValues(source["total"], EnvTotal);
+	        this.basis = source["basis"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+
+}
+
+export namespace lock {
+	
+	export class Holder {
+	    pid: number;
+	    host?: string;
+	    user?: string;
+	    action: string;
+	    client?: string;
+	    // Go type: time
+	    since: any;
+	
+	    static createFrom(source: any = {}) {
+	        return new Holder(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.pid = source["pid"];
+	        this.host = source["host"];
+	        this.user = source["user"];
+	        this.action = source["action"];
+	        this.client = source["client"];
+	        this.since = this.convertValues(source["since"], null);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+
+}
+
+export namespace orchestrate {
+	
+	export class Event {
+	    // Go type: time
+	    time: any;
+	    env: string;
+	    action: string;
+	    type: string;
+	    stage?: string;
+	    instance?: string;
+	    name?: string;
+	    state?: string;
+	    gate?: string;
+	    message?: string;
+	    elapsed: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Event(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.time = this.convertValues(source["time"], null);
+	        this.env = source["env"];
+	        this.action = source["action"];
+	        this.type = source["type"];
+	        this.stage = source["stage"];
+	        this.instance = source["instance"];
+	        this.name = source["name"];
+	        this.state = source["state"];
+	        this.gate = source["gate"];
+	        this.message = source["message"];
+	        this.elapsed = source["elapsed"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Gate {
+	    kind: string;
+	    port?: number;
+	    url?: string;
+	    delaySeconds?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Gate(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
+	        this.port = source["port"];
+	        this.url = source["url"];
+	        this.delaySeconds = source["delaySeconds"];
+	    }
+	}
+	export class PlanInstance {
+	    id: string;
+	    name?: string;
+	    type?: string;
+	    region: string;
+	    state: string;
+	    stateReason?: string;
+	    do: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new PlanInstance(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.type = source["type"];
+	        this.region = source["region"];
+	        this.state = source["state"];
+	        this.stateReason = source["stateReason"];
+	        this.do = source["do"];
+	    }
+	}
+	export class PlanStage {
+	    name: string;
+	    after: string[];
+	    instances: PlanInstance[];
+	    gates: Gate[];
+	    timeoutSeconds: number;
+	    expectedSeconds: number;
+	    expectedDoneSeconds: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new PlanStage(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.after = source["after"];
+	        this.instances = this.convertValues(source["instances"], PlanInstance);
+	        this.gates = this.convertValues(source["gates"], Gate);
+	        this.timeoutSeconds = source["timeoutSeconds"];
+	        this.expectedSeconds = source["expectedSeconds"];
+	        this.expectedDoneSeconds = source["expectedDoneSeconds"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Plan {
+	    env: string;
+	    description?: string;
+	    action: string;
+	    profile?: string;
+	    region: string;
+	    account?: string;
+	    stages: PlanStage[];
+	    expectedSeconds: number;
+	    counts: Record<string, number>;
+	    warnings?: string[];
+	    errors?: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Plan(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.env = source["env"];
+	        this.description = source["description"];
+	        this.action = source["action"];
+	        this.profile = source["profile"];
+	        this.region = source["region"];
+	        this.account = source["account"];
+	        this.stages = this.convertValues(source["stages"], PlanStage);
+	        this.expectedSeconds = source["expectedSeconds"];
+	        this.counts = source["counts"];
+	        this.warnings = source["warnings"];
+	        this.errors = source["errors"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
 
 }
 

@@ -1,0 +1,87 @@
+import {describe, expect, it} from 'vitest';
+import {screen, within, fireEvent} from '@testing-library/react';
+import {InstanceTable, filterAndSort} from './InstanceTable';
+import {manyInstances} from '../test/fixtures';
+import {renderUI} from '../test/render';
+import {useFakeLayout} from '../test/layout';
+
+useFakeLayout();
+
+const now = Date.parse('2025-01-01T02:30:00Z');
+
+describe('InstanceTable with 1,000 rows', () => {
+    it('renders only a window of rows and reports the render time', () => {
+        const rows = manyInstances(1000);
+        const t0 = performance.now();
+        renderUI(<InstanceTable rows={rows} now={now} />);
+        const ms = performance.now() - t0;
+        console.log(`[perf] InstanceTable 1,000 rows: first render ${ms.toFixed(1)} ms (jsdom, indicative only)`);
+        const rendered = screen.getAllByTestId('instance-row');
+        expect(rendered.length).toBeGreaterThan(5);
+        expect(rendered.length).toBeLessThan(60);
+        expect(screen.getByTestId('instance-count')).toHaveTextContent('1000 instances');
+        // The container is sized for all rows, so the scrollbar is honest.
+        const body = screen.getByTestId('instance-scroll').firstElementChild as HTMLElement;
+        expect(body.style.height).toBe(`${1000 * 36}px`);
+    });
+
+    it('shows rows further down after scrolling', async () => {
+        renderUI(<InstanceTable rows={manyInstances(1000)} now={now} />);
+        const scroller = screen.getByTestId('instance-scroll');
+        scroller.scrollTop = 500 * 36;
+        fireEvent.scroll(scroller);
+        expect(await screen.findByText('web-0500')).toBeInTheDocument();
+        expect(screen.queryByText('web-0000')).not.toBeInTheDocument();
+        expect(screen.getAllByTestId('instance-row').length).toBeLessThan(60);
+    });
+
+    it('searches by name, id, IP and tag', () => {
+        renderUI(<InstanceTable rows={manyInstances(1000)} now={now} />);
+        const search = screen.getByRole('textbox', {name: 'Search instances'});
+        fireEvent.change(search, {target: {value: 'web-0999'}});
+        expect(screen.getByTestId('instance-count')).toHaveTextContent('1 of 1000');
+        const rows = screen.getAllByTestId('instance-row');
+        expect(rows).toHaveLength(1);
+        expect(within(rows[0]).getByText('10.0.3.250')).toBeInTheDocument();
+        fireEvent.change(search, {target: {value: '10.0.3.25'}});
+        // 10.0.3.25 and 10.0.3.250 (and .251…) are in stage-3's range.
+        expect(screen.getByTestId('instance-count')).toHaveTextContent(/^\d+ of 1000$/);
+        expect(screen.getAllByTestId('instance-row').every((r) => r.textContent!.includes('10.0.3.25'))).toBe(true);
+    });
+
+    it('sorts by a column, both ways', () => {
+        renderUI(<InstanceTable rows={manyInstances(1000)} now={now} />);
+        const header = screen.getByRole('columnheader', {name: /Name/});
+        fireEvent.click(within(header).getByRole('button'));
+        expect(header).toHaveAttribute('aria-sort', 'ascending');
+        expect(screen.getAllByTestId('instance-row')[0]).toHaveTextContent('web-0000');
+        fireEvent.click(within(header).getByRole('button'));
+        expect(header).toHaveAttribute('aria-sort', 'descending');
+        expect(screen.getAllByTestId('instance-row')[0]).toHaveTextContent('web-0999');
+    });
+
+    it('shows uptime only for running instances', () => {
+        const rows = manyInstances(2);
+        renderUI(<InstanceTable rows={rows} now={now} />);
+        const [running, stopped] = screen.getAllByTestId('instance-row');
+        expect(running).toHaveTextContent('2h 30m');
+        expect(stopped).not.toHaveTextContent('2h 30m');
+    });
+});
+
+describe('filterAndSort', () => {
+    it('filters by state and keeps stage order when no column is chosen', () => {
+        const rows = manyInstances(1000);
+        const out = filterAndSort(rows, '', ['stopped'], {key: null, desc: false}, now);
+        expect(out).toHaveLength(250);
+        expect(out.every((r) => r.state === 'stopped')).toBe(true);
+        expect(out.map((r) => r.name)).toEqual(rows.filter((r) => r.state === 'stopped').map((r) => r.name));
+    });
+
+    it('sorts IPs numerically', () => {
+        const rows = manyInstances(20);
+        const out = filterAndSort(rows, '', [], {key: 'privateIp', desc: false}, now);
+        expect(out.slice(0, 3).map((r) => r.privateIp)).toEqual(['10.0.0.1', '10.0.0.2', '10.0.0.3']);
+        expect(out[9].privateIp).toBe('10.0.0.10');
+    });
+});

@@ -1,0 +1,37 @@
+import {useEffect, useReducer} from 'react';
+import {useApi} from '../api/context';
+import {dashboardReducer, initialDashboard} from './dashboard';
+
+/** Loads the overview once, then follows the pushed events until unmounted. */
+export function useDashboard() {
+    const api = useApi();
+    const [state, dispatch] = useReducer(dashboardReducer, initialDashboard);
+
+    useEffect(() => {
+        let live = true;
+        const offs = [
+            api.onEnvs((envs) => dispatch({type: 'envs', envs})),
+            api.onRunEvent((event) => dispatch({type: 'event', event})),
+            api.onRunProgress((run) => dispatch({type: 'progress', run})),
+            api.onSettings((settings) => dispatch({type: 'settings', settings})),
+        ];
+        api.overview()
+            .then(async (overview) => {
+                if (!live) return;
+                dispatch({type: 'overview', overview});
+                // Catch up on runs already under way (or just ended) before this window opened.
+                for (const e of overview.environments ?? []) {
+                    if (!e.run) continue;
+                    const events = await api.runLog(e.name).catch(() => []);
+                    if (live) dispatch({type: 'replay', env: e.name, events: events ?? [], run: e.run});
+                }
+            })
+            .catch((err) => live && dispatch({type: 'failed', error: String(err)}));
+        return () => {
+            live = false;
+            offs.forEach((off) => off());
+        };
+    }, [api]);
+
+    return {state, dispatch};
+}
