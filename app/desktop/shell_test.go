@@ -71,7 +71,9 @@ func TestRefreshIsOneDescribePerRegionPerEnvironment(t *testing.T) {
 	r.refreshAll(context.Background())
 	count := map[string]int{}
 	for _, q := range r.sb.Requests() {
-		count[q.Action]++
+		if q.Attempt <= 1 { // the SDK's own retries of a dropped loopback connection are not new calls
+			count[q.Action]++
+		}
 	}
 	if count["DescribeInstances"] != 2 || len(count) != 1 {
 		t.Errorf("one refresh of 2 environments in one region made %v, want exactly 2 DescribeInstances", count)

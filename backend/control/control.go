@@ -140,16 +140,9 @@ func notFound(name string, set env.Set, dirs []string) error {
 	return fmt.Errorf("no environment %q in %s (known: %s)", name, strings.Join(dirs, ", "), strings.Join(names, ", "))
 }
 
-// InvalidError carries the problems of a file or a plan, one per line.
-type InvalidError struct{ Problems []env.Problem }
-
-func (e *InvalidError) Error() string {
-	lines := make([]string, len(e.Problems))
-	for i, p := range e.Problems {
-		lines[i] = p.Error()
-	}
-	return strings.Join(lines, "\n")
-}
+// InvalidError carries the problems of a file or a plan, one per line; it is
+// the same type Resolve returns, so callers check for one type.
+type InvalidError = orchestrate.ProblemsError
 
 // Target is the account and region an environment acts on.
 type Target struct {
@@ -226,12 +219,21 @@ func (s *Service) Plan(ctx context.Context, name, action string) (*Prepared, err
 	return s.plan(ctx, e, action)
 }
 
-func (s *Service) plan(ctx context.Context, e *env.Environment, action string) (*Prepared, error) {
+// resolve connects to the environment's account and finds its instances.
+func (s *Service) resolve(ctx context.Context, e *env.Environment) (Session, Target, *orchestrate.Resolved, error) {
 	sess, target, err := s.connect(ctx, e)
 	if err != nil {
-		return nil, err
+		return nil, Target{}, nil, err
 	}
 	res, err := orchestrate.Resolve(ctx, e, sess.Fleet(), target.Region)
+	if err != nil {
+		return nil, Target{}, nil, err
+	}
+	return sess, target, res, nil
+}
+
+func (s *Service) plan(ctx context.Context, e *env.Environment, action string) (*Prepared, error) {
+	sess, target, res, err := s.resolve(ctx, e)
 	if err != nil {
 		return nil, err
 	}

@@ -7,7 +7,6 @@ import (
 
 	"cloudcontrol/backend/cloud"
 	"cloudcontrol/backend/env"
-	"cloudcontrol/backend/orchestrate"
 )
 
 // StatusEnv is Status for a definition the caller holds: it resolves every
@@ -18,11 +17,7 @@ func (s *Service) StatusEnv(ctx context.Context, e *env.Environment) (*Status, e
 }
 
 func (s *Service) status(ctx context.Context, e *env.Environment) (*Status, Session, error) {
-	sess, target, err := s.connect(ctx, e)
-	if err != nil {
-		return nil, nil, err
-	}
-	res, err := orchestrate.Resolve(ctx, e, sess.Fleet(), target.Region)
+	sess, target, res, err := s.resolve(ctx, e)
 	if err != nil {
 		return nil, nil, err
 	}

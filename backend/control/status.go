@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"cloudcontrol/backend/cloud"
-	"cloudcontrol/backend/orchestrate"
 )
 
 // Overall states of an environment, as the command line and the window name them.
@@ -41,23 +40,7 @@ func (s *Service) Status(ctx context.Context, name string) (*Status, error) {
 	if err != nil {
 		return nil, err
 	}
-	sess, target, err := s.connect(ctx, e)
-	if err != nil {
-		return nil, err
-	}
-	res, err := orchestrate.Resolve(ctx, e, sess.Fleet(), target.Region)
-	if err != nil {
-		return nil, err
-	}
-	st := &Status{Env: e.Name, Target: target}
-	var all []cloud.Instance
-	for _, rs := range res.Stages {
-		st.Stages = append(st.Stages, StageStatus{Name: rs.Name, State: Overall(rs.Instances), Instances: rs.Instances})
-		all = append(all, rs.Instances...)
-	}
-	st.State = Overall(all)
-	s.observeStatus(ctx, st)
-	return st, nil
+	return s.StatusEnv(ctx, e)
 }
 
 // Overall sums up instance states: any transition wins, then broken, then

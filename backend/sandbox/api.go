@@ -142,11 +142,25 @@ func (sb *Sandbox) serveAPI(w http.ResponseWriter, r *http.Request) {
 	entry := Request{
 		Time: sb.clock.Now(), Region: region, Service: service, Action: c.action,
 		InstanceIDs: c.ids, Status: status, Duration: time.Since(began),
+		Attempt: sdkAttempt(r),
 	}
 	if aerr != nil {
 		entry.ErrorCode, entry.Message = aerr.code, aerr.message
 	}
 	sb.record(entry)
+}
+
+// sdkAttempt reads the attempt number the AWS SDKs send in the
+// amz-sdk-request header ("attempt=2; max=5"), so the log tells a retry from
+// a new call; 0 when the client did not say.
+func sdkAttempt(r *http.Request) int {
+	for _, part := range strings.Split(r.Header.Get("Amz-Sdk-Request"), ";") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(part), "attempt="); ok {
+			n, _ := strconv.Atoi(v)
+			return n
+		}
+	}
+	return 0
 }
 
 // applyFaults sleeps for latency faults and returns an injected error, if any.

@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 )
@@ -235,5 +237,32 @@ func del(t *testing.T, url string) {
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil || resp.StatusCode/100 != 2 {
 		t.Fatalf("DELETE %s: %v %v", url, resp, err)
+	}
+}
+
+// The request log tells an SDK retry from a new call.
+func TestRequestLogRecordsTheSDKAttempt(t *testing.T) {
+	e := newEnv(t, twoInstances+`
+faults:
+  - {kind: throttle, action: DescribeInstances, count: 1}
+`)
+	c := ec2.NewFromConfig(awsConfig("eu-west-1"), func(o *ec2.Options) {
+		o.BaseEndpoint = aws.String(e.url)
+		o.Retryer = retry.NewStandard(func(so *retry.StandardOptions) {
+			so.MaxAttempts = 3
+			so.Backoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return 0, nil })
+		})
+	})
+	if _, err := c.DescribeInstances(ctx, &ec2.DescribeInstancesInput{}); err != nil {
+		t.Fatalf("the retry should have succeeded: %v", err)
+	}
+	var attempts []int
+	for _, r := range e.sb.Requests() {
+		if r.Action == "DescribeInstances" {
+			attempts = append(attempts, r.Attempt)
+		}
+	}
+	if !slices.Equal(attempts, []int{1, 2}) {
+		t.Fatalf("attempts logged = %v, want [1 2] (a throttled try, then the SDK's retry)", attempts)
 	}
 }

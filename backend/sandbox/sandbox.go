@@ -81,6 +81,9 @@ type Request struct {
 	ErrorCode   string        `json:"errorCode,omitempty"`
 	Message     string        `json:"message,omitempty"`
 	Duration    time.Duration `json:"durationNs"`
+	// Attempt is the SDK's attempt number (1 for a first try, 2+ for its
+	// retries; 0 when the client did not say): a retry is not a new call.
+	Attempt int `json:"attempt,omitempty"`
 }
 
 // New builds a sandbox from a world. Instances the world says are running
