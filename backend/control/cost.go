@@ -23,9 +23,9 @@ type CostOptions struct {
 // The estimate is a named field, not embedded: Wails' TypeScript generator
 // drops structs with embedded fields.
 type CostReport struct {
-	Estimate cost.EnvCost `json:"estimate"`
-	Target  Target             `json:"target"`
-	Refresh cost.RefreshReport `json:"refresh"`
+	Estimate cost.EnvCost       `json:"estimate"`
+	Target   Target             `json:"target"`
+	Refresh  cost.RefreshReport `json:"refresh"`
 	// VolumeProblem says why EBS volumes could not be listed (storage then
 	// shows as unknown).
 	VolumeProblem string `json:"volumeProblem,omitempty"`
