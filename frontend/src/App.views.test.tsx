@@ -110,7 +110,8 @@ describe('the window', () => {
         fireEvent.keyDown(screen.getByRole('dialog'), {key: 'Escape'});
         await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
         fireEvent.keyDown(document.documentElement, {key: 'x'});
-        expect(await screen.findByRole('dialog', {name: 'Stop three-tier?'})).toHaveTextContent('no plan for three-tier/stop');
+        const stopDialog = await screen.findByRole('dialog', {name: 'Stop three-tier?'});
+        await waitFor(() => expect(stopDialog).toHaveTextContent('no plan for three-tier/stop'));
         fireEvent.keyDown(screen.getByRole('dialog'), {key: 'Escape'});
         await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
         fireEvent.keyDown(document.documentElement, {key: 'r'});
