@@ -237,7 +237,7 @@ func (s *Service) plan(ctx context.Context, e *env.Environment, action string) (
 	if err != nil {
 		return nil, err
 	}
-	p, err := orchestrate.NewPlan(e, action, res, orchestrate.PlanOptions{})
+	p, err := orchestrate.NewPlan(e, action, res, orchestrate.PlanOptions{Measured: s.measured(ctx, e.Name, action)})
 	if err != nil {
 		return nil, err
 	}

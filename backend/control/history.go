@@ -16,6 +16,22 @@ import (
 type Recorder interface {
 	Begin(ctx context.Context, op history.Operation) (*history.Op, error)
 	Observe(ctx context.Context, env string, insts []cloud.Instance, at time.Time) error
+	// StageDurations is how long each stage took when it last did the work.
+	StageDurations(ctx context.Context, env, action string) (map[string]time.Duration, error)
+}
+
+// measured feeds a plan last time's stage durations; without a history (or
+// when it cannot be read) the plan falls back to its generic estimates.
+func (s *Service) measured(ctx context.Context, env, action string) map[string]time.Duration {
+	if s.opts.History == nil {
+		return nil
+	}
+	d, err := s.opts.History.StageDurations(ctx, env, action)
+	if err != nil {
+		s.opts.Logger.Warn("reading past stage durations for the plan", "env", env, "err", err)
+		return nil
+	}
+	return d
 }
 
 // recording is one operation being written to the history. Every method is

@@ -68,19 +68,23 @@ func TestRunAndCostAreRecorded(t *testing.T) {
 		AWS: aws.Options{EndpointURL: srv.URL, Region: "eu-west-1", MaxAttempts: 1}, History: store, Location: time.UTC})
 
 	// The fake clock must move for the run's waits; advance it in the background.
-	stop := make(chan struct{})
-	go func() {
-		for {
-			select {
-			case <-stop:
-				return
-			case <-time.After(time.Millisecond):
-				clock.Advance(50 * time.Millisecond)
+	ticking := func() (stop func()) {
+		done := make(chan struct{})
+		go func() {
+			for {
+				select {
+				case <-done:
+					return
+				case <-time.After(time.Millisecond):
+					clock.Advance(50 * time.Millisecond)
+				}
 			}
-		}
-	}()
+		}()
+		return func() { close(done) }
+	}
+	stopTicking := ticking()
 	res, err := svc.Run(ctx, "shop", orchestrate.ActionStart, nil)
-	close(stop)
+	stopTicking()
 	if err != nil || res.Outcome != orchestrate.OutcomeDone {
 		t.Fatalf("start: %v, %+v", err, res)
 	}
@@ -115,5 +119,24 @@ func TestRunAndCostAreRecorded(t *testing.T) {
 	u, err := store.Report(ctx, history.ReportQuery{From: start, To: start.AddDate(0, 0, 1), Now: clock.Now()}, bookFor(t))
 	if err != nil || len(u.Rows) != 2 || u.Total.Hours < 3.9 || u.Total.Hours > 4.3 {
 		t.Fatalf("report after a 2-hour run of 2 instances: %+v, %v", u, err)
+	}
+
+	// Stopped again, the next start plan expects each stage to take what it
+	// took in the recorded start, not the generic EC2 estimates.
+	stopTicking = ticking()
+	_, err = svc.Run(ctx, "shop", orchestrate.ActionStop, nil)
+	stopTicking()
+	if err != nil {
+		t.Fatal(err)
+	}
+	prep, err := svc.Plan(ctx, "shop", orchestrate.ActionStart)
+	if err != nil {
+		t.Fatal(err)
+	}
+	took, _ := store.StageDurations(ctx, "shop", orchestrate.ActionStart)
+	for _, st := range prep.Plan.Stages {
+		if st.ExpectedFrom != orchestrate.ExpectedFromLastRun || st.Expected.D() != took[st.Name] || took[st.Name] <= 0 {
+			t.Errorf("stage %s expected %s from %q; the recorded start took %s", st.Name, st.Expected, st.ExpectedFrom, took[st.Name])
+		}
 	}
 }

@@ -59,7 +59,16 @@ type PlanOptions struct {
 	Account string // from STS, filled by the caller
 	// Estimates: zero fields take the Default*Estimate constants.
 	Estimates Estimates
+	// Measured is how long each stage took the last time it did the same
+	// work (from the usage history); it beats the generic estimates.
+	Measured map[string]time.Duration
 }
+
+// Where a stage's expected duration comes from.
+const (
+	ExpectedFromEstimate = "estimate" // typical EC2 timings plus the stage's delay
+	ExpectedFromLastRun  = "last run" // how long this stage took last time
+)
 
 // Plan is what a run will do, as data: printed by the command line, drawn by
 // the window, executed by Runner.Run.
@@ -90,6 +99,8 @@ type PlanStage struct {
 	Gates     []Gate         `json:"gates"`
 	Timeout   Seconds        `json:"timeoutSeconds"`
 	Expected  Seconds        `json:"expectedSeconds"`
+	// ExpectedFrom says whether Expected was measured or estimated.
+	ExpectedFrom string `json:"expectedFrom"`
 	// ExpectedDone is when the stage should be done, counted from the run's start.
 	ExpectedDone Seconds `json:"expectedDoneSeconds"`
 }
@@ -233,7 +244,10 @@ func NewPlan(e *env.Environment, action string, res *Resolved, opts PlanOptions)
 			ps.Gates = []Gate{{Kind: GateStopped}}
 			ps.Timeout = Seconds(orDefault(e.Stop.Timeout.D(), env.DefaultStopTimeout))
 		}
-		ps.Expected = Seconds(expected(action, ps, est))
+		ps.Expected, ps.ExpectedFrom = Seconds(expected(action, ps, est)), ExpectedFromEstimate
+		if d, ok := opts.Measured[st.Name]; ok && hasWork(ps) {
+			ps.Expected, ps.ExpectedFrom = Seconds(d), ExpectedFromLastRun
+		}
 		var begin time.Duration
 		for _, a := range ps.After {
 			begin = max(begin, done[a])
@@ -327,6 +341,18 @@ func expected(action string, ps PlanStage, est Estimates) time.Duration {
 		}
 	}
 	return d
+}
+
+// hasWork: some instance of the stage will change state, so a measure of a
+// past run that did the same is a fair guess (a stage already in the wanted
+// state takes only its quick gate checks).
+func hasWork(ps PlanStage) bool {
+	for _, in := range ps.Instances {
+		if in.Do != DoAlreadyRunning && in.Do != DoAlreadyStopped {
+			return true
+		}
+	}
+	return false
 }
 
 func orDefault(d, def time.Duration) time.Duration {

@@ -224,3 +224,26 @@ func BenchmarkNewPlan1000(b *testing.B) {
 		}
 	}
 }
+
+func TestPlanPrefersLastRunsMeasureWhereTheStageHasWork(t *testing.T) {
+	e, res := planFixture()
+	// data will start an instance; web is all up already, so last time's 5m
+	// says nothing about this run.
+	p, err := NewPlan(e, ActionStart, res, PlanOptions{Measured: map[string]time.Duration{"data": 20 * time.Second, "web": 5 * time.Minute}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, web := p.Stages[0], p.Stages[3]
+	if data.Expected.D() != 20*time.Second || data.ExpectedFrom != ExpectedFromLastRun {
+		t.Errorf("data expected %s from %q, want 20s from the last run", data.Expected, data.ExpectedFrom)
+	}
+	if web.Expected != 0 || web.ExpectedFrom != ExpectedFromEstimate {
+		t.Errorf("web expected %s from %q, want 0 from the estimate (nothing to do)", web.Expected, web.ExpectedFrom)
+	}
+	if app := p.Stages[1]; app.ExpectedFrom != ExpectedFromEstimate || app.Expected.D() != DefaultStartEstimate {
+		t.Errorf("app (no measure) expected %s from %q", app.Expected, app.ExpectedFrom)
+	}
+	if !strings.Contains(p.String(), "expected 20s as last time") {
+		t.Errorf("the plan text does not say the data estimate is last time's:\n%s", p)
+	}
+}

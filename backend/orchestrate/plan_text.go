@@ -66,8 +66,12 @@ func (p *Plan) Write(w io.Writer) error {
 		for k, g := range s.Gates {
 			gates[k] = g.String()
 		}
-		ew.printf("\n%d. %s  (after %s; timeout %s; expected %s, done by about %s)\n",
-			i+1, s.Name, after, s.Timeout, s.Expected, s.ExpectedDone)
+		from := ""
+		if s.ExpectedFrom == ExpectedFromLastRun {
+			from = " as last time"
+		}
+		ew.printf("\n%d. %s  (after %s; timeout %s; expected %s%s, done by about %s)\n",
+			i+1, s.Name, after, s.Timeout, s.Expected, from, s.ExpectedDone)
 		ew.printf("   ready when: %s\n", strings.Join(gates, ", "))
 		for _, in := range s.Instances {
 			ew.printf("   %-*s  %-*s  %-*s  %-*s  -> %s\n", col[0], in.ID, col[1], dash(in.Name), col[2], dash(in.Type),
