@@ -2,7 +2,9 @@ package desktop
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -27,6 +29,8 @@ type Costs struct {
 	paths paths.Dirs
 	ctx   func() context.Context
 	now   func() time.Time
+	// save asks where to save a file (the native dialog); "" is cancelled.
+	save func(title, name string) (string, error)
 }
 
 func newCosts(core coster, hist *history.Lazy, p paths.Dirs, ctx func() context.Context) *Costs {
@@ -101,6 +105,30 @@ func (c *Costs) ExportCSV(r ReportRequest) (*CSVExport, error) {
 	}
 	name += "-" + rep.Query.From.Format(time.DateOnly) + "-to-" + rep.Query.To.AddDate(0, 0, -1).Format(time.DateOnly) + ".csv"
 	return &CSVExport{FileName: name, CSV: b.String()}, nil
+}
+
+// SaveCSV renders the report as CSV, asks where to save it with the native
+// save dialog and writes it there. It returns the path, or "" when the
+// dialog was cancelled (nothing written).
+func (c *Costs) SaveCSV(r ReportRequest) (string, error) {
+	out, err := c.ExportCSV(r)
+	if err != nil {
+		return "", err
+	}
+	if c.save == nil {
+		return "", errors.New("this window cannot show a save dialog")
+	}
+	path, err := c.save("Save the usage report", out.FileName)
+	if err != nil {
+		return "", fmt.Errorf("choosing where to save the report: %w", err)
+	}
+	if path == "" {
+		return "", nil
+	}
+	if err := os.WriteFile(path, []byte(out.CSV), 0o644); err != nil {
+		return "", fmt.Errorf("saving the report: %w", err)
+	}
+	return path, nil
 }
 
 // HistoryNotice says what the user should know about the history file (a

@@ -23,6 +23,8 @@ type fakePlatform struct {
 	events  []sent
 	notes   []string
 	folder  string // what ChooseFolder answers
+	save    string // what SaveFile answers
+	opened  []string
 	hidden  bool
 	quit    bool
 	geom    Geometry
@@ -51,11 +53,13 @@ func (p *fakePlatform) Notify(title, body string) {
 	p.notes = append(p.notes, title+": "+body)
 	p.mu.Unlock()
 }
-func (p *fakePlatform) ChooseFolder(string) (string, error) { return p.folder, nil }
-func (p *fakePlatform) Show()                               { p.mu.Lock(); p.hidden = false; p.mu.Unlock() }
-func (p *fakePlatform) Hide()                               { p.mu.Lock(); p.hidden = true; p.mu.Unlock() }
-func (p *fakePlatform) Quit()                               { p.mu.Lock(); p.quit = true; p.mu.Unlock() }
-func (p *fakePlatform) Geometry() Geometry                  { return p.geom }
+func (p *fakePlatform) ChooseFolder(string) (string, error)     { return p.folder, nil }
+func (p *fakePlatform) SaveFile(string, string) (string, error) { return p.save, nil }
+func (p *fakePlatform) OpenURL(u string)                        { p.mu.Lock(); p.opened = append(p.opened, u); p.mu.Unlock() }
+func (p *fakePlatform) Show()                                   { p.mu.Lock(); p.hidden = false; p.mu.Unlock() }
+func (p *fakePlatform) Hide()                                   { p.mu.Lock(); p.hidden = true; p.mu.Unlock() }
+func (p *fakePlatform) Quit()                                   { p.mu.Lock(); p.quit = true; p.mu.Unlock() }
+func (p *fakePlatform) Geometry() Geometry                      { return p.geom }
 
 func (p *fakePlatform) sent(name string) []sent {
 	p.mu.Lock()

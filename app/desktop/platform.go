@@ -10,6 +10,10 @@ type Platform interface {
 	Notify(title, body string)
 	// ChooseFolder opens the native folder dialog; "" when cancelled.
 	ChooseFolder(title string) (string, error)
+	// SaveFile opens the native save dialog suggesting name; "" when cancelled.
+	SaveFile(title, name string) (string, error)
+	// OpenURL opens an address in the default browser (an SSO sign-in page).
+	OpenURL(url string)
 	Show()
 	Hide()
 	Quit()

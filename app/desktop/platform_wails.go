@@ -40,6 +40,13 @@ func (p *wailsPlatform) ChooseFolder(title string) (string, error) {
 	return runtime.OpenDirectoryDialog(p.ctx, runtime.OpenDialogOptions{Title: title, CanCreateDirectories: true})
 }
 
+func (p *wailsPlatform) SaveFile(title, name string) (string, error) {
+	return runtime.SaveFileDialog(p.ctx, runtime.SaveDialogOptions{Title: title, DefaultFilename: name, CanCreateDirectories: true,
+		Filters: []runtime.FileFilter{{DisplayName: "CSV files (*.csv)", Pattern: "*.csv"}}})
+}
+
+func (p *wailsPlatform) OpenURL(url string) { runtime.BrowserOpenURL(p.ctx, url) }
+
 func (p *wailsPlatform) Show() {
 	runtime.WindowUnminimise(p.ctx)
 	runtime.WindowShow(p.ctx)

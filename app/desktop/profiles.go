@@ -30,8 +30,29 @@ type Profiles struct {
 	reset    func() // drop open sessions after a switch or an edit
 	ctx      func() context.Context
 
-	mu  sync.Mutex
-	mfa chan string // the pending MFA question's answer
+	// note is shown with the list's problems (the sandbox's placeholder
+	// credentials override the choice).
+	note string
+
+	mu     sync.Mutex
+	mfa    chan string        // the pending MFA question's answer
+	login  context.CancelFunc // the SSO sign-in under way
+	signIn string             // its verification address, to open again
+}
+
+// Events pushed by Profiles (see API.md).
+const (
+	EventProfiles      = "profiles:changed" // ProfileList, after any change
+	EventMFA           = "profiles:mfa"     // MFAQuestion: answer with SubmitMFA or CancelMFA
+	EventSSO           = "profiles:sso"     // SSOProgress of a sign-in
+	EventProfileActive = "profiles:active"  // {profile, region}: the active choice changed
+)
+
+// changed pushes the new list (never a secret) to the window and the tray.
+func (p *Profiles) changed() {
+	if l, err := p.List(); err == nil {
+		p.emit(EventProfiles, l)
+	}
 }
 
 // MFAQuestion is the payload of the "profiles:mfa" event.
@@ -54,7 +75,7 @@ func (p *Profiles) mfaPrompt(ctx context.Context, profile, serial string) (strin
 		}
 		p.mu.Unlock()
 	}()
-	p.emit("profiles:mfa", MFAQuestion{Profile: profile, MFASerial: serial})
+	p.emit(EventMFA, MFAQuestion{Profile: profile, MFASerial: serial})
 	select {
 	case code, ok := <-ch:
 		if !ok || code == "" {
@@ -115,6 +136,9 @@ func (p *Profiles) List() (ProfileList, error) {
 			out.Problems = append(out.Problems, e.Error())
 		}
 	}
+	if p.note != "" {
+		out.Problems = append(out.Problems, p.note)
+	}
 	for _, i := range infos {
 		v := ProfileView{ProfileInfo: i}
 		if id, ok := st.Identities[i.Name]; ok {
@@ -149,6 +173,7 @@ func (p *Profiles) Add(in KeychainInput) (creds.Profile, error) {
 	if err := p.creds.Store.Add(kp); err != nil {
 		return creds.Profile{}, err
 	}
+	defer p.changed()
 	return p.summary(in.Name)
 }
 
@@ -162,6 +187,7 @@ func (p *Profiles) Edit(in KeychainInput) (creds.Profile, error) {
 		return creds.Profile{}, err
 	}
 	p.reset()
+	defer p.changed()
 	return p.summary(in.Name)
 }
 
@@ -179,6 +205,7 @@ func (p *Profiles) Delete(name string) error {
 		return err
 	}
 	p.reset()
+	p.changed()
 	return nil
 }
 
@@ -186,7 +213,12 @@ func (p *Profiles) Delete(name string) error {
 // the file is left alone until RemoveFromFile, which the window calls only
 // after the person confirmed.
 func (p *Profiles) Import(name string) (creds.Profile, error) {
-	return creds.Import(p.creds.Files, name, p.creds.Store)
+	out, err := creds.Import(p.creds.Files, name, p.creds.Store)
+	if err == nil {
+		p.reset() // the keychain copy now wins over the file's
+		p.changed()
+	}
+	return out, err
 }
 
 // RemoveFromFile removes an imported profile's section from the
@@ -195,7 +227,11 @@ func (p *Profiles) RemoveFromFile(name string) error {
 	if _, err := p.creds.Store.Get(name); err != nil {
 		return fmt.Errorf("not removing %s from %s: %w", name, p.creds.Files.Credentials, err)
 	}
-	return creds.RemoveFromCredentialsFile(p.creds.Files.Credentials, name)
+	if err := creds.RemoveFromCredentialsFile(p.creds.Files.Credentials, name); err != nil {
+		return err
+	}
+	p.changed()
+	return nil
 }
 
 // Use makes name (and region, "" for the profile's) the active choice of
@@ -205,7 +241,8 @@ func (p *Profiles) Use(name, region string) error {
 		return err
 	}
 	p.reset()
-	p.emit("profiles:active", map[string]string{"profile": name, "region": region})
+	p.emit(EventProfileActive, map[string]string{"profile": name, "region": region})
+	p.changed()
 	return nil
 }
 
@@ -220,6 +257,7 @@ func (p *Profiles) WhoAmI() (control.Whoami, error) {
 		name = "default"
 	}
 	_ = p.settings.Remember(name, settings.Identity{Account: w.Identity.Account, ARN: w.Identity.ARN, CheckedAt: time.Now().UTC()})
+	p.changed() // the account and ARN, and a session's end, are now known
 	return w, nil
 }
 
@@ -239,18 +277,62 @@ func (p *Profiles) Login(name string) error {
 	if err != nil {
 		return err
 	}
+	ctx, cancel := context.WithCancel(p.ctx())
+	p.mu.Lock()
+	if p.login != nil {
+		p.mu.Unlock()
+		cancel()
+		return errors.New("a sign-in is already under way: finish or cancel it first")
+	}
+	p.login = cancel
+	p.mu.Unlock()
+	defer func() {
+		cancel()
+		p.mu.Lock()
+		p.login, p.signIn = nil, ""
+		p.mu.Unlock()
+	}()
 	login := &creds.SSOLogin{OIDC: p.oidc, Store: p.creds.Store}
-	tok, err := login.Login(p.ctx(), cfg, func(d creds.Device) {
-		p.emit("profiles:sso", SSOProgress{Profile: name, State: "code", Device: &d})
+	tok, err := login.Login(ctx, cfg, func(d creds.Device) {
+		p.mu.Lock()
+		p.signIn = d.VerificationURIComplete
+		p.mu.Unlock()
+		p.emit(EventSSO, SSOProgress{Profile: name, State: "code", Device: &d})
 		p.openURL(d.VerificationURIComplete)
 	})
 	if err != nil {
-		p.emit("profiles:sso", SSOProgress{Profile: name, State: "failed", Error: err.Error()})
+		if ctx.Err() != nil && p.ctx().Err() == nil {
+			err = fmt.Errorf("the sign-in to %s was cancelled", name)
+		}
+		p.emit(EventSSO, SSOProgress{Profile: name, State: "failed", Error: err.Error()})
 		return err
 	}
 	p.reset()
-	p.emit("profiles:sso", SSOProgress{Profile: name, State: "done", Expires: &tok.Expires})
+	p.emit(EventSSO, SSOProgress{Profile: name, State: "done", Expires: &tok.Expires})
+	p.changed()
 	return nil
+}
+
+// OpenSignInPage opens the sign-in under way's verification page again
+// (the browser was closed, or opened on the wrong profile).
+func (p *Profiles) OpenSignInPage() error {
+	p.mu.Lock()
+	url := p.signIn
+	p.mu.Unlock()
+	if url == "" {
+		return errors.New("no sign-in is waiting for approval")
+	}
+	p.openURL(url)
+	return nil
+}
+
+// CancelLogin stops waiting for the sign-in under way.
+func (p *Profiles) CancelLogin() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.login != nil {
+		p.login()
+	}
 }
 
 // whoer is what Profiles needs of the window's control service.
@@ -261,7 +343,7 @@ type whoer interface {
 
 // NewProfiles builds the service over the keychain service name and the
 // app's config folder. stsRegion/endpoint reach STS and IAM Identity
-// Center ("" for AWS). Its Keychain() goes into aws.Options.Keychain of the
+// Center ("" for AWS). Its keychain() goes into aws.Options.Keychain of the
 // window's control services, so MFA codes are asked in the window.
 func NewProfiles(service, configDir, endpoint string, c whoer, emit func(string, any), openURL func(string), ctx func() context.Context) (*Profiles, error) {
 	files, err := creds.DefaultFiles()
@@ -283,5 +365,5 @@ func NewProfiles(service, configDir, endpoint string, c whoer, emit func(string,
 	return p, nil
 }
 
-// Keychain is the credentials source for aws.Options.Keychain.
-func (p *Profiles) Keychain() *creds.Service { return p.creds }
+// keychain is the credentials source for aws.Options.Keychain.
+func (p *Profiles) keychain() *creds.Service { return p.creds }

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"cloudcontrol/backend/settings"
 )
 
 // DefaultRefresh is how often the dashboard reads AWS while visible.
@@ -136,7 +138,8 @@ func (s *settingsStore) update(change func(*settingsFile) error) error {
 	if err := change(&next); err != nil {
 		return err
 	}
-	if err := writeJSON(s.path, next); err != nil {
+	// settings.json also holds the active profile (backend/settings): keep its keys.
+	if err := settings.WriteShared(s.path, next); err != nil {
 		return fmt.Errorf("saving the settings: %w", err)
 	}
 	s.data = next

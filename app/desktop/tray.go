@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"fmt"
 	"log/slog"
+	"sync"
 
 	"fyne.io/systray"
 	"github.com/godbus/dbus/v5"
@@ -20,6 +21,8 @@ type sysTray struct {
 	items map[uint32]*systray.MenuItem
 	ready chan struct{}
 	end   func()
+	// mu keeps a layout from being overtaken by an older one.
+	mu sync.Mutex
 }
 
 // startTray starts the tray inside the Wails loop, or returns an error
@@ -48,11 +51,17 @@ func (t *sysTray) build(sandbox bool) {
 	systray.SetTitle(title)
 	systray.SetTooltip(title)
 	for _, it := range t.menu.update(nil) {
+		parent := t.items[it.Parent]
 		if it.Separator {
 			systray.AddSeparator()
 			continue
 		}
-		mi := systray.AddMenuItem(it.Title, "")
+		var mi *systray.MenuItem
+		if parent != nil {
+			mi = parent.AddSubMenuItem(it.Title, "")
+		} else {
+			mi = systray.AddMenuItem(it.Title, "")
+		}
 		t.items[it.ID] = mi
 		go func(id uint32, ch <-chan struct{}) {
 			for range ch {
@@ -68,7 +77,21 @@ func (t *sysTray) build(sandbox bool) {
 // show lays the menu out for the dashboard.
 func (t *sysTray) show(envs []EnvView) {
 	<-t.ready
-	for _, it := range t.menu.update(envs) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.apply(t.menu.update(envs))
+}
+
+// showProfiles lays the profile submenu out for a new list.
+func (t *sysTray) showProfiles(l ProfileList) {
+	<-t.ready
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.apply(t.menu.setProfiles(l))
+}
+
+func (t *sysTray) apply(items []trayItem) {
+	for _, it := range items {
 		mi := t.items[it.ID]
 		if mi == nil {
 			continue

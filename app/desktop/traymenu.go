@@ -13,14 +13,19 @@ import (
 // items are created in id order once, so the ids never move; environments
 // fill fixed slots and unused slots are hidden.
 const (
-	trayOpen       = 1
-	traySep1       = 2
-	trayFirstSlot  = 3 // slot k: label 3+2k, stop 4+2k
-	traySlots      = 12
-	traySep2       = trayFirstSlot + 2*traySlots // 27
-	trayStopAll    = traySep2 + 1                // 28
-	trayQuit       = traySep2 + 2                // 29
-	trayItemsTotal = trayQuit
+	trayOpen      = 1
+	traySep1      = 2
+	trayFirstSlot = 3 // slot k: label 3+2k, stop 4+2k
+	traySlots     = 12
+	traySep2      = trayFirstSlot + 2*traySlots // 27
+	trayStopAll   = traySep2 + 1                // 28
+	trayQuit      = traySep2 + 2                // 29
+	// The profile submenu comes after the first items, so their ids stay.
+	traySep3        = trayQuit + 1        // 30
+	trayProfileMenu = traySep3 + 1        // 31: "Profile: NAME"
+	trayFirstProf   = trayProfileMenu + 1 // 32: profile slot k is 32+k, in its submenu
+	trayProfSlots   = 12                  // ids 32..43
+	trayItemsTotal  = trayFirstProf + trayProfSlots - 1
 )
 
 // trayItem is one menu entry as the tray should show it.
@@ -30,7 +35,9 @@ type trayItem struct {
 	Separator bool
 	Visible   bool
 	Enabled   bool
+	Parent    uint32 // the submenu it belongs to; 0 for the menu itself
 	env       string // for a stop item
+	profile   string // for a profile slot
 }
 
 // trayActions is what the tray's clicks do.
@@ -47,6 +54,12 @@ type trayMenu struct {
 	items []trayItem // index i holds id i+1
 	envs  []EnvView
 	mu    sync.Mutex
+
+	// Set once before the tray starts (window.go); nil in tests that
+	// need neither.
+	switcher profileSwitcher      // switches the active profile
+	price    func(EnvView) string // the hourly cost of what runs, for a label
+	profiles trayProfiles
 }
 
 func newTrayMenu(act trayActions) *trayMenu {
@@ -60,6 +73,11 @@ func stoppable(v EnvView) bool {
 	if v.Busy != nil || !v.Usable {
 		return false
 	}
+	return upNow(v)
+}
+
+// upNow says whether some of the environment runs (and so costs by the hour).
+func upNow(v EnvView) bool {
 	return slices.Contains([]string{control.StateRunning, control.StatePartly, control.StateStarting, control.StateBroken}, v.State)
 }
 
@@ -75,6 +93,11 @@ func (m *trayMenu) update(envs []EnvView) []trayItem {
 		if k < len(envs) {
 			v := envs[k]
 			label.Visible, label.Title = true, v.Name+" — "+v.State
+			if m.price != nil && upNow(v) {
+				if p := m.price(v); p != "" {
+					label.Title += " — " + p
+				}
+			}
 			if v.Busy != nil {
 				label.Title += fmt.Sprintf(" (busy: %s by %s)", v.Busy.Action, v.Busy.Client)
 			}
@@ -94,6 +117,7 @@ func (m *trayMenu) update(envs []EnvView) []trayItem {
 		trayItem{ID: trayStopAll, Title: "Stop all running environments", Visible: true, Enabled: anyUp},
 		trayItem{ID: trayQuit, Title: "Quit", Visible: true, Enabled: true})
 	m.mu.Lock()
+	items = append(items, m.profileItems()...)
 	m.items, m.envs = items, envs
 	m.mu.Unlock()
 	return items
@@ -127,6 +151,8 @@ func (m *trayMenu) click(id uint32) error {
 			return nil
 		}
 		return m.act.stop(it.env)
+	case id >= trayFirstProf && int(id) <= len(items):
+		return m.useProfile(items[id-1])
 	}
 	return nil
 }

@@ -8,12 +8,16 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync/atomic"
+	"time"
 
 	"github.com/wailsapp/wails/v2/pkg/options"
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
 	"cloudcontrol/app/cli"
+	"cloudcontrol/backend/aws"
 	"cloudcontrol/backend/control"
+	"cloudcontrol/backend/cost"
 )
 
 // openLog writes the app's log to a file in the logs folder (never a
@@ -33,13 +37,34 @@ func openLog(dir string) (*slog.Logger, io.Closer) {
 func windowApp(o cli.WindowOptions, sandboxURL string, log *slog.Logger) (*options.App, error) {
 	plat := &wailsPlatform{log: log}
 	hist := windowHistory(o.Paths) // usage history, shared by every client: costs.go
-	s, err := newShell(shellOptions{Plat: plat, Log: log, Paths: o.Paths, Folders: o.Dirs, SandboxURL: sandboxURL,
-		Cores: func(client string) core {
-			return control.New(control.Options{Dirs: o.Dirs, Paths: o.Paths, AWS: o.AWS, Client: client, Logger: log, History: hist})
-		}})
+	// One control service per lock client, all given the Profiles service's
+	// keychain so MFA codes are asked in the window (profilewire.go).
+	ctl := newControls(o.AWS, func(client string, a aws.Options) *control.Service {
+		return control.New(control.Options{Dirs: o.Dirs, Paths: o.Paths, AWS: a, Client: client, Logger: log, History: hist})
+	})
+	var s *shell
+	var tray atomic.Pointer[sysTray]
+	prof, err := NewProfiles(cli.KeychainService, o.Paths.Config, o.AWS.EndpointURL, ctl,
+		profileEvents(plat, func() { s.show() }, func(l ProfileList) {
+			if t := tray.Load(); t != nil {
+				go t.showProfiles(l)
+			}
+		}), plat.OpenURL, func() context.Context { return s.context() })
 	if err != nil {
 		return nil, err
 	}
+	ctl.setKeychain(prof.keychain())
+	s, err = newShell(shellOptions{Plat: plat, Log: log, Paths: o.Paths, Folders: o.Dirs, SandboxURL: sandboxURL,
+		Cores: func(client string) core { return ctl.get(client) }})
+	if err != nil {
+		return nil, err
+	}
+	ctl.afterReset(s.refresher.poke) // a new profile: read AWS again at once
+	if sandboxURL != "" {
+		prof.note = "In the sandbox the window uses the sandbox's own credentials; the profile chosen here applies outside it."
+	}
+	costs := newCosts(ctl.get("window"), hist, o.Paths, s.context)
+	costs.save = plat.SaveFile
 	title := "Cloud Control"
 	if sandboxURL != "" {
 		title += " (Sandbox)"
@@ -49,14 +74,12 @@ func windowApp(o cli.WindowOptions, sandboxURL string, log *slog.Logger) (*optio
 	if geom != nil {
 		width, height = geom.Width, geom.Height
 	}
-	var tray *sysTray
-	var wait func()
+	var wait, stopRuns func()
 	id := sha256.Sum256([]byte(o.Paths.Config + "\x00" + title))
 	return &options.App{
 		Title: title, Width: width, Height: height,
 		BackgroundColour: &options.RGBA{R: 27, G: 38, B: 54, A: 1},
-		Bind: []any{&Environments{s: s}, &Settings{s: s},
-			newCosts(control.New(control.Options{Dirs: o.Dirs, Paths: o.Paths, AWS: o.AWS, Client: "window", Logger: log, History: hist}), hist, o.Paths, s.context)},
+		Bind:             []any{&Environments{s: s}, &Settings{s: s}, costs, prof},
 		SingleInstanceLock: &options.SingleInstanceLock{
 			// Per config folder, so an isolated CLOUDCONTROL_HOME is its own app.
 			UniqueId:               "cloudcontrol-" + hex.EncodeToString(id[:8]),
@@ -64,19 +87,31 @@ func windowApp(o cli.WindowOptions, sandboxURL string, log *slog.Logger) (*optio
 		},
 		OnStartup: func(ctx context.Context) {
 			plat.ctx = ctx
-			wait = s.start(ctx)
+			// Wails never cancels ctx, so the watcher, the refresher and any
+			// run get their own, cancelled on shutdown (else quitting hangs).
+			runCtx, cancel := context.WithCancel(ctx)
+			stopRuns = cancel
+			wait = s.start(runCtx)
+			go s.quitOnSignal(runCtx)
 			menu := newTrayMenu(s)
+			menu.switcher = prof // trayprofiles.go: the profile submenu and the hourly cost
+			if book, err := cost.Default(o.Paths.Cache); err == nil {
+				menu.price = trayPrice(book, time.Now)
+			}
 			t, err := startTray(menu, log, sandboxURL != "")
 			if err != nil {
 				log.Info("no tray: closing the window quits", "reason", err)
 				return
 			}
-			tray = t
+			tray.Store(t)
+			if l, err := prof.List(); err == nil {
+				go t.showProfiles(l)
+			}
 			s.mu.Lock()
 			s.tray = true
 			s.mu.Unlock()
-			s.board.onChange(func(v []EnvView) { go tray.show(v) })
-			go tray.show(s.board.views())
+			s.board.onChange(func(v []EnvView) { go t.show(v) })
+			go t.show(s.board.views())
 		},
 		OnDomReady: func(ctx context.Context) {
 			if geom != nil {
@@ -88,8 +123,9 @@ func windowApp(o cli.WindowOptions, sandboxURL string, log *slog.Logger) (*optio
 		},
 		OnBeforeClose: func(ctx context.Context) bool { return s.beforeClose() },
 		OnShutdown: func(ctx context.Context) {
-			tray.stop()
+			tray.Load().stop()
 			if wait != nil {
+				stopRuns()
 				wait()
 			}
 			log.Info("window closed")

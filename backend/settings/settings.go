@@ -72,26 +72,7 @@ func (f *File) Update(change func(*Settings)) error {
 		return err
 	}
 	change(&s)
-	data, err := json.MarshalIndent(s, "", "  ")
-	if err != nil {
-		return fmt.Errorf("encoding the settings: %w", err)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(f.path), ".settings-*.json")
-	if err != nil {
-		return fmt.Errorf("writing the settings: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(append(data, '\n')); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing the settings: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing the settings: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), f.path); err != nil {
-		return fmt.Errorf("writing the settings: %w", err)
-	}
-	return nil
+	return writeMerged(f.path, s)
 }
 
 // Remember records what STS said about profile.

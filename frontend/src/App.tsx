@@ -1,10 +1,11 @@
 import {useEffect, useRef, useState} from 'react';
-import {ActionIcon, AppShell, Badge, Center, Group, Loader, Text, Title, Tooltip} from '@mantine/core';
+import {ActionIcon, AppShell, Badge, Button, Center, Group, Loader, Text, Title, Tooltip} from '@mantine/core';
 import {useHotkeys} from '@mantine/hooks';
 import {useApi} from './api/context';
 import {useDashboard} from './state/useDashboard';
 import {useControls} from './state/useControls';
 import {useSettings} from './state/useSettings';
+import {useProfiles} from './state/useProfiles';
 import {markRenderStart} from './lib/perf';
 import {Sidebar} from './components/Sidebar';
 import {EnvironmentView} from './components/EnvironmentView';
@@ -12,19 +13,28 @@ import {PlanDialog} from './components/PlanDialog';
 import {InstanceActionDialog} from './components/InstanceActionDialog';
 import {SettingsDialog} from './components/SettingsDialog';
 import {ShortcutsHelp} from './components/ShortcutsHelp';
+import {ProfileSwitcher} from './components/ProfileSwitcher';
+import {ProfilesView} from './components/ProfilesView';
+import {ReportsView} from './components/ReportsView';
+import {MFADialog} from './components/MFADialog';
+
+type View = 'env' | 'profiles' | 'reports';
 
 export default function App() {
     const api = useApi();
     const {state, dispatch} = useDashboard();
     const controls = useControls(dispatch);
     const settings = useSettings(dispatch);
+    const profiles = useProfiles();
+    const [view, setView] = useState<View>('env');
     const [selected, setSelected] = useState<string | undefined>();
     const [help, setHelp] = useState(false);
     const searchRef = useRef<HTMLInputElement>(null);
 
     const select = (name: string) => {
-        if (name !== selected) markRenderStart();
+        if (name !== selected || view !== 'env') markRenderStart();
         setSelected(name);
+        setView('env');
     };
     // Choose the first environment once the list arrives, and again if the chosen one disappears.
     const fallback = state.envs.some((e) => e.name === selected) ? undefined : state.envs[0]?.name;
@@ -37,7 +47,7 @@ export default function App() {
 
     const env = state.envs.find((e) => e.name === selected);
     const run = env ? state.runs[env.name] : undefined;
-    const canAct = !!env && env.usable && !env.busy && run?.status !== 'running';
+    const canAct = view === 'env' && !!env && env.usable && !env.busy && run?.status !== 'running';
     const dialogOpen = !!controls.planFlow || !!controls.instanceFlow || settings.opened;
     const refresh = () => api.refresh().catch(() => {});
     const move = (d: number) => {
@@ -76,7 +86,20 @@ export default function App() {
                             </Text>
                         )}
                     </Group>
-                    <Group gap="xs">
+                    <Group gap="xs" wrap="nowrap">
+                        <ProfileSwitcher
+                            list={profiles.list}
+                            account={profiles.account}
+                            accountError={profiles.whoError}
+                            switching={profiles.switching}
+                            onUse={profiles.use}
+                        />
+                        <Button size="xs" variant={view === 'profiles' ? 'filled' : 'default'} aria-pressed={view === 'profiles'} onClick={() => setView('profiles')}>
+                            Profiles
+                        </Button>
+                        <Button size="xs" variant={view === 'reports' ? 'filled' : 'default'} aria-pressed={view === 'reports'} onClick={() => setView('reports')}>
+                            Reports
+                        </Button>
                         <ActionIcon variant="default" aria-label="Refresh" onClick={refresh}>
                             ⟳
                         </ActionIcon>
@@ -101,7 +124,9 @@ export default function App() {
                         {state.error}
                     </Text>
                 )}
-                {env && (
+                {view === 'profiles' && <ProfilesView list={profiles.list} error={profiles.error} onUse={(name) => profiles.use(name, '')} />}
+                {view === 'reports' && <ReportsView envs={state.envs.filter((e) => e.usable).map((e) => e.name)} />}
+                {view === 'env' && env && (
                     <EnvironmentView
                         key={env.name}
                         env={env}
@@ -125,6 +150,8 @@ export default function App() {
                     loading={controls.planFlow.loading}
                     error={controls.planFlow.error}
                     confirming={controls.planFlow.confirming}
+                    cost={controls.planFlow.cost}
+                    costError={controls.planFlow.costError}
                     sandbox={state.sandbox}
                     onConfirm={controls.confirmPlan}
                     onClose={controls.closePlan}
@@ -140,6 +167,7 @@ export default function App() {
                 onConfirm={() => env && controls.confirmInstance(env.name)}
                 onClose={controls.closeInstance}
             />
+            <MFADialog />
             <SettingsDialog
                 opened={settings.opened}
                 folders={state.folders}

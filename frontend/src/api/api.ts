@@ -3,9 +3,29 @@
 // pass a fake.
 import * as Envs from '../../wailsjs/go/desktop/Environments';
 import * as Settings from '../../wailsjs/go/desktop/Settings';
+import * as Profiles from '../../wailsjs/go/desktop/Profiles';
+import * as Costs from '../../wailsjs/go/desktop/Costs';
 import {EventsOn} from '../../wailsjs/runtime/runtime';
 import {desktop, orchestrate} from '../../wailsjs/go/models';
-import type {Action, EnvView, InstanceAction, Overview, Plan, RunEvent, RunView, SettingsView} from './types';
+import type {
+    Action,
+    CostReport,
+    EnvView,
+    InstanceAction,
+    KeychainInput,
+    MFAQuestion,
+    Overview,
+    Plan,
+    Profile,
+    ProfileList,
+    Report,
+    ReportRequest,
+    RunEvent,
+    RunView,
+    SettingsView,
+    SSOProgress,
+    Whoami,
+} from './types';
 
 export type Unsubscribe = () => void;
 
@@ -27,6 +47,38 @@ export interface Api {
     onRunEvent(cb: (ev: RunEvent) => void): Unsubscribe;
     onRunProgress(cb: (run: RunView) => void): Unsubscribe;
     onSettings(cb: (s: SettingsView) => void): Unsubscribe;
+
+    // Profiles: secrets go in (addProfile/editProfile) and never come back.
+    profiles(): Promise<ProfileList>;
+    whoAmI(): Promise<Whoami>;
+    /** The active profile and region ("" = the profile's own) of every front end. */
+    useProfile(name: string, region: string): Promise<void>;
+    addProfile(input: KeychainInput): Promise<Profile>;
+    /** An empty secret keeps the stored keys. */
+    editProfile(input: KeychainInput): Promise<Profile>;
+    deleteProfile(name: string): Promise<void>;
+    /** Copies a credentials-file profile into the keychain; the file is untouched. */
+    importProfile(name: string): Promise<Profile>;
+    /** Removes an imported profile's section from the credentials file (after the user confirmed). */
+    removeFromFile(name: string): Promise<void>;
+    /** IAM Identity Center sign-in; resolves once approved. The code arrives as onSSO. */
+    login(name: string): Promise<void>;
+    openSignInPage(): Promise<void>;
+    cancelLogin(): Promise<void>;
+    submitMFA(code: string): Promise<void>;
+    cancelMFA(): Promise<void>;
+    onProfiles(cb: (l: ProfileList) => void): Unsubscribe;
+    onMFA(cb: (q: MFAQuestion) => void): Unsubscribe;
+    onSSO(cb: (p: SSOProgress) => void): Unsubscribe;
+
+    // Prices and cost.
+    /** offline: cache and built-in table only (no Price List call). */
+    envCost(env: string, offline: boolean): Promise<CostReport>;
+    refreshPrices(env: string): Promise<CostReport>;
+    report(req: ReportRequest): Promise<Report>;
+    /** Saves the report as CSV through the native save dialog; "" when cancelled. */
+    saveCSV(req: ReportRequest): Promise<string>;
+    historyNotice(): Promise<string>;
 }
 
 /** Event names, as app/desktop/API.md lists them. */
@@ -36,6 +88,9 @@ export const events = {
     runProgress: 'run:progress',
     runFinished: 'run:finished',
     settings: 'settings:changed',
+    profiles: 'profiles:changed',
+    mfa: 'profiles:mfa',
+    sso: 'profiles:sso',
 } as const;
 
 /** The real Api over the Wails bindings. */
@@ -63,5 +118,28 @@ export function wailsApi(): Api {
             return () => offs.forEach((off) => off());
         },
         onSettings: (cb) => on(events.settings, (r) => desktop.SettingsView.createFrom(r), cb),
+
+        profiles: () => Profiles.List(),
+        whoAmI: () => Profiles.WhoAmI(),
+        useProfile: (name, region) => Profiles.Use(name, region),
+        addProfile: (input) => Profiles.Add(desktop.KeychainInput.createFrom(input)),
+        editProfile: (input) => Profiles.Edit(desktop.KeychainInput.createFrom(input)),
+        deleteProfile: (name) => Profiles.Delete(name),
+        importProfile: (name) => Profiles.Import(name),
+        removeFromFile: (name) => Profiles.RemoveFromFile(name),
+        login: (name) => Profiles.Login(name),
+        openSignInPage: () => Profiles.OpenSignInPage(),
+        cancelLogin: () => Profiles.CancelLogin(),
+        submitMFA: (code) => Profiles.SubmitMFA(code),
+        cancelMFA: () => Profiles.CancelMFA(),
+        onProfiles: (cb) => on(events.profiles, (r) => desktop.ProfileList.createFrom(r), cb),
+        onMFA: (cb) => on(events.mfa, (r) => r as MFAQuestion, cb),
+        onSSO: (cb) => on(events.sso, (r) => r as SSOProgress, cb),
+
+        envCost: (env, offline) => Costs.EnvCost(env, offline),
+        refreshPrices: (env) => Costs.RefreshPrices(env),
+        report: (req) => Costs.Report(desktop.ReportRequest.createFrom(req)),
+        saveCSV: (req) => Costs.SaveCSV(desktop.ReportRequest.createFrom(req)),
+        historyNotice: () => Costs.HistoryNotice(),
     };
 }

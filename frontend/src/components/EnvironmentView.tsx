@@ -4,6 +4,7 @@ import type {EnvView, InstanceAction} from '../api/types';
 import type {Run} from '../state/dashboard';
 import {measureRender} from '../lib/perf';
 import {useNow} from '../lib/useNow';
+import {CostPanel} from './CostPanel';
 import {EnvHeader} from './EnvHeader';
 import {InstanceTable, type InstanceRow} from './InstanceTable';
 import {ProblemsView} from './ProblemsView';
@@ -41,6 +42,7 @@ export function EnvironmentView({env, run, cancelling, onStart, onStop, onCancel
             {env.problems?.length > 0 && <ProblemsView problems={env.problems} usable={env.usable} />}
             {env.usable && (
                 <>
+                    <CostPanel env={env.name} state={env.state} now={now} />
                     {run && <RunProgress run={run} now={now} onCancel={onCancel} onResume={onResume} cancelling={cancelling} />}
                     {env.stages?.length > 0 && <StageGraph stages={env.stages} progress={run?.status === 'running' ? run.stages : undefined} />}
                     <InstanceTable rows={rows} now={now} onAction={onInstanceAction} busy={!!env.busy || running} searchRef={searchRef} />

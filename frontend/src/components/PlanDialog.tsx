@@ -1,5 +1,6 @@
 import {Alert, Badge, Button, Group, Loader, Modal, ScrollArea, Stack, Table, Text} from '@mantine/core';
-import type {Action, Plan, PlanStage} from '../api/types';
+import type {Action, CostReport, Plan, PlanStage} from '../api/types';
+import {missing, money} from '../lib/cost';
 import {duration} from '../lib/format';
 import {doText, gateText} from '../lib/plan';
 import {StateBadge} from './StateBadge';
@@ -13,6 +14,8 @@ interface Props {
     error?: string;
     sandbox: boolean;
     confirming?: boolean;
+    cost?: CostReport;
+    costError?: string;
     onConfirm: () => void;
     onClose: () => void;
 }
@@ -20,7 +23,7 @@ interface Props {
 const verb = (a: Action) => (a === 'start' ? 'Start' : 'Stop');
 
 /** The plan, shown before anything is done, with an explicit confirm button. */
-export function PlanDialog({opened, env, action, plan, loading, error, sandbox, confirming, onConfirm, onClose}: Props) {
+export function PlanDialog({opened, env, action, plan, loading, error, sandbox, confirming, cost, costError, onConfirm, onClose}: Props) {
     const blocked = !plan || (plan.errors?.length ?? 0) > 0;
     return (
         <Modal opened={opened} onClose={onClose} size="xl" title={`${verb(action)} ${env}?`} scrollAreaComponent={ScrollArea.Autosize}>
@@ -35,6 +38,7 @@ export function PlanDialog({opened, env, action, plan, loading, error, sandbox, 
                 </Alert>
             )}
             {plan && <PlanBody plan={plan} sandbox={sandbox} />}
+            {plan && <PlanCost action={action} cost={cost} error={costError} />}
             <Group justify="flex-end" mt="md">
                 <Button variant="default" onClick={onClose}>
                     Close
@@ -80,6 +84,29 @@ function PlanBody({plan, sandbox}: {plan: Plan; sandbox: boolean}) {
                 ))}
             </ol>
         </Stack>
+    );
+}
+
+/** What starting costs per hour, or what stopping saves. */
+export function PlanCost({action, cost, error}: {action: Action; cost?: CostReport; error?: string}) {
+    let text: string;
+    let why = '';
+    if (error) text = `Cost unknown: ${error}`;
+    else if (!cost) text = 'Pricing…';
+    else if (action === 'start') {
+        const e = cost.estimate;
+        text = `Running costs ${money(e.hourlyWhileRunning)} per hour (overnight ${money(e.overnight.cost)}, a weekend ${money(e.weekend.cost)}).`;
+        why = missing(e.hourlyWhileRunning);
+    } else {
+        const e = cost.estimate;
+        text = `Stopping saves ${money(e.hourlyNow)} per hour; stopped, it costs ${money(e.stoppedMonthly)} per month.`;
+        why = missing(e.stoppedMonthly) || missing(e.hourlyNow);
+    }
+    return (
+        <Text size="sm" mt="sm" data-testid="plan-cost" title={why || undefined}>
+            {text}
+            {why ? <Text span size="xs" c="orange"> {why}</Text> : null}
+        </Text>
     );
 }
 

@@ -1,7 +1,7 @@
 import {useCallback, useState} from 'react';
 import {notifications} from '@mantine/notifications';
 import {useApi} from '../api/context';
-import {orchestrate, type Action, type InstanceAction, type Plan} from '../api/types';
+import {orchestrate, type Action, type CostReport, type InstanceAction, type Plan} from '../api/types';
 import type {InstanceRow} from '../components/InstanceTable';
 import type {DashboardAction} from './dashboard';
 
@@ -12,6 +12,9 @@ export interface PlanFlow {
     loading: boolean;
     error?: string;
     confirming: boolean;
+    /** What the environment costs, priced offline (cache and built-in table) so it never slows the plan. */
+    cost?: CostReport;
+    costError?: string;
 }
 
 export interface InstanceFlow {
@@ -42,6 +45,10 @@ export function useControls(dispatch: (a: DashboardAction) => void) {
             api.plan(env, action).then(
                 (plan) => setPlanFlow((f) => (f && f.env === env && f.action === action ? {...f, plan, loading: false} : f)),
                 (err) => setPlanFlow((f) => (f && f.env === env && f.action === action ? {...f, error: message(err), loading: false} : f)),
+            );
+            api.envCost(env, true).then(
+                (cost) => setPlanFlow((f) => (f && f.env === env && f.action === action ? {...f, cost} : f)),
+                (err) => setPlanFlow((f) => (f && f.env === env && f.action === action ? {...f, costError: message(err)} : f)),
             );
         },
         [api],

@@ -1,7 +1,25 @@
 import {vi} from 'vitest';
 import {act} from '@testing-library/react';
 import type {Api} from '../api/api';
-import {desktop, orchestrate, type Action, type EnvView, type Overview, type Plan, type RunEvent, type RunView, type SettingsView} from '../api/types';
+import {
+    control,
+    desktop,
+    orchestrate,
+    type Action,
+    type CostReport,
+    type EnvView,
+    type KeychainInput,
+    type MFAQuestion,
+    type Overview,
+    type Plan,
+    type ProfileList,
+    type ReportRequest,
+    type RunEvent,
+    type RunView,
+    type SettingsView,
+    type SSOProgress,
+} from '../api/types';
+import {novemberReport, profileList, threeTierCost} from './costs';
 
 type Listener<T> = (v: T) => void;
 
@@ -11,6 +29,10 @@ export function fakeApi(overview: Overview, plans: Record<string, Plan> = {}) {
     const runEvents = new Set<Listener<RunEvent>>();
     const progress = new Set<Listener<RunView>>();
     const settings = new Set<Listener<SettingsView>>();
+    const profiles = new Set<Listener<ProfileList>>();
+    const mfa = new Set<Listener<MFAQuestion>>();
+    const sso = new Set<Listener<SSOProgress>>();
+    let list = profileList();
     const sub = <T,>(set: Set<Listener<T>>) => (cb: Listener<T>) => {
         set.add(cb);
         return () => set.delete(cb);
@@ -41,6 +63,31 @@ export function fakeApi(overview: Overview, plans: Record<string, Plan> = {}) {
         onRunEvent: vi.fn(sub(runEvents)),
         onRunProgress: vi.fn(sub(progress)),
         onSettings: vi.fn(sub(settings)),
+
+        profiles: vi.fn(async () => list),
+        whoAmI: vi.fn(async () => control.Whoami.createFrom({profile: list.active, region: 'eu-west-1', identity: {account: '123456789012', arn: 'arn:aws:iam::123456789012:user/me'}})),
+        useProfile: vi.fn(async (name: string, region: string) => {
+            list = desktop.ProfileList.createFrom({...list, active: name, region});
+        }),
+        addProfile: vi.fn(async (input: KeychainInput) => ({name: input.name, kind: 'keychain', source: 'keychain', keyIdSuffix: input.accessKeyId.slice(-4)})),
+        editProfile: vi.fn(async (input: KeychainInput) => ({name: input.name, kind: 'keychain', source: 'keychain'})),
+        deleteProfile: vi.fn(async (_name: string) => {}),
+        importProfile: vi.fn(async (name: string) => ({name, kind: 'keychain', source: 'keychain', plaintext: true})),
+        removeFromFile: vi.fn(async (_name: string) => {}),
+        login: vi.fn((_name: string) => new Promise<void>(() => {})), // resolves when approved: never, unless a test says
+        openSignInPage: vi.fn(async () => {}),
+        cancelLogin: vi.fn(async () => {}),
+        submitMFA: vi.fn(async (_code: string) => {}),
+        cancelMFA: vi.fn(async () => {}),
+        onProfiles: vi.fn(sub(profiles)),
+        onMFA: vi.fn(sub(mfa)),
+        onSSO: vi.fn(sub(sso)),
+
+        envCost: vi.fn(async (_env: string, _offline: boolean): Promise<CostReport> => threeTierCost()),
+        refreshPrices: vi.fn(async (_env: string): Promise<CostReport> => threeTierCost()),
+        report: vi.fn(async (_req: ReportRequest) => novemberReport()),
+        saveCSV: vi.fn(async (_req: ReportRequest) => '/home/tester/usage.csv'),
+        historyNotice: vi.fn(async () => ''),
     } satisfies Api;
 
     const push = <T,>(set: Set<Listener<T>>, v: T) => act(() => set.forEach((cb) => cb(v)));
@@ -49,6 +96,9 @@ export function fakeApi(overview: Overview, plans: Record<string, Plan> = {}) {
         pushEnvs: (v: EnvView[]) => push(envs, v),
         pushEvent: (v: Partial<RunEvent> & {type: string}) => push(runEvents, orchestrate.Event.createFrom({elapsed: 0, ...v})),
         pushProgress: (v: Partial<RunView>) => push(progress, desktop.RunView.createFrom(v)),
-        listeners: () => envs.size + runEvents.size + progress.size + settings.size,
+        pushProfiles: (v: ProfileList) => push(profiles, v),
+        pushMFA: (v: MFAQuestion) => push(mfa, v),
+        pushSSO: (v: SSOProgress) => push(sso, v),
+        listeners: () => envs.size + runEvents.size + progress.size + settings.size + profiles.size + mfa.size + sso.size,
     };
 }

@@ -147,6 +147,44 @@ export namespace control {
 		    return a;
 		}
 	}
+	
+	export class Whoami {
+	    profile?: string;
+	    region: string;
+	    identity: cloud.Identity;
+	    // Go type: time
+	    expires?: any;
+	
+	    static createFrom(source: any = {}) {
+	        return new Whoami(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.profile = source["profile"];
+	        this.region = source["region"];
+	        this.identity = this.convertValues(source["identity"], cloud.Identity);
+	        this.expires = this.convertValues(source["expires"], null);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 
 }
 
@@ -423,6 +461,41 @@ export namespace cost {
 
 }
 
+export namespace creds {
+	
+	export class Profile {
+	    name: string;
+	    kind: string;
+	    region?: string;
+	    sourceProfile?: string;
+	    roleArn?: string;
+	    mfaSerial?: string;
+	    ssoStartUrl?: string;
+	    plaintext?: boolean;
+	    keyIdSuffix?: string;
+	    source: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Profile(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.kind = source["kind"];
+	        this.region = source["region"];
+	        this.sourceProfile = source["sourceProfile"];
+	        this.roleArn = source["roleArn"];
+	        this.mfaSerial = source["mfaSerial"];
+	        this.ssoStartUrl = source["ssoStartUrl"];
+	        this.plaintext = source["plaintext"];
+	        this.keyIdSuffix = source["keyIdSuffix"];
+	        this.source = source["source"];
+	    }
+	}
+
+}
+
 export namespace desktop {
 	
 	export class CSVExport {
@@ -643,6 +716,30 @@ export namespace desktop {
 		    return a;
 		}
 	}
+	export class KeychainInput {
+	    name: string;
+	    accessKeyId: string;
+	    secretAccessKey: string;
+	    mfaSerial: string;
+	    roleArn: string;
+	    region: string;
+	    sessionMinutes: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new KeychainInput(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.accessKeyId = source["accessKeyId"];
+	        this.secretAccessKey = source["secretAccessKey"];
+	        this.mfaSerial = source["mfaSerial"];
+	        this.roleArn = source["roleArn"];
+	        this.region = source["region"];
+	        this.sessionMinutes = source["sessionMinutes"];
+	    }
+	}
 	export class Overview {
 	    sandbox: boolean;
 	    sandboxUrl: string;
@@ -661,6 +758,101 @@ export namespace desktop {
 	        this.trayAvailable = source["trayAvailable"];
 	        this.folders = source["folders"];
 	        this.environments = this.convertValues(source["environments"], EnvView);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class ProfileView {
+	    name: string;
+	    kind: string;
+	    region?: string;
+	    sourceProfile?: string;
+	    roleArn?: string;
+	    mfaSerial?: string;
+	    ssoStartUrl?: string;
+	    plaintext?: boolean;
+	    keyIdSuffix?: string;
+	    source: string;
+	    // Go type: time
+	    sessionExpires?: any;
+	    account?: string;
+	    arn?: string;
+	    // Go type: time
+	    checkedAt?: any;
+	
+	    static createFrom(source: any = {}) {
+	        return new ProfileView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.kind = source["kind"];
+	        this.region = source["region"];
+	        this.sourceProfile = source["sourceProfile"];
+	        this.roleArn = source["roleArn"];
+	        this.mfaSerial = source["mfaSerial"];
+	        this.ssoStartUrl = source["ssoStartUrl"];
+	        this.plaintext = source["plaintext"];
+	        this.keyIdSuffix = source["keyIdSuffix"];
+	        this.source = source["source"];
+	        this.sessionExpires = this.convertValues(source["sessionExpires"], null);
+	        this.account = source["account"];
+	        this.arn = source["arn"];
+	        this.checkedAt = this.convertValues(source["checkedAt"], null);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class ProfileList {
+	    profiles: ProfileView[];
+	    active: string;
+	    region: string;
+	    problems?: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new ProfileList(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.profiles = this.convertValues(source["profiles"], ProfileView);
+	        this.active = source["active"];
+	        this.region = source["region"];
+	        this.problems = source["problems"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

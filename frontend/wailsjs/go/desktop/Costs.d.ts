@@ -13,3 +13,5 @@ export function HistoryNotice():Promise<string>;
 export function RefreshPrices(arg1:string):Promise<control.CostReport>;
 
 export function Report(arg1:desktop.ReportRequest):Promise<history.Report>;
+
+export function SaveCSV(arg1:desktop.ReportRequest):Promise<string>;

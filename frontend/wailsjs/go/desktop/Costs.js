@@ -21,3 +21,7 @@ export function RefreshPrices(arg1) {
 export function Report(arg1) {
   return window['go']['desktop']['Costs']['Report'](arg1);
 }
+
+export function SaveCSV(arg1) {
+  return window['go']['desktop']['Costs']['SaveCSV'](arg1);
+}

@@ -1,0 +1,65 @@
+import {describe, expect, it} from 'vitest';
+import {fireEvent, screen, waitFor, within} from '@testing-library/react';
+import {fakeApi} from '../test/fakeApi';
+import {env, overview, threeTier} from '../test/envs';
+import {renderApp} from '../test/render';
+
+async function openReports() {
+    const fake = fakeApi(overview([threeTier(), env('analytics', 'stopped')]));
+    renderApp(fake.api);
+    fireEvent.click(await screen.findByRole('button', {name: 'Reports'}));
+    const view = await screen.findByRole('main', {name: 'Usage report'});
+    await within(view).findByRole('table', {name: 'Usage by instance'});
+    return {fake, view};
+}
+
+describe('usage report', () => {
+    it('shows hours and estimated cost per instance and environment, unknown costs as unknown', async () => {
+        const {fake, view} = await openReports();
+        const today = new Date();
+        const p = (n: number) => String(n).padStart(2, '0');
+        expect(fake.api.report).toHaveBeenCalledWith({env: '', from: `${today.getFullYear()}-${p(today.getMonth() + 1)}-01`, to: `${today.getFullYear()}-${p(today.getMonth() + 1)}-${p(today.getDate())}`});
+        const rows = within(view).getAllByTestId('report-row');
+        expect(rows[0]).toHaveTextContent('three-tiershop-db (i-0db1)eu-west-1t3.micro210.0$0.0114/hour$0.11');
+        expect(rows[1]).toHaveTextContent('analyticsi-0an1us-east-1x9.huge13.0unknownunknown');
+        expect(within(view).getAllByTestId('report-env-total').map((r) => r.textContent)).toEqual(['analytics total3.0unknown', 'three-tier total10.0$0.11']);
+        expect(within(view).getByTestId('report-total')).toHaveTextContent('Total: 13.0 instance hours, estimated $0.11 + unknown');
+    });
+
+    it('draws a bar per day, scaled by cost, and marks days with unpriced parts', async () => {
+        const {view} = await openReports();
+        const chart = within(view).getByRole('figure', {name: 'Cost per day'});
+        const bars = within(chart).getAllByTestId('day-bar');
+        expect(bars.map((b) => b.getAttribute('data-date'))).toEqual(['2026-11-01', '2026-11-02', '2026-11-03']);
+        const h = bars.map((b) => Number(b.getAttribute('height')));
+        expect(h[0]).toBe(0);
+        expect(h[1]).toBe(120); // the dearest day fills the chart
+        expect(h[2]).toBeCloseTo(30, 5); // a quarter of it
+        expect(bars[2].querySelector('title')?.textContent).toBe('2026-11-03: $0.02 + unknown, 5.0 hours');
+        expect(bars[2].getAttribute('fill')).toContain('orange');
+    });
+
+    it('asks again for another range and environment', async () => {
+        const {fake, view} = await openReports();
+        fireEvent.change(within(view).getByLabelText('From'), {target: {value: '2026-11-01'}});
+        fireEvent.change(within(view).getByLabelText('To'), {target: {value: '2026-11-30'}});
+        fireEvent.change(within(view).getByRole('combobox', {name: 'Environment'}), {target: {value: 'analytics'}});
+        fireEvent.click(within(view).getByRole('button', {name: 'Show report'}));
+        await waitFor(() => expect(fake.api.report).toHaveBeenLastCalledWith({env: 'analytics', from: '2026-11-01', to: '2026-11-30'}));
+    });
+
+    it('shows the reason for a bad range', async () => {
+        const {fake, view} = await openReports();
+        fake.api.report.mockRejectedValueOnce(new Error('the end date 2026-11-01 is before the start date 2026-11-30'));
+        fireEvent.click(within(view).getByRole('button', {name: 'Show report'}));
+        expect(await within(view).findByRole('alert')).toHaveTextContent('is before the start date');
+    });
+
+    it('exports CSV through the Go side with the same range', async () => {
+        const {fake, view} = await openReports();
+        fireEvent.change(within(view).getByLabelText('From'), {target: {value: '2026-11-01'}});
+        fireEvent.click(within(view).getByRole('button', {name: 'Export CSV…'}));
+        await waitFor(() => expect(fake.api.saveCSV).toHaveBeenCalledWith(expect.objectContaining({env: '', from: '2026-11-01'})));
+        expect(await screen.findByText('/home/tester/usage.csv')).toBeInTheDocument();
+    });
+});

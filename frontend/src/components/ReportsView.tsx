@@ -1,0 +1,195 @@
+import {useCallback, useEffect, useState} from 'react';
+import {Alert, Button, Group, Loader, NativeSelect, ScrollArea, Stack, Table, Text, TextInput, Title} from '@mantine/core';
+import {notifications} from '@mantine/notifications';
+import {useApi} from '../api/context';
+import type {Report, ReportDay, ReportRequest} from '../api/types';
+import {isoDate, money, quote} from '../lib/cost';
+
+interface Props {
+    envs: string[];
+    /** Today, for the default range (this month so far). */
+    today?: Date;
+}
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** Usage over a date range per environment and instance: hours and estimated cost as a table, a chart per day, and CSV export. */
+export function ReportsView({envs, today = new Date()}: Props) {
+    const api = useApi();
+    const [from, setFrom] = useState(isoDate(new Date(today.getFullYear(), today.getMonth(), 1)));
+    const [to, setTo] = useState(isoDate(today));
+    const [env, setEnv] = useState('');
+    const [report, setReport] = useState<Report | undefined>();
+    const [error, setError] = useState<string | undefined>();
+    const [loading, setLoading] = useState(false);
+    const [saving, setSaving] = useState(false);
+    const [notice, setNotice] = useState('');
+
+    const req: ReportRequest = {env, from, to} as ReportRequest;
+    const load = useCallback(async (r: ReportRequest) => {
+        setLoading(true);
+        setError(undefined);
+        try {
+            setReport(await api.report(r));
+        } catch (err) {
+            setReport(undefined);
+            setError(message(err));
+        } finally {
+            setLoading(false);
+        }
+    }, [api]);
+
+    useEffect(() => {
+        load({env, from, to} as ReportRequest);
+        // Only on open: later ranges are asked with "Show report".
+        // eslint-disable-next-line react-hooks/exhaustive-deps
+    }, []);
+    useEffect(() => {
+        api.historyNotice().then(setNotice, () => {});
+    }, [api]);
+
+    const save = async () => {
+        setSaving(true);
+        try {
+            const path = await api.saveCSV(req);
+            if (path) notifications.show({title: 'Report saved', message: path});
+        } catch (err) {
+            setError(message(err));
+        } finally {
+            setSaving(false);
+        }
+    };
+
+    return (
+        <Stack gap="sm" role="main" aria-label="Usage report">
+            <Title order={3}>Usage report</Title>
+            {notice && (
+                <Alert color="orange" role="note">
+                    {notice}
+                </Alert>
+            )}
+            <Group align="flex-end" gap="xs">
+                <TextInput type="date" label="From" value={from} onChange={(e) => setFrom(e.currentTarget.value)} />
+                <TextInput type="date" label="To" value={to} onChange={(e) => setTo(e.currentTarget.value)} />
+                <NativeSelect label="Environment" value={env} onChange={(e) => setEnv(e.currentTarget.value)} data={[{value: '', label: 'All environments'}, ...envs.map((e) => ({value: e, label: e}))]} />
+                <Button onClick={() => load(req)} loading={loading}>
+                    Show report
+                </Button>
+                <Button variant="default" onClick={save} loading={saving} disabled={!report}>
+                    Export CSV…
+                </Button>
+            </Group>
+            {error && (
+                <Alert color="red" role="alert">
+                    {error}
+                </Alert>
+            )}
+            {loading && !report && <Loader aria-label="Loading the report" />}
+            {report && <ReportBody report={report} />}
+        </Stack>
+    );
+}
+
+function ReportBody({report}: {report: Report}) {
+    const rows = report.rows ?? [];
+    return (
+        <>
+            <Text size="sm" data-testid="report-total">
+                Total: {report.total.hours.toFixed(1)} instance hours, estimated {money(report.total.cost)}
+            </Text>
+            <DayChart days={report.days ?? []} />
+            <ScrollArea>
+                <Table aria-label="Usage by instance" striped fz="sm">
+                    <Table.Thead>
+                        <Table.Tr>
+                            <Table.Th>Environment</Table.Th>
+                            <Table.Th>Instance</Table.Th>
+                            <Table.Th>Region</Table.Th>
+                            <Table.Th>Type</Table.Th>
+                            <Table.Th ta="right">Runs</Table.Th>
+                            <Table.Th ta="right">Hours</Table.Th>
+                            <Table.Th ta="right">Price</Table.Th>
+                            <Table.Th ta="right">Estimated cost</Table.Th>
+                        </Table.Tr>
+                    </Table.Thead>
+                    <Table.Tbody>
+                        {rows.length === 0 && (
+                            <Table.Tr>
+                                <Table.Td colSpan={8}>Nothing ran in this range.</Table.Td>
+                            </Table.Tr>
+                        )}
+                        {rows.map((r) => (
+                            <Table.Tr key={`${r.env}/${r.instance}/${r.type}`} data-testid="report-row">
+                                <Table.Td>{r.env}</Table.Td>
+                                <Table.Td>{r.name ? `${r.name} (${r.instance})` : r.instance}</Table.Td>
+                                <Table.Td>{r.region}</Table.Td>
+                                <Table.Td>{r.type}{r.lifecycle === 'spot' ? ' (spot)' : ''}</Table.Td>
+                                <Table.Td ta="right">{r.runs}</Table.Td>
+                                <Table.Td ta="right">{r.hours.toFixed(1)}</Table.Td>
+                                <Table.Td ta="right">{quote(r.price)}</Table.Td>
+                                <Table.Td ta="right">{money(r.cost)}</Table.Td>
+                            </Table.Tr>
+                        ))}
+                    </Table.Tbody>
+                    {(report.envs ?? []).length > 0 && (
+                        <Table.Tfoot>
+                            {(report.envs ?? []).map((e) => (
+                                <Table.Tr key={e.env} data-testid="report-env-total">
+                                    <Table.Th colSpan={5}>{e.env} total</Table.Th>
+                                    <Table.Th ta="right">{e.hours.toFixed(1)}</Table.Th>
+                                    <Table.Th />
+                                    <Table.Th ta="right">{money(e.cost)}</Table.Th>
+                                </Table.Tr>
+                            ))}
+                        </Table.Tfoot>
+                    )}
+                </Table>
+            </ScrollArea>
+            <Text size="xs" c="dimmed">
+                {report.basis}
+            </Text>
+        </>
+    );
+}
+
+const chartH = 120;
+
+/** Estimated cost per day as SVG bars (hours when nothing could be priced); each bar's label gives its figures. */
+export function DayChart({days}: {days: ReportDay[]}) {
+    const max = Math.max(0, ...days.map((d) => d.cost.usd));
+    const byHours = max === 0;
+    const maxH = Math.max(0, ...days.map((d) => d.hours));
+    const top = byHours ? maxH : max;
+    const w = Math.max(days.length, 1) * 16;
+    return (
+        <figure aria-label="Cost per day" style={{margin: 0}}>
+            <svg viewBox={`0 0 ${w} ${chartH + 14}`} width="100%" height={chartH + 14} preserveAspectRatio="none" role="img" aria-label={byHours ? 'Instance hours per day' : 'Estimated cost per day'}>
+                {days.map((d, i) => {
+                    const v = byHours ? d.hours : d.cost.usd;
+                    const h = top > 0 ? Math.max((v / top) * chartH, v > 0 ? 1 : 0) : 0;
+                    const partial = (d.cost.unknown?.length ?? 0) > 0;
+                    return (
+                        <rect
+                            key={d.date}
+                            data-testid="day-bar"
+                            data-date={d.date}
+                            x={i * 16 + 2}
+                            y={chartH - h}
+                            width={12}
+                            height={h}
+                            fill={partial ? 'var(--mantine-color-orange-5)' : 'var(--mantine-color-blue-5)'}
+                        >
+                            <title>{`${d.date}: ${money(d.cost)}, ${d.hours.toFixed(1)} hours`}</title>
+                        </rect>
+                    );
+                })}
+            </svg>
+            <figcaption>
+                <Text size="xs" c="dimmed">
+                    {byHours ? 'Instance hours per day (no cost could be priced)' : 'Estimated cost per day; orange days include parts that could not be priced'}
+                    {days.length > 0 ? ` · ${days[0].date} to ${days[days.length - 1].date}` : ''}
+                </Text>
+            </figcaption>
+        </figure>
+    );
+}

@@ -1,0 +1,66 @@
+// Money as people read it. A price nobody knows is "unknown", never $0,
+// and a total missing parts says so.
+import type {Money, Quote} from '../api/types';
+
+/** "$12.34", "$0.0104" (sub-cent), "$1,234". */
+export function usd(v: number): string {
+    if (v !== 0 && Math.abs(v) < 0.01) return `$${v.toFixed(4)}`;
+    if (Math.abs(v) < 100) return `$${v.toFixed(2)}`;
+    return `$${Math.round(v).toLocaleString('en-US')}`;
+}
+
+/** A total: "$12.34", "$12.34 + unknown" or "unknown" when nothing of it could be priced. */
+export function money(m: Money | undefined): string {
+    if (!m) return 'unknown';
+    const missing = (m.unknown?.length ?? 0) > 0;
+    if (!missing) return m.any === false ? 'unknown' : usd(m.usd);
+    if (!m.any || m.usd === 0) return 'unknown';
+    return `${usd(m.usd)} + unknown`;
+}
+
+/** What a total leaves out, for a tooltip; "" when complete. */
+export function missing(m: Money | undefined): string {
+    return m?.unknown?.length ? `Not priced: ${m.unknown.join(', ')}` : '';
+}
+
+/** A unit price: "$0.0104/hour" or "unknown". */
+export function quote(q: Quote | undefined): string {
+    if (!q || !q.known) return 'unknown';
+    return `$${q.usd.toFixed(4)}/${q.unit || 'hour'}`; // unit prices need the fourth decimal
+}
+
+const zero = (t: unknown) => typeof t !== 'string' || t === '' || t.startsWith('0001-');
+
+/** How old a price is: "today", "3 days old", "5 months old"; "" when undated. */
+export function age(asOf: unknown, now: number): string {
+    if (zero(asOf)) return '';
+    const t = Date.parse(asOf as string);
+    if (Number.isNaN(t)) return '';
+    const days = Math.floor((now - t) / 86_400_000);
+    if (days < 1) return 'today';
+    if (days < 60) return `${days} day${days === 1 ? '' : 's'} old`;
+    const months = Math.floor(days / 30);
+    if (months < 24) return `${months} months old`;
+    return `${Math.floor(days / 365)} years old`;
+}
+
+/** Where a price came from and how old it is: "built-in table, 2025-05-28 (200 days old)". */
+export function provenance(q: Quote | undefined, now: number): string {
+    if (!q || !q.known) return q?.note || 'no price known';
+    const date = zero(q.asOf) ? '' : String(q.asOf).slice(0, 10);
+    const old = age(q.asOf, now);
+    return [q.source, date].filter(Boolean).join(', ') + (old ? ` (${old})` : '');
+}
+
+/** A local date as YYYY-MM-DD. */
+export function isoDate(d: Date): string {
+    const p = (n: number) => String(n).padStart(2, '0');
+    return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+
+/** A time for people, "" for Go's zero time. */
+export function when(t: unknown): string {
+    if (zero(t)) return '';
+    const ms = Date.parse(t as string);
+    return Number.isNaN(ms) ? '' : new Date(ms).toLocaleString();
+}
