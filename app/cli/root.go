@@ -31,6 +31,7 @@ const (
 // WindowOptions is what the desktop shell needs to open the window.
 type WindowOptions struct {
 	Dirs       []string
+	DirsGiven  bool // --dir was given: these folders replace the saved ones
 	Paths      paths.Dirs
 	AWS        aws.Options
 	Sandbox    bool
@@ -117,7 +118,7 @@ func NewRoot(open OpenWindow, stdin io.Reader, stdout, stderr io.Writer) *cobra.
 				return fail(ExitUsage, errors.New("this build has no desktop window; run a command, e.g. cloudcontrol env list"))
 			}
 			p := paths.Default()
-			win.Dirs, win.Paths, win.AWS = g.envDirs(p), p, g.awsOptions()
+			win.Dirs, win.DirsGiven, win.Paths, win.AWS = g.envDirs(p), len(g.dirs) > 0, p, g.awsOptions()
 			if err := open(cmd.Context(), win); err != nil {
 				return fail(ExitFailed, err)
 			}

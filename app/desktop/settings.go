@@ -119,6 +119,13 @@ func (s *settingsStore) removeFolder(dir string) error {
 	})
 }
 
+// setFolders replaces the watched folders: `--dir` on the command line
+// means these folders, whatever was saved before.
+func (s *settingsStore) setFolders(dirs []string) error {
+	dirs = absAll(dirs)
+	return s.update(func(f *settingsFile) error { f.Folders = dirs; return nil })
+}
+
 func (s *settingsStore) setRefresh(n int) error {
 	return s.update(func(f *settingsFile) error { f.RefreshSeconds = n; return nil })
 }

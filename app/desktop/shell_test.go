@@ -290,3 +290,25 @@ func TestSettingsFoldersAndWindowPersist(t *testing.T) {
 		t.Errorf("settings file after remove: %s", b)
 	}
 }
+
+// Folders named with --dir replace the saved ones; without --dir the saved
+// ones win over the defaults.
+func TestDirFlagReplacesSavedFoldersDefaultsDoNot(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "settings.json")
+	saved, other := t.TempDir(), t.TempDir()
+	if err := os.WriteFile(path, []byte(`{"folders":["`+saved+`"],"refreshSeconds":30}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	st, err := loadSettings(path, []string{other})
+	if err != nil || !slices.Equal(st.folders(), []string{saved}) {
+		t.Fatalf("without --dir: folders %v (%v), want the saved %s", st.folders(), err, saved)
+	}
+	if err := st.setFolders([]string{other}); err != nil {
+		t.Fatal(err)
+	}
+	again, err := loadSettings(path, nil)
+	if err != nil || !slices.Equal(again.folders(), []string{other}) || again.view().RefreshSeconds != 30 {
+		t.Fatalf("after --dir %s: saved %+v (%v); the other settings must stay", other, again.view(), err)
+	}
+}

@@ -54,7 +54,7 @@ func windowApp(o cli.WindowOptions, sandboxURL string, log *slog.Logger) (*optio
 		return nil, err
 	}
 	ctl.setKeychain(prof.keychain())
-	s, err = newShell(shellOptions{Plat: plat, Log: log, Paths: o.Paths, Folders: o.Dirs, SandboxURL: sandboxURL,
+	s, err = newShell(shellOptions{Plat: plat, Log: log, Paths: o.Paths, Folders: o.Dirs, FoldersGiven: o.DirsGiven, SandboxURL: sandboxURL,
 		Cores: func(client string) core { return ctl.get(client) }})
 	if err != nil {
 		return nil, err

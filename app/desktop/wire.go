@@ -16,14 +16,17 @@ import (
 
 // shellOptions are what a shell is built from; tests fill them with fakes.
 type shellOptions struct {
-	Plat       Platform
-	Log        *slog.Logger
-	Cores      func(client string) core
-	Paths      paths.Dirs
-	Folders    []string // the folders to watch when no settings exist yet
-	SandboxURL string
-	Clock      clockwork.Clock
-	Debounce   time.Duration // the watcher's; 0 is its default
+	Plat    Platform
+	Log     *slog.Logger
+	Cores   func(client string) core
+	Paths   paths.Dirs
+	Folders []string // the folders to watch when no settings exist yet
+	// FoldersGiven: Folders were named on the command line (--dir), so they
+	// replace the saved ones instead of only seeding a first run.
+	FoldersGiven bool
+	SandboxURL   string
+	Clock        clockwork.Clock
+	Debounce     time.Duration // the watcher's; 0 is its default
 }
 
 // newShell loads the settings and the last known state (shown at once)
@@ -39,6 +42,11 @@ func newShell(o shellOptions) (*shell, error) {
 	st, err := loadSettings(filepath.Join(o.Paths.Config, name), o.Folders)
 	if err != nil {
 		o.Log.Warn("settings", "err", err)
+	}
+	if o.FoldersGiven {
+		if err := st.setFolders(o.Folders); err != nil {
+			o.Log.Warn("saving the folders given with --dir", "err", err)
+		}
 	}
 	s := &shell{plat: o.Plat, log: o.Log, cores: memo(o.Cores), settings: st, sandboxURL: o.SandboxURL, visible: true,
 		cache: &stateCache{path: filepath.Join(o.Paths.State, cacheName(o.SandboxURL))}}
