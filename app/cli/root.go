@@ -82,7 +82,19 @@ func (g *globals) service(client string) *control.Service {
 		Client:  client,
 		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
 		History: historyFor(p), // usage history: cost.go
+		// The profile list shows the account a profile was last used with.
+		OnIdentity: settingsFile().IdentityHook(endpointInEffect(g.endpoint), nil),
 	})
+}
+
+// endpointInEffect is the custom AWS endpoint this command talks to, if any.
+func endpointInEffect(flag string) string {
+	for _, v := range []string{flag, os.Getenv("AWS_ENDPOINT_URL"), os.Getenv("AWS_ENDPOINT_URL_STS")} {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
 }
 
 // exitError carries an exit code out of a command.

@@ -18,6 +18,7 @@ import (
 	"cloudcontrol/backend/aws"
 	"cloudcontrol/backend/control"
 	"cloudcontrol/backend/cost"
+	"cloudcontrol/backend/settings"
 )
 
 // openLog writes the app's log to a file in the logs folder (never a
@@ -40,7 +41,8 @@ func windowApp(o cli.WindowOptions, sandboxURL string, log *slog.Logger) (*optio
 	// One control service per lock client, all given the Profiles service's
 	// keychain so MFA codes are asked in the window (profilewire.go).
 	ctl := newControls(o.AWS, func(client string, a aws.Options) *control.Service {
-		return control.New(control.Options{Dirs: o.Dirs, Paths: o.Paths, AWS: a, Client: client, Logger: log, History: hist})
+		return control.New(control.Options{Dirs: o.Dirs, Paths: o.Paths, AWS: a, Client: client, Logger: log, History: hist,
+			OnIdentity: settings.Open(o.Paths.Config).IdentityHook(a.EndpointURL, log.Warn)})
 	})
 	var s *shell
 	var tray atomic.Pointer[sysTray]

@@ -39,6 +39,9 @@ type Options struct {
 	// Client names the front end holding locks: "cli", "window", "tray".
 	Client string
 	Logger *slog.Logger
+	// OnIdentity is told who a profile's credentials belong to the first time
+	// a session of it answers (the profile list shows it "once used").
+	OnIdentity func(profile string, id cloud.Identity)
 	// Connect opens a session; nil means aws.Load. Tests replace it.
 	Connect func(ctx context.Context, o aws.Options) (Session, error)
 	// History records every operation and observed instance run; nil: none.
@@ -184,6 +187,10 @@ func (s *Service) connect(ctx context.Context, e *env.Environment) (Session, Tar
 	id, err := sess.Identity(ctx)
 	if err != nil {
 		return nil, Target{}, fmt.Errorf("checking who the credentials belong to: %w", err)
+	}
+	if !ok && s.opts.OnIdentity != nil {
+		// A new session: the profile list shows which account it belongs to.
+		s.opts.OnIdentity(sess.Profile(), id)
 	}
 	if e.Account != "" && id.Account != e.Account {
 		return nil, Target{}, &AccountError{Env: e.Name, Want: e.Account, Got: id.Account, Profile: sess.Profile()}

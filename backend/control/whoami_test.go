@@ -47,3 +47,27 @@ func TestWhoAmIAndResetSessionsFollowTheActiveProfile(t *testing.T) {
 		t.Fatalf("after reset: %+v after %d connects", w, connects)
 	}
 }
+
+func TestOnIdentityIsToldOncePerNewSession(t *testing.T) {
+	var told []string
+	s := New(Options{
+		Connect: func(_ context.Context, o aws.Options) (Session, error) {
+			p, _ := o.Defaults()
+			return &whoSession{profile: p}, nil
+		},
+		AWS:        aws.Options{Defaults: func() (string, string) { return "work", "" }},
+		OnIdentity: func(profile string, id cloud.Identity) { told = append(told, profile+"="+id.Account) },
+	})
+	for range 3 {
+		if _, err := s.WhoAmI(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.ResetSessions()
+	if _, err := s.WhoAmI(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if len(told) != 2 || told[0] != "work=111122223333" {
+		t.Fatalf("told %v, want the identity once per new session (2 sessions)", told)
+	}
+}

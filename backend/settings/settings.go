@@ -5,6 +5,7 @@
 package settings
 
 import (
+	"cloudcontrol/backend/cloud"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -83,6 +84,25 @@ func (f *File) Remember(profile string, id Identity) error {
 		}
 		s.Identities[profile] = id
 	})
+}
+
+// IdentityHook is a control.Options.OnIdentity that remembers who a
+// profile's credentials belong to when they are first used. Against a custom
+// endpoint (the sandbox, moto) it remembers nothing: that identity is not the
+// profile's. A failed write only loses a hint in the profile list, so it is
+// logged, not returned.
+func (f *File) IdentityHook(endpoint string, log func(msg string, args ...any)) func(profile string, id cloud.Identity) {
+	if endpoint != "" {
+		return nil
+	}
+	return func(profile string, id cloud.Identity) {
+		if profile == "" {
+			profile = "default"
+		}
+		if err := f.Remember(profile, Identity{Account: id.Account, ARN: id.ARN, CheckedAt: time.Now().UTC()}); err != nil && log != nil {
+			log("remembering the profile's account", "profile", profile, "err", err)
+		}
+	}
 }
 
 // ActiveProfile applies the precedence of every front end: the --profile

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"cloudcontrol/backend/cloud"
 )
 
 func TestUpdateAndLoadKeepEveryChange(t *testing.T) {
@@ -60,5 +62,20 @@ func TestActiveProfilePrecedence(t *testing.T) {
 	}
 	if got, _ := ActiveProfile("", env(nil), Settings{}); got != "" {
 		t.Errorf("nothing chosen: %q", got)
+	}
+}
+
+func TestIdentityHookRemembersRealProfilesOnly(t *testing.T) {
+	f := Open(filepath.Join(t.TempDir(), "config"))
+	if f.IdentityHook("http://127.0.0.1:4566", nil) != nil {
+		t.Fatal("against a custom endpoint the sandbox's identity must not be remembered as the profile's")
+	}
+	hook := f.IdentityHook("", nil)
+	hook("", cloud.Identity{Account: "111122223333", ARN: "arn:aws:iam::111122223333:user/me"})
+	hook("work", cloud.Identity{Account: "444455556666", ARN: "arn:aws:iam::444455556666:user/me"})
+	s, err := f.Load()
+	if err != nil || s.Identities["default"].Account != "111122223333" || s.Identities["work"].ARN != "arn:aws:iam::444455556666:user/me" ||
+		s.Identities["work"].CheckedAt.IsZero() {
+		t.Fatalf("remembered %+v (%v)", s.Identities, err)
 	}
 }
