@@ -10,6 +10,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"cloudcontrol/backend/cloud"
+	icreds "cloudcontrol/backend/creds"
 )
 
 // Error is a failed AWS call, worded for people:
@@ -43,6 +44,12 @@ func (s *Session) apiError(region, action string, err error, requested ...string
 		return fmt.Errorf("%s: %s: %w", region, action, err)
 	}
 	var creds *CredentialsError
+	if errors.As(err, &creds) && keychainTrouble(creds.Err) {
+		// The keychain profile's own words (a wrong MFA code, revoked keys, a
+		// locked keychain) say what to do; SSO hints would mislead.
+		return &Error{Region: region, Action: action, errs: []error{err}, text: fmt.Sprintf(
+			"%s: %s: no usable AWS credentials for keychain profile %q: %v", region, action, s.profile, creds.Err)}
+	}
 	if errors.As(err, &creds) {
 		return &Error{Region: region, Action: action, errs: []error{err}, text: fmt.Sprintf(
 			"%s: %s: no usable AWS credentials for profile %q: sign in again (aws sso login --profile %s), "+
@@ -70,6 +77,17 @@ func (s *Session) apiError(region, action string, err error, requested ...string
 		e.text = fmt.Sprintf("%s: %s: profile %q is not allowed to do this: %s (%s)", region, action, s.profile, msg, code)
 	}
 	return e
+}
+
+// keychainTrouble: the credentials failed in the keychain profile's own
+// session logic rather than in the SDK's provider chain.
+func keychainTrouble(err error) bool {
+	for _, e := range []error{icreds.ErrMFARejected, icreds.ErrKeysRejected, icreds.ErrKeysExpired, icreds.ErrKeychainUnavailable} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
 }
 
 var (

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"cloudcontrol/backend/cloud"
+	"cloudcontrol/backend/creds"
 )
 
 func TestLoadUsesProfileRegionAndRetryOptions(t *testing.T) {
@@ -123,5 +124,21 @@ func TestAPIErrorWording(t *testing.T) {
 	var nf *cloud.NotFoundError
 	if !errors.As(err, &nf) || len(nf.IDs) != 2 || err.Error() != "us-east-1: StartInstances: instances i-0aa, i-0bb do not exist" {
 		t.Errorf("not found: %v", err)
+	}
+}
+
+// A keychain profile's own failures are passed on in their words, without
+// the SSO and environment-variable hints meant for the SDK's chain.
+func TestKeychainCredentialFailuresKeepTheirWords(t *testing.T) {
+	s := &Session{profile: "work"}
+	mfa := fmt.Errorf("AWS did not accept the MFA code for work: %w", creds.ErrMFARejected)
+	err := s.apiError("eu-west-1", "GetCallerIdentity", &CredentialsError{Profile: "work", Err: mfa})
+	want := `eu-west-1: GetCallerIdentity: no usable AWS credentials for keychain profile "work": AWS did not accept the MFA code for work: AWS rejected the MFA code`
+	if err.Error() != want || !errors.Is(err, creds.ErrMFARejected) {
+		t.Errorf("got  %s\nwant %s", err, want)
+	}
+	chain := s.apiError("eu-west-1", "GetCallerIdentity", &CredentialsError{Profile: "work", Err: errors.New("no EC2 IMDS role found")})
+	if !strings.Contains(chain.Error(), "aws sso login --profile work") {
+		t.Errorf("the SDK chain's failure lost its hints: %s", chain)
 	}
 }
