@@ -2,7 +2,7 @@ import {useCallback, useEffect, useRef, useState} from 'react';
 import {Alert, Button, Group, Loader, SimpleGrid, Table, Text, Tooltip} from '@mantine/core';
 import {useApi} from '../api/context';
 import type {CostReport, Money} from '../api/types';
-import {missing, money, provenance, quote, when} from '../lib/cost';
+import {formatHours, missing, money, provenance, quote, when} from '../lib/cost';
 
 interface Props {
     env: string;
@@ -66,8 +66,8 @@ export function CostPanel({env, state, now}: Props) {
                         <Figure id="cost-hourly-running" label="Per hour while running" value={e.hourlyWhileRunning} />
                         <Figure id="cost-hourly-now" label="Per hour now" value={e.hourlyNow} />
                         <Figure id="cost-run-so-far" label={e.runSince && !String(e.runSince).startsWith('0001') ? `This run, since ${when(e.runSince)}` : 'This run so far'} value={e.runSoFar} />
-                        <Figure id="cost-overnight" label={`Overnight (${e.overnight.hours} h)`} value={e.overnight.cost} />
-                        <Figure id="cost-weekend" label={`Weekend (${e.weekend.hours} h)`} value={e.weekend.cost} />
+                        <Figure id="cost-overnight" label={`Overnight (${formatHours(e.overnight.hours)})`} value={e.overnight.cost} />
+                        <Figure id="cost-weekend" label={`Weekend (${formatHours(e.weekend.hours)})`} value={e.weekend.cost} />
                         <Figure id="cost-stopped-month" label="Per month while stopped" value={e.stoppedMonthly} />
                     </SimpleGrid>
                     {[e.priceNote, report?.refresh?.problem, report?.volumeProblem].filter(Boolean).map((n) => (

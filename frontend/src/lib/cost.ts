@@ -64,3 +64,9 @@ export function when(t: unknown): string {
     const ms = Date.parse(t as string);
     return Number.isNaN(ms) ? '' : new Date(ms).toLocaleString();
 }
+
+/** Hours for a label: "15 h", "0.8 h", "63 h" (never a long float). */
+export function formatHours(h: number): string {
+    const r = h >= 10 ? Math.round(h) : Math.round(h * 10) / 10;
+    return `${r} h`;
+}

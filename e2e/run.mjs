@@ -1,0 +1,82 @@
+// End-to-end tests of the desktop app (see README.md). Run by
+// scripts/e2e-desktop inside Xvfb and a private DBus session; prints
+// "N passed, N failed" and exits non-zero on any failure.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {chromium} from 'playwright-core';
+import {Suite} from './lib/suite.mjs';
+import {launchApp, repo, stopApp} from './lib/app.mjs';
+import {startWatcher} from './lib/tray.mjs';
+import {launchFresh, startThreeTier, trayQuit, trayStop} from './tests/dashboard.mjs';
+import {fileWatcher, scratch} from './tests/watch.mjs';
+import {bigWorld, relaunchCached, slowRunningWorld, thousandInstances} from './tests/scale.mjs';
+
+const out = path.resolve(process.env.E2E_OUT ?? path.join(repo, '.ci/out/e2e-desktop'));
+const binary = process.env.CC_DEV_BINARY ?? path.join(repo, 'build/bin/cloudcontrol-dev');
+const snwatcher = process.env.CC_SNWATCHER ?? path.join(repo, 'build/bin/snwatcher');
+fs.mkdirSync(out, {recursive: true});
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-e2e-'));
+// A copy of the examples, so the file-watcher test never edits the repository.
+const envDir = path.join(tmp, 'environments');
+fs.mkdirSync(envDir);
+for (const f of ['three-tier.yaml', 'analytics.yaml', 'schema.json']) fs.copyFileSync(path.join(repo, 'environments', f), path.join(envDir, f));
+fs.writeFileSync(path.join(envDir, 'scratch.yaml'), scratch('first version'));
+const home = path.join(tmp, 'home');
+const world = path.join(repo, 'environments/sandbox/world.yaml');
+
+const suite = new Suite(out);
+const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true, // playwright adds --headless and, with its default chromiumSandbox: false, --no-sandbox
+    args: ['--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+});
+const watcher = await startWatcher(snwatcher);
+const ctx = {suite, browser, watcher, out};
+const apps = [];
+const launch = async (o) => {
+    const app = await launchApp({binary, out, ...o});
+    apps.push(app);
+    return app;
+};
+
+try {
+    let app;
+    await suite.test('launch on a fresh home: the environment list, then live states; the real window opens', async () => {
+        app = await launch({home, dirs: [envDir], world, speed: 5, label: 'fresh'});
+        await launchFresh(ctx, app);
+    });
+    await suite.test('start three-tier from the window: plan dialog, stages progress, order kept in the sandbox', () => startThreeTier(ctx, app));
+    await suite.test('stop three-tier from the tray\'s DBus menu: stopped in reverse order', () => trayStop(ctx, app));
+    await suite.test('file watcher: edit, break, fix, rename and delete reach the window', () => fileWatcher(ctx, envDir));
+    await suite.test('tray Quit ends the app', () => trayQuit(ctx, app));
+    await ctx.page?.context().close();
+
+    await suite.test('relaunch: the last known state first, then live', async () => {
+        const again = await launch({home, dirs: [envDir], world: slowRunningWorld(tmp), speed: 5, label: 'relaunch'});
+        try {
+            await relaunchCached(ctx, again);
+        } finally {
+            await ctx.page?.context().close();
+            await stopApp(again); // SIGTERM must end it too
+        }
+    });
+
+    await suite.test('a 1,000-instance environment renders under 200 ms and scrolls without dropped frames', async () => {
+        const big = bigWorld(tmp);
+        ctx.bigApp = await launch({home: path.join(tmp, 'home-big'), dirs: [big.envs], world: big.world, speed: 5, label: 'thousand'});
+        try {
+            await thousandInstances(ctx);
+        } finally {
+            await ctx.page?.context().close();
+            await stopApp(ctx.bigApp);
+        }
+    });
+} finally {
+    for (const a of apps) await stopApp(a).catch((e) => console.log(`cleanup: ${e.message}`));
+    watcher.stop();
+    await browser.close();
+    if (!process.env.E2E_KEEP) fs.rmSync(tmp, {recursive: true, force: true});
+}
+process.exit(suite.finish());
