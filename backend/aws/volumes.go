@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
@@ -96,19 +97,9 @@ func (s *Session) SpotPrices(ctx context.Context, region string, instanceTypes [
 	}
 	slices.SortFunc(out, func(a, b cloud.SpotPrice) int {
 		if a.InstanceType != b.InstanceType {
-			return cmpStr(a.InstanceType, b.InstanceType)
+			return strings.Compare(a.InstanceType, b.InstanceType)
 		}
-		return cmpStr(a.AZ, b.AZ)
+		return strings.Compare(a.AZ, b.AZ)
 	})
 	return out, nil
-}
-
-func cmpStr(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"cloudcontrol/backend/cost"
@@ -230,12 +231,12 @@ func build(q ReportQuery, series map[int64]*seriesInfo, hours map[int64][]float6
 	}
 	slices.SortFunc(rep.Rows, func(a, b Row) int {
 		if a.Env != b.Env {
-			return cmp(a.Env, b.Env)
+			return strings.Compare(a.Env, b.Env)
 		}
 		if a.Name != b.Name {
-			return cmp(a.Name, b.Name)
+			return strings.Compare(a.Name, b.Name)
 		}
-		return cmp(a.Instance+a.Type, b.Instance+b.Type)
+		return strings.Compare(a.Instance+a.Type, b.Instance+b.Type)
 	})
 	for _, name := range sortedKeys(envs) {
 		rep.Envs = append(rep.Envs, *envs[name])
@@ -244,16 +245,6 @@ func build(q ReportQuery, series map[int64]*seriesInfo, hours map[int64][]float6
 		rep.Total.Cost.Any = true // no usage: a known zero
 	}
 	return rep
-}
-
-func cmp(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func sortedKeys[V any](m map[string]V) []string {

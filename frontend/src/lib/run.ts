@@ -2,19 +2,12 @@
 // (orchestrate.Event on the Go side). Pure functions: the view renders what
 // they return, and tests feed them event sequences.
 
-export interface RunEventLike {
-    env: string;
-    action: string;
-    type: string;
-    stage?: string;
-    instance?: string;
-    name?: string;
-    state?: string;
-    gate?: string;
-    message?: string;
-    elapsed: number;
-    time?: unknown; // RFC 3339
-}
+import type {orchestrate} from '../../wailsjs/go/models';
+
+/** The fields of a pushed run event (the generated orchestrate.Event) these
+ * functions read; a Pick, so the Go struct stays the one definition. */
+export type RunEventLike = Pick<orchestrate.Event, 'env' | 'action' | 'type' | 'elapsed'> &
+    Partial<Pick<orchestrate.Event, 'stage' | 'instance' | 'name' | 'state' | 'gate' | 'message' | 'time'>>;
 
 export interface PlanLike {
     env: string;
