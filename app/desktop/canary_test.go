@@ -55,7 +55,10 @@ func TestCanaryWindowRunOnAKeychainProfile(t *testing.T) {
 	url := srv.URL
 	keychain := &creds.Service{Store: store, Sessions: creds.NewSessions(store,
 		creds.NewAWSSTS("eu-west-1", func(o *sts.Options) { o.BaseEndpoint = &url }),
-		func(context.Context, string, string) (string, error) { t.Error("no MFA was configured"); return "", nil })}
+		func(context.Context, string, string) (string, error) {
+			t.Error("no MFA was configured")
+			return "", nil
+		})}
 
 	home := t.TempDir()
 	dir := filepath.Join(home, "envs")
