@@ -1,4 +1,4 @@
-import {useEffect, useRef, useState} from 'react';
+import {lazy, Suspense, useEffect, useRef, useState} from 'react';
 import {ActionIcon, AppShell, Badge, Button, Center, Group, Loader, Text, Title, Tooltip} from '@mantine/core';
 import {useHotkeys} from '@mantine/hooks';
 import {useApi} from './api/context';
@@ -14,8 +14,9 @@ import {InstanceActionDialog} from './components/InstanceActionDialog';
 import {SettingsDialog} from './components/SettingsDialog';
 import {ShortcutsHelp} from './components/ShortcutsHelp';
 import {ProfileSwitcher} from './components/ProfileSwitcher';
-import {ProfilesView} from './components/ProfilesView';
-import {ReportsView} from './components/ReportsView';
+// Views opened on demand load on demand, so the first paint parses less.
+const ProfilesView = lazy(() => import('./components/ProfilesView').then((m) => ({default: m.ProfilesView})));
+const ReportsView = lazy(() => import('./components/ReportsView').then((m) => ({default: m.ReportsView})));
 import {MFADialog} from './components/MFADialog';
 
 type View = 'env' | 'profiles' | 'reports';
@@ -71,29 +72,36 @@ export default function App() {
         <AppShell header={{height: 52}} navbar={{width: 250, breakpoint: 0}} padding="md">
             <AppShell.Header>
                 <Group h="100%" px="md" justify="space-between" wrap="nowrap">
-                    <Group gap="sm">
-                        <Title order={4}>Cloud Control</Title>
+                    {/* The left side gives way (the target text truncates) so the controls never squeeze. */}
+                    <Group gap="sm" wrap="nowrap" style={{minWidth: 0, flex: 1}}>
+                        <Title order={4} style={{whiteSpace: 'nowrap', flexShrink: 0}}>
+                            Cloud Control
+                        </Title>
                         {state.sandbox && (
                             <Tooltip label={`Simulated AWS at ${state.sandboxUrl}: nothing here touches a real account`}>
-                                <Badge color="orange" data-testid="sandbox-badge" aria-label="Sandbox">
+                                <Badge color="orange" data-testid="sandbox-badge" aria-label="Sandbox" style={{flexShrink: 0}}>
                                     Sandbox
                                 </Badge>
                             </Tooltip>
                         )}
                         {env && (
-                            <Text size="sm" c="dimmed" data-testid="header-target">
+                            <Text size="sm" c="dimmed" data-testid="header-target" truncate="end" style={{minWidth: 0}}>
                                 {env.account ? `Account ${env.account}` : 'Account unknown'} · {env.region || 'default region'}
                             </Text>
                         )}
                     </Group>
-                    <Group gap="xs" wrap="nowrap">
-                        <ProfileSwitcher
-                            list={profiles.list}
-                            account={profiles.account}
-                            accountError={profiles.whoError}
-                            switching={profiles.switching}
-                            onUse={profiles.use}
-                        />
+                    <Group gap="xs" wrap="nowrap" style={{flexShrink: 0}}>
+                        {/* In the sandbox the window acts with the sandbox's own credentials:
+                            a profile chosen here would not apply, so none is offered. */}
+                        {!state.sandbox && (
+                            <ProfileSwitcher
+                                list={profiles.list}
+                                account={profiles.account}
+                                accountError={profiles.whoError}
+                                switching={profiles.switching}
+                                onUse={profiles.use}
+                            />
+                        )}
                         <Button size="xs" variant={view === 'profiles' ? 'filled' : 'default'} aria-pressed={view === 'profiles'} onClick={() => setView('profiles')}>
                             Profiles
                         </Button>
@@ -124,8 +132,10 @@ export default function App() {
                         {state.error}
                     </Text>
                 )}
-                {view === 'profiles' && <ProfilesView list={profiles.list} error={profiles.error} onUse={(name) => profiles.use(name, '')} />}
-                {view === 'reports' && <ReportsView envs={state.envs.filter((e) => e.usable).map((e) => e.name)} />}
+                <Suspense fallback={<Loader aria-label="Loading" />}>
+                    {view === 'profiles' && <ProfilesView list={profiles.list} error={profiles.error} onUse={(name) => profiles.use(name, '')} />}
+                    {view === 'reports' && <ReportsView envs={state.envs.filter((e) => e.usable).map((e) => e.name)} />}
+                </Suspense>
                 {view === 'env' && env && (
                     <EnvironmentView
                         key={env.name}

@@ -15,6 +15,8 @@ describe('the window', () => {
         renderApp(fake.api);
         expect(await screen.findByTestId('sandbox-badge')).toHaveTextContent('Sandbox');
         expect(screen.getByTestId('header-target')).toHaveTextContent('Account 123456789012 · eu-west-1');
+        // The sandbox acts with its own credentials: no profile to switch.
+        expect(screen.queryByRole('combobox', {name: 'Active profile'})).not.toBeInTheDocument();
     });
 
     it('has no sandbox mark against real AWS', async () => {

@@ -24,6 +24,7 @@ export function ProfileSwitcher({list, account, accountError, switching, onUse}:
             <NativeSelect
                 aria-label="Active profile"
                 size="xs"
+                w={130}
                 value={active}
                 disabled={switching}
                 // A new profile starts on its own region: one chosen for another rarely fits.
@@ -33,6 +34,7 @@ export function ProfileSwitcher({list, account, accountError, switching, onUse}:
             <NativeSelect
                 aria-label="Active region"
                 size="xs"
+                w={140}
                 value={list.region}
                 disabled={switching}
                 onChange={(e) => onUse(list.active, e.currentTarget.value)}
@@ -42,7 +44,7 @@ export function ProfileSwitcher({list, account, accountError, switching, onUse}:
                 <Loader size="xs" aria-label="Switching profile" />
             ) : (
                 <Tooltip label={accountError ?? ''} disabled={!accountError} multiline w={320}>
-                    <Text size="xs" c={accountError ? 'orange' : 'dimmed'} data-testid="active-account">
+                    <Text size="xs" c={accountError ? 'orange' : 'dimmed'} data-testid="active-account" style={{whiteSpace: 'nowrap'}}>
                         {account ? `Account ${account}` : 'Account unknown'}
                     </Text>
                 </Tooltip>
