@@ -20,7 +20,6 @@ import (
 	"cloudcontrol/backend/control"
 	"cloudcontrol/backend/creds"
 	"cloudcontrol/backend/paths"
-	"cloudcontrol/backend/sandbox"
 )
 
 const windowCanary = "WindowCanarySecret/9876543210+zyxwvu"
@@ -31,18 +30,7 @@ const windowCanary = "WindowCanarySecret/9876543210+zyxwvu"
 // to the app's folders.
 func TestCanaryWindowRunOnAKeychainProfile(t *testing.T) {
 	keyring.MockInit()
-	w, err := sandbox.LoadWorld(filepath.Join(examplesDir, "sandbox", "world.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := sandbox.Listen("127.0.0.1:0", w, sandbox.Options{Speed: 100, AddressBlock: sandbox.RandomAddressBlock()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sctx, scancel := context.WithCancel(context.Background())
-	sdone := make(chan error, 1)
-	go func() { sdone <- srv.Serve(sctx) }()
-	t.Cleanup(func() { scancel(); <-sdone })
+	srv := serveExamples(t)
 	isolateAWS(t)
 	t.Setenv("AWS_ACCESS_KEY_ID", "") // the keychain profile, not the environment, supplies the keys
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "")

@@ -105,6 +105,24 @@ func find(envs []EnvView, name string) *EnvView {
 	return nil
 }
 
+// serveExamples serves the examples' world at 100x speed until the test ends.
+func serveExamples(t *testing.T) *sandbox.Server {
+	t.Helper()
+	w, err := sandbox.LoadWorld(filepath.Join(examplesDir, "sandbox", "world.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := sandbox.Listen("127.0.0.1:0", w, sandbox.Options{Speed: 100, AddressBlock: sandbox.RandomAddressBlock()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return srv
+}
+
 // rig is a shell on a fake platform, driving the real control layer
 // against an in-process sandbox of the examples' world at 100x speed.
 type rig struct {
@@ -118,18 +136,7 @@ type rig struct {
 
 func newRig(t *testing.T, prepare func(r *rig)) *rig {
 	t.Helper()
-	w, err := sandbox.LoadWorld(filepath.Join(examplesDir, "sandbox", "world.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := sandbox.Listen("127.0.0.1:0", w, sandbox.Options{Speed: 100, AddressBlock: sandbox.RandomAddressBlock()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sctx, scancel := context.WithCancel(context.Background())
-	sdone := make(chan error, 1)
-	go func() { sdone <- srv.Serve(sctx) }()
-	t.Cleanup(func() { scancel(); <-sdone })
+	srv := serveExamples(t)
 	isolateAWS(t)
 
 	r := &rig{plat: newFakePlatform(), sb: srv.Sandbox, dir: t.TempDir(), paths: paths.Under(t.TempDir())}

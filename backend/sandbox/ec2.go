@@ -250,73 +250,67 @@ var (
 	}}
 )
 
-// changeState runs Start/Stop/TerminateInstances: every id is checked first,
-// so a refused or unknown id fails the whole call and nothing changes.
-func (sb *Sandbox) changeState(c *call, t transition) (any, *apiError) {
+// act runs an instance action as EC2 does: every id is checked first (it
+// exists, and can do verb from its state), so a refused or unknown id fails
+// the whole call and nothing changes; then apply runs once per instance.
+func (sb *Sandbox) act(c *call, verb string, can func(state string) bool, apply func(in *instance, now time.Time)) *apiError {
 	ids := c.list("InstanceId")
 	c.ids = ids
 	if len(ids) == 0 {
-		return nil, clientErr("MissingParameter", "The request must contain the parameter InstanceId")
+		return clientErr("MissingParameter", "The request must contain the parameter InstanceId")
 	}
 	sb.mu.Lock()
 	defer sb.mu.Unlock()
 	now := sb.clock.Now()
 	list, err := sb.lookup(c, ids, now)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, in := range list {
-		if _, ok := t.next(in.state); !ok {
-			return nil, clientErr("IncorrectInstanceState", "The instance '%s' is not in a state from which it can be %s.", in.id, t.verb)
+		if !can(in.state) {
+			return clientErr("IncorrectInstanceState", "The instance '%s' is not in a state from which it can be %s.", in.id, verb)
 		}
 	}
 	if c.flag("DryRun") {
-		return nil, dryRunOK
+		return dryRunOK
 	}
-	resp := &xStateChanges{Xmlns: ec2NS, RequestID: requestID()}
-	resp.XMLName.Local = t.response
 	done := map[*instance]bool{}
 	for _, in := range list {
-		if done[in] {
-			continue
+		if !done[in] {
+			done[in] = true
+			apply(in, now)
 		}
-		done[in] = true
+	}
+	return nil
+}
+
+// changeState runs Start/Stop/TerminateInstances.
+func (sb *Sandbox) changeState(c *call, t transition) (any, *apiError) {
+	resp := &xStateChanges{Xmlns: ec2NS, RequestID: requestID()}
+	resp.XMLName.Local = t.response
+	err := sb.act(c, t.verb, func(state string) bool { _, ok := t.next(state); return ok }, func(in *instance, now time.Time) {
 		prev := in.state
 		if next, _ := t.next(prev); next != "" {
 			in.setState(next, now)
 			sb.touch(in, now)
 		}
 		resp.Changes = append(resp.Changes, xStateChange{in.id, stateOf(in.state), stateOf(prev)})
+	})
+	if err != nil {
+		return nil, err
 	}
 	return resp, nil
 }
 
 func (sb *Sandbox) reboot(c *call) (any, *apiError) {
-	ids := c.list("InstanceId")
-	c.ids = ids
-	if len(ids) == 0 {
-		return nil, clientErr("MissingParameter", "The request must contain the parameter InstanceId")
-	}
-	sb.mu.Lock()
-	defer sb.mu.Unlock()
-	now := sb.clock.Now()
-	list, err := sb.lookup(c, ids, now)
-	if err != nil {
-		return nil, err
-	}
-	for _, in := range list {
-		if in.state != cloud.Running {
-			return nil, clientErr("IncorrectInstanceState", "The instance '%s' is not in a state from which it can be rebooted.", in.id)
-		}
-	}
-	if c.flag("DryRun") {
-		return nil, dryRunOK
-	}
-	for _, in := range list {
+	err := sb.act(c, "rebooted", func(state string) bool { return state == cloud.Running }, func(in *instance, now time.Time) {
 		// The OS restarts: services go down and come back after their delay.
 		sb.closeServices(in)
 		in.bootAt = now
 		sb.touch(in, now)
+	})
+	if err != nil {
+		return nil, err
 	}
 	return &xReturn{XMLName: xmlName("RebootInstancesResponse"), Xmlns: ec2NS, RequestID: requestID(), Return: true}, nil
 }
