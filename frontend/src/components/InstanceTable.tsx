@@ -1,4 +1,4 @@
-import {memo, useMemo, useRef, useState} from 'react';
+import {createContext, memo, useContext, useMemo, useRef, useState} from 'react';
 import {useVirtualizer} from '@tanstack/react-virtual';
 import {ActionIcon, Group, Menu, MultiSelect, Text, TextInput} from '@mantine/core';
 import type {Instance, InstanceAction} from '../api/types';
@@ -149,19 +149,32 @@ function VirtualRows({rows, now, busy, onAction}: RowsProps) {
         overscan: 10,
     });
     return (
-        <div ref={scrollRef} className={classes.scroll} data-testid="instance-scroll">
-            <div role="rowgroup" style={{height: virtualizer.getTotalSize(), position: 'relative'}}>
-                {virtualizer.getVirtualItems().map((v) => (
-                    <Row key={rows[v.index].id} r={rows[v.index]} index={v.index} start={v.start} now={now} busy={busy} onAction={onAction} />
-                ))}
+        <NowContext.Provider value={now}>
+            <div ref={scrollRef} className={classes.scroll} data-testid="instance-scroll">
+                <div role="rowgroup" style={{height: virtualizer.getTotalSize(), position: 'relative'}}>
+                    {virtualizer.getVirtualItems().map((v) => (
+                        <Row key={rows[v.index].id} r={rows[v.index]} index={v.index} start={v.start} busy={busy} onAction={onAction} />
+                    ))}
+                </div>
             </div>
-        </div>
+        </NowContext.Provider>
     );
 }
 
-type RowProps = Pick<Props, 'now' | 'busy' | 'onAction'> & {r: InstanceRow; index: number; start: number};
+/**
+ * The clock reaches the uptime cells through a context, not the rows' props:
+ * its tick every second then re-renders those texts only, never a whole row
+ * (with its badge and button) in the middle of a scroll.
+ */
+const NowContext = createContext(0);
 
-const Row = memo(function Row({r, index, start, now, busy, onAction}: RowProps) {
+function Uptime({launchTime, state}: {launchTime?: string; state: string}) {
+    return <>{uptime(launchTime, state, useContext(NowContext))}</>;
+}
+
+type RowProps = Pick<Props, 'busy' | 'onAction'> & {r: InstanceRow; index: number; start: number};
+
+const Row = memo(function Row({r, index, start, busy, onAction}: RowProps) {
     return (
         <div
             role="row"
@@ -178,7 +191,9 @@ const Row = memo(function Row({r, index, start, now, busy, onAction}: RowProps) 
             <div role="cell" className={classes.cell}>{r.az}</div>
             <div role="cell" className={`${classes.cell} ${classes.mono}`}>{r.privateIp}</div>
             <div role="cell" className={`${classes.cell} ${classes.mono}`}>{r.publicIp}</div>
-            <div role="cell" className={classes.cell}>{uptime(r.launchTime, r.state, now)}</div>
+            <div role="cell" className={classes.cell}>
+                <Uptime launchTime={r.launchTime} state={r.state} />
+            </div>
             <div role="cell" className={classes.cell}>
                 {onAction && <RowMenu row={r} busy={busy} onAction={onAction} />}
             </div>
