@@ -25,6 +25,9 @@ describe('start: plan, confirm, live progress', () => {
         const stages = within(within(dialog).getByRole('list', {name: 'Stages in order'})).getAllByRole('listitem');
         expect(stages.map((s) => s.getAttribute('aria-label'))).toEqual(['Stage database', 'Stage cache', 'Stage app', 'Stage web']);
         expect(stages[0]).toHaveTextContent('Gates: running → tcp 5432');
+        // database's estimate is how long it took last time; cache's is the generic one.
+        expect(stages[0]).toHaveTextContent('as last time');
+        expect(stages[1]).not.toHaveTextContent('as last time');
         expect(stages[2]).toHaveTextContent('after database');
         expect(stages[3]).toHaveTextContent('Gates: running → delay 5s');
         expect(within(stages[0]).getByText('will be started')).toBeInTheDocument();

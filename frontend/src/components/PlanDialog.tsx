@@ -117,7 +117,9 @@ function PlanStageItem({stage}: {stage: PlanStage}) {
                 <Text fw={600}>{stage.name}</Text>
                 {stage.after?.length ? <Text size="xs" c="dimmed">after {stage.after.join(', ')}</Text> : null}
                 <Text size="xs" c="dimmed">
-                    ~{duration(stage.expectedSeconds)} (done by {duration(stage.expectedDoneSeconds)}), timeout {duration(stage.timeoutSeconds)}
+                    ~{duration(stage.expectedSeconds)}
+                    {stage.expectedFrom === 'last run' ? ' as last time' : ''} (done by {duration(stage.expectedDoneSeconds)}), timeout{' '}
+                    {duration(stage.timeoutSeconds)}
                 </Text>
             </Group>
             <Text size="xs">Gates: {stage.gates?.length ? stage.gates.map(gateText).join(' → ') : 'none'}</Text>

@@ -48,7 +48,7 @@ export function startPlan(): Plan {
         counts: {start: 4, 'already-running': 1},
         warnings: [],
         stages: [
-            {name: 'database', after: [], gates: [{kind: 'running'}, {kind: 'tcp', port: 5432}], timeoutSeconds: 900, expectedSeconds: 60, expectedDoneSeconds: 60, instances: [{id: 'i-0db1', name: 'shop-db', type: 't3.micro', region: 'eu-west-1', state: 'stopped', do: 'start'}]},
+            {name: 'database', after: [], gates: [{kind: 'running'}, {kind: 'tcp', port: 5432}], timeoutSeconds: 900, expectedSeconds: 60, expectedFrom: 'last run', expectedDoneSeconds: 60, instances: [{id: 'i-0db1', name: 'shop-db', type: 't3.micro', region: 'eu-west-1', state: 'stopped', do: 'start'}]},
             {name: 'cache', after: ['database'], gates: [{kind: 'running'}], timeoutSeconds: 900, expectedSeconds: 45, expectedDoneSeconds: 105, instances: [{id: 'i-0ca1', name: 'shop-cache', type: 't3.micro', region: 'eu-west-1', state: 'stopped', do: 'start'}]},
             {name: 'app', after: ['database'], gates: [{kind: 'running'}, {kind: 'http', url: 'http://{{.PrivateIP}}:8080/health'}], timeoutSeconds: 900, expectedSeconds: 90, expectedDoneSeconds: 150, instances: [{id: 'i-0ap1', name: 'shop-app-1', type: 't3.micro', region: 'eu-west-1', state: 'stopped', do: 'start'}, {id: 'i-0ap2', name: 'shop-app-2', type: 't3.micro', region: 'eu-west-1', state: 'stopped', do: 'start'}]},
             {name: 'web', after: ['cache', 'app'], gates: [{kind: 'running'}, {kind: 'delay', delaySeconds: 5}], timeoutSeconds: 900, expectedSeconds: 95, expectedDoneSeconds: 245, instances: [{id: 'i-0we1', name: 'shop-web', type: 't3.micro', region: 'eu-west-1', state: 'running', do: 'already-running'}]},

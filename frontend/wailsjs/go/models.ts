@@ -1259,6 +1259,7 @@ export namespace orchestrate {
 	    gates: Gate[];
 	    timeoutSeconds: number;
 	    expectedSeconds: number;
+	    expectedFrom: string;
 	    expectedDoneSeconds: number;
 	
 	    static createFrom(source: any = {}) {
@@ -1273,6 +1274,7 @@ export namespace orchestrate {
 	        this.gates = this.convertValues(source["gates"], Gate);
 	        this.timeoutSeconds = source["timeoutSeconds"];
 	        this.expectedSeconds = source["expectedSeconds"];
+	        this.expectedFrom = source["expectedFrom"];
 	        this.expectedDoneSeconds = source["expectedDoneSeconds"];
 	    }
 	
