@@ -3,8 +3,10 @@ package cli
 import (
 	"fmt"
 	"io"
+	"math"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -82,8 +84,12 @@ func writeCost(w io.Writer, rep *control.CostReport) error {
 		since = " (since " + rep.Estimate.RunSince.In(now.Location()).Format("Mon 2006-01-02 15:04") + ")"
 	}
 	fmt.Fprintf(tw, "This run so far:\t%s%s\n", rep.Estimate.RunSoFar, since)
-	fmt.Fprintf(tw, "Left up overnight:\t%s (%s, %.0f h)\n", rep.Estimate.Overnight.Cost, span(cost.Window{From: rep.Estimate.Overnight.From, To: rep.Estimate.Overnight.To}), rep.Estimate.Overnight.Hours)
-	fmt.Fprintf(tw, "Left up over the weekend:\t%s (%s, %.0f h)\n", rep.Estimate.Weekend.Cost, span(cost.Window{From: rep.Estimate.Weekend.From, To: rep.Estimate.Weekend.To}), rep.Estimate.Weekend.Hours)
+	for _, p := range []struct {
+		label string
+		p     cost.Period
+	}{{"Left up overnight:", rep.Estimate.Overnight}, {"Left up over the weekend:", rep.Estimate.Weekend}} {
+		fmt.Fprintf(tw, "%s\t%s (%s, %s)\n", p.label, p.p.Cost, span(cost.Window{From: p.p.From, To: p.p.To}), hours(p.p.Hours))
+	}
 	fmt.Fprintf(tw, "Per month while stopped:\t%s\n", rep.Estimate.StoppedMonthly)
 	if err := tw.Flush(); err != nil {
 		return err
@@ -128,4 +134,12 @@ func age(d time.Duration) string {
 		return fmt.Sprintf("%d minutes old", int(d.Minutes()))
 	}
 	return "just fetched"
+}
+
+// hours for people: "0.5 h", "15 h", "63 h".
+func hours(h float64) string {
+	if h < 10 {
+		return strconv.FormatFloat(math.Round(h*10)/10, 'f', -1, 64) + " h"
+	}
+	return fmt.Sprintf("%.0f h", h)
 }
