@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"cloudcontrol/backend/sandbox"
+	"cloudcontrol/backend/sandbox/sandboxtest"
 )
 
 // The examples this package's end-to-end tests run, as shipped.
@@ -43,28 +44,7 @@ func newHarness(t *testing.T, worldFile string, speed float64, dir string) *harn
 	if err != nil {
 		t.Fatalf("loading the world %s: %v", worldFile, err)
 	}
-	srv, err := sandbox.Listen("127.0.0.1:0", w, sandbox.Options{Speed: speed, AddressBlock: sandbox.RandomAddressBlock()})
-	if err != nil {
-		t.Fatalf("starting the sandbox: %v", err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx) }()
-	t.Cleanup(func() {
-		if t.Failed() {
-			// A service port another process holds (another sandbox on
-			// the same loopback address) leaves its gate failing.
-			for _, r := range srv.Sandbox.Requests() {
-				if r.ErrorCode == "ListenFailed" {
-					t.Logf("sandbox: %s", r.Message)
-				}
-			}
-		}
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("sandbox server: %v", err)
-		}
-	})
+	srv := sandboxtest.Serve(t, w, speed)
 	isolateAWS(t, srv.URL)
 	return &harness{t: t, srv: srv, sb: srv.Sandbox, dir: dir}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"cloudcontrol/backend/sandbox"
+	"cloudcontrol/backend/sandbox/sandboxtest"
 )
 
 // Recognisable fakes: if either shows up where it must not, the test says where.
@@ -75,14 +76,7 @@ func newPFWorld(t *testing.T) *pfWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := sandbox.Listen("127.0.0.1:0", w, sandbox.Options{Speed: 100, AddressBlock: sandbox.RandomAddressBlock()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
+	srv := sandboxtest.Serve(t, w, 100)
 	pw := &pfWorld{t: t, home: filepath.Join(tmp, "cchome"), credFile: filepath.Join(tmp, "credentials"),
 		envDir: filepath.Join(tmp, "envs"), sb: srv.Sandbox}
 	write := func(p, s string) {

@@ -13,6 +13,7 @@ import (
 	"cloudcontrol/backend/control"
 	"cloudcontrol/backend/paths"
 	"cloudcontrol/backend/sandbox"
+	"cloudcontrol/backend/sandbox/sandboxtest"
 )
 
 var examplesDir = filepath.Join("..", "..", "environments")
@@ -112,14 +113,7 @@ func serveExamples(t *testing.T) *sandbox.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := sandbox.Listen("127.0.0.1:0", w, sandbox.Options{Speed: 100, AddressBlock: sandbox.RandomAddressBlock()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
+	srv := sandboxtest.Serve(t, w, 100)
 	return srv
 }
 

@@ -1,0 +1,39 @@
+// Package sandboxtest serves a sandbox for the length of one test, the way
+// net/http/httptest serves a handler: on 127.0.0.1:0, in its own loopback
+// address block (so parallel test packages never share service ports), and
+// stopped when the test ends.
+package sandboxtest
+
+import (
+	"context"
+	"testing"
+
+	"cloudcontrol/backend/sandbox"
+)
+
+// Serve runs w at speed until t ends. When t failed, the services that
+// could not listen are logged: a port held elsewhere leaves a gate failing.
+func Serve(t testing.TB, w *sandbox.World, speed float64) *sandbox.Server {
+	t.Helper()
+	srv, err := sandbox.Listen("127.0.0.1:0", w, sandbox.Options{Speed: speed, AddressBlock: sandbox.RandomAddressBlock()})
+	if err != nil {
+		t.Fatalf("starting the sandbox: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx) }()
+	t.Cleanup(func() {
+		if t.Failed() {
+			for _, r := range srv.Sandbox.Requests() {
+				if r.ErrorCode == "ListenFailed" {
+					t.Logf("sandbox: %s", r.Message)
+				}
+			}
+		}
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("sandbox server: %v", err)
+		}
+	})
+	return srv
+}
