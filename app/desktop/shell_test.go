@@ -8,11 +8,13 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"cloudcontrol/backend/cloud"
 	"cloudcontrol/backend/control"
 	"cloudcontrol/backend/lock"
 	"cloudcontrol/backend/orchestrate"
+	"cloudcontrol/backend/sandbox"
 )
 
 func TestDashboardShowsLastKnownStateAtOnceThenLive(t *testing.T) {
@@ -67,6 +69,10 @@ func TestRefreshIsOneDescribePerRegionPerEnvironment(t *testing.T) {
 		return a != nil && a.Live && b != nil && b.Live
 	})
 	r.stop() // no background refresh from here on
+	// A refresh cancelled by stop may still reach the sandbox a moment
+	// later (the client gave up, the bytes were already on the socket):
+	// wait until its log has been quiet before counting.
+	waitQuiet(t, r.sb, 100*time.Millisecond)
 	r.sb.ResetRequests()
 	r.refreshAll(context.Background())
 	count := map[string]int{}
@@ -78,6 +84,22 @@ func TestRefreshIsOneDescribePerRegionPerEnvironment(t *testing.T) {
 	if count["DescribeInstances"] != 2 || len(count) != 1 {
 		t.Errorf("one refresh of 2 environments in one region made %v, want exactly 2 DescribeInstances", count)
 	}
+}
+
+// waitQuiet returns once the sandbox has logged no new request for quiet.
+func waitQuiet(t *testing.T, sb *sandbox.Sandbox, quiet time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	n := len(sb.Requests())
+	for time.Now().Before(deadline) {
+		time.Sleep(quiet)
+		m := len(sb.Requests())
+		if m == n {
+			return
+		}
+		n = m
+	}
+	t.Fatalf("the sandbox kept receiving requests after the shell stopped (%d logged)", n)
 }
 
 func TestStartPushesEventsInOrderThenResultAndNotification(t *testing.T) {
