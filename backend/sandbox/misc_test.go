@@ -3,6 +3,7 @@ package sandbox
 import (
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -268,5 +269,50 @@ func BenchmarkDescribeInstances1000(b *testing.B) {
 		if rec.Code != 200 || rec.Body.Len() < 1000*500 {
 			b.Fatalf("status %d, %d bytes", rec.Code, rec.Body.Len())
 		}
+	}
+}
+
+// A client that dialled and never sent a request must not hold up a stop
+// (net/http waits 5 s on such connections); a request being answered is
+// still answered.
+func TestServeStopsPromptlyFinishingRequestsInFlight(t *testing.T) {
+	w, _ := ParseWorld([]byte(twoInstances), "w.yaml")
+	srv, err := Listen("127.0.0.1:0", w, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Sandbox.AddFault(Fault{Kind: FaultLatency, Latency: 300 * time.Millisecond, Action: "GetCallerIdentity"}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx) }()
+
+	idle, err := net.Dial("tcp", strings.TrimPrefix(srv.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idle.Close()
+	answered := make(chan error, 1)
+	go func() {
+		_, err := (&env{t: t, url: srv.URL}).sts().GetCallerIdentity(context.Background(), &sts.GetCallerIdentityInput{})
+		answered <- err
+	}()
+	eventually(t, "the request is being answered", func() bool { return srv.serving.Load() == 1 })
+	began := time.Now()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Serve: %v", err)
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatal("Serve still running 3 s after its context ended: an idle connection held it")
+	}
+	if took := time.Since(began); took > 2*time.Second {
+		t.Errorf("stopping took %v", took)
+	}
+	if err := <-answered; err != nil {
+		t.Errorf("the request in flight at the stop was not answered: %v", err)
 	}
 }

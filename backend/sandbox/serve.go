@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
 )
 
@@ -16,6 +17,7 @@ type Server struct {
 	Sandbox *Sandbox
 	ln      net.Listener
 	http    *http.Server
+	serving atomic.Int64 // requests being answered
 }
 
 // Listen binds a sandbox for w to addr, which must be a loopback address
@@ -37,12 +39,13 @@ func Listen(addr string, w *World, opts Options) (*Server, error) {
 		sb.Close()
 		return nil, fmt.Errorf("sandbox cannot listen on %s: %w", addr, err)
 	}
-	return &Server{
-		URL:     "http://" + ln.Addr().String(),
-		Sandbox: sb,
-		ln:      ln,
-		http:    &http.Server{Handler: sb, ReadHeaderTimeout: 10 * time.Second},
-	}, nil
+	s := &Server{URL: "http://" + ln.Addr().String(), Sandbox: sb, ln: ln}
+	s.http = &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.serving.Add(1)
+		defer s.serving.Add(-1)
+		sb.ServeHTTP(w, r)
+	})}
+	return s, nil
 }
 
 // Serve answers requests until ctx ends, then shuts down and closes the sandbox.
@@ -55,9 +58,7 @@ func (s *Server) Serve(ctx context.Context) error {
 		return fmt.Errorf("sandbox server stopped: %w", err)
 	case <-ctx.Done():
 	}
-	shut, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
-	err := s.http.Shutdown(shut)
+	err := s.shutdown(context.WithoutCancel(ctx), 5*time.Second, 20*time.Millisecond)
 	s.Sandbox.Close()
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("sandbox server: %w", err)
@@ -79,4 +80,28 @@ func Serve(ctx context.Context, addr string, w *World, opts Options) error {
 		opts.OnListen(s.URL)
 	}
 	return s.Serve(ctx)
+}
+
+// shutdown lets the requests being answered finish (for up to grace), then
+// closes every connection. net/http's Shutdown alone also waits, up to 5 s,
+// on connections that never sent a request: an SDK client that dialled and
+// then gave up leaves one, and the sandbox would stall on it.
+func (s *Server) shutdown(ctx context.Context, grace, poll time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, grace)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- s.http.Shutdown(ctx) }()
+	tick := time.NewTicker(poll)
+	defer tick.Stop()
+	for {
+		select {
+		case err := <-done:
+			return err
+		case <-tick.C:
+			if s.serving.Load() == 0 {
+				s.http.Close()
+				return <-done
+			}
+		}
+	}
 }
