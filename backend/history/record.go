@@ -19,14 +19,20 @@ type Operation struct {
 }
 
 // Op is an operation being recorded. Emit only buffers, so a run is never
-// slowed by the disk; End writes the events and the result.
+// slowed by the disk; the buffer is written in the background whenever a
+// stage begins or ends (so a crash mid-run keeps the events up to the last
+// stage boundary), and End writes the rest and the result.
 type Op struct {
 	s  *Store
 	id int64
 
 	mu              sync.Mutex
-	events          []orchestrate.Event
+	events          []orchestrate.Event // not yet written
 	account, region string
+	flushing        sync.WaitGroup // background writes under way
+
+	write sync.Mutex // one writer at a time, so events keep their order
+	seq   int        // the next event's sequence number
 }
 
 // Begin records that an operation started.
@@ -54,43 +60,90 @@ func (o *Op) SetTarget(account, region string) {
 	o.mu.Unlock()
 }
 
-// Emit buffers one event of the run (an orchestrate.Sink).
+// boundary: events after which what is buffered is written.
+func boundary(kind string) bool {
+	switch kind {
+	case orchestrate.EventRunStarted, orchestrate.EventStageStarted, orchestrate.EventStageSkipped,
+		orchestrate.EventStageReady, orchestrate.EventStageFailed, orchestrate.EventStageCancelled:
+		return true
+	}
+	return false
+}
+
+// Emit buffers one event of the run (an orchestrate.Sink); at a stage
+// boundary it starts writing the buffer in the background.
 func (o *Op) Emit(e orchestrate.Event) {
 	o.mu.Lock()
 	o.events = append(o.events, e)
+	flush := boundary(e.Type)
+	if flush {
+		o.flushing.Add(1)
+	}
 	o.mu.Unlock()
+	if flush {
+		go func() {
+			defer o.flushing.Done()
+			// A failed write keeps its events buffered: End tries again
+			// and reports the error.
+			_ = o.flush(context.Background(), nil)
+		}()
+	}
 }
 
-// End writes the events and the result ("done", "failed", "cancelled",
-// "refused") with its message.
+// End writes the events not yet written and the result ("done", "failed",
+// "cancelled", "refused") with its message.
 func (o *Op) End(ctx context.Context, result, message string, at time.Time) error {
+	o.flushing.Wait()
+	return o.flush(ctx, func(tx *sql.Tx) error {
+		o.mu.Lock()
+		account, region := o.account, o.region
+		o.mu.Unlock()
+		_, err := tx.ExecContext(ctx,
+			`UPDATE operations SET finished = ?, result = ?, message = ?, account = ?, region = ? WHERE id = ?`,
+			ms(at), result, message, account, region, o.id)
+		return err
+	})
+}
+
+// flush writes the buffered events, and then runs also in the same
+// transaction; on failure the events stay buffered.
+func (o *Op) flush(ctx context.Context, also func(*sql.Tx) error) error {
+	o.write.Lock()
+	defer o.write.Unlock()
 	o.mu.Lock()
-	events, account, region := o.events, o.account, o.region
+	events := o.events
 	o.events = nil
 	o.mu.Unlock()
-	return o.s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx,
-			`UPDATE operations SET finished = ?, result = ?, message = ?, account = ?, region = ? WHERE id = ?`,
-			ms(at), result, message, account, region, o.id); err != nil {
-			return err
-		}
-		var seq int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM events WHERE op = ?`, o.id).Scan(&seq); err != nil {
-			return err
-		}
-		stmt, err := tx.PrepareContext(ctx, `INSERT INTO events(op, seq, time, type, stage, instance, name, state, gate, message)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-		if err != nil {
-			return err
-		}
-		defer stmt.Close()
-		for i, e := range events {
-			if _, err := stmt.ExecContext(ctx, o.id, seq+i, ms(e.Time), e.Type, e.Stage, e.Instance, e.Name, e.State, e.Gate, e.Message); err != nil {
+	if len(events) == 0 && also == nil {
+		return nil
+	}
+	err := o.s.tx(ctx, func(tx *sql.Tx) error {
+		if len(events) > 0 {
+			stmt, err := tx.PrepareContext(ctx, `INSERT INTO events(op, seq, time, type, stage, instance, name, state, gate, message)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+			if err != nil {
 				return err
 			}
+			defer stmt.Close()
+			for i, e := range events {
+				if _, err := stmt.ExecContext(ctx, o.id, o.seq+i, ms(e.Time), e.Type, e.Stage, e.Instance, e.Name, e.State, e.Gate, e.Message); err != nil {
+					return err
+				}
+			}
+		}
+		if also != nil {
+			return also(tx)
 		}
 		return nil
 	})
+	if err != nil {
+		o.mu.Lock()
+		o.events = append(events, o.events...)
+		o.mu.Unlock()
+		return err
+	}
+	o.seq += len(events)
+	return nil
 }
 
 // txExec is what a transaction body uses.

@@ -3,8 +3,10 @@ package history
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"math"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -150,5 +152,59 @@ func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A run's events reach the disk at each stage boundary, not only at its
+// end: an app that dies mid-run keeps what happened up to there.
+func TestEventsAreWrittenAtStageBoundariesBeforeTheEnd(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	op, err := s.Begin(ctx, Operation{Env: "shop", Action: "start", Who: "alice", Client: "window", Started: t0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := func(i int, kind, stage string) orchestrate.Event {
+		return orchestrate.Event{Time: t0.Add(time.Duration(i) * time.Second), Env: "shop", Action: "start", Type: kind, Stage: stage,
+			Message: fmt.Sprint(i)}
+	}
+	var want []string
+	emit := func(e orchestrate.Event) { op.Emit(e); want = append(want, e.Message) }
+	emit(ev(0, orchestrate.EventRunStarted, ""))
+	for i, st := range []string{"db", "api", "web"} {
+		emit(ev(10*i+1, orchestrate.EventStageStarted, st))
+		emit(ev(10*i+2, orchestrate.EventInstanceState, st))
+		emit(ev(10*i+3, orchestrate.EventGatePassed, st))
+		emit(ev(10*i+4, orchestrate.EventStageReady, st))
+	}
+	emit(ev(40, orchestrate.EventInstanceState, "web")) // after the last boundary: sure to be written by End only
+	var got []orchestrate.Event
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		if got, err = s.Events(ctx, op.ID()); err == nil && len(got) >= len(want)-1 {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if len(got) < len(want)-1 {
+		t.Fatalf("before End %d events are on disk (%v), want at least the %d up to the last stage-ready", len(got), err, len(want)-1)
+	}
+	ops, err := s.Operations(ctx, "", t0.Add(-time.Hour), t0.Add(time.Hour))
+	if err != nil || len(ops) != 1 || ops[0].Result != "running" {
+		t.Fatalf("before End the operation reads %+v, %v; want it still running", ops, err)
+	}
+	if err := op.End(ctx, "done", "", t0.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	got, err = s.Events(ctx, op.ID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var msgs []string
+	for _, e := range got {
+		msgs = append(msgs, e.Message)
+	}
+	if !slices.Equal(msgs, want) {
+		t.Errorf("events on disk in order %v, want %v", msgs, want)
 	}
 }
