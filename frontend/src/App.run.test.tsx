@@ -54,11 +54,18 @@ describe('start: plan, confirm, live progress', () => {
         expect(within(panel).getByRole('log', {name: 'Activity log'})).toHaveTextContent('running ok on shop-db (i-0db1)');
         // A run in progress holds the environment: no second start from here.
         expect(screen.getByRole('button', {name: 'Start'})).toBeDisabled();
+        // The stage graph follows the events at once, not the next refresh.
+        const dbNode = screen.getByTestId('stage-database');
+        expect(within(dbNode).getByTestId('state-badge')).toHaveAttribute('data-state', 'starting');
+        expect(within(dbNode).getByTestId('stage-detail-database')).toHaveTextContent('waiting for tcp 5432 on shop-db');
+        expect(within(screen.getByTestId('stage-web')).getByTestId('state-badge')).toHaveAttribute('data-state', 'stopped');
 
         fake.pushEvent({...base, type: 'gate-passed', stage: 'database', gate: 'tcp 5432', instance: 'i-0db1', elapsed: 2});
         fake.pushEvent({...base, type: 'stage-ready', stage: 'database', elapsed: 2});
         expect(within(panel).getByTestId('progress-database')).toHaveAttribute('data-status', 'ready');
         expect(within(panel).queryByTestId('waiting-database')).not.toBeInTheDocument();
+        expect(within(dbNode).getByTestId('state-badge')).toHaveAttribute('data-state', 'running');
+        expect(within(dbNode).getByTestId('stage-detail-database')).toHaveTextContent('gates: tcp');
     });
 
     it('names the stage, instance and gate of a failure, and resumes in one click', async () => {

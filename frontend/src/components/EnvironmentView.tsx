@@ -44,7 +44,7 @@ export function EnvironmentView({env, run, cancelling, onStart, onStop, onCancel
                 <>
                     <CostPanel env={env.name} state={env.state} now={now} />
                     {run && <RunProgress run={run} now={now} onCancel={onCancel} onResume={onResume} cancelling={cancelling} />}
-                    {env.stages?.length > 0 && <StageGraph stages={env.stages} progress={run?.status === 'running' ? run.stages : undefined} />}
+                    {env.stages?.length > 0 && <StageGraph stages={env.stages} progress={running ? run.stages : undefined} action={run?.action} />}
                     <InstanceTable rows={rows} now={now} onAction={onInstanceAction} busy={!!env.busy || running} searchRef={searchRef} />
                 </>
             )}

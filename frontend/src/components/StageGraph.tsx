@@ -1,7 +1,7 @@
 import {Paper, Text} from '@mantine/core';
 import type {StageView} from '../api/types';
 import {layoutStages} from '../lib/graph';
-import type {StageProgress} from '../lib/run';
+import {stageDisplayState, type StageProgress} from '../lib/run';
 import {StateBadge} from './StateBadge';
 import classes from './StageGraph.module.css';
 
@@ -14,6 +14,8 @@ interface Props {
     stages: StageView[];
     /** The running start/stop's view of each stage, when there is one. */
     progress?: StageProgress[];
+    /** That run's action (start or stop). */
+    action?: string;
 }
 
 /**
@@ -21,7 +23,7 @@ interface Props {
  * with SVG connectors. Positions are computed, not measured, so it renders in
  * one pass.
  */
-export function StageGraph({stages, progress}: Props) {
+export function StageGraph({stages, progress, action = 'start'}: Props) {
     const layout = layoutStages(stages.map((s) => ({name: s.name, after: s.after ?? []})));
     const at = new Map(layout.placed.map((p) => [p.name, {x: p.column * (W + GAP_X), y: p.row * (H + GAP_Y)}]));
     const width = layout.columns * (W + GAP_X) - GAP_X;
@@ -48,6 +50,7 @@ export function StageGraph({stages, progress}: Props) {
                     const s = byName.get(p.name)!;
                     const pos = at.get(p.name)!;
                     const pr = prog.get(p.name);
+                    const detail = pr?.status === 'active' && pr.waiting ? waitingText(pr.waiting) : gateText(s);
                     return (
                         <Paper
                             key={p.name}
@@ -64,13 +67,13 @@ export function StageGraph({stages, progress}: Props) {
                                 {p.name}
                             </Text>
                             <div className={classes.meta}>
-                                <StateBadge state={s.state} size="xs" />
+                                <StateBadge state={stageDisplayState(action, s.state, pr)} size="xs" />
                                 <Text size="xs" c="dimmed" truncate>
                                     {s.instances?.length ?? 0} instance{s.instances?.length === 1 ? '' : 's'}
                                 </Text>
                             </div>
-                            <Text size="xs" c="dimmed" truncate title={gateText(s)}>
-                                {gateText(s)}
+                            <Text size="xs" c="dimmed" truncate title={detail} data-testid={`stage-detail-${p.name}`}>
+                                {detail}
                             </Text>
                         </Paper>
                     );
@@ -78,6 +81,10 @@ export function StageGraph({stages, progress}: Props) {
             </div>
         </div>
     );
+}
+
+function waitingText(w: NonNullable<StageProgress['waiting']>): string {
+    return `waiting for ${w.gate}${w.name || w.instance ? ` on ${w.name || w.instance}` : ''}`;
 }
 
 function gateText(s: StageView): string {

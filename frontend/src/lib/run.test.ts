@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {applyEvent, applyProgress, initRun, outlineFromStages, type RunEventLike} from './run';
+import {applyEvent, applyProgress, initRun, outlineFromStages, stageDisplayState, type RunEventLike} from './run';
 
 const plan = {
     env: 'e',
@@ -76,5 +76,22 @@ describe('run progress from events', () => {
         ]);
         expect(o.stages.map((s) => s.name)).toEqual(['web', 'db']);
         expect(initRun(o).stages[0].total).toBe(2);
+    });
+});
+
+describe("a stage's state during a run", () => {
+    const p = (status: 'pending' | 'active' | 'ready' | 'skipped' | 'failed' | 'cancelled') => ({name: 'db', status, passed: 0, total: 1});
+    it('follows the run, not the last refresh', () => {
+        expect(stageDisplayState('start', 'stopped', p('active'))).toBe('starting');
+        expect(stageDisplayState('start', 'stopped', p('ready'))).toBe('running');
+        expect(stageDisplayState('start', 'running', p('skipped'))).toBe('running');
+        expect(stageDisplayState('stop', 'running', p('active'))).toBe('stopping');
+        expect(stageDisplayState('stop', 'running', p('ready'))).toBe('stopped');
+        expect(stageDisplayState('start', 'partly running', p('failed'))).toBe('failed');
+    });
+    it('keeps the refreshed state for stages the run has not reached or abandoned', () => {
+        expect(stageDisplayState('start', 'stopped', p('pending'))).toBe('stopped');
+        expect(stageDisplayState('start', 'partly running', p('cancelled'))).toBe('partly running');
+        expect(stageDisplayState('start', 'running', undefined)).toBe('running');
     });
 });

@@ -247,3 +247,23 @@ export function outlineFromStages(env: string, action: string, stages: {name: st
     }));
     return {env, action, stages: action === 'stop' ? [...list].reverse() : list};
 }
+
+/**
+ * The state a stage shows while a start or stop is running: what the run's
+ * events say (they arrive at once), not the last background refresh (which
+ * lags by up to its interval). Pending and cancelled stages keep the
+ * refreshed state.
+ */
+export function stageDisplayState(action: string, refreshed: string, progress?: StageProgress): string {
+    switch (progress?.status) {
+        case 'active':
+            return action === 'stop' ? 'stopping' : 'starting';
+        case 'ready':
+        case 'skipped':
+            return action === 'stop' ? 'stopped' : 'running';
+        case 'failed':
+            return 'failed';
+        default:
+            return refreshed;
+    }
+}
