@@ -194,7 +194,8 @@ func TestTrayProfileSubmenuSwitchesAndKeepsTheDocumentedIDs(t *testing.T) {
 			t.Fatalf("item %d has id %d", i, it.ID)
 		}
 	}
-	if items[trayQuit-1].Title != "Quit" || items[trayStopAll-1].Title != "Stop all running environments" {
+	// The ids API.md documents, and Quit last.
+	if len(items) != 44 || items[43].Title != "Quit" || items[27].Title != "Stop all running environments" || items[29].Parent != 0 || items[30].Parent != 30 {
 		t.Fatal("the documented ids moved")
 	}
 	if got := items[trayProfileMenu-1]; got.Title != "Profile: work (eu-west-1)" || !got.Visible || !items[traySep3-1].Separator {

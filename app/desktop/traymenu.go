@@ -19,13 +19,14 @@ const (
 	traySlots     = 12
 	traySep2      = trayFirstSlot + 2*traySlots // 27
 	trayStopAll   = traySep2 + 1                // 28
-	trayQuit      = traySep2 + 2                // 29
-	// The profile submenu comes after the first items, so their ids stay.
-	traySep3        = trayQuit + 1        // 30
-	trayProfileMenu = traySep3 + 1        // 31: "Profile: NAME"
-	trayFirstProf   = trayProfileMenu + 1 // 32: profile slot k is 32+k, in its submenu
-	trayProfSlots   = 12                  // ids 32..43
-	trayItemsTotal  = trayFirstProf + trayProfSlots - 1
+	// The profile submenu, then Quit last, where people look for it.
+	traySep3        = trayStopAll + 1               // 29
+	trayProfileMenu = traySep3 + 1                  // 30: "Profile: NAME"
+	trayFirstProf   = trayProfileMenu + 1           // 31: profile slot k is 31+k, in its submenu
+	trayProfSlots   = 12                            // ids 31..42
+	traySep4        = trayFirstProf + trayProfSlots // 43
+	trayQuit        = traySep4 + 1                  // 44
+	trayItemsTotal  = trayQuit
 )
 
 // trayItem is one menu entry as the tray should show it.
@@ -114,10 +115,11 @@ func (m *trayMenu) update(envs []EnvView) []trayItem {
 		anyUp = anyUp || stoppable(v)
 	}
 	items = append(items, trayItem{ID: traySep2, Separator: true, Visible: true},
-		trayItem{ID: trayStopAll, Title: "Stop all running environments", Visible: true, Enabled: anyUp},
-		trayItem{ID: trayQuit, Title: "Quit", Visible: true, Enabled: true})
+		trayItem{ID: trayStopAll, Title: "Stop all running environments", Visible: true, Enabled: anyUp})
 	m.mu.Lock()
 	items = append(items, m.profileItems()...)
+	items = append(items, trayItem{ID: traySep4, Separator: true, Visible: true},
+		trayItem{ID: trayQuit, Title: "Quit", Visible: true, Enabled: true})
 	m.items, m.envs = items, envs
 	m.mu.Unlock()
 	return items
@@ -151,7 +153,7 @@ func (m *trayMenu) click(id uint32) error {
 			return nil
 		}
 		return m.act.stop(it.env)
-	case id >= trayFirstProf && int(id) <= len(items):
+	case id >= trayFirstProf && id < traySep4:
 		return m.useProfile(items[id-1])
 	}
 	return nil
