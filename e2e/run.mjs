@@ -11,9 +11,11 @@ import {startWatcher} from './lib/tray.mjs';
 import {launchFresh, startThreeTier, trayQuit, trayStop} from './tests/dashboard.mjs';
 import {fileWatcher, scratch} from './tests/watch.mjs';
 import {bigWorld, relaunchCached, slowRunningWorld, thousandInstances} from './tests/scale.mjs';
+import {productionWindow} from './tests/window.mjs';
 
 const out = path.resolve(process.env.E2E_OUT ?? path.join(repo, '.ci/out/e2e-desktop'));
 const binary = process.env.CC_DEV_BINARY ?? path.join(repo, 'build/bin/cloudcontrol-dev');
+const prodBinary = process.env.CC_BINARY ?? path.join(repo, 'build/bin/cloudcontrol-e2e');
 const snwatcher = process.env.CC_SNWATCHER ?? path.join(repo, 'build/bin/snwatcher');
 fs.mkdirSync(out, {recursive: true});
 
@@ -62,6 +64,9 @@ try {
             await stopApp(again); // SIGTERM must end it too
         }
     });
+
+    await suite.test('the production window lists the environments within 1.5 s of launch, fresh and from the last known state', () =>
+        productionWindow(ctx, {binary: prodBinary, home: path.join(tmp, 'home-window'), dirs: [envDir], world}));
 
     await suite.test('a 1,000-instance environment renders under 200 ms and scrolls without dropped frames', async () => {
         const big = bigWorld(tmp);

@@ -89,6 +89,12 @@ func windowApp(o cli.WindowOptions, sandboxURL string, log *slog.Logger) (*optio
 		},
 		OnStartup: func(ctx context.Context) {
 			plat.ctx = ctx
+			shown := &launchLog{log: log, now: time.Now}
+			runtime.EventsOn(ctx, EventListShown, func(data ...any) {
+				if len(data) > 0 {
+					shown.shown(data[0])
+				}
+			})
 			// Wails never cancels ctx, so the watcher, the refresher and any
 			// run get their own, cancelled on shutdown (else quitting hangs).
 			runCtx, cancel := context.WithCancel(ctx)

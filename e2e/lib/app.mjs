@@ -109,3 +109,39 @@ export function windowVisible(title) {
 export function screenshotDisplay(file) {
     execFileSync('import', ['-window', 'root', file], {stdio: 'ignore'});
 }
+
+/**
+ * Starts the production build (no dev server: the real WebKitGTK window is
+ * the only front end). It logs when its environment list is on screen.
+ */
+export function launchWindow({binary, home, dirs, world, speed = 5, out, label}) {
+    const args = ['--sandbox', '--speed', String(speed)];
+    if (world) args.push('--world', world);
+    for (const d of dirs) args.push('--dir', d);
+    const logPath = path.join(out, `app-${label}.out`);
+    const log = fs.openSync(logPath, 'w');
+    const appLog = path.join(home, 'logs', 'cloudcontrol.log');
+    const logOffset = fs.existsSync(appLog) ? fs.statSync(appLog).size : 0;
+    const proc = spawn(binary, args, {cwd: repo, env: {...process.env, CLOUDCONTROL_HOME: home}, stdio: ['ignore', log, log]});
+    fs.closeSync(log);
+    return {proc, home, logPath, logOffset, label};
+}
+
+/**
+ * The app's own figure for a view's first environment list: the
+ * `environment list on screen` line its log gets once per view, when the
+ * front end says the list is on screen. Reads the log from byte `since`
+ * (this launch's part); undefined if not logged within timeoutMs.
+ * view: "window" (the real WebKitGTK window) or "browser".
+ */
+export async function listShownFromLog(home, view, since = 0, timeoutMs = 10_000) {
+    const file = path.join(home, 'logs', 'cloudcontrol.log');
+    const end = Date.now() + timeoutMs;
+    while (Date.now() < end) {
+        const text = fs.existsSync(file) ? fs.readFileSync(file).subarray(since).toString('utf8') : '';
+        const m = [...text.matchAll(/msg="environment list on screen" view=(\w+) after_launch_ms=(\d+) page_ms=(\d+)/g)].filter((x) => x[1] === view).pop();
+        if (m) return {afterLaunch: Number(m[2]), page: Number(m[3])};
+        await sleep(50);
+    }
+    return undefined;
+}

@@ -157,7 +157,7 @@ export async function trayStop(ctx, app) {
     // API.md: `NAME — STATE` (the tray may add more after it, e.g. the hourly cost).
     assert(label?.label.startsWith('three-tier — running'), `tray item ${3 + 2 * k} reads "${label?.label}", not "three-tier — running"`);
     assert(stop && stop.id === 4 + 2 * k && stop.enabled && stop.visible, `"Stop three-tier" is ${JSON.stringify(stop)}; expected id ${4 + 2 * k}, enabled`);
-    const top = layout.filter((it) => it.depth === 0 && it.visible && it.type !== 'separator');
+    const top = layout.filter((it) => it.depth === 1 && it.visible && it.type !== 'separator');
     assert(layout.find((it) => it.id === 44)?.label === 'Quit' && top.at(-1)?.id === 44, 'tray item 44 is not Quit, last in the menu');
     assert(layout.find((it) => it.id === 30)?.label.startsWith('Profile: '), 'tray item 30 is not the profile submenu');
 
@@ -181,3 +181,4 @@ export async function trayQuit(ctx, app) {
     assert(await waitExit(app, 10_000), 'the app is still running 10 s after the tray\'s Quit');
     assert(app.proc.exitCode === 0, `the app exited with code ${app.proc.exitCode} after Quit`);
 }
+

@@ -46,6 +46,17 @@ export default function App() {
         }
     }, [fallback]);
 
+    // Once, when the environment list is first on screen (after the commit):
+    // the app logs how long that took from launch.
+    const listed = state.envs.length > 0;
+    const reported = useRef(false);
+    useEffect(() => {
+        if (listed && !reported.current) {
+            reported.current = true;
+            api.listShown();
+        }
+    }, [listed, api]);
+
     const env = state.envs.find((e) => e.name === selected);
     const run = env ? state.runs[env.name] : undefined;
     const canAct = view === 'env' && !!env && env.usable && !env.busy && run?.status !== 'running';

@@ -4,6 +4,7 @@ import {fakeApi} from './test/fakeApi';
 import {env, overview, startPlan, threeTier} from './test/envs';
 import {renderApp} from './test/render';
 import {useFakeLayout} from './test/layout';
+import {viewKind} from './api/api';
 
 useFakeLayout();
 
@@ -17,6 +18,24 @@ describe('the window', () => {
         expect(screen.getByTestId('header-target')).toHaveTextContent('Account 123456789012 · eu-west-1');
         // The sandbox acts with its own credentials: no profile to switch.
         expect(screen.queryByRole('combobox', {name: 'Active profile'})).not.toBeInTheDocument();
+    });
+
+    it('tells the app once when the environment list is first on screen, not before', async () => {
+        const fake = fakeApi(overview([]));
+        renderApp(fake.api);
+        await screen.findByRole('navigation', {name: 'Environments'});
+        expect(fake.api.listShown).not.toHaveBeenCalled();
+        fake.pushEnvs([threeTier()]);
+        await screen.findByRole('button', {name: 'Start'});
+        fake.pushEnvs([threeTier(), env('analytics', 'stopped')]);
+        await waitFor(() => expect(fake.api.listShown).toHaveBeenCalledTimes(1));
+    });
+
+    it("tells the window from a browser by the page's host", () => {
+        expect(viewKind('wails')).toBe('window');
+        expect(viewKind('wails.localhost')).toBe('window');
+        expect(viewKind('localhost')).toBe('browser');
+        expect(viewKind('127.0.0.1')).toBe('browser');
     });
 
     it('has no sandbox mark against real AWS', async () => {

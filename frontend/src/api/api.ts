@@ -5,7 +5,7 @@ import * as Envs from '../../wailsjs/go/desktop/Environments';
 import * as Settings from '../../wailsjs/go/desktop/Settings';
 import * as Profiles from '../../wailsjs/go/desktop/Profiles';
 import * as Costs from '../../wailsjs/go/desktop/Costs';
-import {EventsOn} from '../../wailsjs/runtime/runtime';
+import {EventsEmit, EventsOn} from '../../wailsjs/runtime/runtime';
 import {desktop, orchestrate} from '../../wailsjs/go/models';
 import type {
     Action,
@@ -79,6 +79,9 @@ export interface Api {
     /** Saves the report as CSV through the native save dialog; "" when cancelled. */
     saveCSV(req: ReportRequest): Promise<string>;
     historyNotice(): Promise<string>;
+
+    /** Tells the app the environment list is first on screen (it logs the time since launch). */
+    listShown(): void;
 }
 
 /** Event names, as app/desktop/API.md lists them. */
@@ -91,7 +94,14 @@ export const events = {
     profiles: 'profiles:changed',
     mfa: 'profiles:mfa',
     sso: 'profiles:sso',
+    listShown: 'ui:list-shown',
 } as const;
+
+/** "window" in the app's own webview (wails://wails, or wails.localhost on
+ * Windows), "browser" when wails dev serves the page to a browser. */
+export function viewKind(hostname: string): 'window' | 'browser' {
+    return hostname === 'wails' || hostname === 'wails.localhost' ? 'window' : 'browser';
+}
 
 /** The real Api over the Wails bindings. */
 export function wailsApi(): Api {
@@ -141,5 +151,6 @@ export function wailsApi(): Api {
         report: (req) => Costs.Report(desktop.ReportRequest.createFrom(req)),
         saveCSV: (req) => Costs.SaveCSV(desktop.ReportRequest.createFrom(req)),
         historyNotice: () => Costs.HistoryNotice(),
+        listShown: () => EventsEmit(events.listShown, {view: viewKind(window.location.hostname), pageMs: performance.now()}),
     };
 }

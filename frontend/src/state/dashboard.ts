@@ -1,5 +1,6 @@
 // The window's state, folded from Overview() and the pushed events only:
 // nothing here polls. A plain reducer, so tests can drive it directly.
+import {share} from '../lib/share';
 import type {EnvView, Overview, Plan, RunEvent, RunView, SettingsView} from '../api/types';
 import {applyEvent, applyProgress, initRun, outlineFromStages, type PlanLike, type RunState} from '../lib/run';
 
@@ -60,12 +61,14 @@ export function dashboardReducer(s: DashboardState, a: DashboardAction): Dashboa
                 sandboxUrl: a.overview.sandboxUrl,
                 trayAvailable: a.overview.trayAvailable,
                 folders: a.overview.folders ?? [],
-                envs: a.overview.environments ?? [],
+                envs: share(s.envs, a.overview.environments ?? []),
             };
         case 'failed':
             return {...s, loaded: true, error: a.error};
         case 'envs':
-            return {...s, envs: a.envs ?? []};
+            // Unchanged environments, stages and instances stay the same
+            // objects, so a refresh does not re-render what it did not change.
+            return {...s, envs: share(s.envs, a.envs ?? [])};
         case 'settings':
             return {...s, folders: a.settings.folders ?? []};
         case 'seed':

@@ -88,6 +88,7 @@ export function fakeApi(overview: Overview, plans: Record<string, Plan> = {}) {
         report: vi.fn(async (_req: ReportRequest) => novemberReport()),
         saveCSV: vi.fn(async (_req: ReportRequest) => '/home/tester/usage.csv'),
         historyNotice: vi.fn(async () => ''),
+        listShown: vi.fn(() => {}),
     } satisfies Api;
 
     const push = <T,>(set: Set<Listener<T>>, v: T) => act(() => set.forEach((cb) => cb(v)));
