@@ -60,15 +60,22 @@ export async function launchApp({binary, home, dirs, world, speed = 5, out, labe
 
 /** The in-process sandbox's URL, from the app's log line `sandbox serving url=...`. */
 export async function sandboxUrlFromLog(home, timeoutMs = 10_000) {
+    const m = await waitLogLine(home, 0, /msg="sandbox serving" url=(\S+)/g, () => true, timeoutMs);
+    if (!m) throw new Error(`no "sandbox serving url=..." line in ${path.join(home, 'logs', 'cloudcontrol.log')}`);
+    return m[1];
+}
+
+/** The last match of re (global) in the app's log from byte `since` that keep accepts, waiting up to timeoutMs; undefined if none. */
+async function waitLogLine(home, since, re, keep, timeoutMs) {
     const file = path.join(home, 'logs', 'cloudcontrol.log');
     const end = Date.now() + timeoutMs;
     while (Date.now() < end) {
-        const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
-        const m = [...text.matchAll(/msg="sandbox serving" url=(\S+)/g)].pop();
-        if (m) return m[1];
+        const text = fs.existsSync(file) ? fs.readFileSync(file).subarray(since).toString('utf8') : '';
+        const m = [...text.matchAll(re)].filter(keep).pop();
+        if (m) return m;
         await sleep(50);
     }
-    throw new Error(`no "sandbox serving url=..." line in ${file}`);
+    return undefined;
 }
 
 /** The sandbox's request log (GET /_sandbox/requests). */
@@ -135,13 +142,6 @@ export function launchWindow({binary, home, dirs, world, speed = 5, out, label})
  * view: "window" (the real WebKitGTK window) or "browser".
  */
 export async function listShownFromLog(home, view, since = 0, timeoutMs = 10_000) {
-    const file = path.join(home, 'logs', 'cloudcontrol.log');
-    const end = Date.now() + timeoutMs;
-    while (Date.now() < end) {
-        const text = fs.existsSync(file) ? fs.readFileSync(file).subarray(since).toString('utf8') : '';
-        const m = [...text.matchAll(/msg="environment list on screen" view=(\w+) after_launch_ms=(\d+) page_ms=(\d+)/g)].filter((x) => x[1] === view).pop();
-        if (m) return {afterLaunch: Number(m[2]), page: Number(m[3])};
-        await sleep(50);
-    }
-    return undefined;
+    const m = await waitLogLine(home, since, /msg="environment list on screen" view=(\w+) after_launch_ms=(\d+) page_ms=(\d+)/g, (x) => x[1] === view, timeoutMs);
+    return m && {afterLaunch: Number(m[2]), page: Number(m[3])};
 }
