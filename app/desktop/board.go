@@ -142,6 +142,7 @@ func (b *board) view(e *env.Environment, problems []env.Problem) EnvView {
 	} else if ls != nil {
 		v.Error = ls.Error
 	}
+	v.State = whileHeld(v)
 	for _, st := range e.Stages {
 		sv := StageView{Name: st.Name, After: append([]string{}, st.After...), Gates: orchestrate.StartGates(st.Ready),
 			State: StateUnknown, Instances: []cloud.Instance{}}
@@ -151,6 +152,26 @@ func (b *board) view(e *env.Environment, problems []env.Problem) EnvView {
 		v.Stages = append(v.Stages, sv)
 	}
 	return v
+}
+
+// whileHeld: an environment that a start or stop holds (this app's run,
+// or another process's as its lock says) is starting or stopping, even
+// between stages, when its instances alone read "partly running" or
+// "stopped". An instance action (lock action "start i-...") is not.
+func whileHeld(v EnvView) string {
+	action := ""
+	if v.Run != nil && !v.Run.Done {
+		action = v.Run.Action
+	} else if v.Busy != nil {
+		action = v.Busy.Action
+	}
+	switch action {
+	case "start":
+		return control.StateStarting
+	case "stop":
+		return control.StateStopping
+	}
+	return v.State
 }
 
 // invalidName names a file that never parsed: its base name, as the

@@ -86,6 +86,29 @@ func TestRefreshIsOneDescribePerRegionPerEnvironment(t *testing.T) {
 	}
 }
 
+func TestAHeldEnvironmentIsStartingOrStopping(t *testing.T) {
+	for _, c := range []struct {
+		run        *RunView
+		busy, from string
+		want       string
+	}{
+		{nil, "", control.StatePartly, control.StatePartly},
+		{&RunView{Action: "start"}, "start", control.StatePartly, control.StateStarting},
+		{&RunView{Action: "stop"}, "stop", control.StateRunning, control.StateStopping},
+		{&RunView{Action: "start", Done: true}, "", control.StatePartly, control.StatePartly}, // a run that ended says what is
+		{nil, "stop", control.StatePartly, control.StateStopping},                             // another process's stop
+		{nil, "reboot i-0db00000000000001", control.StateRunning, control.StateRunning},       // an instance action
+	} {
+		v := EnvView{State: c.from, Run: c.run}
+		if c.busy != "" {
+			v.Busy = &lock.Holder{Action: c.busy}
+		}
+		if got := whileHeld(v); got != c.want {
+			t.Errorf("run %+v, lock %q, instances %q: state %q, want %q", c.run, c.busy, c.from, got, c.want)
+		}
+	}
+}
+
 // waitQuiet returns once the sandbox has logged no new request for quiet.
 func waitQuiet(t *testing.T, sb *sandbox.Sandbox, quiet time.Duration) {
 	t.Helper()
@@ -120,6 +143,22 @@ func TestStartPushesEventsInOrderThenResultAndNotification(t *testing.T) {
 		if st.Status != orchestrate.StageReady {
 			t.Errorf("stage %s ended %s, want ready", st.Name, st.Status)
 		}
+	}
+	// While the run holds it, the dashboard says three-tier is starting,
+	// also between stages when its instances alone read partly running.
+	during := 0
+	for _, e := range r.plat.sent(EventEnvs) {
+		v := find(e.data.([]EnvView), "three-tier")
+		if v == nil || v.Run == nil || v.Run.Done {
+			continue
+		}
+		during++
+		if v.State != control.StateStarting {
+			t.Errorf("during the run three-tier read %q, want starting", v.State)
+		}
+	}
+	if during == 0 {
+		t.Error("no dashboard update was sent during the run")
 	}
 	var types, ready []string
 	for _, e := range r.plat.sent(EventRun) {
