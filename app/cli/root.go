@@ -150,7 +150,7 @@ func NewRoot(open OpenWindow, stdin io.Reader, stdout, stderr io.Writer) *cobra.
 	root.Flags().StringVar(&win.WorldFile, "world", "", "sandbox world file (with --sandbox; default: the examples' world)")
 	root.Flags().Float64Var(&win.SandboxSpd, "speed", 1, "sandbox speed factor (with --sandbox)")
 
-	root.AddCommand(newEnvCmd(g), newSandboxCmd(g), newProfileCmd(g), newCredentialProcessCmd(g), newReportCmd(g))
+	root.AddCommand(newEnvCmd(g), newSandboxCmd(g), newProfileCmd(g), newCredentialProcessCmd(g), newReportCmd(g), newHistoryCmd(g))
 	return root
 }
 

@@ -31,6 +31,7 @@ func (s *Service) RunEnv(ctx context.Context, e *env.Environment, action string,
 		return nil, err
 	}
 	defer l.Release()
+	rec.holding(ctx)
 	prep, err := s.plan(ctx, e, action)
 	if err != nil {
 		return nil, err

@@ -92,6 +92,19 @@ func (r *recording) target(ctx context.Context, t Target) {
 	}
 }
 
+// holding runs once the lock is held: runs of this environment that a
+// crashed program left "running" are closed as interrupted.
+func (r *recording) holding(ctx context.Context) {
+	if r.op == nil {
+		return
+	}
+	if n, err := r.op.CloseInterrupted(ctx); err != nil {
+		r.logErr(err)
+	} else if n > 0 {
+		r.s.opts.Logger.Info("usage history: closed operations a crashed program left running", "count", n)
+	}
+}
+
 // end writes the result and the instances' last seen runs.
 func (r *recording) end(ctx context.Context, res *orchestrate.Result, err error) {
 	if r.op == nil {

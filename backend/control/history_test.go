@@ -121,6 +121,15 @@ func TestRunAndCostAreRecorded(t *testing.T) {
 		t.Fatalf("report after a 2-hour run of 2 instances: %+v, %v", u, err)
 	}
 
+	// A program that crashed mid-run left its operation "running"; the next
+	// run to hold the environment closes it as interrupted.
+	crashed, err := store.Begin(ctx, history.Operation{Env: "shop", Action: "start", Who: "bob", Client: "window", Started: clock.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	crashed.Emit(orchestrate.Event{Time: clock.Now(), Env: "shop", Action: "start", Type: orchestrate.EventRunStarted})
+	waitUntil(t, "the crashed run's first event is on disk", func() bool { evs, _ := store.Events(ctx, crashed.ID()); return len(evs) == 1 })
+
 	// Stopped again, the next start plan expects each stage to take what it
 	// took in the recorded start, not the generic EC2 estimates.
 	stopTicking = ticking()
@@ -128,6 +137,9 @@ func TestRunAndCostAreRecorded(t *testing.T) {
 	stopTicking()
 	if err != nil {
 		t.Fatal(err)
+	}
+	if o, err := store.Operation(ctx, crashed.ID()); err != nil || o.Result != history.ResultInterrupted {
+		t.Errorf("the crashed operation reads %+v, %v; want interrupted", o, err)
 	}
 	prep, err := svc.Plan(ctx, "shop", orchestrate.ActionStart)
 	if err != nil {
@@ -138,5 +150,16 @@ func TestRunAndCostAreRecorded(t *testing.T) {
 		if st.ExpectedFrom != orchestrate.ExpectedFromLastRun || st.Expected.D() != took[st.Name] || took[st.Name] <= 0 {
 			t.Errorf("stage %s expected %s from %q; the recorded start took %s", st.Name, st.Expected, st.ExpectedFrom, took[st.Name])
 		}
+	}
+}
+
+func waitUntil(t *testing.T, what string, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting until %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }

@@ -3,6 +3,8 @@ package history
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -23,8 +25,9 @@ type Operation struct {
 // stage begins or ends (so a crash mid-run keeps the events up to the last
 // stage boundary), and End writes the rest and the result.
 type Op struct {
-	s  *Store
-	id int64
+	s   *Store
+	id  int64
+	env string
 
 	mu              sync.Mutex
 	events          []orchestrate.Event // not yet written
@@ -47,7 +50,26 @@ func (s *Store) Begin(ctx context.Context, op Operation) (*Op, error) {
 	if err != nil {
 		return nil, s.wrap("writing to", err)
 	}
-	return &Op{s: s, id: id}, nil
+	return &Op{s: s, id: id, env: op.Env}, nil
+}
+
+// ResultInterrupted marks an operation whose program ended mid-run.
+const ResultInterrupted = "interrupted"
+
+// CloseInterrupted ends the environment's other operations still marked
+// running that had begun acting (they have events): the caller holds the
+// environment's lock, so no program can still be running them. Each ends
+// "interrupted" at its last event. It returns how many it closed.
+func (o *Op) CloseInterrupted(ctx context.Context) (int64, error) {
+	res, err := o.s.db.ExecContext(ctx, `UPDATE operations
+		SET result = ?, message = ?, finished = (SELECT MAX(e.time) FROM events e WHERE e.op = operations.id)
+		WHERE env = ? AND id <> ? AND finished IS NULL AND EXISTS (SELECT 1 FROM events e WHERE e.op = operations.id)`,
+		ResultInterrupted, "the program running it ended before it finished; its events up to then are kept", o.env, o.id)
+	if err != nil {
+		return 0, o.s.wrap("writing to", err)
+	}
+	n, err := res.RowsAffected()
+	return n, o.s.wrap("writing to", err)
 }
 
 // ID is the operation's row id.
@@ -245,13 +267,34 @@ type OperationRow struct {
 	Events   int       `json:"events"`
 }
 
+const operationColumns = `o.id, o.env, o.action, o.who, o.client, o.account, o.region, o.started,
+	COALESCE(o.finished, 0), o.result, o.message, (SELECT COUNT(*) FROM events e WHERE e.op = o.id)`
+
+// ErrNoOperation: no operation has that id.
+var ErrNoOperation = errors.New("no such operation in the usage history")
+
+// Operation returns one operation by id (ErrNoOperation if there is none).
+func (s *Store) Operation(ctx context.Context, id int64) (OperationRow, error) {
+	ops, err := s.operations(ctx, `SELECT `+operationColumns+` FROM operations o WHERE o.id = ?`, id)
+	if err != nil {
+		return OperationRow{}, err
+	}
+	if len(ops) == 0 {
+		return OperationRow{}, fmt.Errorf("operation %d: %w (`cloudcontrol history` lists them)", id, ErrNoOperation)
+	}
+	return ops[0], nil
+}
+
 // Operations lists operations started in [from, to), newest first; env ""
 // means all.
 func (s *Store) Operations(ctx context.Context, env string, from, to time.Time) ([]OperationRow, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT o.id, o.env, o.action, o.who, o.client, o.account, o.region, o.started,
-			COALESCE(o.finished, 0), o.result, o.message, (SELECT COUNT(*) FROM events e WHERE e.op = o.id)
+	return s.operations(ctx, `SELECT `+operationColumns+`
 		FROM operations o WHERE (? = '' OR o.env = ?) AND o.started >= ? AND o.started < ? ORDER BY o.started DESC, o.id DESC`,
 		env, env, ms(from), ms(to))
+}
+
+func (s *Store) operations(ctx context.Context, query string, args ...any) ([]OperationRow, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, s.wrap("reading", err)
 	}

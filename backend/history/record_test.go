@@ -208,3 +208,67 @@ func TestEventsAreWrittenAtStageBoundariesBeforeTheEnd(t *testing.T) {
 		t.Errorf("events on disk in order %v, want %v", msgs, want)
 	}
 }
+
+// An operation a crashed program left "running" is closed as interrupted
+// by the next one that holds the environment, at its last event; one that
+// never began acting (no events: it may be waiting for the lock), another
+// environment's, and finished ones are left alone.
+func TestCloseInterruptedEndsWhatACrashLeftRunning(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	begin := func(env string, at time.Time) *Op {
+		op, err := s.Begin(ctx, Operation{Env: env, Action: "start", Who: "alice", Client: "cli", Started: at})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return op
+	}
+	flushed := func(op *Op, n int) {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for time.Now().Before(deadline) {
+			if evs, _ := s.Events(ctx, op.ID()); len(evs) >= n {
+				return
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		t.Fatalf("operation %d: events not written", op.ID())
+	}
+	crashed := begin("shop", t0)
+	crashed.Emit(orchestrate.Event{Time: t0.Add(time.Second), Env: "shop", Action: "start", Type: orchestrate.EventRunStarted})
+	crashed.Emit(orchestrate.Event{Time: t0.Add(40 * time.Second), Env: "shop", Action: "start", Type: orchestrate.EventStageReady, Stage: "db"})
+	flushed(crashed, 2) // ... and the program dies here: no End.
+	done := begin("shop", t0.Add(time.Minute))
+	if err := done.End(ctx, "done", "", t0.Add(2*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	other := begin("analytics", t0.Add(time.Minute))
+	other.Emit(orchestrate.Event{Time: t0.Add(61 * time.Second), Env: "analytics", Action: "start", Type: orchestrate.EventRunStarted})
+	flushed(other, 1)
+	waiting := begin("shop", t0.Add(3*time.Minute)) // not acting yet
+
+	next := begin("shop", t0.Add(4*time.Minute))
+	n, err := next.CloseInterrupted(ctx)
+	if err != nil || n != 1 {
+		t.Fatalf("CloseInterrupted = %d, %v; want the one crashed operation", n, err)
+	}
+	ops, err := s.Operations(ctx, "", t0.Add(-time.Hour), t0.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[int64]OperationRow{}
+	for _, o := range ops {
+		got[o.ID] = o
+	}
+	if c := got[crashed.ID()]; c.Result != ResultInterrupted || !c.Finished.Equal(t0.Add(40*time.Second)) || !strings.Contains(c.Message, "ended before it finished") {
+		t.Errorf("the crashed operation reads %+v; want interrupted at its last event", c)
+	}
+	for _, keep := range []struct {
+		op   *Op
+		want string
+	}{{done, "done"}, {other, "running"}, {waiting, "running"}, {next, "running"}} {
+		if r := got[keep.op.ID()].Result; r != keep.want {
+			t.Errorf("operation %d (%s) now reads %q, want %q", keep.op.ID(), got[keep.op.ID()].Env, r, keep.want)
+		}
+	}
+}
