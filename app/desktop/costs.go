@@ -12,6 +12,7 @@ import (
 	"cloudcontrol/backend/control"
 	"cloudcontrol/backend/cost"
 	"cloudcontrol/backend/history"
+	"cloudcontrol/backend/orchestrate"
 	"cloudcontrol/backend/paths"
 )
 
@@ -80,6 +81,40 @@ func (c *Costs) Report(r ReportRequest) (*history.Report, error) {
 		return nil, err
 	}
 	return store.Report(c.ctx(), q, book)
+}
+
+// Operations lists the starts and stops recorded in the report's range,
+// newest first: who, when, from where (cli, window, tray), how it ended.
+func (c *Costs) Operations(r ReportRequest) ([]history.OperationRow, error) {
+	q, err := reportQuery(r, c.now())
+	if err != nil {
+		return nil, err
+	}
+	store, err := c.hist.Store(c.ctx())
+	if err != nil {
+		return nil, err
+	}
+	ops, err := store.Operations(c.ctx(), q.Env, q.From, q.To)
+	if ops == nil {
+		ops = []history.OperationRow{}
+	}
+	return ops, err
+}
+
+// OperationEvents returns one recorded operation's events, in order.
+func (c *Costs) OperationEvents(id int64) ([]orchestrate.Event, error) {
+	store, err := c.hist.Store(c.ctx())
+	if err != nil {
+		return nil, err
+	}
+	if _, err := store.Operation(c.ctx(), id); err != nil {
+		return nil, err
+	}
+	evs, err := store.Events(c.ctx(), id)
+	if evs == nil {
+		evs = []orchestrate.Event{}
+	}
+	return evs, err
 }
 
 // CSVExport is a report as CSV text with a suggested file name; the front

@@ -9,6 +9,8 @@ import (
 
 	"cloudcontrol/backend/cloud"
 	"cloudcontrol/backend/control"
+	"cloudcontrol/backend/history"
+	"cloudcontrol/backend/orchestrate"
 	"cloudcontrol/backend/paths"
 )
 
@@ -54,5 +56,41 @@ func TestCostsReportAndCSV(t *testing.T) {
 	}
 	if _, err := c.RefreshPrices("shop"); err != nil || !fc.got.Refresh {
 		t.Fatalf("RefreshPrices: %v, %+v", err, fc.got)
+	}
+}
+
+func TestCostsListOperationsAndTheirEvents(t *testing.T) {
+	p := paths.Under(t.TempDir())
+	hist := windowHistory(p)
+	defer hist.Close()
+	c := newCosts(&fakeCoster{}, hist, p, context.Background)
+	c.now = func() time.Time { return time.Date(2026, 11, 22, 12, 0, 0, 0, time.Local) }
+	ctx := context.Background()
+	at := time.Date(2026, 11, 20, 18, 30, 0, 0, time.Local)
+	op, err := hist.Begin(ctx, history.Operation{Env: "shop", Action: "stop", Who: "bob as arn:aws:iam::1:user/bob", Client: "tray", Started: at})
+	if err != nil {
+		t.Fatal(err)
+	}
+	op.Emit(orchestrate.Event{Time: at, Env: "shop", Action: "stop", Type: orchestrate.EventRunStarted, Message: "stop shop"})
+	op.Emit(orchestrate.Event{Time: at.Add(time.Minute), Env: "shop", Action: "stop", Type: orchestrate.EventRunDone})
+	if err := op.End(ctx, "done", "", at.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	ops, err := c.Operations(ReportRequest{})
+	if err != nil || len(ops) != 1 || ops[0].Who != "bob as arn:aws:iam::1:user/bob" || ops[0].Client != "tray" || ops[0].Result != "done" {
+		t.Fatalf("this month's operations = %+v, %v", ops, err)
+	}
+	if ops, err := c.Operations(ReportRequest{Env: "analytics"}); err != nil || ops == nil || len(ops) != 0 {
+		t.Fatalf("another environment's operations = %#v, %v; want an empty list", ops, err)
+	}
+	evs, err := c.OperationEvents(ops[0].ID)
+	if err != nil || len(evs) != 2 || evs[0].Message != "stop shop" || evs[1].Type != orchestrate.EventRunDone {
+		t.Fatalf("events = %+v, %v", evs, err)
+	}
+	if _, err := c.OperationEvents(999); err == nil || !strings.Contains(err.Error(), "no such operation") {
+		t.Fatalf("an unknown operation: %v", err)
+	}
+	if _, err := c.Operations(ReportRequest{From: "soon"}); err == nil {
+		t.Fatal("a bad date was accepted")
 	}
 }

@@ -14,6 +14,7 @@ import type {
     InstanceAction,
     KeychainInput,
     MFAQuestion,
+    OperationRow,
     Overview,
     Plan,
     Profile,
@@ -79,6 +80,9 @@ export interface Api {
     /** Saves the report as CSV through the native save dialog; "" when cancelled. */
     saveCSV(req: ReportRequest): Promise<string>;
     historyNotice(): Promise<string>;
+    /** Starts and stops recorded in a range, newest first (who, when, from where, result). */
+    operations(req: ReportRequest): Promise<OperationRow[]>;
+    operationEvents(id: number): Promise<RunEvent[]>;
 
     /** Tells the app the environment list is first on screen (it logs the time since launch). */
     listShown(): void;
@@ -151,6 +155,8 @@ export function wailsApi(): Api {
         report: (req) => Costs.Report(desktop.ReportRequest.createFrom(req)),
         saveCSV: (req) => Costs.SaveCSV(desktop.ReportRequest.createFrom(req)),
         historyNotice: () => Costs.HistoryNotice(),
+        operations: (req) => Costs.Operations(desktop.ReportRequest.createFrom(req)),
+        operationEvents: (id) => Costs.OperationEvents(id),
         listShown: () => EventsEmit(events.listShown, {view: viewKind(window.location.hostname), pageMs: performance.now()}),
     };
 }

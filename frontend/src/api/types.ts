@@ -49,6 +49,7 @@ export type Report = history.Report;
 export type ReportRow = history.Row;
 export type ReportDay = history.Day;
 export type ReportRequest = desktop.ReportRequest;
+export type OperationRow = history.OperationRow;
 
 export type Action = 'start' | 'stop';
 export type InstanceAction = 'start' | 'stop' | 'reboot';

@@ -63,3 +63,30 @@ describe('usage report', () => {
         expect(await screen.findByText('/home/tester/usage.csv')).toBeInTheDocument();
     });
 });
+
+describe('starts and stops', () => {
+    it('lists who started or stopped what, from where and how it ended, and opens one\'s events', async () => {
+        const {fake, view} = await openReports();
+        const table = await within(view).findByRole('table', {name: 'Starts and stops'});
+        const rows = within(table).getAllByTestId('operation-row');
+        expect(rows).toHaveLength(2);
+        expect(rows[0]).toHaveTextContent('three-tierstopdone1m 05sbob as arn:aws:iam::123456789012:user/bobtray');
+        expect(rows[1]).toHaveTextContent('startinterrupted40salicewindow');
+        expect(rows[1]).toHaveAttribute('title', expect.stringContaining('ended before it finished'));
+        fireEvent.click(within(rows[0]).getByRole('button', {name: /Events of stop three-tier/}));
+        const events = await within(table).findByRole('list', {name: 'Events'});
+        expect(fake.api.operationEvents).toHaveBeenCalledWith(2);
+        expect(within(events).getAllByRole('listitem').map((li) => li.textContent)).toEqual(['[   0.0s] stop three-tier: 4 stage(s)', '[  65.0s] stage web stopped']);
+        fireEvent.click(within(rows[0]).getByRole('button', {name: /Events of stop three-tier/}));
+        await waitFor(() => expect(within(table).queryByRole('list', {name: 'Events'})).not.toBeInTheDocument());
+    });
+
+    it('follows the range and environment asked for', async () => {
+        const {fake, view} = await openReports();
+        await within(view).findByRole('table', {name: 'Starts and stops'});
+        fireEvent.change(within(view).getByRole('combobox', {name: 'Environment'}), {target: {value: 'analytics'}});
+        expect(fake.api.operations).toHaveBeenCalledTimes(1); // not while the fields are edited
+        fireEvent.click(within(view).getByRole('button', {name: 'Show report'}));
+        await waitFor(() => expect(fake.api.operations).toHaveBeenLastCalledWith(expect.objectContaining({env: 'analytics'})));
+    });
+});

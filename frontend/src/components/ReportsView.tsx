@@ -4,6 +4,7 @@ import {notifications} from '@mantine/notifications';
 import {useApi} from '../api/context';
 import type {Report, ReportDay, ReportRequest} from '../api/types';
 import {isoDate, money, quote} from '../lib/cost';
+import {OperationsTable} from './OperationsTable';
 
 interface Props {
     envs: string[];
@@ -24,9 +25,12 @@ export function ReportsView({envs, today = new Date()}: Props) {
     const [loading, setLoading] = useState(false);
     const [saving, setSaving] = useState(false);
     const [notice, setNotice] = useState('');
+    // The range last asked for: the starts-and-stops table follows it.
+    const [applied, setApplied] = useState<ReportRequest>(() => ({env, from, to}) as ReportRequest);
 
     const req: ReportRequest = {env, from, to} as ReportRequest;
     const load = useCallback(async (r: ReportRequest) => {
+        setApplied((cur) => (cur.env === r.env && cur.from === r.from && cur.to === r.to ? cur : r));
         setLoading(true);
         setError(undefined);
         try {
@@ -86,6 +90,7 @@ export function ReportsView({envs, today = new Date()}: Props) {
             )}
             {loading && !report && <Loader aria-label="Loading the report" />}
             {report && <ReportBody report={report} />}
+            <OperationsTable req={applied} />
         </Stack>
     );
 }

@@ -6,7 +6,8 @@ export function logLine(ev: RunEventLike): string {
     const stage = ev.stage ? `stage ${ev.stage}` : '';
     switch (ev.type) {
         case 'run-started':
-            return `${ev.action} ${ev.env}: ${ev.message ?? ''}`;
+            // The Go side's message already names the action and environment ("start three-tier: 4 stage(s), ...").
+            return ev.message || `${ev.action} ${ev.env}`;
         case 'stage-started':
             return `${stage}: ${ev.message ?? 'started'}`;
         case 'stage-skipped':
@@ -20,7 +21,7 @@ export function logLine(ev: RunEventLike): string {
         case 'gate-passed':
             return `${ev.gate} ok${who ? ' on ' + who : ''}`;
         case 'stage-ready':
-            return `${stage} ready ${ev.message ?? ''}`;
+            return `${stage} ${ev.action === 'stop' ? 'stopped' : 'ready'}${ev.message ? ' ' + ev.message : ''}`;
         case 'stage-failed':
             return `${stage} FAILED${who ? ' on ' + who : ''}${ev.gate ? ' at ' + ev.gate : ''}: ${ev.message ?? ''}`;
         case 'stage-cancelled':

@@ -1,4 +1,4 @@
-import {control, desktop, history} from '../api/types';
+import {control, desktop, history, orchestrate} from '../api/types';
 
 const quote = (usd: number, known = true, extra: object = {}) => ({usd, unit: 'hour', known, source: known ? 'built-in table' : '', asOf: known ? '2025-05-28T00:00:00Z' : '0001-01-01T00:00:00Z', ...extra});
 const m = (usd: number, unknown?: string[], any = true) => ({usd, unknown, any});
@@ -60,4 +60,22 @@ export function profileList(over: object = {}) {
         ],
         ...over,
     });
+}
+
+/** Two operations: a start from the window that is done, and bob's stop from the tray. */
+export function novemberOperations() {
+    return [
+        history.OperationRow.createFrom({id: 2, env: 'three-tier', action: 'stop', who: 'bob as arn:aws:iam::123456789012:user/bob', client: 'tray', account: '123456789012', region: 'eu-west-1',
+            started: '2026-11-03T18:30:00Z', finished: '2026-11-03T18:31:05Z', result: 'done', events: 2}),
+        history.OperationRow.createFrom({id: 1, env: 'three-tier', action: 'start', who: 'alice', client: 'window', started: '2026-11-03T08:00:00Z', result: 'interrupted',
+            finished: '2026-11-03T08:00:40Z', message: 'the program running it ended before it finished; its events up to then are kept', events: 5}),
+    ];
+}
+
+export function novemberStopEvents() {
+    const base = {env: 'three-tier', action: 'stop', elapsed: 0};
+    return [
+        orchestrate.Event.createFrom({...base, time: '2026-11-03T18:30:00Z', type: 'run-started', message: 'stop three-tier: 4 stage(s)'}),
+        orchestrate.Event.createFrom({...base, time: '2026-11-03T18:31:05Z', type: 'stage-ready', stage: 'web'}),
+    ];
 }

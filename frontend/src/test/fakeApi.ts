@@ -19,7 +19,7 @@ import {
     type SettingsView,
     type SSOProgress,
 } from '../api/types';
-import {novemberReport, profileList, threeTierCost} from './costs';
+import {novemberOperations, novemberReport, novemberStopEvents, profileList, threeTierCost} from './costs';
 
 type Listener<T> = (v: T) => void;
 
@@ -88,6 +88,8 @@ export function fakeApi(overview: Overview, plans: Record<string, Plan> = {}) {
         report: vi.fn(async (_req: ReportRequest) => novemberReport()),
         saveCSV: vi.fn(async (_req: ReportRequest) => '/home/tester/usage.csv'),
         historyNotice: vi.fn(async () => ''),
+        operations: vi.fn(async (_req: ReportRequest) => novemberOperations()),
+        operationEvents: vi.fn(async (id: number): Promise<RunEvent[]> => (id === 2 ? novemberStopEvents() : [])),
         listShown: vi.fn(() => {}),
     } satisfies Api;
 

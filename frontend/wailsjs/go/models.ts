@@ -980,6 +980,60 @@ export namespace history {
 		    return a;
 		}
 	}
+	export class OperationRow {
+	    id: number;
+	    env: string;
+	    action: string;
+	    who: string;
+	    client: string;
+	    account?: string;
+	    region?: string;
+	    // Go type: time
+	    started: any;
+	    // Go type: time
+	    finished: any;
+	    result: string;
+	    message?: string;
+	    events: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new OperationRow(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.env = source["env"];
+	        this.action = source["action"];
+	        this.who = source["who"];
+	        this.client = source["client"];
+	        this.account = source["account"];
+	        this.region = source["region"];
+	        this.started = this.convertValues(source["started"], null);
+	        this.finished = this.convertValues(source["finished"], null);
+	        this.result = source["result"];
+	        this.message = source["message"];
+	        this.events = source["events"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class Row {
 	    env: string;
 	    instance: string;

@@ -14,6 +14,14 @@ export function HistoryNotice() {
   return window['go']['desktop']['Costs']['HistoryNotice']();
 }
 
+export function OperationEvents(arg1) {
+  return window['go']['desktop']['Costs']['OperationEvents'](arg1);
+}
+
+export function Operations(arg1) {
+  return window['go']['desktop']['Costs']['Operations'](arg1);
+}
+
 export function RefreshPrices(arg1) {
   return window['go']['desktop']['Costs']['RefreshPrices'](arg1);
 }
