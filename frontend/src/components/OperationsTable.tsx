@@ -1,11 +1,11 @@
 import {Fragment, useEffect, useState} from 'react';
-import {Alert, Badge, Button, ScrollArea, Table, Text, Title} from '@mantine/core';
+import {Alert, Button, ScrollArea, Table, Text, Title} from '@mantine/core';
 import {useApi} from '../api/context';
 import type {OperationRow, ReportRequest, RunEvent} from '../api/types';
 import {duration} from '../lib/format';
 import {logLine} from '../lib/log';
 
-const resultColor: Record<string, string> = {done: 'green', failed: 'red', cancelled: 'orange', refused: 'gray', interrupted: 'grape', running: 'blue'};
+const resultColor: Record<string, string> = {done: 'green.7', failed: 'red.7', cancelled: 'orange.7', refused: 'dimmed', interrupted: 'grape.7', running: 'blue.7'};
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
@@ -73,13 +73,13 @@ export function OperationsTable({req}: {req: ReportRequest}) {
                             {ops.map((o) => (
                                 <Fragment key={o.id}>
                                     <Table.Tr data-testid="operation-row" title={o.message || undefined}>
-                                        <Table.Td>{new Date(o.started).toLocaleString()}</Table.Td>
+                                        <Table.Td style={{whiteSpace: 'nowrap'}}>{new Date(o.started).toLocaleString()}</Table.Td>
                                         <Table.Td>{o.env}</Table.Td>
                                         <Table.Td>{o.action}</Table.Td>
                                         <Table.Td>
-                                            <Badge size="sm" variant="light" color={resultColor[o.result] ?? 'gray'}>
+                                            <Text size="sm" fw={600} c={resultColor[o.result] ?? 'dimmed'} style={{whiteSpace: 'nowrap'}}>
                                                 {o.result}
-                                            </Badge>
+                                            </Text>
                                         </Table.Td>
                                         <Table.Td ta="right">{took(o)}</Table.Td>
                                         <Table.Td>{o.who || '-'}</Table.Td>
