@@ -30,16 +30,12 @@ func newReportCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return fail(ExitUsage, err)
 			}
-			p := paths.Default()
-			store, err := history.Open(cmd.Context(), historyPath(p), history.Options{})
+			store, err := openHistory(cmd, g)
 			if err != nil {
-				return fail(ExitFailed, err)
+				return err
 			}
 			defer store.Close()
-			if store.Notice != "" {
-				fmt.Fprintln(g.stderr, "cloudcontrol:", store.Notice)
-			}
-			book, err := cost.Default(p.Cache)
+			book, err := cost.Default(paths.Default().Cache)
 			if err != nil {
 				return fail(ExitFailed, err)
 			}

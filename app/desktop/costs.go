@@ -68,11 +68,7 @@ type ReportRequest struct {
 // Report returns hours and estimated cost per environment and instance,
 // per-environment totals and per-day totals (for the chart).
 func (c *Costs) Report(r ReportRequest) (*history.Report, error) {
-	q, err := reportQuery(r, c.now())
-	if err != nil {
-		return nil, err
-	}
-	store, err := c.hist.Store(c.ctx())
+	q, store, err := c.query(r)
 	if err != nil {
 		return nil, err
 	}
@@ -86,11 +82,7 @@ func (c *Costs) Report(r ReportRequest) (*history.Report, error) {
 // Operations lists the starts and stops recorded in the report's range,
 // newest first: who, when, from where (cli, window, tray), how it ended.
 func (c *Costs) Operations(r ReportRequest) ([]history.OperationRow, error) {
-	q, err := reportQuery(r, c.now())
-	if err != nil {
-		return nil, err
-	}
-	store, err := c.hist.Store(c.ctx())
+	q, store, err := c.query(r)
 	if err != nil {
 		return nil, err
 	}
@@ -115,6 +107,16 @@ func (c *Costs) OperationEvents(id int64) ([]orchestrate.Event, error) {
 		evs = []orchestrate.Event{}
 	}
 	return evs, err
+}
+
+// query reads a request's range and opens the history it is asked of.
+func (c *Costs) query(r ReportRequest) (history.ReportQuery, *history.Store, error) {
+	q, err := reportQuery(r, c.now())
+	if err != nil {
+		return q, nil, err
+	}
+	store, err := c.hist.Store(c.ctx())
+	return q, store, err
 }
 
 // CSVExport is a report as CSV text with a suggested file name; the front
