@@ -66,6 +66,8 @@ export async function startThreeTier(ctx, app) {
     await page.getByRole('button', {name: 'Start', exact: true}).click();
     const dialog = page.getByRole('dialog', {name: 'Start three-tier?'});
     await dialog.waitFor();
+    // The plan is read from AWS after the dialog opens: wait for its stages (rendered in one commit).
+    await dialog.getByRole('list', {name: 'Stages in order'}).locator(':scope > li').first().waitFor({timeout: 15_000});
     const stages = await dialog.getByRole('list', {name: 'Stages in order'}).locator(':scope > li').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
     assert(stages[0] === 'Stage database' && stages[3] === 'Stage web' && stages.length === 4,
         `the plan lists the stages as ${stages.join(', ')}; expected database first and web last`);
