@@ -51,9 +51,7 @@ func newHistoryCmd(g *globals) *cobra.Command {
 			return writeOperations(g.stdout, q, ops)
 		},
 	}
-	cmd.Flags().StringVar(&envName, "env", "", "only this environment")
-	cmd.Flags().StringVar(&from, "from", "", "first day, YYYY-MM-DD (default: the first of this month)")
-	cmd.Flags().StringVar(&to, "to", "", "last day, YYYY-MM-DD, included (default: today)")
+	rangeFlags(cmd, &envName, &from, &to)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON, one object per operation")
 
 	var showJSON bool

@@ -52,15 +52,20 @@ func newReportCmd(g *globals) *cobra.Command {
 			return writeReport(g.stdout, rep)
 		},
 	}
-	cmd.Flags().StringVar(&envName, "env", "", "only this environment")
-	cmd.Flags().StringVar(&from, "from", "", "first day, YYYY-MM-DD (default: the first of this month)")
-	cmd.Flags().StringVar(&to, "to", "", "last day, YYYY-MM-DD, included (default: today)")
+	rangeFlags(cmd, &envName, &from, &to)
 	cmd.Flags().BoolVar(&asCSV, "csv", false, "print CSV, one line per environment, instance and type")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (rows, per-environment and per-day totals)")
 	return cmd
 }
 
 func historyPath(p paths.Dirs) string { return historyFor(p).Path() }
+
+// rangeFlags adds --env, --from and --to, as reportRange reads them.
+func rangeFlags(cmd *cobra.Command, envName, from, to *string) {
+	cmd.Flags().StringVar(envName, "env", "", "only this environment")
+	cmd.Flags().StringVar(from, "from", "", "first day, YYYY-MM-DD (default: the first of this month)")
+	cmd.Flags().StringVar(to, "to", "", "last day, YYYY-MM-DD, included (default: today)")
+}
 
 // reportRange turns --from/--to (local dates, both included) into a query.
 func reportRange(env, from, to string, now time.Time) (history.ReportQuery, error) {

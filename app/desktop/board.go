@@ -166,9 +166,9 @@ func whileHeld(v EnvView) string {
 		action = v.Busy.Action
 	}
 	switch action {
-	case "start":
+	case orchestrate.ActionStart:
 		return control.StateStarting
-	case "stop":
+	case orchestrate.ActionStop:
 		return control.StateStopping
 	}
 	return v.State

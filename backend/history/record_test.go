@@ -178,16 +178,8 @@ func TestEventsAreWrittenAtStageBoundariesBeforeTheEnd(t *testing.T) {
 		emit(ev(10*i+4, orchestrate.EventStageReady, st))
 	}
 	emit(ev(40, orchestrate.EventInstanceState, "web")) // after the last boundary: sure to be written by End only
-	var got []orchestrate.Event
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
-		if got, err = s.Events(ctx, op.ID()); err == nil && len(got) >= len(want)-1 {
-			break
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	if len(got) < len(want)-1 {
-		t.Fatalf("before End %d events are on disk (%v), want at least the %d up to the last stage-ready", len(got), err, len(want)-1)
+	if got := eventsOnDisk(s, op, len(want)-1); len(got) < len(want)-1 {
+		t.Fatalf("before End %d events are on disk, want at least the %d up to the last stage-ready", len(got), len(want)-1)
 	}
 	ops, err := s.Operations(ctx, "", t0.Add(-time.Hour), t0.Add(time.Hour))
 	if err != nil || len(ops) != 1 || ops[0].Result != "running" {
@@ -196,7 +188,7 @@ func TestEventsAreWrittenAtStageBoundariesBeforeTheEnd(t *testing.T) {
 	if err := op.End(ctx, "done", "", t0.Add(time.Minute)); err != nil {
 		t.Fatal(err)
 	}
-	got, err = s.Events(ctx, op.ID())
+	got, err := s.Events(ctx, op.ID())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,14 +217,9 @@ func TestCloseInterruptedEndsWhatACrashLeftRunning(t *testing.T) {
 	}
 	flushed := func(op *Op, n int) {
 		t.Helper()
-		deadline := time.Now().Add(5 * time.Second)
-		for time.Now().Before(deadline) {
-			if evs, _ := s.Events(ctx, op.ID()); len(evs) >= n {
-				return
-			}
-			time.Sleep(5 * time.Millisecond)
+		if len(eventsOnDisk(s, op, n)) < n {
+			t.Fatalf("operation %d: events not written", op.ID())
 		}
-		t.Fatalf("operation %d: events not written", op.ID())
 	}
 	crashed := begin("shop", t0)
 	crashed.Emit(orchestrate.Event{Time: t0.Add(time.Second), Env: "shop", Action: "start", Type: orchestrate.EventRunStarted})
@@ -271,4 +258,16 @@ func TestCloseInterruptedEndsWhatACrashLeftRunning(t *testing.T) {
 			t.Errorf("operation %d (%s) now reads %q, want %q", keep.op.ID(), got[keep.op.ID()].Env, r, keep.want)
 		}
 	}
+}
+
+// eventsOnDisk polls (up to 5 s) until at least n of op's events are
+// written by its background flushes, and returns what is on disk then.
+func eventsOnDisk(s *Store, op *Op, n int) []orchestrate.Event {
+	var got []orchestrate.Event
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		if got, _ = s.Events(context.Background(), op.ID()); len(got) >= n {
+			break
+		}
+	}
+	return got
 }

@@ -3,7 +3,7 @@ import {Alert, Button, ScrollArea, Table, Text, Title} from '@mantine/core';
 import {useApi} from '../api/context';
 import type {OperationRow, ReportRequest, RunEvent} from '../api/types';
 import {duration} from '../lib/format';
-import {logLine} from '../lib/log';
+import {stampedLine} from '../lib/log';
 
 const resultColor: Record<string, string> = {done: 'green.7', failed: 'red.7', cancelled: 'orange.7', refused: 'dimmed', interrupted: 'grape.7', running: 'blue.7'};
 
@@ -121,7 +121,7 @@ function EventList({events}: {events: RunEvent[] | string | undefined}) {
         <ol aria-label="Events" style={{margin: 0, paddingLeft: 0, listStyle: 'none', fontFamily: 'var(--mantine-font-family-monospace)', fontSize: 12}}>
             {events.map((ev, i) => (
                 <li key={i} data-type={ev.type}>
-                    [{((Date.parse(String(ev.time)) - t0) / 1000).toFixed(1).padStart(6, ' ')}s] {logLine(ev)}
+                    {stampedLine(ev, (Date.parse(String(ev.time)) - t0) / 1000)}
                 </li>
             ))}
         </ol>

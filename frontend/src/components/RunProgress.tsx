@@ -2,7 +2,7 @@ import {useEffect, useRef} from 'react';
 import {Alert, Badge, Button, Group, Paper, Progress, ScrollArea, Stack, Text} from '@mantine/core';
 import type {Run} from '../state/dashboard';
 import {elapsed} from '../lib/format';
-import {logLine} from '../lib/log';
+import {stampedLine} from '../lib/log';
 import type {StageProgress} from '../lib/run';
 
 interface Props {
@@ -129,7 +129,7 @@ function ActivityLog({run}: {run: Run}) {
             <ol role="log" aria-label="Activity log" style={{margin: 0, paddingLeft: 0, listStyle: 'none', fontFamily: 'var(--mantine-font-family-monospace)', fontSize: 12}}>
                 {lines.map((ev, i) => (
                     <li key={run.log.length - lines.length + i} data-type={ev.type}>
-                        [{ev.elapsed.toFixed(1).padStart(6, ' ')}s] {logLine(ev)}
+                        {stampedLine(ev, ev.elapsed)}
                     </li>
                 ))}
             </ol>

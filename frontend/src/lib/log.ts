@@ -1,5 +1,10 @@
 import type {RunEventLike} from './run';
 
+/** An activity-log line with its time into the run: "[  12.3s] stage db ready", as the command line prints it. */
+export function stampedLine(ev: RunEventLike, seconds: number): string {
+    return `[${seconds.toFixed(1).padStart(6, ' ')}s] ${logLine(ev)}`;
+}
+
 /** One run event as a line of the activity log, like the command line prints it. */
 export function logLine(ev: RunEventLike): string {
     const who = ev.instance ? `${ev.name ? ev.name + ' ' : ''}(${ev.instance})` : '';
