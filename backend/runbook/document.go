@@ -7,6 +7,7 @@ import (
 	"maps"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -67,18 +68,115 @@ type Output struct {
 	Type     string `yaml:"Type"`
 }
 
-// Marshal writes the document as YAML, two-space indented.
+// Marshal writes the document as YAML, two-space indented, inputs sorted,
+// lists of values on one line ([pending, running]) to stay well within
+// SSM's 64 KB; script lines (commands) stay one per line.
 func (d *Document) Marshal() ([]byte, error) {
 	var b bytes.Buffer
 	enc := yaml.NewEncoder(&b)
 	enc.SetIndent(2)
-	if err := enc.Encode(d); err != nil {
+	enc.CompactSeqIndent()
+	if err := enc.Encode(d.node()); err != nil {
 		return nil, fmt.Errorf("writing the runbook as YAML: %w", err)
 	}
 	if err := enc.Close(); err != nil {
 		return nil, fmt.Errorf("writing the runbook as YAML: %w", err)
 	}
 	return b.Bytes(), nil
+}
+
+// node builds the YAML tree directly: encoding through reflection and
+// yaml.Node.Encode costs several times as much, and an export must be fast.
+func (d *Document) node() *yaml.Node {
+	params := mapping()
+	for _, name := range slices.Sorted(maps.Keys(d.Parameters)) {
+		p := d.Parameters[name]
+		pn := mapping("type", str(p.Type), "description", str(p.Description))
+		if p.AllowedPattern != "" {
+			pn.Content = append(pn.Content, str("allowedPattern"), str(p.AllowedPattern))
+		}
+		params.Content = append(params.Content, str(name), pn)
+	}
+	steps := &yaml.Node{Kind: yaml.SequenceNode}
+	for _, s := range d.MainSteps {
+		sn := mapping("name", str(s.Name), "action", str(s.Action))
+		if s.Description != "" {
+			sn.Content = append(sn.Content, str("description"), str(s.Description))
+		}
+		if s.TimeoutSeconds != 0 {
+			sn.Content = append(sn.Content, str("timeoutSeconds"), &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(s.TimeoutSeconds)})
+		}
+		if s.OnFailure != "" {
+			sn.Content = append(sn.Content, str("onFailure"), str(s.OnFailure))
+		}
+		sn.Content = append(sn.Content, str("inputs"), valueNode(s.Inputs, ""))
+		if len(s.Outputs) > 0 {
+			outs := &yaml.Node{Kind: yaml.SequenceNode}
+			for _, o := range s.Outputs {
+				outs.Content = append(outs.Content, mapping("Name", str(o.Name), "Selector", str(o.Selector), "Type", str(o.Type)))
+			}
+			sn.Content = append(sn.Content, str("outputs"), outs)
+		}
+		steps.Content = append(steps.Content, sn)
+	}
+	return mapping("schemaVersion", str(d.SchemaVersion), "description", str(d.Description), "assumeRole", str(d.AssumeRole),
+		"parameters", params, "mainSteps", steps)
+}
+
+func str(s string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s} }
+
+// mapping builds a mapping from key, value, key, value...
+func mapping(kv ...any) *yaml.Node {
+	n := &yaml.Node{Kind: yaml.MappingNode}
+	for i := 0; i+1 < len(kv); i += 2 {
+		n.Content = append(n.Content, str(kv[i].(string)), kv[i+1].(*yaml.Node))
+	}
+	return n
+}
+
+// valueNode writes an input value: maps with sorted keys, lists of
+// scalars on one line except under commands.
+func valueNode(v any, key string) *yaml.Node {
+	switch v := v.(type) {
+	case *yaml.Node:
+		return v
+	case string:
+		return str(v)
+	case bool:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: strconv.FormatBool(v)}
+	case int:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(v)}
+	case []string:
+		n := &yaml.Node{Kind: yaml.SequenceNode}
+		if key != "commands" {
+			n.Style = yaml.FlowStyle
+		}
+		for _, s := range v {
+			n.Content = append(n.Content, str(s))
+		}
+		return n
+	case []any:
+		n := &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle}
+		for _, x := range v {
+			c := valueNode(x, "")
+			if c.Kind != yaml.ScalarNode || key == "commands" {
+				n.Style = 0
+			}
+			n.Content = append(n.Content, c)
+		}
+		return n
+	case map[string]any:
+		n := &yaml.Node{Kind: yaml.MappingNode}
+		for _, k := range slices.Sorted(maps.Keys(v)) {
+			n.Content = append(n.Content, str(k), valueNode(v[k], k))
+		}
+		return n
+	}
+	n := &yaml.Node{}
+	if err := n.Encode(v); err != nil { // a type the builder does not write; kept correct, if slow
+		return str(fmt.Sprint(v))
+	}
+	return n
 }
 
 // ParseDocument reads an Automation runbook in YAML (or JSON, which is YAML).

@@ -9,29 +9,75 @@ import (
 	"time"
 )
 
-// The gates of a stage become AWS-RunShellScript scripts run on the stage's
-// instances: tcp and http are checked from each instance itself, command
-// runs there; each retries until its deadline like the app's poll.
+// A start stage's tcp, http and command gates become one AWS-RunShellScript
+// script run on each of its instances: the gates in order, each retried
+// until the stage's deadline, as the app moves each instance through its
+// gates. tcp and http are checked from the instance itself.
 
-// retryEvery is how long a gate script waits between attempts.
-const retryEvery = 5
+// retryEvery is how many seconds a gate script waits between attempts
+// (a variable so tests of the scripts need not wait as long).
+var retryEvery = 5
 
-// gatePrelude starts every gate script: what it is, and its deadline.
-func gatePrelude(comment string, timeout time.Duration) []string {
-	return []string{
-		"# " + comment,
-		fmt.Sprintf("deadline=$(( $(date +%%s) + %d ))", scriptSeconds(timeout)),
-	}
+// check is one gate in a stage's script.
+type check struct {
+	label string // "tcp 5432", for the script's messages
+	call  string // the shell function call that passes once
+}
+
+// scriptNeeds says which helpers a stage's script defines.
+type scriptNeeds struct {
+	ip, id, name, tcp, http bool
+	command                 []string
 }
 
 // metadata defines md(), which reads the instance's own metadata (IMDSv2).
-const metadata = `md() { tok=$(curl -sf -m 2 -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 300' http://169.254.169.254/latest/api/token) && curl -sf -m 2 -H "X-aws-ec2-metadata-token: $tok" "http://169.254.169.254/latest/meta-data/$1"; }`
+const metadata = `md() { t=$(curl -sf -m2 -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' http://169.254.169.254/latest/api/token) && curl -sf -m2 -H "X-aws-ec2-metadata-token: $t" "http://169.254.169.254/latest/meta-data/$1"; }`
 
-// privateIP sets $ip to the instance's primary private address.
-var privateIP = []string{
-	metadata,
-	`ip=$(md local-ipv4) || ip=$(hostname -I 2>/dev/null | cut -d' ' -f1)`,
-	`if [ -z "$ip" ]; then echo "cannot find this instance's private IP address (instance metadata and hostname -I are silent)"; exit 1; fi`,
+// gateScript writes the script: the deadline, what the gates need (the
+// instance's IP, id or Name tag; the command in a file), then each gate.
+func gateScript(checks []check, n scriptNeeds, timeout time.Duration) []string {
+	lines := []string{fmt.Sprintf("deadline=$(( $(date +%%s) + %d ))", scriptSeconds(timeout))}
+	if n.ip || n.id || n.name {
+		lines = append(lines, metadata)
+	}
+	if n.ip {
+		lines = append(lines,
+			`ip=$(md local-ipv4) || ip=$(hostname -I 2>/dev/null | cut -d' ' -f1)`,
+			`[ -n "$ip" ] || { echo "cannot find this instance's private IP address"; exit 1; }`)
+	}
+	if n.id {
+		lines = append(lines, `id=$(md instance-id) || { echo "cannot read this instance's id from its metadata"; exit 1; }`)
+	}
+	if n.name {
+		lines = append(lines, `name=$(md tags/instance/Name) || { echo "cannot read this instance's Name tag: enable tags in its instance metadata (InstanceMetadataTags)"; exit 1; }`)
+	}
+	lines = append(lines, fmt.Sprintf(
+		`cc_gate() { what=$1; shift; until "$@"; do if [ "$(date +%%s)" -ge "$deadline" ]; then echo "$what failed: $why"; [ -z "${detail:-}" ] || printf '%%s\n' "$detail" | tail -n 20; exit 1; fi; sleep %d; done; echo "$what passed"; }`,
+		retryEvery))
+	if n.tcp {
+		lines = append(lines, `cc_tcp() { timeout 3 bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$ip" "$1" 2>/dev/null && return 0; why="$ip:$1 does not accept connections"; return 1; }`)
+	}
+	if n.http {
+		lines = append(lines, `cc_http() { code=$(curl -s -L -o /dev/null -w '%{http_code}' --max-time 3 "$1"); case "$code" in 2??) return 0 ;; esac; why="$1 answered $code"; return 1; }`)
+	}
+	if len(n.command) > 0 {
+		var body []string
+		for _, c := range n.command {
+			body = append(body, strings.Split(strings.TrimRight(c, "\n"), "\n")...)
+		}
+		eof := "CLOUDCONTROL_COMMAND"
+		for i := 1; containsLine(body, eof); i++ {
+			eof = "CLOUDCONTROL_COMMAND_" + strconv.Itoa(i)
+		}
+		lines = append(lines, `gate=$(mktemp) || exit 1`, `trap 'rm -f "$gate"' EXIT`, `cat > "$gate" <<'`+eof+`'`)
+		lines = append(lines, body...)
+		lines = append(lines, eof,
+			`cc_command() { if detail=$(sh "$gate" 2>&1); then detail=; return 0; else why="exit $?; its last lines:"; return 1; fi; }`)
+	}
+	for _, c := range checks {
+		lines = append(lines, "cc_gate "+shellQuote(c.label)+" "+c.call)
+	}
+	return lines
 }
 
 // scriptSeconds leaves the script time to report before the step's own
@@ -49,83 +95,18 @@ func stepSeconds(d time.Duration) int {
 	return max(int((d+time.Second-1)/time.Second), 1)
 }
 
-func tcpScript(stage string, port int, timeout time.Duration) []string {
-	lines := gatePrelude(fmt.Sprintf("Cloud Control: tcp %d gate of stage %s, checked from this instance on its private IP.", port, safeText(stage)), timeout)
-	lines = append(lines, privateIP...)
-	return append(lines,
-		fmt.Sprintf(`until timeout 3 bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$ip" %d 2>/dev/null; do`, port),
-		fmt.Sprintf(`  if [ "$(date +%%s)" -ge "$deadline" ]; then echo "tcp %d: $ip:%d does not accept connections"; exit 1; fi`, port, port),
-		fmt.Sprintf("  sleep %d", retryEvery),
-		"done",
-		fmt.Sprintf(`echo "tcp %d: $ip:%d accepts connections"`, port, port),
-	)
-}
-
-// httpScript checks a URL from the instance; the URL's template fields
-// become shell variables read from the instance's metadata.
-func httpScript(stage string, parts []urlPart, timeout time.Duration) []string {
-	lines := gatePrelude(fmt.Sprintf("Cloud Control: http gate of stage %s, checked from this instance; it passes on a 2xx answer (redirects followed).", safeText(stage)), timeout)
-	var url strings.Builder
-	need := map[string]bool{}
+// shellURL writes a URL template as a shell word: literal text quoted, the
+// fields as the variables the script reads from the instance's metadata.
+func shellURL(parts []urlPart) string {
+	var b strings.Builder
 	for _, p := range parts {
 		if p.field == "" {
-			url.WriteString(shellQuote(p.text))
+			b.WriteString(shellQuote(p.text))
 			continue
 		}
-		need[p.field] = true
-		url.WriteString(`"$` + shellVar[p.field] + `"`)
+		b.WriteString(`"$` + map[string]string{"PrivateIP": "ip", "ID": "id", "Name": "name"}[p.field] + `"`)
 	}
-	if need["PrivateIP"] {
-		lines = append(lines, privateIP...)
-	} else if need["ID"] || need["Name"] {
-		lines = append(lines, metadata)
-	}
-	if need["ID"] {
-		lines = append(lines,
-			`id=$(md instance-id) || { echo "cannot read this instance's id from its metadata"; exit 1; }`)
-	}
-	if need["Name"] {
-		lines = append(lines,
-			`name=$(md tags/instance/Name) || { echo "cannot read this instance's Name tag: allow tags in its instance metadata (InstanceMetadataTags enabled)"; exit 1; }`)
-	}
-	return append(lines,
-		"url="+url.String(),
-		"while :; do",
-		`  code=$(curl -s -L -o /dev/null -w '%{http_code}' --max-time 3 "$url")`,
-		`  case "$code" in 2??) echo "http: $url answered $code"; exit 0 ;; esac`,
-		`  if [ "$(date +%s)" -ge "$deadline" ]; then echo "http: $url answered ${code:-nothing} (000: no answer)"; exit 1; fi`,
-		fmt.Sprintf("  sleep %d", retryEvery),
-		"done",
-	)
-}
-
-var shellVar = map[string]string{"PrivateIP": "ip", "ID": "id", "Name": "name"}
-
-// commandScript runs the file's command with sh until it exits 0, keeping
-// its last lines for the failure message.
-func commandScript(stage string, command []string, timeout time.Duration) []string {
-	lines := gatePrelude(fmt.Sprintf("Cloud Control: command gate of stage %s; the environment file's command, run until it exits 0.", safeText(stage)), timeout)
-	var body []string
-	for _, c := range command {
-		body = append(body, strings.Split(strings.TrimRight(c, "\n"), "\n")...)
-	}
-	eof := "CLOUDCONTROL_COMMAND"
-	for n := 1; containsLine(body, eof); n++ {
-		eof = "CLOUDCONTROL_COMMAND_" + strconv.Itoa(n)
-	}
-	lines = append(lines,
-		`gate=$(mktemp) || exit 1`,
-		`trap 'rm -f "$gate"' EXIT`,
-		`cat > "$gate" <<'`+eof+`'`)
-	lines = append(lines, body...)
-	return append(lines, eof,
-		"while :; do",
-		`  out=$(sh "$gate" 2>&1); rc=$?`,
-		`  if [ "$rc" -eq 0 ]; then printf '%s\n' "$out" | tail -n 20; exit 0; fi`,
-		`  if [ "$(date +%s)" -ge "$deadline" ]; then echo "command exited $rc; its last lines:"; printf '%s\n' "$out" | tail -n 20; exit 1; fi`,
-		fmt.Sprintf("  sleep %d", retryEvery),
-		"done",
-	)
+	return b.String()
 }
 
 func containsLine(lines []string, s string) bool {
@@ -183,6 +164,19 @@ func urlParts(raw string) ([]urlPart, error) {
 		}
 	}
 	return out, nil
+}
+
+// urlShown writes a URL template for people, its fields in words.
+func urlShown(parts []urlPart) string {
+	var b strings.Builder
+	for _, p := range parts {
+		if p.field == "" {
+			b.WriteString(p.text)
+			continue
+		}
+		b.WriteString(map[string]string{"PrivateIP": "<private IP>", "ID": "<instance id>", "Name": "<Name tag>"}[p.field])
+	}
+	return b.String()
 }
 
 // isoSeconds writes a duration for aws:sleep, in whole seconds (rounded up).

@@ -16,36 +16,34 @@ const runCommandLimit = "Run Command takes at most 50 instance ids per call, so 
 // secretAdvice ends the finding of a gate refused for a secret.
 const secretAdvice = "a runbook is readable by anyone who may read the account's SSM documents, so it is not written; check an endpoint that needs no secret, or use a command gate that reads the secret on the instance"
 
-type gateScript struct {
-	name, desc string
-	lines      []string
-}
-
 // gateSteps turns the tcp, http and command gates of a start stage into
-// aws:runCommand steps, after a wait for the instances to be online in SSM.
+// one aws:runCommand step per lookup, after a wait for SSM to see the
+// instances: on each instance the gates run in order, as the app moves
+// each instance through them, within one deadline.
 func (b *builder) gateSteps(prefix string, st env.Stage, finds []string, timeout time.Duration) []Step {
 	r := st.Ready
 	pos := st.Pos.String()
-	var gates []gateScript
+	step := prefix + "_gates"
+	var checks []check
+	var needs scriptNeeds
 	for _, port := range r.TCP {
-		b.add(Finding{Kind: KindGate, Stage: st.Name, Subject: fmt.Sprintf("tcp %d", port), Outcome: Caveat, Position: pos,
-			As: "aws:runCommand (AWS-RunShellScript): bash /dev/tcp to the instance's own private IP",
+		label := fmt.Sprintf("tcp %d", port)
+		b.add(Finding{Kind: KindGate, Stage: st.Name, Subject: label, Outcome: Caveat, Position: pos,
+			As: step + ": aws:runCommand (AWS-RunShellScript), bash /dev/tcp to the instance's own private IP",
 			Note: "checked from the instance itself, not from where Cloud Control runs: a security group or network ACL that blocks the port for others is not seen; " +
 				runCommandLimit})
-		gates = append(gates, gateScript{name: fmt.Sprintf("tcp_%d", port),
-			desc:  fmt.Sprintf("tcp %d: checked from each instance itself on its private IP.", port),
-			lines: tcpScript(st.Name, port, timeout)})
+		checks = append(checks, check{label: label, call: "cc_tcp " + strconv.Itoa(port)})
+		needs.tcp, needs.ip = true, true
 	}
-	for i, u := range r.HTTP {
-		if g, ok := b.httpGate(st, u, pos, timeout); ok {
-			g.name = "http" + suffix(i, len(r.HTTP))
-			gates = append(gates, g)
+	for _, u := range r.HTTP {
+		if c, ok := b.httpGate(st, u, pos, step, &needs); ok {
+			checks = append(checks, c)
 		}
 	}
 	if len(r.Command) > 0 {
 		f := Finding{Kind: KindGate, Stage: st.Name, Subject: "command", Outcome: Caveat, Position: pos,
-			As: "aws:runCommand (AWS-RunShellScript) on each instance, retried until the stage's timeout, after aws:waitForAwsResourceProperty waits up to ssm-grace for SSM to see the instances online",
-			Note: "the wait passes once SSM reports an instance of the lookup online, so another one not yet registered fails the command step at once rather than after its grace; " +
+			As: step + ": aws:runCommand (AWS-RunShellScript) on each instance, retried until the stage's timeout, after aws:waitForAwsResourceProperty waits up to ssm-grace for SSM to see the instances online",
+			Note: "the wait passes once SSM reports an instance of the lookup online, so another one not yet registered fails the gates step at once rather than after its grace; " +
 				runCommandLimit}
 		switch {
 		case commandSecret(r.Command) != "":
@@ -53,19 +51,19 @@ func (b *builder) gateSteps(prefix string, st env.Stage, finds []string, timeout
 		case strings.Contains(strings.Join(r.Command, "\n"), "{{"):
 			f.Outcome, f.As, f.Note = Refused, "", "it holds {{, which Automation reads as one of its variables and has no way to escape; write it without {{ (for example in a script on the instance)"
 		default:
-			gates = append(gates, gateScript{name: "command", desc: "The environment file's command, run on each instance until it exits 0.",
-				lines: commandScript(st.Name, r.Command, timeout)})
+			checks = append(checks, check{label: "command", call: "cc_command"})
+			needs.command = r.Command
 		}
 		b.add(f)
 	}
-	if len(gates) == 0 {
+	if len(checks) == 0 {
 		return nil
 	}
 	grace := orDefault(r.SSMGrace.D(), env.DefaultSSMGrace)
 	var steps []Step
 	for g, f := range finds {
-		steps = append(steps, step(prefix+"_ssm_online"+groupSuffix(g, len(finds)), ActionWaitForProperty,
-			fmt.Sprintf("Wait up to %s (ssm-grace) for SSM to see the instances online, so the gates can run on them.", grace), grace,
+		steps = append(steps, stepOf(prefix+"_ssm_online"+groupSuffix(g, len(finds)), ActionWaitForProperty,
+			fmt.Sprintf("Up to ssm-grace (%s) for SSM to see the instances online.", grace), grace,
 			map[string]any{
 				"Service": "ssm", "Api": "DescribeInstanceInformation",
 				"InstanceInformationFilterList": []any{map[string]any{"key": "InstanceIds", "valueSet": ref(f)}},
@@ -73,25 +71,33 @@ func (b *builder) gateSteps(prefix string, st env.Stage, finds []string, timeout
 				"DesiredValues":                 []any{"Online"},
 			}))
 	}
-	for _, gt := range gates {
-		for g, f := range finds {
-			steps = append(steps, step(prefix+"_"+gt.name+groupSuffix(g, len(finds)), ActionRunCommand, gt.desc, timeout, map[string]any{
+	script := gateScript(checks, needs, timeout)
+	for g, f := range finds {
+		steps = append(steps, stepOf(step+groupSuffix(g, len(finds)), ActionRunCommand, gatesAbout(needs), timeout,
+			map[string]any{
 				"DocumentName": runShellScript,
 				"InstanceIds":  ref(f),
 				"Parameters": map[string]any{
-					"commands":         gt.lines,
+					"commands":         script,
 					"executionTimeout": strconv.Itoa(min(stepSeconds(timeout), maxExecutionTimeoutSecs)),
 				},
 			}))
-		}
 	}
 	return steps
 }
 
+// gatesAbout is the gates step's description.
+func gatesAbout(n scriptNeeds) string {
+	if n.tcp || n.http {
+		return "The gates on each instance, in order; tcp and http are checked from the instance itself."
+	}
+	return "The gates on each instance, in order."
+}
+
 // httpGate decides how one http gate is expressed.
-func (b *builder) httpGate(st env.Stage, raw, pos string, timeout time.Duration) (gateScript, bool) {
+func (b *builder) httpGate(st env.Stage, raw, pos, step string, needs *scriptNeeds) (check, bool) {
 	f := Finding{Kind: KindGate, Stage: st.Name, Subject: "http " + raw, Outcome: Caveat, Position: pos,
-		As: "aws:runCommand (AWS-RunShellScript): curl from the instance itself, 2xx passes",
+		As: step + ": aws:runCommand (AWS-RunShellScript), curl from the instance itself, 2xx passes",
 		Note: "checked from the instance itself, not from where Cloud Control runs, so it does not see what blocks other clients; " +
 			runCommandLimit}
 	parts, err := urlParts(raw)
@@ -118,22 +124,13 @@ func (b *builder) httpGate(st env.Stage, raw, pos string, timeout time.Duration)
 	}
 	b.add(f)
 	if f.Outcome == Refused {
-		return gateScript{}, false
+		return check{}, false
 	}
-	return gateScript{desc: "http " + safeText(urlShown(parts)) + ": checked from each instance itself, 2xx passes.", lines: httpScript(st.Name, parts, timeout)}, true
-}
-
-// urlShown writes a URL template for people, its fields in words.
-func urlShown(parts []urlPart) string {
-	var b strings.Builder
-	for _, p := range parts {
-		if p.field == "" {
-			b.WriteString(p.text)
-			continue
-		}
-		b.WriteString(map[string]string{"PrivateIP": "<private IP>", "ID": "<instance id>", "Name": "<Name tag>"}[p.field])
-	}
-	return b.String()
+	needs.http = true
+	needs.ip = needs.ip || fields["PrivateIP"]
+	needs.id = needs.id || fields["ID"]
+	needs.name = needs.name || fields["Name"]
+	return check{label: "http " + urlShown(parts), call: "cc_http " + shellURL(parts)}, true
 }
 
 var (

@@ -195,17 +195,17 @@ func TestValidateFindsWhatSSMWouldRefuse(t *testing.T) {
 	good := string(x.Start)
 	cases := []struct{ name, from, to, want string }{
 		{"unknown output", "'{{ s01_database_find.InstanceIds }}'", "'{{ s01_database_find.Ids }}'", "{{ s01_database_find.Ids }} is neither a parameter nor an output of an earlier step"},
-		{"a later step's output", "running\n      InstanceIds: '{{ s02_api_find.InstanceIds }}'", "running\n      InstanceIds: '{{ s04_web_find.InstanceIds }}'", "s04_web_find.InstanceIds }} is neither"},
+		{"a later step's output", "running\n    InstanceIds: '{{ s02_api_find.InstanceIds }}'", "running\n    InstanceIds: '{{ s04_web_find.InstanceIds }}'", "s04_web_find.InstanceIds }} is neither"},
 		{"unknown parameter", "'{{ AutomationAssumeRole }}'", "'{{ AssumeRole }}'", "assumeRole: {{ AssumeRole }} is neither"},
-		{"stray braces", "Settle time after the other gates (2s).", "Settle {{ time", "the description holds {{"},
+		{"stray braces", "Up to ssm-grace (3m0s)", "Up to {{ ssm-grace", "the description holds {{"},
 		{"bad step name", "name: s01_database_find", "name: s01-database-find", "a step name holds only letters, digits and _"},
 		{"duplicate step", "name: s01_database_start", "name: s01_database_find", "the step name is used twice"},
 		{"unknown action", "action: aws:sleep", "action: aws:snooze", `action "aws:snooze" is not one`},
-		{"missing input", "DesiredState: running\n      InstanceIds: '{{ s01_database_find.InstanceIds }}'", "DesiredState: running", "aws:changeInstanceState needs the input InstanceIds"},
+		{"missing input", "DesiredState: running\n    InstanceIds: '{{ s01_database_find.InstanceIds }}'", "DesiredState: running", "aws:changeInstanceState needs the input InstanceIds"},
 		{"bad desired state", "DesiredState: running", "DesiredState: started", "DesiredState started is not running, stopped or terminated"},
 		{"bad onFailure", "onFailure: Abort", "onFailure: Stop", `onFailure "Stop" is not Abort, Continue or step:NAME`},
 		{"schema version", `schemaVersion: "0.3"`, `schemaVersion: "2.2"`, `schemaVersion is "2.2", not "0.3"`},
-		{"unknown key", "onFailure: Abort", "onFailure: Abort\n    retries: 3", "field retries not found"},
+		{"unknown key", "onFailure: Abort", "onFailure: Abort\n  retries: 3", "field retries not found"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

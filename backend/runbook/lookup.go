@@ -21,7 +21,9 @@ type lookup struct {
 	ids    []string
 	keys   []string            // sorted
 	values map[string][]string // key -> accepted values, file order
+	has    map[string]map[string]bool
 	from   []env.Selector
+	text   string // String, once it is asked for
 }
 
 // stageLookups groups a stage's selectors, each ANDed with the file's
@@ -67,9 +69,10 @@ func stageLookups(e *env.Environment, st env.Stage) []*lookup {
 }
 
 func tagLookup(tags map[string]string) *lookup {
-	l := &lookup{keys: slices.Sorted(maps.Keys(tags)), values: map[string][]string{}}
+	l := &lookup{keys: slices.Sorted(maps.Keys(tags)), values: map[string][]string{}, has: map[string]map[string]bool{}}
 	for k, v := range tags {
 		l.values[k] = []string{v}
+		l.has[k] = map[string]bool{v: true}
 	}
 	return l
 }
@@ -128,7 +131,7 @@ func (l *lookup) join(tags map[string]string) bool {
 		if !ok {
 			return false
 		}
-		if slices.Contains(l.values[k], v) {
+		if l.has[k][v] {
 			continue
 		}
 		if differ != "" {
@@ -145,6 +148,8 @@ func (l *lookup) join(tags map[string]string) bool {
 		}
 	}
 	l.values[differ] = append(l.values[differ], tags[differ])
+	l.has[differ][tags[differ]] = true
+	l.text = ""
 	return true
 }
 
@@ -172,12 +177,17 @@ func (l *lookup) inputs(states []string) map[string]any {
 
 // String names what the lookup finds: "ids i-1, i-2" or "Env=demo, Role=api|web".
 func (l *lookup) String() string {
+	if l.text != "" {
+		return l.text
+	}
 	if l.ids != nil {
-		return "ids " + strings.Join(l.ids, ", ")
+		l.text = "ids " + strings.Join(l.ids, ", ")
+		return l.text
 	}
 	parts := make([]string, len(l.keys))
 	for i, k := range l.keys {
 		parts[i] = k + "=" + strings.Join(l.values[k], "|")
 	}
-	return strings.Join(parts, ", ")
+	l.text = strings.Join(parts, ", ")
+	return l.text
 }

@@ -248,7 +248,7 @@ func (b *builder) describe(action, name, verb string, order []string) string {
 }
 
 // step fills in what every step shares: the timeout and Abort on failure.
-func step(name, action, desc string, timeout time.Duration, inputs map[string]any) Step {
+func stepOf(name, action, desc string, timeout time.Duration, inputs map[string]any) Step {
 	return Step{Name: name, Action: action, Description: desc, TimeoutSeconds: stepSeconds(timeout),
 		OnFailure: OnFailureAbort, Inputs: inputs}
 }
@@ -264,7 +264,7 @@ func (b *builder) find(prefix string, st env.Stage, timeout time.Duration, stop 
 		if l.ids != nil && !stop {
 			states = nil // an id that is terminated must fail the start, as it fails the app's plan
 		}
-		s := step(name, ActionExecuteAwsAPI, fmt.Sprintf("Find the instances of stage %s: %s.", safeText(st.Name), safeText(l.String())), timeout, l.inputs(states))
+		s := stepOf(name, ActionExecuteAwsAPI, fmt.Sprintf("Stage %s: %s.", safeText(st.Name), safeText(l.String())), timeout, l.inputs(states))
 		s.Outputs = []Output{{Name: outputInstanceIDs, Selector: instanceIDsSelector, Type: "StringList"}}
 		steps, names = append(steps, s), append(names, name)
 	}
@@ -286,19 +286,17 @@ func ref(step string) string { return "{{ " + step + "." + outputInstanceIDs + "
 func change(prefix string, finds []string, desired, api string, timeout time.Duration) []Step {
 	verb := map[string]string{"running": "start", "stopped": "stop"}[desired]
 	if len(finds) == 1 {
-		return []Step{step(prefix+"_"+verb, ActionChangeState,
-			fmt.Sprintf("%s the stage's instances and wait until they are %s.", capital(verb), desired), timeout,
+		return []Step{stepOf(prefix+"_"+verb, ActionChangeState, "", timeout,
 			map[string]any{"InstanceIds": ref(finds[0]), "DesiredState": desired})}
 	}
 	var out []Step
 	for g, f := range finds {
-		out = append(out, step(prefix+"_"+verb+groupSuffix(g, len(finds)), ActionExecuteAwsAPI,
-			fmt.Sprintf("%s group %d of the stage's instances without waiting, so all groups %s together.", capital(verb), g+1, verb), timeout,
+		out = append(out, stepOf(prefix+"_"+verb+groupSuffix(g, len(finds)), ActionExecuteAwsAPI,
+			fmt.Sprintf("%s group %d without waiting, so all groups %s together.", capital(verb), g+1, verb), timeout,
 			map[string]any{"Service": "ec2", "Api": api, "InstanceIds": ref(f)}))
 	}
 	for g, f := range finds {
-		out = append(out, step(prefix+"_"+desired+groupSuffix(g, len(finds)), ActionChangeState,
-			fmt.Sprintf("Wait until group %d is %s.", g+1, desired), timeout,
+		out = append(out, stepOf(prefix+"_"+desired+groupSuffix(g, len(finds)), ActionChangeState, "", timeout,
 			map[string]any{"InstanceIds": ref(f), "DesiredState": desired, "CheckStateOnly": true}))
 	}
 	return out
@@ -337,7 +335,7 @@ func (b *builder) startStage(prefix string, st env.Stage) []Step {
 			b.add(Finding{Kind: KindGate, Stage: st.Name, Subject: "delay " + r.Delay.String(), Outcome: Caveat, Position: pos,
 				As:   "aws:sleep " + isoSeconds(r.Delay.D()),
 				Note: "the runbook always waits; the app skips the delay when every instance was already running and ready"})
-			steps = append(steps, step(prefix+"_delay", ActionSleep, "Settle time after the other gates ("+r.Delay.String()+").", timeout,
+			steps = append(steps, stepOf(prefix+"_delay", ActionSleep, "", timeout,
 				map[string]any{"Duration": isoSeconds(r.Delay.D())}))
 		}
 	}
@@ -346,26 +344,44 @@ func (b *builder) startStage(prefix string, st env.Stage) []Step {
 
 func (b *builder) selectorFindings(st env.Stage) {
 	for _, l := range b.lookups[st.Name] {
+		shared := ""
+		if n := len(l.from); n > 1 {
+			shared = fmt.Sprintf(" (one lookup with %d more selector(s))", n-1)
+		}
+		braces := l.ids == nil && (strings.Contains(l.String(), "{{") || strings.Contains(l.String(), "}}"))
 		for _, sel := range l.from {
 			f := Finding{Kind: KindSelector, Stage: st.Name, Outcome: Translated, Position: sel.Pos.String()}
 			switch {
 			case sel.ID != "":
-				f.Subject, f.As = "id "+sel.ID, "DescribeInstances InstanceIds (the ids as ids)"
+				f.Subject, f.As = "id "+sel.ID, "DescribeInstances InstanceIds (the ids as ids)"+shared
 				if len(b.e.Select) > 0 {
 					f.Outcome = Caveat
 					f.Note = "the select tags are not checked for an id at run time; the app refuses an id without them at plan time"
 				}
 			case sel.Name != "":
-				f.Subject, f.As = "name "+sel.Name, "DescribeInstances filter "+safeText(l.String())
+				f.Subject, f.As = "name "+safeText(sel.Name), "DescribeInstances filter "+b.selectorFilter(sel)+shared
 			default:
-				f.Subject, f.As = "tags "+tagText(sel.Tags), "DescribeInstances filter "+safeText(l.String())
+				f.Subject, f.As = "tags "+tagText(sel.Tags), "DescribeInstances filter "+b.selectorFilter(sel)+shared
 			}
-			if sel.ID == "" && (strings.Contains(l.String(), "{{") || strings.Contains(l.String(), "}}")) {
-				f.Outcome, f.Note = Refused, "a tag key or value holds {{ or }}, which Automation reads as a variable"
+			if braces {
+				f.Outcome, f.As, f.Note = Refused, "", "a tag key or value holds {{ or }}, which Automation reads as a variable"
 			}
 			b.add(f)
 		}
 	}
+}
+
+// selectorFilter is one selector's own tag filter, select tags included.
+func (b *builder) selectorFilter(sel env.Selector) string {
+	tags := maps.Clone(b.e.Select)
+	if tags == nil {
+		tags = map[string]string{}
+	}
+	maps.Copy(tags, sel.Tags)
+	if sel.Name != "" {
+		tags["Name"] = sel.Name
+	}
+	return tagText(tags)
 }
 
 func tagText(tags map[string]string) string {
