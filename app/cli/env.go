@@ -26,7 +26,7 @@ func newEnvCmd(g *globals) *cobra.Command {
 	}
 	cmd.AddCommand(newEnvListCmd(g), newEnvValidateCmd(g), newEnvPlanCmd(g),
 		newEnvRunCmd(g, orchestrate.ActionStart), newEnvRunCmd(g, orchestrate.ActionStop),
-		newEnvStatusCmd(g), newEnvCostCmd(g), newEnvSchemaCmd(g))
+		newEnvStatusCmd(g), newEnvCostCmd(g), newEnvSchemaCmd(g), newEnvExportCmd(g))
 	return cmd
 }
 
