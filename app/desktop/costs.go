@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"cloudcontrol/backend/atomicfile"
 	"cloudcontrol/backend/control"
 	"cloudcontrol/backend/cost"
 	"cloudcontrol/backend/history"
@@ -162,7 +162,7 @@ func (c *Costs) SaveCSV(r ReportRequest) (string, error) {
 	if path == "" {
 		return "", nil
 	}
-	if err := os.WriteFile(path, []byte(out.CSV), 0o644); err != nil {
+	if err := atomicfile.Write(path, []byte(out.CSV), 0o644); err != nil {
 		return "", fmt.Errorf("saving the report: %w", err)
 	}
 	return path, nil

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"cloudcontrol/backend/atomicfile"
 	"cloudcontrol/backend/cloud"
 	"cloudcontrol/backend/control"
 	"cloudcontrol/backend/lock"
@@ -23,7 +24,7 @@ func TestDashboardShowsLastKnownStateAtOnceThenLive(t *testing.T) {
 		cached := map[string]*control.Status{"three-tier": {Env: "three-tier", State: control.StateRunning,
 			Stages: []control.StageStatus{{Name: "database", State: control.StateRunning,
 				Instances: []cloud.Instance{{ID: "i-0db00000000000001", Name: "shop-db", State: cloud.Running}}}}}}
-		if err := writeJSON(filepath.Join(r.paths.State, "dashboard-sandbox.json"), cached); err != nil {
+		if err := atomicfile.WriteJSON(filepath.Join(r.paths.State, "dashboard-sandbox.json"), cached, 0o600); err != nil {
 			t.Fatal(err)
 		}
 	})
