@@ -109,3 +109,30 @@ func TestProfilesNeverReturnOrEmitASecret(t *testing.T) {
 		t.Fatalf("payloads:\n%s", b)
 	}
 }
+
+// The list says which profile the window really uses: the saved choice,
+// unless the environment the app was started in outranks it.
+func TestProfileListSaysWhatIsInUse(t *testing.T) {
+	p, _, _, _ := newTestProfiles(t)
+	if err := p.Use("old", ""); err != nil {
+		t.Fatal(err)
+	}
+	if l, _ := p.List(); l.Active != "old" || l.InUse != "old" || len(l.Problems) != 0 {
+		t.Fatalf("saved choice: %+v", l)
+	}
+	env := map[string]string{"AWS_PROFILE": "ci"}
+	p.chain = aws.NewChain(aws.ChainOptions{Getenv: func(k string) string { return env[k] }, Keyring: creds.NewSystemKeyring("x"),
+		Saved: p.settings})
+	l, _ := p.List()
+	if l.Active != "old" || l.InUse != "ci" || len(l.Problems) != 1 || !strings.Contains(l.Problems[0], "AWS_PROFILE=ci") {
+		t.Fatalf("AWS_PROFILE outranking the choice: %+v", l)
+	}
+	env = map[string]string{"AWS_ACCESS_KEY_ID": "AKIA"}
+	if l, _ := p.List(); l.InUse != creds.EnvProfileName || !strings.Contains(l.Problems[0], "the window uses environment variables") {
+		t.Fatalf("keys in the environment: %+v", l)
+	}
+	p.note = sandboxNote
+	if l, _ := p.List(); len(l.Problems) != 1 || l.Problems[0] != sandboxNote {
+		t.Fatalf("in the sandbox its note says it: %+v", l.Problems)
+	}
+}
