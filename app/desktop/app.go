@@ -37,7 +37,8 @@ type appOptions struct {
 // depends on, in order: the window's visibility, its MFA questions, the
 // credential chain that asks them, the control services on that chain, the
 // shell (dashboard, runs, refresh, folders), the profiles, the costs and
-// the tray. Start and Shutdown run them.
+// the tray. start and shutdown run them. Every service has the same two
+// (lower case: the bound ones would otherwise be callable from the front end).
 type desktopApp struct {
 	screen   *screen
 	shell    *shell
@@ -94,23 +95,23 @@ func (a *desktopApp) bound() []any {
 	return []any{&Environments{s: a.shell}, &Settings{s: a.shell}, a.costs, a.profiles}
 }
 
-// Start runs every service. The window system never cancels its context,
-// so they get their own, which Shutdown cancels (else quitting hangs).
-func (a *desktopApp) Start(ctx context.Context) {
+// start runs every service. The window system never cancels its context,
+// so they get their own, which shutdown cancels (else quitting hangs).
+func (a *desktopApp) start(ctx context.Context) {
 	ctx, a.cancel = context.WithCancel(ctx)
-	a.shell.Start(ctx)
-	a.profiles.Start(ctx)
-	a.costs.Start(ctx)
-	a.tray.Start(ctx)
+	a.shell.start(ctx)
+	a.profiles.start(ctx)
+	a.costs.start(ctx)
+	a.tray.start(ctx)
 }
 
-// Shutdown stops them in the reverse order and waits for every run.
-func (a *desktopApp) Shutdown() {
-	a.tray.Shutdown()
-	a.profiles.Shutdown()
+// shutdown stops them in the reverse order and waits for every run.
+func (a *desktopApp) shutdown() {
+	a.tray.shutdown()
+	a.profiles.shutdown()
 	if a.cancel != nil {
 		a.cancel()
 	}
-	a.shell.Shutdown()
+	a.shell.shutdown()
 	a.history.Close()
 }

@@ -81,13 +81,13 @@ func newAppRig(t *testing.T, prepare func(p paths.Dirs)) *appRig {
 func TestTheAppStartsItsServicesAndStopsThem(t *testing.T) {
 	r := newAppRig(t, nil)
 	if r.app.shell.overview().TrayAvailable {
-		t.Fatal("a tray before Start")
+		t.Fatal("a tray before start")
 	}
-	r.app.Start(t.Context())
+	r.app.start(t.Context())
 	stopped := false
 	t.Cleanup(func() {
 		if !stopped {
-			r.app.Shutdown()
+			r.app.shutdown()
 		}
 	})
 	if !r.app.shell.overview().TrayAvailable || r.tray.menu == nil || r.tray.menu.switcher != r.app.profiles {
@@ -127,7 +127,7 @@ func TestTheAppStartsItsServicesAndStopsThem(t *testing.T) {
 	r.plat.waitFor(t, "the window is brought up for the code", func() bool { return r.app.screen.isVisible() })
 	r.app.profiles.CancelMFA()
 
-	r.app.Shutdown()
+	r.app.shutdown()
 	stopped = true
 	if !r.tray.stopped {
 		t.Error("the tray was left up")

@@ -64,8 +64,8 @@ func TestCanaryWindowRunOnAKeychainProfile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.Start(context.Background())
-	t.Cleanup(s.Shutdown)
+	s.start(context.Background())
+	t.Cleanup(s.shutdown)
 
 	envs := &Environments{s: s}
 	plan, err := envs.Plan("three-tier", "start")

@@ -38,8 +38,8 @@ func newCosts(core coster, hist *history.Lazy, p paths.Dirs, save func(title, na
 	return &Costs{core: core, hist: hist, paths: p, now: time.Now, save: save}
 }
 
-// Start begins the service's life: reports and prices are read under ctx.
-func (c *Costs) Start(ctx context.Context) { c.begin(ctx) }
+// start begins the service's life: reports and prices are read under ctx.
+func (c *Costs) start(ctx context.Context) { c.begin(ctx) }
 
 // windowHistory is the usage history the window records into.
 func windowHistory(p paths.Dirs) *history.Lazy {

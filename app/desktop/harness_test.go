@@ -157,8 +157,8 @@ func newRig(t *testing.T, prepare func(r *rig)) *rig {
 		t.Fatal(err)
 	}
 	r.shell = s
-	s.Start(context.Background())
-	r.stop = s.Shutdown
+	s.start(context.Background())
+	r.stop = s.shutdown
 	t.Cleanup(r.stop)
 	return r
 }

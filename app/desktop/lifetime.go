@@ -5,8 +5,8 @@ import (
 	"sync"
 )
 
-// lifetime is a service's context from its Start on: what it does for the
-// window (a sign-in, a report) ends when the app quits. Before Start it is
+// lifetime is a service's context from its start on: what it does for the
+// window (a sign-in, a report) ends when the app quits. Before start it is
 // context.Background, as in tests that never start the app.
 type lifetime struct {
 	lifeMu sync.Mutex

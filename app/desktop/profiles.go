@@ -62,11 +62,11 @@ func newProfiles(o profilesOptions) *Profiles {
 		emit: o.Emit, openURL: o.OpenURL, who: o.Who, reset: o.Reset, note: o.Note}
 }
 
-// Start begins the service's life: sign-ins and STS questions run under
-// ctx. Shutdown stops a sign-in under way and a pending MFA question.
-func (p *Profiles) Start(ctx context.Context) { p.begin(ctx) }
+// start begins the service's life: sign-ins and STS questions run under
+// ctx. shutdown stops a sign-in under way and a pending MFA question.
+func (p *Profiles) start(ctx context.Context) { p.begin(ctx) }
 
-func (p *Profiles) Shutdown() {
+func (p *Profiles) shutdown() {
 	p.CancelLogin()
 	p.mfa.cancel()
 }

@@ -40,8 +40,8 @@ type shell struct {
 
 	sandboxURL string
 
-	lifetime                    // the context runs begin under, from Start
-	stopAll  context.CancelFunc // Shutdown's: cancels that context
+	lifetime                    // the context runs begin under, from start
+	stopAll  context.CancelFunc // shutdown's: cancels that context
 	wg       sync.WaitGroup     // the watcher and the refresher
 }
 

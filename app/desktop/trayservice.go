@@ -44,8 +44,8 @@ func newTrayService(o trayOptions) *trayService {
 	return &trayService{menu: menu, shell: o.Shell, prof: o.Profiles, log: o.Log, open: o.Open}
 }
 
-// Start puts the tray up and keeps it current.
-func (t *trayService) Start(context.Context) {
+// start puts the tray up and keeps it current.
+func (t *trayService) start(context.Context) {
 	ui, err := t.open(t.menu)
 	if err != nil {
 		t.log.Info("no tray: closing the window quits", "reason", err)
@@ -64,8 +64,8 @@ func (t *trayService) Start(context.Context) {
 	go ui.show(t.shell.board.views())
 }
 
-// Shutdown takes the tray down.
-func (t *trayService) Shutdown() {
+// shutdown takes the tray down.
+func (t *trayService) shutdown() {
 	t.mu.Lock()
 	ui := t.ui
 	t.mu.Unlock()

@@ -65,7 +65,7 @@ func windowApp(o launch.WindowOptions, sandboxURL string, log *slog.Logger) (*op
 					shown.shown(data[0])
 				}
 			})
-			app.Start(ctx)
+			app.start(ctx)
 			go app.shell.quitOnSignal(app.shell.context())
 		},
 		OnDomReady: func(ctx context.Context) {
@@ -78,7 +78,7 @@ func windowApp(o launch.WindowOptions, sandboxURL string, log *slog.Logger) (*op
 		},
 		OnBeforeClose: func(ctx context.Context) bool { return app.shell.beforeClose() },
 		OnShutdown: func(ctx context.Context) {
-			app.Shutdown()
+			app.shutdown()
 			log.Info("window closed")
 		},
 	}, nil

@@ -36,7 +36,7 @@ type shellOptions struct {
 }
 
 // newShell loads the settings and the last known state (shown at once)
-// and prepares the watcher and the refresher; Start runs them.
+// and prepares the watcher and the refresher; start runs them.
 func newShell(o shellOptions) (*shell, error) {
 	if o.Clock == nil {
 		o.Clock = clockwork.NewRealClock()
@@ -98,9 +98,9 @@ func memo(f func(string) core) func(string) core {
 	}
 }
 
-// Start runs the watcher and the refresher, and lets runs begin, until
-// Shutdown (or ctx ends).
-func (s *shell) Start(ctx context.Context) {
+// start runs the watcher and the refresher, and lets runs begin, until
+// shutdown (or ctx ends).
+func (s *shell) start(ctx context.Context) {
 	ctx, cancel := context.WithCancel(ctx)
 	s.begin(ctx)
 	s.stopAll = cancel
@@ -114,9 +114,9 @@ func (s *shell) Start(ctx context.Context) {
 	go func() { defer s.wg.Done(); s.refresher.run(ctx) }()
 }
 
-// Shutdown cancels every run and waits for them, the watcher and the
+// shutdown cancels every run and waits for them, the watcher and the
 // refresher to end.
-func (s *shell) Shutdown() {
+func (s *shell) shutdown() {
 	if s.stopAll != nil {
 		s.stopAll()
 	}
