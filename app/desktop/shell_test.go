@@ -182,9 +182,14 @@ func TestStartPushesEventsInOrderThenResultAndNotification(t *testing.T) {
 	if len(r.plat.sent(EventProgress)) < 4 {
 		t.Errorf("%d progress events, want at least one per stage", len(r.plat.sent(EventProgress)))
 	}
-	r.plat.mu.Lock()
-	notes := slices.Clone(r.plat.notes)
-	r.plat.mu.Unlock()
+	// The notification follows run:finished (the run's goroutine sends both).
+	var notes []string
+	r.plat.waitFor(t, "the run's notification", func() bool {
+		r.plat.mu.Lock()
+		defer r.plat.mu.Unlock()
+		notes = slices.Clone(r.plat.notes)
+		return len(notes) > 0
+	})
 	if len(notes) != 1 || !strings.HasPrefix(notes[0], "three-tier is ready") {
 		t.Errorf("notifications %q, want one saying three-tier is ready", notes)
 	}
