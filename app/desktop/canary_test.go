@@ -64,9 +64,8 @@ func TestCanaryWindowRunOnAKeychainProfile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	wait := s.start(ctx)
-	t.Cleanup(func() { cancel(); wait() })
+	s.start(context.Background())
+	t.Cleanup(s.shutdown)
 
 	envs := &Environments{s: s}
 	plan, err := envs.Plan("three-tier", "start")

@@ -29,7 +29,7 @@ func TestCostsReportAndCSV(t *testing.T) {
 	hist := windowHistory(p)
 	defer hist.Close()
 	fc := &fakeCoster{}
-	c := newCosts(fc, hist, p, context.Background)
+	c := newCosts(fc, hist, p, nil)
 	c.now = func() time.Time { return time.Date(2026, 11, 22, 12, 0, 0, 0, time.Local) }
 	launch := time.Date(2026, 11, 3, 9, 0, 0, 0, time.Local)
 	if err := hist.Observe(context.Background(), "shop", []cloud.Instance{{ID: "i-1", Region: "us-east-1", Type: "t3.micro",
@@ -63,7 +63,7 @@ func TestCostsListOperationsAndTheirEvents(t *testing.T) {
 	p := paths.Under(t.TempDir())
 	hist := windowHistory(p)
 	defer hist.Close()
-	c := newCosts(&fakeCoster{}, hist, p, context.Background)
+	c := newCosts(&fakeCoster{}, hist, p, nil)
 	c.now = func() time.Time { return time.Date(2026, 11, 22, 12, 0, 0, 0, time.Local) }
 	ctx := context.Background()
 	at := time.Date(2026, 11, 20, 18, 30, 0, 0, time.Local)

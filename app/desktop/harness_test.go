@@ -157,9 +157,8 @@ func newRig(t *testing.T, prepare func(r *rig)) *rig {
 		t.Fatal(err)
 	}
 	r.shell = s
-	ctx, cancel := context.WithCancel(context.Background())
-	wait := s.start(ctx)
-	r.stop = func() { cancel(); wait() }
+	s.start(context.Background())
+	r.stop = s.shutdown
 	t.Cleanup(r.stop)
 	return r
 }

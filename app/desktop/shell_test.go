@@ -10,11 +10,13 @@ import (
 	"testing"
 	"time"
 
+	"cloudcontrol/backend/atomicfile"
 	"cloudcontrol/backend/cloud"
 	"cloudcontrol/backend/control"
 	"cloudcontrol/backend/lock"
 	"cloudcontrol/backend/orchestrate"
 	"cloudcontrol/backend/sandbox"
+	"cloudcontrol/backend/settings"
 )
 
 func TestDashboardShowsLastKnownStateAtOnceThenLive(t *testing.T) {
@@ -23,7 +25,7 @@ func TestDashboardShowsLastKnownStateAtOnceThenLive(t *testing.T) {
 		cached := map[string]*control.Status{"three-tier": {Env: "three-tier", State: control.StateRunning,
 			Stages: []control.StageStatus{{Name: "database", State: control.StateRunning,
 				Instances: []cloud.Instance{{ID: "i-0db00000000000001", Name: "shop-db", State: cloud.Running}}}}}}
-		if err := writeJSON(filepath.Join(r.paths.State, "dashboard-sandbox.json"), cached); err != nil {
+		if err := atomicfile.WriteJSON(filepath.Join(r.paths.State, "dashboard-sandbox.json"), cached, 0o600); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -180,9 +182,14 @@ func TestStartPushesEventsInOrderThenResultAndNotification(t *testing.T) {
 	if len(r.plat.sent(EventProgress)) < 4 {
 		t.Errorf("%d progress events, want at least one per stage", len(r.plat.sent(EventProgress)))
 	}
-	r.plat.mu.Lock()
-	notes := slices.Clone(r.plat.notes)
-	r.plat.mu.Unlock()
+	// The notification follows run:finished (the run's goroutine sends both).
+	var notes []string
+	r.plat.waitFor(t, "the run's notification", func() bool {
+		r.plat.mu.Lock()
+		defer r.plat.mu.Unlock()
+		notes = slices.Clone(r.plat.notes)
+		return len(notes) > 0
+	})
 	if len(notes) != 1 || !strings.HasPrefix(notes[0], "three-tier is ready") {
 		t.Errorf("notifications %q, want one saying three-tier is ready", notes)
 	}
@@ -321,13 +328,11 @@ func TestSettingsFoldersAndWindowPersist(t *testing.T) {
 		t.Fatal(err)
 	}
 	r.plat.geom = Geometry{X: 10, Y: 20, Width: 900, Height: 600}
-	r.mu.Lock()
-	r.tray = true
-	r.mu.Unlock()
+	r.screen.setTray(true)
 	if prevent := r.beforeClose(); !prevent || !r.plat.hidden {
 		t.Errorf("closing with a tray: prevent=%v hidden=%v, want the window hidden", prevent, r.plat.hidden)
 	}
-	saved, err := loadSettings(r.settings.path, nil)
+	saved, err := loadWindowSettings(r.settings.file, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -345,8 +350,8 @@ func TestSettingsFoldersAndWindowPersist(t *testing.T) {
 	if r.beforeClose() || !r.plat.quit {
 		t.Error("after Quit, closing must not be prevented")
 	}
-	b, _ := os.ReadFile(r.settings.path)
-	var f settingsFile
+	b, _ := os.ReadFile(r.settings.file.Path())
+	var f settings.Settings
 	if json.Unmarshal(b, &f) != nil || slices.Contains(f.Folders, extra) {
 		t.Errorf("settings file after remove: %s", b)
 	}
@@ -356,20 +361,23 @@ func TestSettingsFoldersAndWindowPersist(t *testing.T) {
 // ones win over the defaults.
 func TestDirFlagReplacesSavedFoldersDefaultsDoNot(t *testing.T) {
 	dir := t.TempDir()
-	path := filepath.Join(dir, "settings.json")
+	file := settings.Open(dir)
 	saved, other := t.TempDir(), t.TempDir()
-	if err := os.WriteFile(path, []byte(`{"folders":["`+saved+`"],"refreshSeconds":30}`), 0o600); err != nil {
+	if err := os.WriteFile(file.Path(), []byte(`{"folders":["`+saved+`"],"refreshSeconds":30,"profile":"work"}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	st, err := loadSettings(path, []string{other})
+	st, err := loadWindowSettings(file, []string{other})
 	if err != nil || !slices.Equal(st.folders(), []string{saved}) {
 		t.Fatalf("without --dir: folders %v (%v), want the saved %s", st.folders(), err, saved)
 	}
 	if err := st.setFolders([]string{other}); err != nil {
 		t.Fatal(err)
 	}
-	again, err := loadSettings(path, nil)
+	again, err := loadWindowSettings(file, nil)
 	if err != nil || !slices.Equal(again.folders(), []string{other}) || again.view().RefreshSeconds != 30 {
 		t.Fatalf("after --dir %s: saved %+v (%v); the other settings must stay", other, again.view(), err)
+	}
+	if p, _, _ := file.Choice(); p != "work" {
+		t.Fatalf("the active profile was lost by the window's save: %q", p)
 	}
 }

@@ -32,6 +32,8 @@ type Overview struct {
 	TrayAvailable bool      `json:"trayAvailable"`
 	Folders       []string  `json:"folders"`
 	Environments  []EnvView `json:"environments"`
+	// SettingsProblem is SettingsView.Problem, shown from the start.
+	SettingsProblem string `json:"settingsProblem,omitempty"`
 }
 
 // EnvView is one environment (or one broken file) on the dashboard.
@@ -125,4 +127,7 @@ type SettingsView struct {
 	Folders []string `json:"folders"`
 	// RefreshSeconds is how often the dashboard reads AWS while visible.
 	RefreshSeconds int `json:"refreshSeconds"`
+	// Problem says why the settings file cannot be read (damaged): nothing
+	// is saved until it is fixed or removed.
+	Problem string `json:"problem,omitempty"`
 }

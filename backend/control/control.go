@@ -202,11 +202,8 @@ func (s *Service) connect(ctx context.Context, e *env.Environment) (Session, Tar
 type AccountError struct{ Env, Want, Got, Profile string }
 
 func (e *AccountError) Error() string {
-	p := e.Profile
-	if p == "" {
-		p = "default"
-	}
-	return fmt.Sprintf("%s is pinned to account %s, but profile %s belongs to account %s: refusing to act", e.Env, e.Want, p, e.Got)
+	return fmt.Sprintf("%s is pinned to account %s, but the credentials from %s belong to account %s: refusing to act",
+		e.Env, e.Want, cloud.CredentialsOf(e.Profile), e.Got)
 }
 
 // Prepared is an environment resolved against its account, ready to plan.

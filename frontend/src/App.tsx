@@ -95,6 +95,13 @@ export default function App() {
                                 </Badge>
                             </Tooltip>
                         )}
+                        {state.settingsProblem && (
+                            <Tooltip label={state.settingsProblem} multiline w={360}>
+                                <Badge color="red" data-testid="settings-problem" style={{flexShrink: 0, cursor: 'pointer'}} onClick={settings.open}>
+                                    Settings not saved
+                                </Badge>
+                            </Tooltip>
+                        )}
                         {env && (
                             <Text size="sm" c="dimmed" data-testid="header-target" truncate="end" style={{minWidth: 0}}>
                                 {env.account ? `Account ${env.account}` : 'Account unknown'} · {env.region || 'default region'}
@@ -192,6 +199,7 @@ export default function App() {
             <SettingsDialog
                 opened={settings.opened}
                 folders={state.folders}
+                problem={state.settingsProblem}
                 error={settings.error}
                 busy={settings.busy}
                 onAdd={settings.add}

@@ -51,6 +51,9 @@ export function PlanDialog({opened, env, action, plan, loading, error, sandbox, 
     );
 }
 
+/** The profile name of keys taken from AWS_ACCESS_KEY_ID (cloud.EnvCredentials): no profile applies. */
+const envCredentials = '(environment)';
+
 function PlanBody({plan, sandbox}: {plan: Plan; sandbox: boolean}) {
     const instances = plan.stages.reduce((n, s) => n + (s.instances?.length ?? 0), 0);
     return (
@@ -58,7 +61,11 @@ function PlanBody({plan, sandbox}: {plan: Plan; sandbox: boolean}) {
             <Alert color={sandbox ? 'orange' : 'blue'} variant="light" role="note" data-testid="plan-target">
                 <Text size="sm">
                     Acts on account <b>{plan.account || 'unknown'}</b> in region <b>{plan.region}</b>
-                    {plan.profile ? <> with profile <b>{plan.profile}</b></> : null}
+                    {plan.profile === envCredentials ? (
+                        <> with the keys in the environment variables</>
+                    ) : plan.profile ? (
+                        <> with profile <b>{plan.profile}</b></>
+                    ) : null}
                     {sandbox ? <Badge ml="xs" color="orange" size="sm">Sandbox</Badge> : null}
                 </Text>
             </Alert>

@@ -13,6 +13,8 @@ export interface DashboardState {
     sandboxUrl: string;
     trayAvailable: boolean;
     folders: string[];
+    /** Why the settings file cannot be read (damaged); nothing is saved until it is fixed. */
+    settingsProblem?: string;
     envs: EnvView[];
     /** This window's view of the current or last run of each environment. */
     runs: Record<string, Run>;
@@ -61,6 +63,7 @@ export function dashboardReducer(s: DashboardState, a: DashboardAction): Dashboa
                 sandboxUrl: a.overview.sandboxUrl,
                 trayAvailable: a.overview.trayAvailable,
                 folders: a.overview.folders ?? [],
+                settingsProblem: a.overview.settingsProblem || undefined,
                 envs: share(s.envs, a.overview.environments ?? []),
             };
         case 'failed':
@@ -70,7 +73,7 @@ export function dashboardReducer(s: DashboardState, a: DashboardAction): Dashboa
             // objects, so a refresh does not re-render what it did not change.
             return {...s, envs: share(s.envs, a.envs ?? [])};
         case 'settings':
-            return {...s, folders: a.settings.folders ?? []};
+            return {...s, folders: a.settings.folders ?? [], settingsProblem: a.settings.problem || undefined};
         case 'seed':
             // The user confirmed this plan: its stages and instances frame the progress.
             return {...s, runs: {...s.runs, [a.plan.env]: initRun<RunEvent>(a.plan)}};

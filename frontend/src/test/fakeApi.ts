@@ -100,6 +100,7 @@ export function fakeApi(overview: Overview, plans: Record<string, Plan> = {}) {
         pushEvent: (v: Partial<RunEvent> & {type: string}) => push(runEvents, orchestrate.Event.createFrom({elapsed: 0, ...v})),
         pushProgress: (v: Partial<RunView>) => push(progress, desktop.RunView.createFrom(v)),
         pushProfiles: (v: ProfileList) => push(profiles, v),
+        pushSettings: (v: SettingsView) => push(settings, v),
         pushMFA: (v: MFAQuestion) => push(mfa, v),
         pushSSO: (v: SSOProgress) => push(sso, v),
         listeners: () => envs.size + runEvents.size + progress.size + settings.size + profiles.size + mfa.size + sso.size,

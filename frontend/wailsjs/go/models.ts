@@ -746,6 +746,7 @@ export namespace desktop {
 	    trayAvailable: boolean;
 	    folders: string[];
 	    environments: EnvView[];
+	    settingsProblem?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Overview(source);
@@ -758,6 +759,7 @@ export namespace desktop {
 	        this.trayAvailable = source["trayAvailable"];
 	        this.folders = source["folders"];
 	        this.environments = this.convertValues(source["environments"], EnvView);
+	        this.settingsProblem = source["settingsProblem"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -841,6 +843,7 @@ export namespace desktop {
 	    profiles: ProfileView[];
 	    active: string;
 	    region: string;
+	    inUse: string;
 	    problems?: string[];
 	
 	    static createFrom(source: any = {}) {
@@ -852,6 +855,7 @@ export namespace desktop {
 	        this.profiles = this.convertValues(source["profiles"], ProfileView);
 	        this.active = source["active"];
 	        this.region = source["region"];
+	        this.inUse = source["inUse"];
 	        this.problems = source["problems"];
 	    }
 	
@@ -895,6 +899,7 @@ export namespace desktop {
 	export class SettingsView {
 	    folders: string[];
 	    refreshSeconds: number;
+	    problem?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new SettingsView(source);
@@ -904,6 +909,7 @@ export namespace desktop {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.folders = source["folders"];
 	        this.refreshSeconds = source["refreshSeconds"];
+	        this.problem = source["problem"];
 	    }
 	}
 	
