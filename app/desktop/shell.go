@@ -9,14 +9,15 @@ import (
 	"cloudcontrol/backend/control"
 	"cloudcontrol/backend/env"
 	"cloudcontrol/backend/lock"
+	"cloudcontrol/backend/op"
 	"cloudcontrol/backend/orchestrate"
 )
 
 // core is what the shell needs from backend/control (a *control.Service).
 type core interface {
-	PlanEnv(ctx context.Context, e *env.Environment, action string) (*control.Prepared, error)
-	RunEnv(ctx context.Context, e *env.Environment, action string, sink orchestrate.Sink) (*orchestrate.Result, error)
-	InstanceAction(ctx context.Context, e *env.Environment, id, action string) error
+	PlanEnv(ctx context.Context, e *env.Environment, action op.Action) (*control.Prepared, error)
+	RunEnv(ctx context.Context, e *env.Environment, action op.Action, sink op.Sink) (*orchestrate.Result, error)
+	InstanceAction(ctx context.Context, e *env.Environment, id string, action control.InstanceAction) error
 	StatusEnv(ctx context.Context, e *env.Environment) (*control.Status, error)
 	Refresh(ctx context.Context, e *env.Environment, prev *control.Status) (*control.Status, error)
 	Holder(name string) *lock.Holder
@@ -60,10 +61,10 @@ func (s *shell) overview() Overview {
 	tray := s.tray
 	s.mu.Unlock()
 	return Overview{Sandbox: s.sandboxURL != "", SandboxURL: s.sandboxURL, TrayAvailable: tray,
-		Folders: s.settings.folders(), Environments: s.board.views()}
+		Folders: s.settings.folders(), Environments: s.board.views(), Runs: s.board.runViews()}
 }
 
-func (s *shell) plan(ctx context.Context, name, action string) (*orchestrate.Plan, error) {
+func (s *shell) plan(ctx context.Context, name string, action op.Action) (*orchestrate.Plan, error) {
 	e, err := s.board.definition(name)
 	if err != nil {
 		return nil, err
@@ -75,7 +76,7 @@ func (s *shell) plan(ctx context.Context, name, action string) (*orchestrate.Pla
 	return prep.Plan, nil
 }
 
-func (s *shell) instanceAction(ctx context.Context, name, id, action string) error {
+func (s *shell) instanceAction(ctx context.Context, name, id string, action control.InstanceAction) error {
 	e, err := s.board.definition(name)
 	if err != nil {
 		return err

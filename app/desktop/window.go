@@ -41,7 +41,8 @@ func windowApp(o cli.WindowOptions, sandboxURL string, log *slog.Logger) (*optio
 	// One control service per lock client, all given the Profiles service's
 	// keychain so MFA codes are asked in the window (profilewire.go).
 	ctl := newControls(o.AWS, func(client string, a aws.Options) *control.Service {
-		return control.New(control.Options{Dirs: o.Dirs, Paths: o.Paths, AWS: a, Client: client, Logger: log, History: hist,
+		return control.New(control.Options{Dirs: o.Dirs, Paths: o.Paths, Connect: connector(a), Profile: a.Profile, Region: a.Region,
+			Client: client, Logger: log, History: hist,
 			OnIdentity: settings.Open(o.Paths.Config).IdentityHook(a.EndpointURL, log.Warn)})
 	})
 	var s *shell
@@ -81,7 +82,8 @@ func windowApp(o cli.WindowOptions, sandboxURL string, log *slog.Logger) (*optio
 	return &options.App{
 		Title: title, Width: width, Height: height,
 		BackgroundColour: &options.RGBA{R: 27, G: 38, B: 54, A: 1},
-		Bind:             []any{&Environments{s: s}, &Settings{s: s}, costs, prof},
+		Bind:             []any{&Environments{s: s}, &Settings{s: s}, costs, prof, &Pushed{}},
+		EnumBind:         enumBindings(),
 		SingleInstanceLock: &options.SingleInstanceLock{
 			// Per config folder, so an isolated CLOUDCONTROL_HOME is its own app.
 			UniqueId:               "cloudcontrol-" + hex.EncodeToString(id[:8]),
