@@ -187,22 +187,13 @@ func (f *Fleet) StatusChecks(ctx context.Context, region string, ids []string) (
 	return out, nil
 }
 
+// Start starts stopped instances: pending, then running after StartTook,
+// then both checks ok after ChecksTook (or OnStart's own schedule).
 func (f *Fleet) Start(ctx context.Context, region string, ids []string) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.record("Start", region, ids)
-	if f.StartErr != nil {
-		return f.StartErr
-	}
-	found, err := f.lookup(ids)
-	if err != nil {
-		return err
-	}
-	now := f.clock.Now()
-	for _, fi := range found {
+	return f.act("Start", region, ids, f.StartErr, func(fi *Inst, now time.Time) error {
 		switch fi.Instance.State {
 		case cloud.Running, cloud.Pending:
-			continue
+			return nil
 		case cloud.Stopped:
 		default:
 			return fmt.Errorf("start %s: %w", fi.Instance.ID, cloud.ErrStateConflict)
@@ -211,21 +202,40 @@ func (f *Fleet) Start(ctx context.Context, region string, ids []string) error {
 		fi.Checks = cloud.Checks{Instance: cloud.CheckInitializing, System: cloud.CheckInitializing}
 		if fi.OnStart != nil {
 			fi.steps = append(fi.steps, fi.OnStart(now)...)
-			continue
+			return nil
 		}
 		ok := cloud.Checks{Instance: cloud.CheckOK, System: cloud.CheckOK}
 		fi.steps = append(fi.steps, Step{At: now.Add(fi.StartTook), State: cloud.Running},
 			Step{At: now.Add(fi.StartTook + fi.ChecksTook), Checks: &ok})
-	}
-	return nil
+		return nil
+	})
 }
 
+// Stop stops running instances: stopping, then stopped after StopTook.
 func (f *Fleet) Stop(ctx context.Context, region string, ids []string) error {
+	return f.act("Stop", region, ids, f.StopErr, func(fi *Inst, now time.Time) error {
+		switch fi.Instance.State {
+		case cloud.Stopped, cloud.Stopping:
+			return nil
+		case cloud.Running:
+		default: // EC2 refuses to stop a pending instance
+			return fmt.Errorf("stop %s (%s): %w", fi.Instance.ID, fi.Instance.State, cloud.ErrStateConflict)
+		}
+		fi.Instance.State, fi.Checks = cloud.Stopping, cloud.Checks{}
+		fi.steps = append(fi.steps, Step{At: now.Add(fi.StopTook), State: cloud.Stopped, Reason: "User initiated"})
+		return nil
+	})
+}
+
+// act records a Start or Stop call and, unless fail is set, applies change
+// to each instance (all of them known, as EC2 insists); change says why
+// EC2 refuses, if it does.
+func (f *Fleet) act(method, region string, ids []string, fail error, change func(*Inst, time.Time) error) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.record("Stop", region, ids)
-	if f.StopErr != nil {
-		return f.StopErr
+	f.record(method, region, ids)
+	if fail != nil {
+		return fail
 	}
 	found, err := f.lookup(ids)
 	if err != nil {
@@ -233,15 +243,9 @@ func (f *Fleet) Stop(ctx context.Context, region string, ids []string) error {
 	}
 	now := f.clock.Now()
 	for _, fi := range found {
-		switch fi.Instance.State {
-		case cloud.Stopped, cloud.Stopping:
-			continue
-		case cloud.Running:
-		default: // EC2 refuses to stop a pending instance
-			return fmt.Errorf("stop %s (%s): %w", fi.Instance.ID, fi.Instance.State, cloud.ErrStateConflict)
+		if err := change(fi, now); err != nil {
+			return err
 		}
-		fi.Instance.State, fi.Checks = cloud.Stopping, cloud.Checks{}
-		fi.steps = append(fi.steps, Step{At: now.Add(fi.StopTook), State: cloud.Stopped, Reason: "User initiated"})
 	}
 	return nil
 }
