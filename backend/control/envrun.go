@@ -48,6 +48,14 @@ func (s *Service) acquire(name, action string) (*lock.Lock, error) {
 	})
 }
 
+// release gives the lock back; the OS frees it anyway when the process
+// ends, so a failure here is only worth a line in the log.
+func (s *Service) release(l *lock.Lock) {
+	if err := l.Release(); err != nil {
+		s.opts.Logger.Warn("releasing an environment's lock", "err", err)
+	}
+}
+
 // Holder says who holds the environment's lock, as its sidecar says (a
 // hint for display; nil when free).
 func (s *Service) Holder(name string) *lock.Holder { return lock.Who(s.opts.Paths.Locks(), name) }
@@ -87,7 +95,7 @@ func (s *Service) InstanceAction(ctx context.Context, e *env.Environment, id str
 	if err != nil {
 		return err
 	}
-	defer l.Release()
+	defer s.release(l)
 	st, sess, err := s.status(ctx, e)
 	if err != nil {
 		return err

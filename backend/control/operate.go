@@ -79,7 +79,7 @@ func (s *Service) operate(ctx context.Context, o Operation, rec *recording, w *W
 	if err != nil {
 		return err
 	}
-	defer l.Release()
+	defer s.release(l)
 	rec.holding(ctx)
 	sess, target, err := s.connect(ctx, o.Env)
 	if err != nil {
