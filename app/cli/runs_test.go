@@ -113,8 +113,29 @@ func TestBusyEnvironmentIsRefused(t *testing.T) {
 		st.Holder.Client != "cli" || st.Holder.User == "" || st.Holder.Since == "" {
 		t.Errorf("env status --json while a start runs: state %q, holder %+v; want starting, held by this start", st.State, st.Holder)
 	}
+	// Where the start is, as far as the usage history has it (the run
+	// writes its events there at every stage boundary, in the background).
+	var prog struct {
+		Progress *struct {
+			Action, Outcome string
+			Stages          []struct{ Name, Status string }
+		} `json:"progress"`
+	}
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		r = h.run(ctx, "env", "status", "three-tier", "--json")
+		if err := json.Unmarshal([]byte(r.stdout), &prog); err == nil && prog.Progress != nil && len(prog.Progress.Stages) > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("env status --json never showed the start's progress:\n%s", r.stdout)
+		}
+	}
+	if p := prog.Progress; p.Action != "start" || p.Outcome != "running" || p.Stages[0].Name != "database" || p.Stages[0].Status != "active" {
+		t.Errorf("the start's progress in env status: %+v, want it running with database active", p)
+	}
 	r = h.run(ctx, "env", "status", "three-tier")
-	for _, want := range []string{"three-tier: starting (account 123456789012, eu-west-1)", `three-tier is busy: "start" by`, fmt.Sprintf("pid %d", os.Getpid()), "cli) since "} {
+	for _, want := range []string{"three-tier: starting (account 123456789012, eu-west-1)", `three-tier is busy: "start" by`, fmt.Sprintf("pid %d", os.Getpid()), "cli) since ",
+		"start so far (usage history): database active"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("env status while a start runs does not say %q:\n%s", want, r.stdout)
 		}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -17,7 +18,8 @@ func newEnvStatusCmd(g *globals) *cobra.Command {
 		Short: "Show every stage and instance of NAME with its live state, and who holds it",
 		Long: "Shows NAME's overall state, then every stage and instance with its live state.\n" +
 			"While a start or stop holds NAME (from any window, tray or terminal) the state is starting\n" +
-			"or stopping, and who holds it is shown (JSON: \"holder\").",
+			"or stopping, and who holds it is shown (JSON: \"holder\"), with its stages so far as the usage\n" +
+			"history has them (written at every stage boundary; JSON: \"progress\").",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			st, err := g.service("cli").Status(cmd.Context(), args[0])
@@ -31,6 +33,13 @@ func newEnvStatusCmd(g *globals) *cobra.Command {
 			if st.Holder != nil {
 				// Worded as a refusal would be: who, from where, since when.
 				fmt.Fprintln(g.stdout, (&lock.BusyError{Name: st.Env, Holder: st.Holder, Now: time.Now()}).Error())
+			}
+			if p := st.Progress; p != nil {
+				var parts []string
+				for _, s := range p.Stages {
+					parts = append(parts, s.Name+" "+string(s.Status))
+				}
+				fmt.Fprintf(g.stdout, "%s so far (usage history): %s\n", p.Action, strings.Join(parts, ", "))
 			}
 			tw := tabwriter.NewWriter(g.stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "STAGE\tNAME\tID\tTYPE\tSTATE\tAZ\tPRIVATE IP\tPUBLIC IP")

@@ -127,8 +127,12 @@ func (b *board) view(e *env.Environment, problems []env.Problem) EnvView {
 	v := EnvView{Name: e.Name, File: e.File, Description: e.Description, Region: e.Region, Profile: e.Profile,
 		Account: e.Account, State: op.StateUnknown, Usable: true, Problems: problemViews(problems),
 		Busy: b.busy[e.Name], Stages: []StageView{}}
-	run := b.runs[e.Name]
 	ls := b.live[e.Name]
+	run := b.runs[e.Name]
+	if (run == nil || run.Finished()) && ls != nil && ls.Live && ls.Status != nil && ls.Status.Progress != nil {
+		// Another process's start or stop, as far as the usage history has it.
+		run = ls.Status.Progress
+	}
 	stageLive := map[string]control.StageStatus{}
 	if ls != nil && ls.Status != nil {
 		v.State = control.StateOf(control.InstanceState(ls.Status.Instances()), v.Busy, run)
@@ -152,7 +156,7 @@ func (b *board) view(e *env.Environment, problems []env.Problem) EnvView {
 		sv := StageView{Name: st.Name, After: append([]string{}, st.After...), Gates: orchestrate.StartGates(st.Ready),
 			State: control.StageStateOf(op.StateUnknown, run, st.Name), Instances: []cloud.Instance{}}
 		if l, ok := stageLive[st.Name]; ok {
-			sv.State, sv.Instances = control.StageStateOf(l.State, run, st.Name), l.Instances
+			sv.State, sv.Instances = control.StageStateOf(control.InstanceState(l.Instances), run, st.Name), l.Instances
 		}
 		v.Stages = append(v.Stages, sv)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"cloudcontrol/backend/cloud"
 	"cloudcontrol/backend/history"
+	"cloudcontrol/backend/lock"
 	"cloudcontrol/backend/op"
 )
 
@@ -17,6 +18,10 @@ type Recorder interface {
 	Observe(ctx context.Context, env string, insts []cloud.Instance, at time.Time) error
 	// StageDurations is how long each stage took when it last did the work.
 	StageDurations(ctx context.Context, env, action string) (map[string]time.Duration, error)
+	// Operations and Events read what was recorded (an operation another
+	// process is running, for the status).
+	Operations(ctx context.Context, env string, from, to time.Time) ([]history.OperationRow, error)
+	Events(ctx context.Context, id int64) ([]op.Event, error)
 }
 
 // measured feeds a plan last time's stage durations; without a history (or
@@ -128,6 +133,37 @@ func (r *recording) logErr(err error) {
 	if err != nil {
 		r.s.opts.Logger.Warn("usage history", "err", err)
 	}
+}
+
+// heldProgress is the progress of the start or stop holding the environment,
+// whichever process runs it, folded from the events the usage history has
+// of it (written at every stage boundary, so it is at most a stage
+// behind); nil when none is recorded.
+func (s *Service) heldProgress(ctx context.Context, env string, h *lock.Holder) *op.Progress {
+	if s.opts.History == nil || h == nil {
+		return nil
+	}
+	a := op.Action(h.Action)
+	if a != op.Start && a != op.Stop {
+		return nil // an instance action is not a recorded operation
+	}
+	ops, err := s.opts.History.Operations(ctx, env, h.Since.Add(-time.Minute), s.opts.Clock.Now().Add(time.Minute))
+	if err != nil {
+		s.opts.Logger.Warn("usage history: reading the operation in progress", "env", env, "err", err)
+		return nil
+	}
+	for _, o := range ops { // newest first
+		if o.Action != h.Action || o.Result != string(op.OutcomeRunning) {
+			continue
+		}
+		events, err := s.opts.History.Events(ctx, o.ID)
+		if err != nil || len(events) == 0 {
+			return nil
+		}
+		p := op.Fold(op.Outline{}, events...)
+		return &p
+	}
+	return nil
 }
 
 // observe records the runs the instances' states show; failures are logged.

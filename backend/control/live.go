@@ -22,6 +22,7 @@ func (s *Service) status(ctx context.Context, e *env.Environment) (*Status, Sess
 		return nil, nil, err
 	}
 	st := &Status{Env: e.Name, Target: target, Holder: s.Holder(e.Name), Checked: s.opts.Clock.Now()}
+	st.Progress = s.heldProgress(ctx, e.Name, st.Holder)
 	for _, rs := range res.Stages {
 		st.Stages = append(st.Stages, StageStatus{Name: rs.Name, Instances: rs.Instances})
 	}
@@ -58,6 +59,7 @@ func (s *Service) Refresh(ctx context.Context, e *env.Environment, prev *Status)
 		}
 	}
 	next := &Status{Env: prev.Env, Target: prev.Target, Holder: s.Holder(e.Name), Checked: s.opts.Clock.Now()}
+	next.Progress = s.heldProgress(ctx, e.Name, next.Holder)
 	for _, st := range prev.Stages {
 		ns := StageStatus{Name: st.Name, Instances: make([]cloud.Instance, 0, len(st.Instances))}
 		for _, in := range st.Instances {

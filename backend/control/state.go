@@ -20,12 +20,15 @@ type StageStatus struct {
 type Status struct {
 	Env    string `json:"env"`
 	Target Target `json:"target"`
-	// State is StateOf the instances and the lock's holder.
+	// State is StateOf the instances, the lock's holder and its progress.
 	State op.State `json:"state"`
 	// Holder is who holds the environment's lock (an operation in
 	// progress, in any process); nil when free.
-	Holder *lock.Holder  `json:"holder,omitempty"`
-	Stages []StageStatus `json:"stages"`
+	Holder *lock.Holder `json:"holder,omitempty"`
+	// Progress is the holding start's or stop's progress as far as the
+	// usage history has it (written at every stage boundary); nil without one.
+	Progress *op.Progress  `json:"progress,omitempty"`
+	Stages   []StageStatus `json:"stages"`
 	// Checked is when the state was read (set by StatusEnv and Refresh).
 	Checked time.Time `json:"checked,omitzero"`
 }
@@ -107,9 +110,9 @@ func (st *Status) Instances() []cloud.Instance {
 // sum decides the stages' and the environment's states.
 func (st *Status) sum() {
 	for i := range st.Stages {
-		st.Stages[i].State = InstanceState(st.Stages[i].Instances)
+		st.Stages[i].State = StageStateOf(InstanceState(st.Stages[i].Instances), st.Progress, st.Stages[i].Name)
 	}
-	st.State = StateOf(InstanceState(st.Instances()), st.Holder, nil)
+	st.State = StateOf(InstanceState(st.Instances()), st.Holder, st.Progress)
 }
 
 // Observed is a copy of st with one instance's state as an operation just

@@ -8,6 +8,7 @@ import (
 
 	"cloudcontrol/backend/cloud"
 	"cloudcontrol/backend/env"
+	"cloudcontrol/backend/history"
 	"cloudcontrol/backend/lock"
 	"cloudcontrol/backend/op"
 )
@@ -125,7 +126,7 @@ func TestStatusSaysWhoHoldsTheEnvironment(t *testing.T) {
 	if err != nil || st.State != op.StatePartly || st.Holder != nil || st.Stages[0].State != op.StateRunning {
 		t.Fatalf("free: %+v, %v", st, err)
 	}
-	l, err := lock.Acquire(r.paths.Locks(), "shop", lock.Holder{Action: "start", Client: "window", User: "alice", PID: 42})
+	l, err := lock.Acquire(r.paths.Locks(), "shop", lock.Holder{Action: "start", Client: "window", User: "alice", PID: 42, Since: t0})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,6 +137,33 @@ func TestStatusSaysWhoHoldsTheEnvironment(t *testing.T) {
 	next, err := r.svc.Refresh(context.Background(), mustEnv(t, r, "shop"), st)
 	if err != nil || next.State != op.StateStarting || next.Holder == nil {
 		t.Errorf("refreshed while held: %+v, %v", next, err)
+	}
+	// With the holding start's events in the usage history (another process
+	// writes them at every stage boundary), the status says where it is.
+	rec, err := r.hist.Begin(context.Background(), history.Operation{Env: "shop", Action: "start", Who: "alice", Client: "window", Started: t0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range []op.Event{{Type: op.EventRunStarted}, {Type: op.EventStageStarted, Stage: "data"}, {Type: op.EventStageReady, Stage: "data"},
+		{Type: op.EventStageStarted, Stage: "app"}} {
+		e.Time, e.Env, e.Action = t0, "shop", op.Start
+		rec.Emit(e)
+	}
+	waitUntil(t, "the start's events are on disk", func() bool { evs, _ := r.hist.Events(context.Background(), rec.ID()); return len(evs) == 4 })
+	st, err = r.svc.Status(context.Background(), "shop")
+	if err != nil || st.Progress == nil || st.Progress.Outcome != op.OutcomeRunning || st.State != op.StateStarting {
+		t.Fatalf("held, with history: %+v, %v", st, err)
+	}
+	if st.Stages[0].State != op.StateRunning || st.Stages[1].State != op.StateStarting ||
+		st.Progress.Stages[1].Name != "app" || st.Progress.Stages[1].Status != op.StageActive {
+		t.Errorf("stages %+v, progress %+v; want data running (ready) and app starting", st.Stages, st.Progress.Stages)
+	}
+	// A finished operation of the same action is not the one in progress.
+	if err := rec.End(context.Background(), "done", "", t0); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ = r.svc.Status(context.Background(), "shop"); st.Progress != nil || st.State != op.StateStarting {
+		t.Errorf("held, its operation ended: %+v", st)
 	}
 	l.Release()
 	if next, _ = r.svc.Refresh(context.Background(), mustEnv(t, r, "shop"), st); next.State != op.StatePartly || next.Holder != nil {
