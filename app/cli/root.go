@@ -25,7 +25,7 @@ const (
 	ExitOK        = 0
 	ExitFailed    = 1 // the operation failed, timed out, or the input is invalid
 	ExitUsage     = 2 // the command line itself is wrong
-	ExitRefused   = 3 // refused: the environment is busy or pinned to another account
+	ExitRefused   = 3 // refused: the environment is busy, or pinned to another account, profile or region
 	ExitCancelled = 4 // interrupted (Ctrl-C) before it finished
 )
 
@@ -59,10 +59,16 @@ func (g *globals) envDirs(p paths.Dirs) []string {
 
 func (g *globals) service(client string) *control.Service {
 	p := paths.Default()
+	ao := g.chain().Options
 	return control.New(control.Options{
-		Dirs:    g.envDirs(p),
-		Paths:   p,
-		AWS:     g.chain().Options,
+		Dirs:  g.envDirs(p),
+		Paths: p,
+		Connect: func(ctx context.Context, profile, region string) (control.Session, error) {
+			return aws.Connect(ctx, ao, profile, region)
+		},
+		// What this command line asked for; an environment's pins must agree.
+		Profile: g.profile,
+		Region:  g.region,
 		Tick:    g.poll,
 		Client:  client,
 		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),

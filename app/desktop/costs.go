@@ -12,7 +12,7 @@ import (
 	"cloudcontrol/backend/control"
 	"cloudcontrol/backend/cost"
 	"cloudcontrol/backend/history"
-	"cloudcontrol/backend/orchestrate"
+	"cloudcontrol/backend/op"
 	"cloudcontrol/backend/paths"
 )
 
@@ -97,7 +97,7 @@ func (c *Costs) Operations(r ReportRequest) ([]history.OperationRow, error) {
 }
 
 // OperationEvents returns one recorded operation's events, in order.
-func (c *Costs) OperationEvents(id int64) ([]orchestrate.Event, error) {
+func (c *Costs) OperationEvents(id int64) ([]op.Event, error) {
 	store, err := c.hist.Store(c.context())
 	if err != nil {
 		return nil, err
@@ -107,7 +107,7 @@ func (c *Costs) OperationEvents(id int64) ([]orchestrate.Event, error) {
 	}
 	evs, err := store.Events(c.context(), id)
 	if evs == nil {
-		evs = []orchestrate.Event{}
+		evs = []op.Event{}
 	}
 	return evs, err
 }

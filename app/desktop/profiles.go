@@ -268,7 +268,7 @@ func (p *Profiles) WhoAmI() (control.Whoami, error) {
 // SSOProgress is the payload of the "profiles:sso" event.
 type SSOProgress struct {
 	Profile string        `json:"profile"`
-	State   string        `json:"state"` // "code", "done", "failed"
+	State   SSOState      `json:"state"`
 	Device  *creds.Device `json:"device,omitempty"`
 	Expires *time.Time    `json:"expires,omitempty"`
 	Error   string        `json:"error,omitempty"`

@@ -16,6 +16,7 @@ import (
 	"cloudcontrol/backend/control"
 	"cloudcontrol/backend/cost"
 	"cloudcontrol/backend/creds"
+	"cloudcontrol/backend/op"
 	"cloudcontrol/backend/paths"
 )
 
@@ -24,7 +25,7 @@ func TestControlsShareTheKeychain(t *testing.T) {
 	var made []aws.Options
 	c := newControls(aws.Options{Region: "eu-west-1", Keychain: p.creds}, func(client string, o aws.Options) *control.Service {
 		made = append(made, o)
-		return control.New(control.Options{Client: client, AWS: o})
+		return control.New(control.Options{Client: client, Connect: connector(o)})
 	})
 	if c.get("window") != c.get("window") || c.get("tray") == c.get("window") {
 		t.Fatal("one service per lock client, made once")
@@ -179,7 +180,7 @@ func waitSSO(t *testing.T, payloads *[]any, mu interface {
 		mu.Lock()
 		for _, x := range *payloads {
 			m := x.(map[string]any)
-			if sp, ok := m["data"].(SSOProgress); ok && m["event"] == EventSSO && sp.State == state {
+			if sp, ok := m["data"].(SSOProgress); ok && m["event"] == EventSSO && sp.State == SSOState(state) {
 				mu.Unlock()
 				return
 			}
@@ -255,10 +256,10 @@ func TestTrayLabelsShowTheHourlyCostOfWhatRuns(t *testing.T) {
 		return cloud.Instance{ID: id, Type: typ, State: state, Region: "us-east-1"}
 	}
 	items := m.update([]EnvView{
-		{Name: "shop", State: control.StateRunning, Usable: true, Stages: []StageView{{Instances: []cloud.Instance{
+		{Name: "shop", State: op.StateRunning, Usable: true, Stages: []StageView{{Instances: []cloud.Instance{
 			inst("i-1", "t3.micro", cloud.Running), inst("i-2", "t3.micro", cloud.Running), inst("i-3", "t3.micro", cloud.Stopped)}}}},
-		{Name: "odd", State: control.StatePartly, Usable: true, Stages: []StageView{{Instances: []cloud.Instance{inst("i-4", "x9.huge", cloud.Running)}}}},
-		{Name: "idle", State: control.StateStopped, Usable: true, Stages: []StageView{{Instances: []cloud.Instance{inst("i-5", "t3.micro", cloud.Stopped)}}}},
+		{Name: "odd", State: op.StatePartly, Usable: true, Stages: []StageView{{Instances: []cloud.Instance{inst("i-4", "x9.huge", cloud.Running)}}}},
+		{Name: "idle", State: op.StateStopped, Usable: true, Stages: []StageView{{Instances: []cloud.Instance{inst("i-5", "t3.micro", cloud.Stopped)}}}},
 	})
 	if got := items[2].Title; got != "shop — running — $0.02/hour" {
 		t.Errorf("running label %q; want two t3.micro at the table's $0.0104", got)

@@ -9,14 +9,15 @@ import (
 	"cloudcontrol/backend/control"
 	"cloudcontrol/backend/env"
 	"cloudcontrol/backend/lock"
+	"cloudcontrol/backend/op"
 	"cloudcontrol/backend/orchestrate"
 )
 
 // core is what the shell needs from backend/control (a *control.Service).
 type core interface {
-	PlanEnv(ctx context.Context, e *env.Environment, action string) (*control.Prepared, error)
-	RunEnv(ctx context.Context, e *env.Environment, action string, sink orchestrate.Sink) (*orchestrate.Result, error)
-	InstanceAction(ctx context.Context, e *env.Environment, id, action string) error
+	PlanEnv(ctx context.Context, e *env.Environment, action op.Action) (*control.Prepared, error)
+	RunEnv(ctx context.Context, e *env.Environment, action op.Action, sink op.Sink) (*orchestrate.Result, error)
+	InstanceAction(ctx context.Context, e *env.Environment, id string, action control.InstanceAction) error
 	StatusEnv(ctx context.Context, e *env.Environment) (*control.Status, error)
 	Refresh(ctx context.Context, e *env.Environment, prev *control.Status) (*control.Status, error)
 	Holder(name string) *lock.Holder
@@ -48,10 +49,10 @@ type shell struct {
 func (s *shell) overview() Overview {
 	v := s.settings.view()
 	return Overview{Sandbox: s.sandboxURL != "", SandboxURL: s.sandboxURL, TrayAvailable: s.screen.hasTray(),
-		Folders: v.Folders, Environments: s.board.views(), SettingsProblem: v.Problem}
+		Folders: v.Folders, Environments: s.board.views(), Runs: s.board.runViews(), SettingsProblem: v.Problem}
 }
 
-func (s *shell) plan(ctx context.Context, name, action string) (*orchestrate.Plan, error) {
+func (s *shell) plan(ctx context.Context, name string, action op.Action) (*orchestrate.Plan, error) {
 	e, err := s.board.definition(name)
 	if err != nil {
 		return nil, err
@@ -63,7 +64,7 @@ func (s *shell) plan(ctx context.Context, name, action string) (*orchestrate.Pla
 	return prep.Plan, nil
 }
 
-func (s *shell) instanceAction(ctx context.Context, name, id, action string) error {
+func (s *shell) instanceAction(ctx context.Context, name, id string, action control.InstanceAction) error {
 	e, err := s.board.definition(name)
 	if err != nil {
 		return err

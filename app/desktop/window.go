@@ -52,6 +52,7 @@ func windowApp(o launch.WindowOptions, sandboxURL string, log *slog.Logger) (*op
 		Title: title, Width: width, Height: height,
 		BackgroundColour: &options.RGBA{R: 27, G: 38, B: 54, A: 1},
 		Bind:             app.bound(),
+		EnumBind:         enumBindings(),
 		SingleInstanceLock: &options.SingleInstanceLock{
 			// Per config folder, so an isolated CLOUDCONTROL_HOME is its own app.
 			UniqueId:               "cloudcontrol-" + hex.EncodeToString(id[:8]),

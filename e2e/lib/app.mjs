@@ -3,7 +3,7 @@
 // `devserver` and `assetdir` variables set (as `wails dev` sets them) it opens
 // its real window and also serves the same front end with live Go bindings
 // (websocket IPC) on a loopback port, where Chromium drives it.
-import {spawn, execFileSync} from 'node:child_process';
+import {spawn, execFile, execFileSync} from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -55,7 +55,24 @@ export async function launchApp({binary, home, dirs, world, speed = 5, out, labe
     fs.closeSync(log);
     await waitPort(port, proc, 30_000);
     const servingEpoch = performance.timeOrigin + performance.now();
-    return {proc, port, url: `http://127.0.0.1:${port}/`, home, t0, t0Epoch, servingEpoch, logPath, label};
+    return {proc, port, url: `http://127.0.0.1:${port}/`, home, dirs, binary, t0, t0Epoch, servingEpoch, logPath, label};
+}
+
+/**
+ * `cloudcontrol env status NAME --json` from the same binary, on the app's
+ * CLOUDCONTROL_HOME (so the same locks and history) and its sandbox, with
+ * the sandbox's placeholder keys and no AWS files of this machine.
+ */
+export async function cliStatus(app, sandboxUrl, name) {
+    const empty = path.join(app.home, 'no-aws-file');
+    fs.writeFileSync(empty, '');
+    const args = [...app.dirs.flatMap((d) => ['--dir', d]), 'env', 'status', name, '--json'];
+    const env = {...process.env, CLOUDCONTROL_HOME: app.home, AWS_ENDPOINT_URL: sandboxUrl, AWS_ACCESS_KEY_ID: 'sandbox',
+        AWS_SECRET_ACCESS_KEY: 'sandbox', AWS_SESSION_TOKEN: '', AWS_PROFILE: '', AWS_REGION: 'eu-west-1',
+        AWS_CONFIG_FILE: empty, AWS_SHARED_CREDENTIALS_FILE: empty};
+    const out = await new Promise((ok, fail) => execFile(app.binary, args, {cwd: repo, env, timeout: 15_000}, (err, stdout, stderr) =>
+        err ? fail(new Error(`cloudcontrol env status ${name} --json: ${err.message}\n${stderr}`)) : ok(stdout)));
+    return JSON.parse(out);
 }
 
 /** The in-process sandbox's URL, from the app's log line `sandbox serving url=...`. */

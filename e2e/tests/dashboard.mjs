@@ -4,7 +4,7 @@ import path from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {assert} from '../lib/suite.mjs';
 import {arm, hit, sidebar} from '../lib/page.mjs';
-import {sandboxRequests, sandboxUrlFromLog, screenshotDisplay, waitExit, windowVisible} from '../lib/app.mjs';
+import {cliStatus, sandboxRequests, sandboxUrlFromLog, screenshotDisplay, waitExit, windowVisible} from '../lib/app.mjs';
 import {trayClick, trayLayout} from '../lib/tray.mjs';
 
 const listShown = (n) => document.querySelectorAll('nav[aria-label="Environments"] [role="listitem"]').length >= n &&
@@ -56,6 +56,28 @@ export async function launchFresh(ctx, app) {
     assert(windowVisible('Cloud Control (Sandbox)'), 'no visible X window titled "Cloud Control (Sandbox)"');
 }
 
+/**
+ * The window (its sidebar), the tray (its label) and the command line
+ * (`env status --json`) all say `want` for env; waits up to 10 s for the
+ * three to settle on it. Returns the command line's status.
+ */
+async function statesAgree(ctx, app, env, want) {
+    ctx.sandboxUrl ??= await sandboxUrlFromLog(app.home);
+    ctx.trayService ??= await ctx.watcher.nextItem(0);
+    let seen;
+    for (const end = Date.now() + 10_000; Date.now() < end; await sleep(100)) {
+        const win = (await sidebar(ctx.page)).find((e) => e.name === env)?.state;
+        const tray = trayLayout(ctx.trayService).find((it) => it.label.startsWith(`${env} — `))?.label;
+        const cli = await cliStatus(app, ctx.sandboxUrl, env);
+        seen = {win, tray, cli: cli.state};
+        if (win === want && cli.state === want && tray?.startsWith(`${env} — ${want}`)) {
+            console.log(`  ${env}: window, tray and env status all say ${want}`);
+            return cli;
+        }
+    }
+    throw new Error(`${env}: want ${want} everywhere, but the window says ${seen.win}, the tray "${seen.tray}", env status ${seen.cli}`);
+}
+
 export async function startThreeTier(ctx, app) {
     const page = ctx.page;
     await page.getByRole('navigation', {name: 'Environments'}).getByRole('button', {name: 'three-tier', exact: true}).click();
@@ -94,6 +116,13 @@ export async function startThreeTier(ctx, app) {
     await page.locator('[data-testid="progress-api"][data-status="active"]').waitFor({timeout: 30_000});
     await page.screenshot({path: path.join(ctx.out, 'run-in-progress.png')});
     screenshotDisplay(path.join(ctx.out, 'window-run-in-progress.png'));
+    // While the window shows the start in progress, the command line says
+    // starting and who holds it, as the window and the tray do.
+    const during = await statesAgree(ctx, app, 'three-tier', 'starting');
+    assert(during.holder?.action === 'start' && during.holder?.client === 'window' && during.holder?.pid === app.proc.pid,
+        `env status --json names the holder ${JSON.stringify(during.holder)}; expected the window's start (pid ${app.proc.pid})`);
+    assert(await page.locator('[data-testid="run-progress"][data-status="running"]').count() === 1,
+        'the start had ended before env status was read: the check proved nothing');
     await page.locator('[data-testid="run-progress"][data-status="done"]').waitFor({timeout: 60_000});
     assert(await progress.isVisible(), 'the run progress is not shown');
     await page.screenshot({path: path.join(ctx.out, 'run-done.png')});
@@ -121,6 +150,8 @@ export async function startThreeTier(ctx, app) {
     assert(overviewUrl === ctx.sandboxUrl, `Overview().sandboxUrl ${overviewUrl} differs from the logged ${ctx.sandboxUrl}`);
     const starts = (await sandboxRequests(ctx.sandboxUrl)).filter((r) => r.action === 'StartInstances' && r.status === 200);
     assertOrder(starts, ['database', ['api', 'worker'], 'web'], 'start');
+    const after = await statesAgree(ctx, app, 'three-tier', 'running');
+    assert(after.holder === undefined, `env status still names a holder once the start ended: ${JSON.stringify(after.holder)}`);
 }
 
 /** Checks the calls touched the stages' instances in these groups' order. */
@@ -165,6 +196,9 @@ export async function trayStop(ctx, app) {
 
     const before = (await sandboxRequests(ctx.sandboxUrl)).length;
     trayClick(ctx.trayService, stop.id);
+    await page.locator('nav[aria-label="Environments"] [role="listitem"][aria-label="three-tier"][data-state="stopping"]').waitFor({timeout: 30_000});
+    const during = await statesAgree(ctx, app, 'three-tier', 'stopping');
+    assert(during.holder?.action === 'stop' && during.holder?.client === 'tray', `env status --json names the holder ${JSON.stringify(during.holder)}; expected the tray's stop`);
     await page.locator('nav[aria-label="Environments"] [role="listitem"][aria-label="three-tier"][data-state="stopped"]').waitFor({timeout: 60_000});
     const stops = (await sandboxRequests(ctx.sandboxUrl)).slice(before).filter((r) => r.action === 'StopInstances' && r.status === 200);
     assertOrder(stops, ['web', ['api', 'worker'], 'database'], 'stop');
@@ -176,6 +210,7 @@ export async function trayStop(ctx, app) {
     }
     assert(after.find((it) => it.id === 3 + 2 * k)?.label.startsWith('three-tier — stopped'), 'the tray does not say three-tier is stopped');
     assert(after.find((it) => it.id === 4 + 2 * k)?.enabled === false, '"Stop three-tier" is still enabled once stopped');
+    await statesAgree(ctx, app, 'three-tier', 'stopped');
 }
 
 export async function trayQuit(ctx, app) {
