@@ -10,7 +10,7 @@
  */
 export async function arm(page, key, predicate, arg) {
     await page.evaluate(({key, src, arg}) => {
-        // eslint-disable-next-line no-eval
+        // Indirect eval: the predicate's source runs in the page's global scope.
         const pred = (0, eval)(`(${src})`);
         const hits = (window.__e2eHits ??= {});
         delete hits[key];
