@@ -48,7 +48,9 @@ func prepare(b *testing.B, url, doc string, action op.Action) (*aws.Session, *or
 	b.Helper()
 	dir := b.TempDir()
 	for _, f := range []string{"config", "credentials"} {
-		os.WriteFile(dir+"/"+f, nil, 0o600)
+		if err := os.WriteFile(dir+"/"+f, nil, 0o600); err != nil {
+			b.Fatal(err)
+		}
 	}
 	for k, v := range map[string]string{
 		"AWS_CONFIG_FILE": dir + "/config", "AWS_SHARED_CREDENTIALS_FILE": dir + "/credentials",

@@ -94,7 +94,7 @@ func TestRefusalsAreRecordedAsRefused(t *testing.T) {
 		says     []string
 	}{
 		{"shop", "", []string{`shop is busy: "stop" by alice`, "window"}},
-		{"acct", PinAccount, []string{"acct is pinned to account 999999999999, but profile home belongs to account " + account, "refusing"}},
+		{"acct", PinAccount, []string{"acct is pinned to account 999999999999, but the credentials from profile home belong to account " + account, "refusing"}},
 		{"prof", PinProfile, []string{`prof pins profile "work"; refusing to use "home"`}},
 		{"regional", PinRegion, []string{"regional pins region eu-west-2; refusing to act on eu-west-1"}},
 	} {
