@@ -2,13 +2,13 @@ package control
 
 import (
 	"context"
-	"errors"
 	"os/user"
 	"time"
 
 	"cloudcontrol/backend/cloud"
 	"cloudcontrol/backend/history"
-	"cloudcontrol/backend/orchestrate"
+	"cloudcontrol/backend/lock"
+	"cloudcontrol/backend/op"
 )
 
 // Recorder keeps the usage history (history.Store, history.Lazy). A nil
@@ -18,15 +18,19 @@ type Recorder interface {
 	Observe(ctx context.Context, env string, insts []cloud.Instance, at time.Time) error
 	// StageDurations is how long each stage took when it last did the work.
 	StageDurations(ctx context.Context, env, action string) (map[string]time.Duration, error)
+	// Operations and Events read what was recorded (an operation another
+	// process is running, for the status).
+	Operations(ctx context.Context, env string, from, to time.Time) ([]history.OperationRow, error)
+	Events(ctx context.Context, id int64) ([]op.Event, error)
 }
 
 // measured feeds a plan last time's stage durations; without a history (or
 // when it cannot be read) the plan falls back to its generic estimates.
-func (s *Service) measured(ctx context.Context, env, action string) map[string]time.Duration {
+func (s *Service) measured(ctx context.Context, env string, action op.Action) map[string]time.Duration {
 	if s.opts.History == nil {
 		return nil
 	}
-	d, err := s.opts.History.StageDurations(ctx, env, action)
+	d, err := s.opts.History.StageDurations(ctx, env, string(action))
 	if err != nil {
 		s.opts.Logger.Warn("reading past stage durations for the plan", "env", env, "err", err)
 		return nil
@@ -42,6 +46,7 @@ type recording struct {
 	op      *history.Op
 	problem error // why the history could not record it
 	who     string
+	env     string
 }
 
 func osUser() string {
@@ -51,32 +56,32 @@ func osUser() string {
 	return "unknown user"
 }
 
-func (s *Service) beginRecording(ctx context.Context, env, action string) *recording {
-	r := &recording{s: s, who: osUser()}
+func (s *Service) beginRecording(ctx context.Context, env string, action op.Action) *recording {
+	r := &recording{s: s, who: osUser(), env: env}
 	if s.opts.History == nil {
 		return r
 	}
 	r.op, r.problem = s.opts.History.Begin(ctx, history.Operation{
-		Env: env, Action: action, Who: r.who, Client: s.opts.Client, Started: s.opts.Clock.Now(),
+		Env: env, Action: string(action), Who: r.who, Client: s.opts.Client, Started: s.opts.Clock.Now(),
 	})
 	return r
 }
 
 // tee sends every event to the history as well as to sink; if the history
 // failed, a note saying so follows the run-started event.
-func (r *recording) tee(sink orchestrate.Sink) orchestrate.Sink {
+func (r *recording) tee(sink op.Sink) op.Sink {
 	if r.op == nil && r.problem == nil {
 		return sink
 	}
-	return orchestrate.SinkFunc(func(e orchestrate.Event) {
+	return op.SinkFunc(func(e op.Event) {
 		if r.op != nil {
 			r.op.Emit(e)
 		}
 		if sink != nil {
 			sink.Emit(e)
 		}
-		if e.Type == orchestrate.EventRunStarted && r.problem != nil && sink != nil {
-			sink.Emit(orchestrate.Event{Time: e.Time, Env: e.Env, Action: e.Action, Type: orchestrate.EventNote,
+		if e.Type == op.EventRunStarted && r.problem != nil && sink != nil {
+			sink.Emit(op.Event{Time: e.Time, Env: e.Env, Action: e.Action, Type: op.EventNote,
 				Message: "this run is not in the usage history: " + r.problem.Error(), Elapsed: e.Elapsed})
 		}
 	})
@@ -105,28 +110,22 @@ func (r *recording) holding(ctx context.Context) {
 	}
 }
 
-// end writes the result and the instances' last seen runs.
-func (r *recording) end(ctx context.Context, res *orchestrate.Result, err error) {
+// end writes how the operation ended and the runs of the instances it
+// last saw.
+func (r *recording) end(ctx context.Context, outcome op.Outcome, err error, insts []cloud.Instance) {
 	if r.op == nil {
 		return
 	}
-	// The run's own context may be cancelled: the record is still written.
+	// The operation's own context may be cancelled: the record is still written.
 	ctx = context.WithoutCancel(ctx)
-	result, msg := "done", ""
-	switch {
-	case err != nil && IsRefusal(err):
-		result, msg = "refused", err.Error()
-	case err != nil && (errors.Is(err, context.Canceled) || (res != nil && res.Outcome == orchestrate.OutcomeCancelled)):
-		result, msg = "cancelled", err.Error()
-	case err != nil:
-		result, msg = "failed", err.Error()
-	case res != nil && res.Outcome != "":
-		result = res.Outcome
+	msg := ""
+	if err != nil {
+		msg = err.Error()
 	}
 	now := r.s.opts.Clock.Now()
-	r.logErr(r.op.End(ctx, result, msg, now))
-	if res != nil && len(res.Instances) > 0 {
-		r.logErr(r.s.opts.History.Observe(ctx, res.Env, res.Instances, now))
+	r.logErr(r.op.End(ctx, string(outcome), msg, now))
+	if len(insts) > 0 {
+		r.logErr(r.s.opts.History.Observe(ctx, r.env, insts, now))
 	}
 }
 
@@ -134,6 +133,37 @@ func (r *recording) logErr(err error) {
 	if err != nil {
 		r.s.opts.Logger.Warn("usage history", "err", err)
 	}
+}
+
+// heldProgress is the progress of the start or stop holding the environment,
+// whichever process runs it, folded from the events the usage history has
+// of it (written at every stage boundary, so it is at most a stage
+// behind); nil when none is recorded.
+func (s *Service) heldProgress(ctx context.Context, env string, h *lock.Holder) *op.Progress {
+	if s.opts.History == nil || h == nil {
+		return nil
+	}
+	a := op.Action(h.Action)
+	if a != op.Start && a != op.Stop {
+		return nil // an instance action is not a recorded operation
+	}
+	ops, err := s.opts.History.Operations(ctx, env, h.Since.Add(-time.Minute), s.opts.Clock.Now().Add(time.Minute))
+	if err != nil {
+		s.opts.Logger.Warn("usage history: reading the operation in progress", "env", env, "err", err)
+		return nil
+	}
+	for _, o := range ops { // newest first
+		if o.Action != h.Action || o.Result != string(op.OutcomeRunning) {
+			continue
+		}
+		events, err := s.opts.History.Events(ctx, o.ID)
+		if err != nil || len(events) == 0 {
+			return nil
+		}
+		p := op.Fold(op.Outline{}, events...)
+		return &p
+	}
+	return nil
 }
 
 // observe records the runs the instances' states show; failures are logged.

@@ -13,6 +13,7 @@ import (
 
 	"cloudcontrol/backend/aws"
 	"cloudcontrol/backend/history"
+	"cloudcontrol/backend/op"
 	"cloudcontrol/backend/orchestrate"
 	"cloudcontrol/backend/paths"
 	"cloudcontrol/backend/sandbox"
@@ -65,7 +66,9 @@ func TestRunAndCostAreRecorded(t *testing.T) {
 	}
 	defer store.Close()
 	svc := New(Options{Dirs: []string{envDir}, Paths: paths.Under(dir), Clock: clock, Tick: 10 * time.Millisecond,
-		AWS: aws.Options{EndpointURL: srv.URL, Region: "eu-west-1", MaxAttempts: 1}, History: store, Location: time.UTC})
+		Connect: func(ctx context.Context, profile, region string) (Session, error) {
+			return aws.Connect(ctx, aws.Options{EndpointURL: srv.URL, Region: "eu-west-1", MaxAttempts: 1}, profile, region)
+		}, History: store, Location: time.UTC})
 
 	// The fake clock must move for the run's waits; advance it in the background.
 	ticking := func() (stop func()) {
@@ -83,9 +86,9 @@ func TestRunAndCostAreRecorded(t *testing.T) {
 		return func() { close(done) }
 	}
 	stopTicking := ticking()
-	res, err := svc.Run(ctx, "shop", orchestrate.ActionStart, nil)
+	res, err := svc.Run(ctx, "shop", op.Start, nil)
 	stopTicking()
-	if err != nil || res.Outcome != orchestrate.OutcomeDone {
+	if err != nil || res.Outcome != op.OutcomeDone {
 		t.Fatalf("start: %v, %+v", err, res)
 	}
 	ops, err := store.Operations(ctx, "shop", start.Add(-time.Hour), clock.Now().Add(time.Hour))
@@ -127,13 +130,13 @@ func TestRunAndCostAreRecorded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	crashed.Emit(orchestrate.Event{Time: clock.Now(), Env: "shop", Action: "start", Type: orchestrate.EventRunStarted})
+	crashed.Emit(op.Event{Time: clock.Now(), Env: "shop", Action: op.Start, Type: op.EventRunStarted})
 	waitUntil(t, "the crashed run's first event is on disk", func() bool { evs, _ := store.Events(ctx, crashed.ID()); return len(evs) == 1 })
 
 	// Stopped again, the next start plan expects each stage to take what it
 	// took in the recorded start, not the generic EC2 estimates.
 	stopTicking = ticking()
-	_, err = svc.Run(ctx, "shop", orchestrate.ActionStop, nil)
+	_, err = svc.Run(ctx, "shop", op.Stop, nil)
 	stopTicking()
 	if err != nil {
 		t.Fatal(err)
@@ -141,11 +144,11 @@ func TestRunAndCostAreRecorded(t *testing.T) {
 	if o, err := store.Operation(ctx, crashed.ID()); err != nil || o.Result != history.ResultInterrupted {
 		t.Errorf("the crashed operation reads %+v, %v; want interrupted", o, err)
 	}
-	prep, err := svc.Plan(ctx, "shop", orchestrate.ActionStart)
+	prep, err := svc.Plan(ctx, "shop", op.Start)
 	if err != nil {
 		t.Fatal(err)
 	}
-	took, _ := store.StageDurations(ctx, "shop", orchestrate.ActionStart)
+	took, _ := store.StageDurations(ctx, "shop", string(op.Start))
 	for _, st := range prep.Plan.Stages {
 		if st.ExpectedFrom != orchestrate.ExpectedFromLastRun || st.Expected.D() != took[st.Name] || took[st.Name] <= 0 {
 			t.Errorf("stage %s expected %s from %q; the recorded start took %s", st.Name, st.Expected, st.ExpectedFrom, took[st.Name])

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/gofrs/flock"
+
+	"cloudcontrol/backend/atomicfile"
 )
 
 // Holder says who holds a lock; it is written next to the lock file.
@@ -152,21 +154,8 @@ func writeHolder(path string, h Holder) error {
 	if err != nil {
 		return fmt.Errorf("encoding the lock holder: %w", err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("writing the lock holder: %w", err)
-	}
-	_, werr := tmp.Write(append(b, '\n'))
-	cerr := tmp.Close()
-	if werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp.Name(), path)
-	}
-	if werr != nil {
-		_ = os.Remove(tmp.Name())
-		return fmt.Errorf("writing the lock holder %s: %w", path, werr)
+	if err := atomicfile.Write(path, append(b, '\n'), 0o600); err != nil {
+		return fmt.Errorf("writing the lock holder %s: %w", path, err)
 	}
 	return nil
 }
