@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"cloudcontrol/backend/atomicfile"
 	"cloudcontrol/backend/control"
 	"cloudcontrol/backend/runbook"
 )
@@ -78,12 +79,12 @@ func newEnvExportCmd(g *globals) *cobra.Command {
 			}
 			if refused == nil {
 				if err := os.MkdirAll(out, 0o755); err != nil {
-					return fail(ExitFailed, fmt.Errorf("cannot create the folder %s: %w", termSafe(out), err))
+					return fail(ExitFailed, safeError(fmt.Errorf("cannot create the folder %s: %w", out, err)))
 				}
 				for _, f := range files {
 					path := filepath.Join(out, e.Name+f.suffix)
-					if err := writeFileAtomic(path, f.data); err != nil {
-						return fail(ExitFailed, fmt.Errorf("cannot write %s: %w", termSafe(path), err))
+					if err := atomicfile.Write(path, f.data, 0o644); err != nil {
+						return fail(ExitFailed, safeError(err))
 					}
 					rep.Files = append(rep.Files, exportFile{Path: path, Kind: f.kind, Name: f.name, Bytes: len(f.data)})
 				}
@@ -136,32 +137,6 @@ func printExport(g *globals, rep exportReport, out string) {
 	for _, c := range caveats {
 		fmt.Fprintln(g.stdout, "  "+termSafe(c))
 	}
-}
-
-// writeFileAtomic replaces path with data through a temporary file beside
-// it, so a reader never sees half a runbook.
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // a no-op once renamed
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
 
 // safeError escapes an error's lines for the terminal; its text comes
