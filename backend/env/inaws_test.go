@@ -124,35 +124,3 @@ func TestInAWSProblems(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) { checkProblems(t, c.doc, c.want...) })
 	}
 }
-
-func TestSchemaAgreesWithParseOnInAWSKeys(t *testing.T) {
-	s := compileSchema(t)
-	const st = "stages: [{name: a, instances: [i-01234567], ready: {command: ls}}]\n"
-	cases := []struct {
-		name, doc string
-		valid     bool
-	}{
-		{"the example", inAWS, true},
-		{"command and grace", "stages: [{name: a, instances: [i-01234567], ready: {command: [a, b], ssm-grace: 90s}}]\n", true},
-		{"only a stop", st + "schedule: {stop: at(2026-12-24T18:00:00)}\n", true},
-		{"command a number", "stages: [{name: a, instances: [i-01234567], ready: {command: 5}}]\n", false},
-		{"empty command list", "stages: [{name: a, instances: [i-01234567], ready: {command: []}}]\n", false},
-		{"blank command", "stages: [{name: a, instances: [i-01234567], ready: {command: \" \"}}]\n", false},
-		{"grace a number", "stages: [{name: a, instances: [i-01234567], ready: {command: ls, ssm-grace: 3}}]\n", false},
-		{"no start or stop", st + "schedule: {timezone: UTC}\n", false},
-		{"not an expression", st + "schedule: {start: every monday}\n", false},
-		{"zone in lower case", st + "schedule: {timezone: utc, start: rate(1 hour)}\n", false},
-		{"unknown schedule key", st + "schedule: {start: rate(1 hour), every: day}\n", false},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			_, problems := Parse("f.yaml", []byte(c.doc))
-			if (len(problems) == 0) != c.valid {
-				t.Errorf("Parse problems = %v, want valid=%v", problems, c.valid)
-			}
-			if err := s.Validate(yamlToJSON(t, c.doc)); (err == nil) != c.valid {
-				t.Errorf("schema validation error = %v, want valid=%v", err, c.valid)
-			}
-		})
-	}
-}

@@ -11,9 +11,9 @@ import (
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
-	"go.yaml.in/yaml/v3"
 
 	"cloudcontrol/backend/env"
+	"cloudcontrol/backend/internal/schematest"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/golden from the current output")
@@ -148,42 +148,14 @@ func TestDocumentsPassValidateAndTheSchema(t *testing.T) {
 
 func compileAutomationSchema(t *testing.T) *jsonschema.Schema {
 	t.Helper()
-	f, err := os.Open("testdata/automation.schema.json")
+	b, err := os.ReadFile("testdata/automation.schema.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	doc, err := jsonschema.UnmarshalJSON(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := jsonschema.NewCompiler()
-	if err := c.AddResource("automation.json", doc); err != nil {
-		t.Fatal(err)
-	}
-	s, err := c.Compile("automation.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return schematest.Compile(t, "automation.json", b)
 }
 
-func yamlToJSON(t *testing.T, doc []byte) any {
-	t.Helper()
-	var v any
-	if err := yaml.Unmarshal(doc, &v); err != nil {
-		t.Fatal(err)
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
+func yamlToJSON(t *testing.T, doc []byte) any { return schematest.YAML(t, doc) }
 
 // TestValidateFindsWhatSSMWouldRefuse: each broken runbook is refused for
 // its own reason.

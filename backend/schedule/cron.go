@@ -164,20 +164,11 @@ func (p *cronParser) field(i int, text string, off int) {
 			}
 		}
 	}
-	switch i {
-	case fMinutes:
-		p.c.minutes = set
-	case fHours:
-		p.c.hours = set
-	case fDOM:
-		p.c.dom = set
-	case fMonth:
-		p.c.months = set
-	case fDOW:
-		p.c.dow = set
-	case fYear:
+	if i == fYear {
 		p.c.years = years
+		return
 	}
+	*[...]*uint64{&p.c.minutes, &p.c.hours, &p.c.dom, &p.c.months, &p.c.dow}[i] = set
 }
 
 // specialMisuse explains a ?, L, W or # found where it cannot stand.
