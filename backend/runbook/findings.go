@@ -9,11 +9,11 @@ import (
 type Outcome string
 
 const (
-	// Translated: the runbook does what the app does.
+	// Translated means the runbook does what the app does.
 	Translated Outcome = "translated"
-	// Caveat: the runbook does it, with a difference Note explains.
+	// Caveat means the runbook does it, with a difference Note explains.
 	Caveat Outcome = "caveat"
-	// Refused: the runbooks cannot express it; nothing is exported.
+	// Refused means the runbooks cannot express it; nothing is exported.
 	Refused Outcome = "refused"
 )
 

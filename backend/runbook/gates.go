@@ -146,10 +146,10 @@ func urlParts(raw string) ([]urlPart, error) {
 		return nil, err
 	}
 	var out []urlPart
-	if t.Tree == nil || t.Tree.Root == nil {
+	if t.Tree == nil || t.Root == nil {
 		return out, nil
 	}
-	for _, n := range t.Tree.Root.Nodes {
+	for _, n := range t.Root.Nodes {
 		switch n := n.(type) {
 		case *parse.TextNode:
 			out = append(out, urlPart{text: string(n.Text)})

@@ -29,12 +29,20 @@ const (
 	actionStop  = "stop"
 )
 
-// Names in AWS (CONTRACTS.md "In AWS").
-func StartDocumentName(env string) string  { return "CloudControl-" + env + "-start" }
-func StopDocumentName(env string) string   { return "CloudControl-" + env + "-stop" }
+// StartDocumentName is the start runbook's document name in AWS.
+func StartDocumentName(env string) string { return "CloudControl-" + env + "-start" }
+
+// StopDocumentName is the stop runbook's document name in AWS.
+func StopDocumentName(env string) string { return "CloudControl-" + env + "-stop" }
+
+// AutomationRoleName is the role the runbooks run as, when env deploy creates it.
 func AutomationRoleName(env string) string { return "CloudControl-" + env + "-automation" }
-func SchedulerRoleName(env string) string  { return "CloudControl-" + env + "-scheduler" }
-func ScheduleGroupName(env string) string  { return "cloudcontrol-" + env }
+
+// SchedulerRoleName is the role EventBridge Scheduler runs them with, when created.
+func SchedulerRoleName(env string) string { return "CloudControl-" + env + "-scheduler" }
+
+// ScheduleGroupName is the schedule group holding the start, stop and lease schedules.
+func ScheduleGroupName(env string) string { return "cloudcontrol-" + env }
 
 // AWS's limits on those names.
 const (
@@ -269,13 +277,6 @@ func (b *builder) find(prefix string, st env.Stage, timeout time.Duration, stop 
 		steps, names = append(steps, s), append(names, name)
 	}
 	return steps, names
-}
-
-func suffix(i, n int) string {
-	if n == 1 {
-		return ""
-	}
-	return strconv.Itoa(i + 1)
 }
 
 func ref(step string) string { return "{{ " + step + "." + outputInstanceIDs + " }}" }
