@@ -49,9 +49,9 @@ func bigEnvironment(b *testing.B, by string) *env.Environment {
 }
 
 // BenchmarkExport: target under 50 ms for 1,000 instances in 20 stages,
-// each runbook within SSM's 64 KB when the stages select by tags. Listing
-// 1,000 names or ids is shown for comparison: it outgrows 64 KB and the
-// export refuses it. Run with go test -bench Export -run ^$ ./backend/runbook.
+// each runbook within SSM's 64 KB, when the stages select by tags. Listing
+// the 1,000 by name or id is shown for comparison (timed, not held to the
+// target): the start runbook outgrows 64 KB and the export refuses it. Run with go test -bench Export -run ^$ ./backend/runbook.
 func BenchmarkExport(b *testing.B) {
 	for _, by := range []string{"tags", "names", "ids"} {
 		name := "1000-instances-20-stages-by-" + by
@@ -73,7 +73,7 @@ func BenchmarkExport(b *testing.B) {
 			}
 			b.Logf("%s: %s per export; start runbook %d bytes, stop runbook %d bytes (SSM's limit %d); automation policy %d characters (IAM's inline limit %d); %s",
 				name, per, len(x.Start), len(x.Stop), MaxDocumentBytes, PolicyChars(x.AutomationPolicy), MaxInlinePolicyChars, outcome)
-			if per > 50*time.Millisecond {
+			if by == "tags" && per > 50*time.Millisecond {
 				b.Errorf("an export takes %s, more than the 50 ms target", per)
 			}
 			if by == "tags" && (err != nil || len(x.Start) > MaxDocumentBytes || len(x.Stop) > MaxDocumentBytes) {

@@ -19,9 +19,9 @@ var liveStates = []string{"pending", "running", "stopping", "stopped"}
 // that differ in one key's value share a call (Role in db, cache).
 type lookup struct {
 	ids    []string
-	keys   []string            // sorted
-	values map[string][]string // key -> accepted values, file order
-	has    map[string]map[string]bool
+	keys   []string                   // sorted
+	values map[string][]string        // key -> accepted values, file order
+	has    map[string]map[string]bool // key -> its values as a set; "" -> the ids
 	from   []env.Selector
 	text   string // String, once it is asked for
 }
@@ -34,10 +34,11 @@ func stageLookups(e *env.Environment, st env.Stage) []*lookup {
 	for _, sel := range st.Instances {
 		if sel.ID != "" {
 			if ids == nil {
-				ids = &lookup{ids: []string{}}
+				ids = &lookup{ids: []string{}, has: map[string]map[string]bool{"": {}}}
 				out = append(out, ids)
 			}
-			if !slices.Contains(ids.ids, sel.ID) {
+			if !ids.has[""][sel.ID] {
+				ids.has[""][sel.ID] = true
 				ids.ids = append(ids.ids, sel.ID)
 			}
 			ids.from = append(ids.from, sel)

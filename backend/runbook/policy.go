@@ -118,10 +118,12 @@ func automationPolicy(a arns, all, gated []*lookup) *Policy {
 func onSelected(a arns, ls []*lookup, sid string, actions []string, tagKey string) []Statement {
 	var out []Statement
 	var ids []string
+	listed := map[string]bool{}
 	for _, l := range ls {
 		for _, id := range l.ids {
-			if arn := a.instance(id); !slices.Contains(ids, arn) {
-				ids = append(ids, arn)
+			if !listed[id] {
+				listed[id] = true
+				ids = append(ids, a.instance(id))
 			}
 		}
 	}
