@@ -39,6 +39,8 @@ type Document struct {
 	AssumeRole    string               `yaml:"assumeRole"`
 	Parameters    map[string]Parameter `yaml:"parameters"`
 	MainSteps     []Step               `yaml:"mainSteps"`
+	// Outputs are step outputs (step.Output) the execution reports.
+	Outputs []string `yaml:"outputs,omitempty"`
 }
 
 // Parameter is one runbook parameter.
@@ -55,8 +57,13 @@ type Step struct {
 	Name           string         `yaml:"name"`
 	Action         string         `yaml:"action"`
 	Description    string         `yaml:"description,omitempty"`
+	MaxAttempts    int            `yaml:"maxAttempts,omitempty"`
 	TimeoutSeconds int            `yaml:"timeoutSeconds,omitempty"`
 	OnFailure      string         `yaml:"onFailure,omitempty"`
+	OnCancel       string         `yaml:"onCancel,omitempty"`
+	NextStep       string         `yaml:"nextStep,omitempty"`
+	IsEnd          bool           `yaml:"isEnd,omitempty"`
+	IsCritical     *bool          `yaml:"isCritical,omitempty"`
 	Inputs         map[string]any `yaml:"inputs"`
 	Outputs        []Output       `yaml:"outputs,omitempty"`
 }
@@ -103,11 +110,22 @@ func (d *Document) node() *yaml.Node {
 		if s.Description != "" {
 			sn.Content = append(sn.Content, str("description"), str(s.Description))
 		}
-		if s.TimeoutSeconds != 0 {
-			sn.Content = append(sn.Content, str("timeoutSeconds"), &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(s.TimeoutSeconds)})
+		if s.MaxAttempts != 0 {
+			sn.Content = append(sn.Content, str("maxAttempts"), valueNode(s.MaxAttempts, ""))
 		}
-		if s.OnFailure != "" {
-			sn.Content = append(sn.Content, str("onFailure"), str(s.OnFailure))
+		if s.TimeoutSeconds != 0 {
+			sn.Content = append(sn.Content, str("timeoutSeconds"), valueNode(s.TimeoutSeconds, ""))
+		}
+		for _, kv := range [][2]string{{"onFailure", s.OnFailure}, {"onCancel", s.OnCancel}, {"nextStep", s.NextStep}} {
+			if kv[1] != "" {
+				sn.Content = append(sn.Content, str(kv[0]), str(kv[1]))
+			}
+		}
+		if s.IsEnd {
+			sn.Content = append(sn.Content, str("isEnd"), valueNode(true, ""))
+		}
+		if s.IsCritical != nil {
+			sn.Content = append(sn.Content, str("isCritical"), valueNode(*s.IsCritical, ""))
 		}
 		sn.Content = append(sn.Content, str("inputs"), valueNode(s.Inputs, ""))
 		if len(s.Outputs) > 0 {
@@ -119,8 +137,12 @@ func (d *Document) node() *yaml.Node {
 		}
 		steps.Content = append(steps.Content, sn)
 	}
-	return mapping("schemaVersion", str(d.SchemaVersion), "description", str(d.Description), "assumeRole", str(d.AssumeRole),
+	doc := mapping("schemaVersion", str(d.SchemaVersion), "description", str(d.Description), "assumeRole", str(d.AssumeRole),
 		"parameters", params, "mainSteps", steps)
+	if len(d.Outputs) > 0 {
+		doc.Content = append(doc.Content, str("outputs"), valueNode(d.Outputs, ""))
+	}
+	return doc
 }
 
 func str(s string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s} }

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -203,5 +204,47 @@ func TestValidateFindsWhatSSMWouldRefuse(t *testing.T) {
 	var re *RefusedError
 	if errors.As(Validate([]byte(good)), &re) {
 		t.Error("Validate returns plain errors")
+	}
+}
+
+// TestDocumentReadsTheCommonStepProperties: a runbook written elsewhere, with
+// the properties every action shares, reads back and writes the same.
+func TestDocumentReadsTheCommonStepProperties(t *testing.T) {
+	doc := `schemaVersion: "0.3"
+description: x
+assumeRole: '{{ AutomationAssumeRole }}'
+parameters:
+  AutomationAssumeRole: {type: String, description: the role}
+mainSteps:
+- name: wait
+  action: aws:sleep
+  maxAttempts: 3
+  timeoutSeconds: 60
+  onFailure: step:done
+  onCancel: Abort
+  nextStep: done
+  isCritical: false
+  inputs:
+    Duration: PT1S
+- name: done
+  action: aws:sleep
+  isEnd: true
+  inputs:
+    Duration: PT1S
+outputs: [wait.Output]
+`
+	d, err := ParseDocument([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := d.MainSteps[0]; s.MaxAttempts != 3 || s.OnCancel != "Abort" || s.NextStep != "done" || s.IsCritical == nil || *s.IsCritical || !d.MainSteps[1].IsEnd {
+		t.Errorf("steps %+v", d.MainSteps)
+	}
+	again, err := d.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back, err := ParseDocument(again); err != nil || !reflect.DeepEqual(back, d) {
+		t.Errorf("written again: %v\n%s", err, again)
 	}
 }
