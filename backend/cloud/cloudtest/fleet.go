@@ -143,7 +143,7 @@ func (f *Fleet) Find(ctx context.Context, region string, q cloud.Query) ([]cloud
 		}
 		for _, fi := range found {
 			if hasTags(fi.Instance.Tags, q.Tags) {
-				out = append(out, fi.Instance)
+				out = append(out, cloud.Annotated(fi.Instance))
 			}
 		}
 		return out, nil
@@ -152,7 +152,7 @@ func (f *Fleet) Find(ctx context.Context, region string, q cloud.Query) ([]cloud
 		fi := f.insts[id]
 		f.settle(fi)
 		if _, ok := f.insts[id]; ok && fi.Instance.Region == region && hasTags(fi.Instance.Tags, q.Tags) {
-			out = append(out, fi.Instance)
+			out = append(out, cloud.Annotated(fi.Instance))
 		}
 	}
 	return out, nil
@@ -170,7 +170,7 @@ func (f *Fleet) Describe(ctx context.Context, region string, ids []string) ([]cl
 	found, _ := f.lookup(ids) // Describe leaves unknown ids out
 	out := make([]cloud.Instance, len(found))
 	for i, fi := range found {
-		out[i] = fi.Instance
+		out[i] = cloud.Annotated(fi.Instance)
 	}
 	return out, nil
 }
