@@ -50,7 +50,12 @@ export function CostPanel({env, state, now}: Props) {
                     <Button size="compact-xs" variant="subtle" onClick={() => setOpen((o) => !o)} disabled={!e}>
                         {open ? 'Hide prices per instance' : 'Show prices per instance'}
                     </Button>
-                    <Button size="compact-xs" variant="default" onClick={() => load(() => api.refreshPrices(env))} disabled={loading}>
+                    <Button
+                        size="compact-xs"
+                        variant="default"
+                        onClick={() => load(() => api.refreshPrices(env))}
+                        disabled={loading}
+                    >
                         Refresh prices
                     </Button>
                 </Group>
@@ -65,9 +70,25 @@ export function CostPanel({env, state, now}: Props) {
                     <SimpleGrid cols={{base: 3, lg: 6}} spacing="xs">
                         <Figure id="cost-hourly-running" label="Per hour while running" value={e.hourlyWhileRunning} />
                         <Figure id="cost-hourly-now" label="Per hour now" value={e.hourlyNow} />
-                        <Figure id="cost-run-so-far" label={e.runSince && !String(e.runSince).startsWith('0001') ? `This run, since ${when(e.runSince)}` : 'This run so far'} value={e.runSoFar} />
-                        <Figure id="cost-overnight" label={`Overnight (${formatHours(e.overnight.hours)})`} value={e.overnight.cost} />
-                        <Figure id="cost-weekend" label={`Weekend (${formatHours(e.weekend.hours)})`} value={e.weekend.cost} />
+                        <Figure
+                            id="cost-run-so-far"
+                            label={
+                                e.runSince && !String(e.runSince).startsWith('0001')
+                                    ? `This run, since ${when(e.runSince)}`
+                                    : 'This run so far'
+                            }
+                            value={e.runSoFar}
+                        />
+                        <Figure
+                            id="cost-overnight"
+                            label={`Overnight (${formatHours(e.overnight.hours)})`}
+                            value={e.overnight.cost}
+                        />
+                        <Figure
+                            id="cost-weekend"
+                            label={`Weekend (${formatHours(e.weekend.hours)})`}
+                            value={e.weekend.cost}
+                        />
                         <Figure id="cost-stopped-month" label="Per month while stopped" value={e.stoppedMonthly} />
                     </SimpleGrid>
                     {[e.priceNote, report?.refresh?.problem, report?.volumeProblem].filter(Boolean).map((n) => (
@@ -77,7 +98,13 @@ export function CostPanel({env, state, now}: Props) {
                     ))}
                     {open && (
                         <div>
-                            <Table aria-label="Instance prices" fz="xs" mt="xs" withRowBorders={false} verticalSpacing={2}>
+                            <Table
+                                aria-label="Instance prices"
+                                fz="xs"
+                                mt="xs"
+                                withRowBorders={false}
+                                verticalSpacing={2}
+                            >
                                 <Table.Thead>
                                     <Table.Tr>
                                         <Table.Th>Instance</Table.Th>
@@ -93,7 +120,10 @@ export function CostPanel({env, state, now}: Props) {
                                     {(e.instances ?? []).map((i) => (
                                         <Table.Tr key={i.id} data-testid="instance-price" data-known={i.hourly.known}>
                                             <Table.Td>{i.name || i.id}</Table.Td>
-                                            <Table.Td>{i.type || 'type unknown'}{i.lifecycle === 'spot' ? ' (spot)' : ''}</Table.Td>
+                                            <Table.Td>
+                                                {i.type || 'type unknown'}
+                                                {i.lifecycle === 'spot' ? ' (spot)' : ''}
+                                            </Table.Td>
                                             <Table.Td>{i.region}</Table.Td>
                                             <Table.Td>{i.state}</Table.Td>
                                             <Table.Td>{quote(i.hourly)}</Table.Td>
@@ -129,4 +159,3 @@ function Figure({id, label, value}: {id: string; label: string; value: Money}) {
         </Tooltip>
     );
 }
-

@@ -1,7 +1,8 @@
 import {op, type RunEvent, type Waiting} from '../api/types';
 
 /** The fields of a run event (the generated op.Event) a log line reads. */
-export type LogEvent = Pick<RunEvent, 'env' | 'action' | 'type' | 'elapsed'> & Partial<Pick<RunEvent, 'stage' | 'instance' | 'name' | 'state' | 'gate' | 'message'>>;
+export type LogEvent = Pick<RunEvent, 'env' | 'action' | 'type' | 'elapsed'> &
+    Partial<Pick<RunEvent, 'stage' | 'instance' | 'name' | 'state' | 'gate' | 'message'>>;
 
 /** The gate a stage waits on: "waiting for tcp 5432 on shop-db". */
 export function waitingText(w: Waiting): string {
