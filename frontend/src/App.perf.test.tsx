@@ -4,10 +4,10 @@ import {fakeApi} from './test/fakeApi';
 import {env, overview, threeTier} from './test/envs';
 import {manyInstances} from './test/fixtures';
 import {renderApp} from './test/render';
-import {useFakeLayout} from './test/layout';
+import {installFakeLayout} from './test/layout';
 import {RENDER_MEASURE} from './lib/perf';
 
-useFakeLayout();
+installFakeLayout();
 
 // The budget is "a 1,000-instance environment renders in under 200 ms" in
 // the real window; jsdom is slower and has no paint, so these figures are

@@ -39,14 +39,13 @@ export default function App() {
         setSelected(name);
         setView('env');
     };
-    // Choose the first environment once the list arrives, and again if the chosen one disappears.
+    // Choose the first environment once the list arrives, and again if the
+    // chosen one disappears. Set while rendering, not in an effect, so the
+    // view never commits with the stale choice first (React's "adjusting
+    // state when a prop changes"); the guard ends it after one pass. The
+    // first overview's render mark is set where the overview arrives.
     const fallback = state.envs.some((e) => e.name === selected) ? undefined : state.envs[0]?.name;
-    useEffect(() => {
-        if (fallback) {
-            markRenderStart();
-            setSelected(fallback);
-        }
-    }, [fallback]);
+    if (fallback) setSelected(fallback);
 
     // Once, when the environment list is first on screen (after the commit):
     // the app logs how long that took from launch.

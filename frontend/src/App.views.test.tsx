@@ -3,11 +3,11 @@ import {fireEvent, screen, waitFor, within} from '@testing-library/react';
 import {fakeApi} from './test/fakeApi';
 import {env, overview, startPlan, threeTier} from './test/envs';
 import {renderApp} from './test/render';
-import {useFakeLayout} from './test/layout';
+import {installFakeLayout} from './test/layout';
 import {viewKind} from './api/api';
 import {desktop, orchestrate} from './api/types';
 
-useFakeLayout();
+installFakeLayout();
 
 const problem = {
     file: '/envs/broken.yaml',

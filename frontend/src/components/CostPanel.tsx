@@ -21,11 +21,18 @@ export function CostPanel({env, state, now}: Props) {
     const [loading, setLoading] = useState(true);
     const [open, setOpen] = useState(false);
 
+    // A new environment or state is priced again: the spinner shows from
+    // this render on (set while rendering, so it never commits without it).
+    const [priced, setPriced] = useState({env, state});
+    if (priced.env !== env || priced.state !== state) {
+        setPriced({env, state});
+        setLoading(true);
+    }
+
     // Only the latest request's answer is shown (a state change or a refresh may overtake one).
     const latest = useRef(0);
-    const load = useCallback((call: () => Promise<CostReport>) => {
+    const fetchReport = useCallback((call: () => Promise<CostReport>) => {
         const n = ++latest.current;
-        setLoading(true);
         call()
             .then(
                 (r) => {
@@ -37,7 +44,11 @@ export function CostPanel({env, state, now}: Props) {
             )
             .finally(() => n === latest.current && setLoading(false));
     }, []);
-    useEffect(() => load(() => api.envCost(env, false)), [api, env, state, load]);
+    useEffect(() => fetchReport(() => api.envCost(env, false)), [api, env, state, fetchReport]);
+    const refresh = () => {
+        setLoading(true);
+        fetchReport(() => api.refreshPrices(env));
+    };
 
     const e = report?.estimate;
     return (
@@ -50,12 +61,7 @@ export function CostPanel({env, state, now}: Props) {
                     <Button size="compact-xs" variant="subtle" onClick={() => setOpen((o) => !o)} disabled={!e}>
                         {open ? 'Hide prices per instance' : 'Show prices per instance'}
                     </Button>
-                    <Button
-                        size="compact-xs"
-                        variant="default"
-                        onClick={() => load(() => api.refreshPrices(env))}
-                        disabled={loading}
-                    >
+                    <Button size="compact-xs" variant="default" onClick={refresh} disabled={loading}>
                         Refresh prices
                     </Button>
                 </Group>

@@ -24,9 +24,16 @@ export function OperationsTable({req}: {req: ReportRequest}) {
     const [open, setOpen] = useState<number | undefined>();
     const [events, setEvents] = useState<Record<number, RunEvent[] | string>>({});
 
+    // A new range clears the last one's error at once, while rendering
+    // (React's "adjusting state when a prop changes"), not in the effect.
+    const [asked, setAsked] = useState(req);
+    if (asked !== req) {
+        setAsked(req);
+        setError(undefined);
+    }
+
     useEffect(() => {
         let live = true;
-        setError(undefined);
         api.operations(req).then(
             (o) => live && setOps(o ?? []),
             (err) => live && (setOps(undefined), setError(message(err))),

@@ -34,35 +34,37 @@ export function ReportsView({envs, today = new Date()}: Props) {
     const [env, setEnv] = useState('');
     const [report, setReport] = useState<Report | undefined>();
     const [error, setError] = useState<string | undefined>();
-    const [loading, setLoading] = useState(false);
+    const [loading, setLoading] = useState(true); // the opening range is asked for at once
     const [saving, setSaving] = useState(false);
     const [notice, setNotice] = useState('');
+    // The range on open, asked for at once; later ranges are asked with "Show report".
+    const [opening] = useState<ReportRequest>(() => ({env, from, to}) as ReportRequest);
     // The range last asked for: the starts-and-stops table follows it.
-    const [applied, setApplied] = useState<ReportRequest>(() => ({env, from, to}) as ReportRequest);
+    const [applied, setApplied] = useState<ReportRequest>(opening);
 
     const req: ReportRequest = {env, from, to} as ReportRequest;
-    const load = useCallback(
-        async (r: ReportRequest) => {
-            setApplied((cur) => (cur.env === r.env && cur.from === r.from && cur.to === r.to ? cur : r));
-            setLoading(true);
-            setError(undefined);
-            try {
-                setReport(await api.report(r));
-            } catch (err) {
-                setReport(undefined);
-                setError(message(err));
-            } finally {
-                setLoading(false);
-            }
-        },
+    // Sets state only once the answer is in, so the effect may call it.
+    const fetchReport = useCallback(
+        (r: ReportRequest) =>
+            api
+                .report(r)
+                .then(setReport, (err) => {
+                    setReport(undefined);
+                    setError(message(err));
+                })
+                .finally(() => setLoading(false)),
         [api],
     );
+    const show = () => {
+        setApplied((cur) => (cur.env === req.env && cur.from === req.from && cur.to === req.to ? cur : req));
+        setLoading(true);
+        setError(undefined);
+        fetchReport(req);
+    };
 
     useEffect(() => {
-        load({env, from, to} as ReportRequest);
-        // Only on open: later ranges are asked with "Show report".
-        // eslint-disable-next-line react-hooks/exhaustive-deps
-    }, []);
+        fetchReport(opening);
+    }, [fetchReport, opening]);
     useEffect(() => {
         api.historyNotice().then(setNotice, () => {});
     }, [api]);
@@ -96,7 +98,7 @@ export function ReportsView({envs, today = new Date()}: Props) {
                     onChange={(e) => setEnv(e.currentTarget.value)}
                     data={[{value: '', label: 'All environments'}, ...envs.map((e) => ({value: e, label: e}))]}
                 />
-                <Button onClick={() => load(req)} loading={loading}>
+                <Button onClick={show} loading={loading}>
                     Show report
                 </Button>
                 <Button variant="default" onClick={save} loading={saving} disabled={!report}>
