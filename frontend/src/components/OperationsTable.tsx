@@ -3,7 +3,7 @@ import {Alert, Button, ScrollArea, Table, Text, Title} from '@mantine/core';
 import {useApi} from '../api/context';
 import type {OperationRow, ReportRequest, RunEvent} from '../api/types';
 import {duration} from '../lib/format';
-import {stampedLine} from '../lib/log';
+import {logListStyle, stampedLine} from '../lib/log';
 
 const resultColor: Record<string, string> = {
     done: 'green.7',
@@ -154,16 +154,7 @@ function EventList({events}: {events: RunEvent[] | string | undefined}) {
         );
     const t0 = events.length ? Date.parse(String(events[0].time)) : 0;
     return (
-        <ol
-            aria-label="Events"
-            style={{
-                margin: 0,
-                paddingLeft: 0,
-                listStyle: 'none',
-                fontFamily: 'var(--mantine-font-family-monospace)',
-                fontSize: 12,
-            }}
-        >
+        <ol aria-label="Events" style={logListStyle}>
             {events.map((ev, i) => (
                 <li key={i} data-type={ev.type}>
                     {stampedLine(ev, (Date.parse(String(ev.time)) - t0) / 1000)}

@@ -3,7 +3,7 @@ import {Alert, Badge, Button, Group, Paper, Progress as Bar, ScrollArea, Stack, 
 import {op, type StageProgress} from '../api/types';
 import type {Run} from '../state/dashboard';
 import {elapsed} from '../lib/format';
-import {stampedLine, waitingText} from '../lib/log';
+import {logListStyle, stampedLine, waitingText} from '../lib/log';
 
 interface Props {
     run: Run;
@@ -179,17 +179,7 @@ function ActivityLog({log}: {log: Run['log']}) {
     }, [log.length]);
     return (
         <ScrollArea h={160} type="auto" viewportRef={viewport}>
-            <ol
-                role="log"
-                aria-label="Activity log"
-                style={{
-                    margin: 0,
-                    paddingLeft: 0,
-                    listStyle: 'none',
-                    fontFamily: 'var(--mantine-font-family-monospace)',
-                    fontSize: 12,
-                }}
-            >
+            <ol role="log" aria-label="Activity log" style={logListStyle}>
                 {lines.map((ev, i) => (
                     <li key={log.length - lines.length + i} data-type={ev.type}>
                         {stampedLine(ev, ev.elapsed)}

@@ -1,4 +1,14 @@
+import type {CSSProperties} from 'react';
 import {op, type RunEvent, type Waiting} from '../api/types';
+
+/** How an activity log's lines look, live (RunProgress) or recorded (OperationsTable): a bare monospace list. */
+export const logListStyle: CSSProperties = {
+    margin: 0,
+    paddingLeft: 0,
+    listStyle: 'none',
+    fontFamily: 'var(--mantine-font-family-monospace)',
+    fontSize: 12,
+};
 
 /** The fields of a run event (the generated op.Event) a log line reads. */
 export type LogEvent = Pick<RunEvent, 'env' | 'action' | 'type' | 'elapsed'> &
