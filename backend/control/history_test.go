@@ -58,8 +58,12 @@ func TestRunAndCostAreRecorded(t *testing.T) {
 	srv := httptest.NewServer(sb)
 	t.Cleanup(func() { srv.Close(); sb.Close() })
 	envDir := filepath.Join(dir, "envs")
-	os.MkdirAll(envDir, 0o700)
-	os.WriteFile(filepath.Join(envDir, "shop.yaml"), []byte(historyEnv), 0o600)
+	if err := os.MkdirAll(envDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(envDir, "shop.yaml"), []byte(historyEnv), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	store, err := history.Open(ctx, filepath.Join(dir, "data", history.FileName), history.Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -131,6 +131,9 @@ func (f *Fleet) lookup(ids []string) ([]*Inst, error) {
 	return out, nil
 }
 
+// Find returns the instances matching q as of now. With IDs, any of them
+// it does not know fails the call (cloud.NotFoundError), as EC2 does;
+// without, it lists region's instances whose tags match, by ID.
 func (f *Fleet) Find(ctx context.Context, region string, q cloud.Query) ([]cloud.Instance, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -158,6 +161,8 @@ func (f *Fleet) Find(ctx context.Context, region string, q cloud.Query) ([]cloud
 	return out, nil
 }
 
+// Describe returns the ids' instances as of now, leaving unknown ones out;
+// the next of DescribeErrs, if any, is returned instead.
 func (f *Fleet) Describe(ctx context.Context, region string, ids []string) ([]cloud.Instance, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -175,6 +180,7 @@ func (f *Fleet) Describe(ctx context.Context, region string, ids []string) ([]cl
 	return out, nil
 }
 
+// StatusChecks returns the known ids' checks as of now.
 func (f *Fleet) StatusChecks(ctx context.Context, region string, ids []string) (map[string]cloud.Checks, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -250,6 +256,7 @@ func (f *Fleet) act(method, region string, ids []string, fail error, change func
 	return nil
 }
 
+// Reboot only records the call: a rebooted instance stays running.
 func (f *Fleet) Reboot(ctx context.Context, region string, ids []string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -257,6 +264,7 @@ func (f *Fleet) Reboot(ctx context.Context, region string, ids []string) error {
 	return nil
 }
 
+// Regions returns the regions the fleet knows (NewFleet's three).
 func (f *Fleet) Regions(ctx context.Context) ([]string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
