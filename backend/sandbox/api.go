@@ -136,18 +136,25 @@ func (sb *Sandbox) serveAPI(w http.ResponseWriter, r *http.Request) {
 		// moment so the client's write loop finishes first.
 		time.Sleep(sb.pacing)
 	}
-	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(status)
-	_, _ = w.Write(body)
 	entry := Request{
 		Time: sb.clock.Now(), Region: region, Service: service, Action: c.action,
-		InstanceIDs: c.ids, Status: status, Duration: time.Since(began),
-		Attempt: sdkAttempt(r),
+		InstanceIDs: c.ids, Duration: time.Since(began), Attempt: sdkAttempt(r),
 	}
 	if aerr != nil {
 		entry.ErrorCode, entry.Message = aerr.code, aerr.message
 	}
+	sb.respond(w, status, body, entry)
+}
+
+// respond logs a request, then sends its answer, so that a client holding
+// the answer always finds the call in the request log (Requests, GET
+// /_sandbox/requests): tests count calls the moment their client returns.
+func (sb *Sandbox) respond(w http.ResponseWriter, status int, body []byte, entry Request) {
+	entry.Status = status
 	sb.record(entry)
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
 }
 
 // sdkAttempt reads the attempt number the AWS SDKs send in the

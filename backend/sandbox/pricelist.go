@@ -78,14 +78,11 @@ func (sb *Sandbox) servePriceList(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
 	w.Header().Set("X-Amzn-RequestId", requestID())
-	w.Header().Set("Content-Length", strconv.Itoa(len(out)))
-	w.WriteHeader(status)
-	_, _ = w.Write(out)
-	entry := Request{Time: sb.clock.Now(), Region: region, Service: "pricing", Action: action, Status: status, Duration: time.Since(began)}
+	entry := Request{Time: sb.clock.Now(), Region: region, Service: "pricing", Action: action, Duration: time.Since(began)}
 	if aerr != nil {
 		entry.ErrorCode, entry.Message = aerr.code, aerr.message
 	}
-	sb.record(entry)
+	sb.respond(w, status, out, entry)
 }
 
 // jsonFault renames an injected fault the way the Price List API says it.
