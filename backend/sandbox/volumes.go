@@ -10,6 +10,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"cloudcontrol/backend/yamlpos"
+
 	"cloudcontrol/backend/cloud"
 	"cloudcontrol/backend/pricing"
 )
@@ -29,7 +31,7 @@ var defaultVolumes = []VolumeSpec{{SizeGiB: 8, Type: "gp3", IOPS: 3000, Throughp
 
 // volumes parses an instance's volumes: list.
 func (p *parser) volumes(n *yaml.Node) []VolumeSpec {
-	if n.Kind != yaml.SequenceNode {
+	if n = yamlpos.Deref(n); n.Kind != yaml.SequenceNode {
 		p.errf(n, "volumes must be a list such as [{size: 100, type: gp3}]")
 		return nil
 	}
@@ -46,7 +48,7 @@ func (p *parser) volumes(n *yaml.Node) []VolumeSpec {
 				}
 			},
 		})
-		if v.SizeGiB == 0 && item.Kind == yaml.MappingNode {
+		if v.SizeGiB == 0 && yamlpos.Deref(item).Kind == yaml.MappingNode {
 			p.errf(item, "a volume needs a size in GiB, such as size: 100")
 		}
 		if v.Type == "gp3" {
