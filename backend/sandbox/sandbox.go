@@ -301,8 +301,13 @@ func (sb *Sandbox) ResetRequests() {
 }
 
 // ServeHTTP answers AWS query-protocol calls on POST / and the control
-// endpoint under /_sandbox/.
+// endpoint under /_sandbox/, to loopback clients that are not web pages of
+// another origin (origin.go).
 func (sb *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if why := refusal(r); why != "" {
+		sb.refuse(w, r, why)
+		return
+	}
 	if sb.serveSSO(w, r) {
 		return
 	}
