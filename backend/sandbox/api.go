@@ -91,8 +91,11 @@ func (sb *Sandbox) serveAPI(w http.ResponseWriter, r *http.Request) {
 		}
 		c.form = r.Form
 		c.action = c.get("Action")
-		if v := c.get("Version"); v == stsVersion || (v == "" && scopeService == "sts") {
+		switch v := c.get("Version"); {
+		case v == stsVersion || v == "" && scopeService == "sts":
 			service = "sts"
+		case v == cfnVersion || v == "" && scopeService == "cloudformation":
+			service = "cloudformation"
 		}
 		if c.action == "" {
 			return clientErr("MissingAction", "the request must contain the parameter Action")
@@ -103,11 +106,17 @@ func (sb *Sandbox) serveAPI(w http.ResponseWriter, r *http.Request) {
 		if err := sb.applyFaults(r, c); err != nil {
 			return err
 		}
+		sb.mu.Lock()
+		sb.advanceStacks(sb.clock.Now()) // stacks act on instances: bring them up to now first
+		sb.mu.Unlock()
 		var resp any
 		var err *apiError
-		if service == "sts" {
+		switch service {
+		case "sts":
 			resp, err = sb.sts(c)
-		} else {
+		case "cloudformation":
+			resp, err = sb.cloudformation(c)
+		default:
 			resp, err = sb.ec2(c)
 		}
 		if err != nil {
@@ -208,14 +217,18 @@ type xmlErrorSTS struct {
 	RequestID string   `xml:"RequestId"`
 }
 
+// errorNS is the XML namespace of each service's ErrorResponse; EC2 has
+// its own Response shape.
+var errorNS = map[string]string{"sts": stsNS, "cloudformation": cfnNS, "route53": route53NS}
+
 func errorBody(service string, e *apiError) []byte {
 	var v any = xmlErrorEC2{Code: e.code, Message: e.message, RequestID: requestID()}
-	if service == "sts" {
+	if ns, ok := errorNS[service]; ok {
 		typ := "Sender"
 		if e.status >= 500 {
 			typ = "Receiver"
 		}
-		v = xmlErrorSTS{Xmlns: stsNS, Type: typ, Code: e.code, Message: e.message, RequestID: requestID()}
+		v = xmlErrorSTS{Xmlns: ns, Type: typ, Code: e.code, Message: e.message, RequestID: requestID()}
 	}
 	out, err := xml.Marshal(v)
 	if err != nil {

@@ -65,7 +65,10 @@ func (sb *Sandbox) refuse(w http.ResponseWriter, r *http.Request, why string) {
 		body = errorBody("ec2", e)
 	default:
 		w.Header().Set("Content-Type", "text/xml;charset=UTF-8")
-		body = errorBody("sts", e)
+		body = errorBody(service, e)
+		if _, ok := errorNS[service]; !ok {
+			body = errorBody("sts", e)
+		}
 	}
 	sb.respond(w, e.status, body, Request{Time: sb.clock.Now(), Region: region, Service: "sandbox",
 		Action: "Refused", ErrorCode: e.code, Message: why})

@@ -72,30 +72,44 @@ func (p *parser) duration(n *yaml.Node, what string) time.Duration {
 	return d
 }
 
-// partialTiming remembers which timing fields a block set.
-type partialTiming struct{ start, stop, checks, terminate *time.Duration }
+// Timing keys a block may set: an instance's own, and the defaults (which
+// also time CloudFormation and Route 53).
+var (
+	instanceTimingKeys = []string{"start", "stop", "checks", "terminate"}
+	defaultTimingKeys  = []string{"start", "stop", "checks", "terminate", "stack-resource", "stack-delete", "dns-change"}
+	regionTimingKeys   = []string{"stack-resource", "stack-delete"}
+)
 
-func (p *parser) timing(n *yaml.Node) partialTiming {
-	var t partialTiming
-	set := func(dst **time.Duration, name string) func(*yaml.Node) {
-		return func(v *yaml.Node) { d := p.duration(v, "timing."+name); *dst = &d }
+// partialTiming holds the timing keys a block set.
+type partialTiming map[string]time.Duration
+
+func (p *parser) timing(n *yaml.Node, keys ...string) partialTiming {
+	t := partialTiming{}
+	fields := map[string]func(*yaml.Node){}
+	for _, k := range keys {
+		fields[k] = func(v *yaml.Node) { t[k] = p.duration(v, "timing."+k) }
 	}
-	p.mapping(n, "timing", map[string]func(*yaml.Node){
-		"start": set(&t.start, "start"), "stop": set(&t.stop, "stop"),
-		"checks": set(&t.checks, "checks"), "terminate": set(&t.terminate, "terminate"),
-	})
+	p.mapping(n, "timing", fields)
 	return t
 }
 
-func (t partialTiming) over(base Timing) Timing {
-	for _, f := range []struct {
-		src *time.Duration
-		dst *time.Duration
-	}{{t.start, &base.Start}, {t.stop, &base.Stop}, {t.checks, &base.Checks}, {t.terminate, &base.Terminate}} {
-		if f.src != nil {
-			*f.dst = *f.src
-		}
+func (t partialTiming) set(key string, dst *time.Duration) {
+	if d, ok := t[key]; ok {
+		*dst = d
 	}
+}
+
+func (t partialTiming) over(base Timing) Timing {
+	t.set("start", &base.Start)
+	t.set("stop", &base.Stop)
+	t.set("checks", &base.Checks)
+	t.set("terminate", &base.Terminate)
+	return base
+}
+
+func (t partialTiming) overStack(base StackTiming) StackTiming {
+	t.set("stack-resource", &base.Resource)
+	t.set("stack-delete", &base.Delete)
 	return base
 }
 
@@ -119,10 +133,6 @@ func ParseWorld(data []byte, file string) (*World, error) {
 	}
 	w := &World{File: file, Account: DefaultAccount}
 	var defTiming partialTiming
-	type rawRegion struct {
-		name string
-		list []rawInstance
-	}
 	var regions []rawRegion
 	p.mapping(root, "the sandbox world", map[string]func(*yaml.Node){
 		"version": func(v *yaml.Node) { p.integer(v, "version", 1, 1) },
@@ -133,7 +143,7 @@ func ParseWorld(data []byte, file string) (*World, error) {
 		},
 		"defaults": func(v *yaml.Node) {
 			p.mapping(v, "defaults", map[string]func(*yaml.Node){
-				"timing": func(v *yaml.Node) { defTiming = p.timing(v) },
+				"timing": func(v *yaml.Node) { defTiming = p.timing(v, defaultTimingKeys...) },
 				"public": func(v *yaml.Node) { w.Defaults.Public = p.boolean(v, "defaults.public") },
 			})
 		},
@@ -147,12 +157,16 @@ func ParseWorld(data []byte, file string) (*World, error) {
 				if !regionRe.MatchString(kv.Name) {
 					p.errf(kv.Key, "region name %q must be lower-case letters, digits and dashes (like eu-west-1)", kv.Name)
 				}
-				regions = append(regions, rawRegion{kv.Name, p.region(kv.Val, kv.Name)})
+				regions = append(regions, p.region(kv.Val, kv.Name))
 			}
 		},
 		"faults": func(v *yaml.Node) { w.Faults = p.faults(v) },
 	})
 	w.Defaults.Timing = defTiming.over(Timing{DefaultStart, DefaultStop, DefaultChecks, DefaultTerminate})
+	w.Defaults.Stack = defTiming.overStack(StackTiming{DefaultStackResource, DefaultStackDelete})
+	w.Defaults.DNSChange = DefaultDNSChange
+	defTiming.set("dns-change", &w.Defaults.DNSChange)
+	p.checkZones(regions)
 
 	// Explicit ids first, so generated ones never collide with them.
 	taken := map[string]string{}
@@ -179,7 +193,7 @@ func ParseWorld(data []byte, file string) (*World, error) {
 		used[id] = true
 	}
 	for _, r := range regions {
-		reg := Region{Name: r.name}
+		reg := r.finish(w.Defaults)
 		for _, ri := range r.list {
 			for c := range ri.count {
 				s := ri.spec
@@ -191,6 +205,7 @@ func ParseWorld(data []byte, file string) (*World, error) {
 				if s.AZ == "" {
 					s.AZ = r.name + "a"
 				}
+				reg.place(&s)
 				s.Tags = maps.Clone(ri.spec.Tags)
 				if ri.count > 1 && s.Tags["Name"] != "" {
 					s.Tags["Name"] = fmt.Sprintf("%s-%d", s.Tags["Name"], c+1)
@@ -207,8 +222,8 @@ func ParseWorld(data []byte, file string) (*World, error) {
 	return w, nil
 }
 
-func (p *parser) region(n *yaml.Node, name string) []rawInstance {
-	var out []rawInstance
+func (p *parser) region(n *yaml.Node, name string) rawRegion {
+	r := rawRegion{name: name, node: n}
 	p.mapping(n, "region "+name, map[string]func(*yaml.Node){
 		"instances": func(v *yaml.Node) {
 			if v = yamlpos.Deref(v); v.Kind != yaml.SequenceNode {
@@ -216,11 +231,18 @@ func (p *parser) region(n *yaml.Node, name string) []rawInstance {
 				return
 			}
 			for _, item := range v.Content {
-				out = append(out, p.instance(item, name))
+				r.list = append(r.list, p.instance(item, name))
 			}
 		},
+		"images":                  func(v *yaml.Node) { r.images = p.images(v); r.has.images = true },
+		"ssm-parameters":          func(v *yaml.Node) { r.ssm = p.ssmParameters(v); r.has.ssm = true },
+		"vpcs":                    func(v *yaml.Node) { r.vpcs = p.vpcs(v, name); r.has.vpcs = true },
+		"key-pairs":               func(v *yaml.Node) { r.keys = p.keyPairs(v); r.has.keys = true },
+		"hosted-zones":            func(v *yaml.Node) { r.zones = p.hostedZones(v) },
+		"instance-type-offerings": func(v *yaml.Node) { r.offerings = p.offerings(v, name) },
+		"timing":                  func(v *yaml.Node) { r.timing = p.timing(v, regionTimingKeys...) },
 	})
-	return out
+	return r
 }
 
 func (p *parser) instance(n *yaml.Node, region string) rawInstance {
@@ -240,7 +262,7 @@ func (p *parser) instance(n *yaml.Node, region string) rawInstance {
 			}
 		},
 		"tags":       func(v *yaml.Node) { s.Tags = p.tags(v) },
-		"timing":     func(v *yaml.Node) { ri.timing = p.timing(v) },
+		"timing":     func(v *yaml.Node) { ri.timing = p.timing(v, instanceTimingKeys...) },
 		"public":     func(v *yaml.Node) { b := p.boolean(v, "public"); ri.public = &b },
 		"az":         func(v *yaml.Node) { s.AZ = p.str(v, "az") },
 		"fail-start": func(v *yaml.Node) { s.FailStart = p.boolean(v, "fail-start") },
@@ -297,6 +319,8 @@ func (p *parser) faults(n *yaml.Node) []Fault {
 			"count":       func(v *yaml.Node) { f.Count = p.integer(v, "count", 1, 1<<30) },
 			"latency":     func(v *yaml.Node) { f.Latency = p.duration(v, "latency") },
 			"probability": func(v *yaml.Node) { f.Probability = p.probability(v) },
+			"resource":    func(v *yaml.Node) { f.Resource = p.str(v, "resource") },
+			"message":     func(v *yaml.Node) { f.Message = p.str(v, "message") },
 		})
 		if err := f.validate(); err != nil && yamlpos.Deref(item).Kind == yaml.MappingNode {
 			p.errf(item, "%v", err)
