@@ -5,6 +5,7 @@ import (
 	"errors"
 	"regexp"
 	"slices"
+	"strings"
 
 	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -40,8 +41,16 @@ var (
 	imageIDs  = regexp.MustCompile(`\bami-[0-9a-f]+\b`)
 	subnetIDs = regexp.MustCompile(`\bsubnet-[0-9a-f]+\b`)
 	groupIDs  = regexp.MustCompile(`\bsg-[0-9a-f]+\b`)
-	quoted    = regexp.MustCompile(`'[^']+'`)
 )
+
+// namesIn matches any of names in a message.
+func namesIn(names []string) *regexp.Regexp {
+	quotedNames := make([]string, len(names))
+	for i, n := range names {
+		quotedNames[i] = regexp.QuoteMeta(n)
+	}
+	return regexp.MustCompile(strings.Join(quotedNames, "|"))
+}
 
 // Images describes the given images.
 func (n Network) Images(ctx context.Context, region string, ids []string) ([]cloud.Image, error) {
@@ -124,13 +133,8 @@ func (n Network) KeyPairs(ctx context.Context, region string, names []string) ([
 	defer cancel()
 	out, err := n.f.client(region).DescribeKeyPairs(ctx, &ec2.DescribeKeyPairsInput{KeyNames: names})
 	if err != nil {
-		e := n.missing(region, "DescribeKeyPairs", err, "key pair", quoted, names, "InvalidKeyPair.NotFound")
-		var nf *cloud.NotFoundError
-		if errors.As(e, &nf) {
-			for i, id := range nf.IDs {
-				nf.IDs[i] = id[1 : len(id)-1] // the message quotes the name
-			}
-		}
+		// EC2 quotes the names it does not know; moto quotes them its own way.
+		e := n.missing(region, "DescribeKeyPairs", err, "key pair", namesIn(names), names, "InvalidKeyPair.NotFound")
 		return nil, e
 	}
 	var res []cloud.KeyPair
