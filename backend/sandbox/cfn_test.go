@@ -3,6 +3,7 @@ package sandbox
 import (
 	"encoding/base64"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -524,4 +525,39 @@ func TestValidateTemplate(t *testing.T) {
 	if ae := wantCode(t, err, "ValidationError"); !strings.HasPrefix(ae.ErrorMessage(), "Template format error: Unrecognized resource types: [AWS::Lambda::Function]") {
 		t.Errorf("%q", ae.ErrorMessage())
 	}
+}
+
+func TestStackFaultsFromTheControlEndpointAndSpeed(t *testing.T) {
+	w, err := ParseWorld([]byte(launchWorld+`
+faults:
+  - {kind: stack-resource-fail, resource: AWS::EC2::Volume, message: "no room in the zone"}
+`), "w.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, launchWorld)
+	sb, err := New(w, Options{Clock: e.clock, Speed: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := httptestServer(t, sb)
+	c := cloudformation.NewFromConfig(awsConfig("eu-west-1"), func(o *cloudformation.Options) { o.BaseEndpoint = aws.String(url) })
+	s := stackEnv{&env{t: t, sb: sb, clock: e.clock, url: url}, c}
+	resp, err := http.Post(url+"/_sandbox/faults", "application/json", strings.NewReader(`{"kind":"stack-delete-fail","resource":"Instance","count":1}`))
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("POST a stack fault: %v %v", resp, err)
+	}
+	resp, _ = http.Post(url+"/_sandbox/faults", "application/json", strings.NewReader(`{"kind":"stack-delete-fail","action":"DeleteStack"}`))
+	if resp.StatusCode != 400 {
+		t.Errorf("a stack fault with an action: HTTP %d, want 400", resp.StatusCode)
+	}
+	id := s.create(t, "fast", stackTemplate, &cloudformation.CreateStackInput{Parameters: params("Name", "x")})
+	// At speed 10: the instance runs after 1s, the volume fails 0.5s later.
+	s.clock.Advance(1500 * time.Millisecond)
+	st := s.stack(t, id)
+	if st.StackStatus != cfntypes.StackStatusRollbackInProgress && st.StackStatus != cfntypes.StackStatusRollbackFailed {
+		t.Fatalf("at 1.5s: %s\n%s", st.StackStatus, strings.Join(s.events(t, id, epoch), "\n"))
+	}
+	s.clock.Advance(time.Minute)
+	wantEvents(t, s.events(t, id, epoch), "Data CREATE_FAILED +1s no room in the zone", "Instance DELETE_FAILED", "fast ROLLBACK_FAILED")
 }
