@@ -197,7 +197,7 @@ func (t *Template) readParameters(top *Map) error {
 			return errf("Template format error: Unrecognized parameter type: %s", p.Type)
 		}
 		if v, ok := m.Get("Default"); ok {
-			p.Default, p.HasDefault = scalarString(v), true
+			p.Default, p.HasDefault = Text(v), true
 		}
 		p.Description = str(m, "Description")
 		p.AllowedPattern = str(m, "AllowedPattern")
@@ -209,12 +209,12 @@ func (t *Template) readParameters(top *Map) error {
 				return errf("Template format error: AllowedValues of parameter %s must be a list", name)
 			}
 			for _, a := range list {
-				p.AllowedValues = append(p.AllowedValues, scalarString(a))
+				p.AllowedValues = append(p.AllowedValues, Text(a))
 			}
 		}
 		for key, dst := range map[string]**int{"MinLength": &p.MinLength, "MaxLength": &p.MaxLength} {
 			if v, ok := m.Get(key); ok {
-				n, err := strconv.Atoi(scalarString(v))
+				n, err := strconv.Atoi(Text(v))
 				if err != nil {
 					return errf("Template format error: %s of parameter %s must be a whole number", key, name)
 				}
@@ -223,7 +223,7 @@ func (t *Template) readParameters(top *Map) error {
 		}
 		for key, dst := range map[string]**float64{"MinValue": &p.MinValue, "MaxValue": &p.MaxValue} {
 			if v, ok := m.Get(key); ok {
-				n, err := strconv.ParseFloat(scalarString(v), 64)
+				n, err := strconv.ParseFloat(Text(v), 64)
 				if err != nil {
 					return errf("Template format error: %s of parameter %s must be a number", key, name)
 				}
@@ -339,14 +339,14 @@ func (r *Resource) readCreationPolicy(m *Map) error {
 	}
 	r.Signal = &ResourceSignal{Count: 1, Timeout: time.Hour}
 	if c, ok := sm.Get("Count"); ok {
-		n, err := strconv.Atoi(scalarString(c))
+		n, err := strconv.Atoi(Text(c))
 		if err != nil || n < 1 {
 			return errf("Template format error: Count of the ResourceSignal of resource %s must be a positive whole number", r.Name)
 		}
 		r.Signal.Count = n
 	}
 	if to, ok := sm.Get("Timeout"); ok {
-		d, err := ISO8601(scalarString(to))
+		d, err := ISO8601(Text(to))
 		if err != nil || d > 12*time.Hour {
 			return errf("Template format error: Timeout of the ResourceSignal of resource %s must be an ISO 8601 duration up to PT12H, such as PT30M", r.Name)
 		}
@@ -404,11 +404,12 @@ func (t *Template) readOutputs(top *Map) error {
 
 func str(m *Map, k string) string {
 	v, _ := m.Get(k)
-	return scalarString(v)
+	return Text(v)
 }
 
-// scalarString is a scalar as text ("" for nil and non-scalars).
-func scalarString(v any) string {
+// Text is a scalar value as text ("" for nil and non-scalars): numbers are
+// kept as written, booleans read true or false.
+func Text(v any) string {
 	switch x := v.(type) {
 	case string:
 		return x

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"regexp"
 	"slices"
@@ -45,7 +46,7 @@ func (sb *Sandbox) cloudformation(c *call) (any, *apiError) {
 	h := cfnActions[c.action]
 	if h == nil {
 		return nil, &apiError{http.StatusBadRequest, "InvalidAction", fmt.Sprintf("The action %s is not valid for this web service (the sandbox's CloudFormation serves %s).",
-			c.action, strings.Join(sortedKeys(cfnActions), ", "))}
+			c.action, strings.Join(slices.Sorted(maps.Keys(cfnActions)), ", "))}
 	}
 	return h(sb, c)
 }

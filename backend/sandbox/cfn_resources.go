@@ -69,13 +69,7 @@ func ec2Failure(code, format string, args ...any) string {
 // propStr reads a scalar property as text.
 func propStr(m *cfn.Map, k string) string {
 	v, _ := m.Get(k)
-	switch x := v.(type) {
-	case string:
-		return x
-	case bool:
-		return strconv.FormatBool(x)
-	}
-	return ""
+	return cfn.Text(v)
 }
 
 func propList(m *cfn.Map, k string) []string {

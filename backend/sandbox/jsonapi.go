@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -74,7 +75,7 @@ func (sb *Sandbox) serveJSON(w http.ResponseWriter, r *http.Request) {
 		}
 		h := svc.actions[c.action]
 		if h == nil {
-			return nil, clientErr("UnknownOperationException", "The sandbox's %s serves %s, not %s", svc.name, strings.Join(sortedKeys(svc.actions), ", "), c.action)
+			return nil, clientErr("UnknownOperationException", "The sandbox's %s serves %s, not %s", svc.name, strings.Join(slices.Sorted(maps.Keys(svc.actions)), ", "), c.action)
 		}
 		body, err := io.ReadAll(io.LimitReader(r.Body, maxFormBytes))
 		if err != nil {
@@ -106,11 +107,19 @@ func (sb *Sandbox) serveJSON(w http.ResponseWriter, r *http.Request) {
 	sb.respond(w, status, out, entry)
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
+// jsonFaults words injected request faults as a JSON service does:
+// throttling and denial with HTTP status throttled, its own code for an
+// internal error; denied names the permission as SERVICE:ACTION.
+func jsonFaults(service, internalCode string, throttled int) func(e *apiError, action string) *apiError {
+	return func(e *apiError, action string) *apiError {
+		switch e.code {
+		case "RequestLimitExceeded":
+			return &apiError{throttled, "ThrottlingException", "Rate exceeded"}
+		case "UnauthorizedOperation":
+			return &apiError{http.StatusBadRequest, "AccessDeniedException", "User is not authorized to perform: " + service + ":" + action}
+		case "InternalError":
+			return &apiError{http.StatusInternalServerError, internalCode, "An internal error has occurred."}
+		}
+		return e
 	}
-	slices.Sort(out)
-	return out
 }

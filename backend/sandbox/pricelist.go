@@ -50,17 +50,7 @@ var priceListService = jsonService{
 		return getProducts(in)
 	}},
 	// The Price List words injected faults its own way.
-	fault: func(e *apiError, action string) *apiError {
-		switch e.code {
-		case "RequestLimitExceeded":
-			return &apiError{http.StatusBadRequest, "ThrottlingException", "Rate exceeded"}
-		case "UnauthorizedOperation":
-			return &apiError{http.StatusBadRequest, "AccessDeniedException", "User is not authorized to perform: pricing:" + action}
-		case "InternalError":
-			return &apiError{http.StatusInternalServerError, "InternalErrorException", "An internal error has occurred."}
-		}
-		return e
-	},
+	fault: jsonFaults("pricing", "InternalErrorException", http.StatusBadRequest),
 }
 
 // fixed are the attribute values of the only products the sandbox has.

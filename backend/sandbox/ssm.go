@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"fmt"
+	"net/http"
 	"strings"
 )
 
@@ -14,20 +15,7 @@ var ssmService = jsonService{
 		"GetParameter":  (*Sandbox).ssmGetParameter,
 		"GetParameters": (*Sandbox).ssmGetParameters,
 	},
-	fault: awsJSONFault,
-}
-
-// awsJSONFault words an injected fault as most JSON services do.
-func awsJSONFault(e *apiError, action string) *apiError {
-	switch e.code {
-	case "RequestLimitExceeded":
-		return &apiError{e.status, "ThrottlingException", "Rate exceeded"}
-	case "UnauthorizedOperation":
-		return &apiError{e.status, "AccessDeniedException", "User is not authorized to perform: " + action}
-	case "InternalError":
-		return &apiError{e.status, "InternalServerError", "An internal error has occurred."}
-	}
-	return e
+	fault: jsonFaults("ssm", "InternalServerError", http.StatusBadRequest),
 }
 
 type ssmParameter struct {
