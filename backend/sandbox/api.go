@@ -106,9 +106,7 @@ func (sb *Sandbox) serveAPI(w http.ResponseWriter, r *http.Request) {
 		if err := sb.applyFaults(r, c); err != nil {
 			return err
 		}
-		sb.mu.Lock()
-		sb.advanceStacks(sb.clock.Now()) // stacks act on instances: bring them up to now first
-		sb.mu.Unlock()
+		sb.syncStacks() // stacks act on instances: bring them up to now first
 		var resp any
 		var err *apiError
 		switch service {

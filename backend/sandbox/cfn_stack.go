@@ -135,6 +135,13 @@ func (sb *Sandbox) advanceStacks(now time.Time) {
 	}
 }
 
+// syncStacks is advanceStacks to the clock, taking the lock.
+func (sb *Sandbox) syncStacks() {
+	sb.mu.Lock()
+	defer sb.mu.Unlock()
+	sb.advanceStacks(sb.clock.Now())
+}
+
 // runStack performs every step of st due by now, earliest first.
 func (sb *Sandbox) runStack(rs *regionState, st *stack, now time.Time) {
 	for range 100000 {

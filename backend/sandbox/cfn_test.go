@@ -561,3 +561,32 @@ faults:
 	s.clock.Advance(time.Minute)
 	wantEvents(t, s.events(t, id, epoch), "Data CREATE_FAILED +1s no room in the zone", "Instance DELETE_FAILED", "fast ROLLBACK_FAILED")
 }
+
+func TestRunInstancesReplaysUserDataToo(t *testing.T) {
+	e := newEnv(t, launchWorld)
+	c := e.ec2("eu-west-1")
+	ud := base64.StdEncoding.EncodeToString([]byte(lines("cc_progress 5 booting", "sleep 20", "cc_progress 100 'all done'")))
+	out, err := c.RunInstances(ctx, &ec2.RunInstancesInput{ImageId: aws.String("ami-0aaaaaaaaaaaaaaa1"), MinCount: aws.Int32(1), MaxCount: aws.Int32(1), UserData: aws.String(ud)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := aws.ToString(out.Instances[0].InstanceId)
+	progress := func() string {
+		for _, tg := range e.describe(c, id).Tags {
+			if aws.ToString(tg.Key) == "cloudcontrol:progress" {
+				return aws.ToString(tg.Value)
+			}
+		}
+		return ""
+	}
+	e.clock.Advance(10 * time.Second) // running
+	if p := progress(); p != "5 booting" {
+		t.Fatalf("at 10s: %q", p)
+	}
+	e.clock.Advance(20 * time.Second)
+	if p := progress(); p != "100 all done" {
+		t.Fatalf("at 30s: %q", p)
+	}
+	_, err = c.RunInstances(ctx, &ec2.RunInstancesInput{ImageId: aws.String("ami-0aaaaaaaaaaaaaaa1"), MinCount: aws.Int32(1), MaxCount: aws.Int32(1), UserData: aws.String("!!!")})
+	wantCode(t, err, "InvalidParameterValue")
+}
