@@ -24,31 +24,35 @@ func (w *loggedFirst) WriteHeader(status int) {
 func TestRequestIsLoggedBeforeItsAnswerIsSent(t *testing.T) {
 	e := newEnv(t, twoInstances)
 	for _, c := range []struct {
-		name string
-		req  func() *http.Request
+		name   string
+		status int
+		req    func() *http.Request
 	}{
-		{"EC2 query", func() *http.Request {
-			r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader("Action=DescribeInstances&Version=2016-11-15"))
+		{"EC2 query", 200, func() *http.Request {
+			r := httptest.NewRequest(http.MethodPost, "http://127.0.0.1:4566/", strings.NewReader("Action=DescribeInstances&Version=2016-11-15"))
 			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 			return r
 		}},
-		{"EC2 error", func() *http.Request {
-			r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader("Action=NoSuchThing&Version=2016-11-15"))
+		{"EC2 error", 400, func() *http.Request {
+			r := httptest.NewRequest(http.MethodPost, "http://127.0.0.1:4566/", strings.NewReader("Action=NoSuchThing&Version=2016-11-15"))
 			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 			return r
 		}},
-		{"JSON 1.1", func() *http.Request {
-			r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(`{"ServiceCode":"AmazonEC2"}`))
+		{"JSON 1.1", 200, func() *http.Request {
+			r := httptest.NewRequest(http.MethodPost, "http://127.0.0.1:4566/", strings.NewReader(`{"ServiceCode":"AmazonEC2"}`))
 			r.Header.Set("X-Amz-Target", "AWSPriceListService.GetProducts")
 			return r
 		}},
-		{"SSO REST JSON", func() *http.Request {
-			return httptest.NewRequest(http.MethodPost, "/client/register", strings.NewReader(`{"clientName":"t","clientType":"public"}`))
+		{"SSO REST JSON", 200, func() *http.Request {
+			return httptest.NewRequest(http.MethodPost, "http://127.0.0.1:4566/client/register", strings.NewReader(`{"clientName":"t","clientType":"public"}`))
 		}},
 	} {
 		e.sb.ResetRequests()
 		w := &loggedFirst{ResponseRecorder: httptest.NewRecorder(), sb: e.sb}
 		e.sb.ServeHTTP(w, c.req())
+		if w.Code != c.status {
+			t.Errorf("%s: HTTP %d, want %d: %s", c.name, w.Code, c.status, w.Body)
+		}
 		if w.logged != 1 {
 			t.Errorf("%s: %d requests were logged when the answer (HTTP %d) started, want 1", c.name, w.logged, w.Code)
 		}
