@@ -18,6 +18,7 @@ import (
 	"github.com/jonboulle/clockwork"
 
 	"cloudcontrol/backend/sandbox"
+	"cloudcontrol/backend/sandbox/sandboxtest"
 )
 
 // launchFixture is what the launch contract suite needs of a target: a
@@ -99,7 +100,7 @@ func (sandboxTarget) openLaunch(t *testing.T) *launchFixture {
 		t.Fatal(err)
 	}
 	clock := clockwork.NewFakeClockAt(time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC))
-	sb, err := sandbox.New(w, sandbox.Options{Clock: clock, StackEventsPage: sandboxEventPage, AddressBlock: sandbox.RandomAddressBlock()})
+	sb, err := sandbox.New(w, sandbox.Options{Clock: clock, StackEventsPage: sandboxEventPage, AddressBlock: sandboxtest.Block(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

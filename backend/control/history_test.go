@@ -17,6 +17,7 @@ import (
 	"cloudcontrol/backend/orchestrate"
 	"cloudcontrol/backend/paths"
 	"cloudcontrol/backend/sandbox"
+	"cloudcontrol/backend/sandbox/sandboxtest"
 )
 
 const historyWorld = `
@@ -51,7 +52,7 @@ func TestRunAndCostAreRecorded(t *testing.T) {
 	}
 	start := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC) // a Monday
 	clock := clockwork.NewFakeClockAt(start)
-	sb, err := sandbox.New(w, sandbox.Options{Speed: 1000, Clock: clock, AddressBlock: sandbox.RandomAddressBlock()})
+	sb, err := sandbox.New(w, sandbox.Options{Speed: 1000, Clock: clock, AddressBlock: sandboxtest.Block(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,12 +35,9 @@ type Options struct {
 	// 127.B.x.y and public ones 127.(B+1).x.y. 0 gives the documented
 	// 127.0.0.10 and up. Sandboxes that run the same world side by side (tests
 	// in parallel packages) each take their own block, or their services'
-	// ports would clash; RandomAddressBlock picks one.
+	// ports would clash; ClaimAddressBlock picks one no other process uses.
 	AddressBlock int
 }
-
-// RandomAddressBlock returns an even block in [2, 252] for Options.AddressBlock.
-func RandomAddressBlock() int { return 2 + 2*rand.IntN(126) }
 
 // regionState is one region's instances in launch order (for stable
 // paging), its network and images as the world says (read-only), and its

@@ -17,6 +17,7 @@ import (
 	"cloudcontrol/backend/cfn"
 	"cloudcontrol/backend/cloud"
 	"cloudcontrol/backend/sandbox"
+	"cloudcontrol/backend/sandbox/sandboxtest"
 )
 
 const userScript = `#!/bin/bash
@@ -117,7 +118,7 @@ func sandboxSession(t *testing.T) (*aws.Session, *sandbox.Sandbox, *clockwork.Fa
 		t.Fatal(err)
 	}
 	clock := clockwork.NewFakeClock()
-	sb, err := sandbox.New(w, sandbox.Options{Clock: clock, AddressBlock: sandbox.RandomAddressBlock()})
+	sb, err := sandbox.New(w, sandbox.Options{Clock: clock, AddressBlock: sandboxtest.Block(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
