@@ -210,6 +210,9 @@ func NewPlan(e *env.Environment, action op.Action, res *Resolved, opts PlanOptio
 			p.Errors = append(p.Errors, fmt.Sprintf("stage %q was not resolved to instances", st.Name))
 		}
 		ps := PlanStage{Name: st.Name, After: after[i], Instances: make([]PlanInstance, 0, len(insts))}
+		if len(insts) == 0 && ok {
+			p.Warnings = append(p.Warnings, emptyStageWarning(e, st.Name)) // launch_stage.go
+		}
 		for _, in := range insts {
 			do := decide(action, in.State)
 			p.Counts[do]++
