@@ -139,7 +139,9 @@ func TestLaunchProblems(t *testing.T) {
 	})
 	const head = "select: {Env: demo}\nstages:\n  - {name: data, instances: [{name: db}]}\n  - {name: api, instances: [{tags: {Role: api}}]}\n" +
 		"launch:\n  subnet: subnet-0123456789abcdef0\n  security-groups: [sg-0123456789abcdef0]\n"
-	tmpl := func(body string) string { return head + "  templates:\n    - {name: t, stage: api, ami: ami-01234567, types: [t3.small]" + body + "}\n" }
+	tmpl := func(body string) string {
+		return head + "  templates:\n    - {name: t, stage: api, ami: ami-01234567, types: [t3.small]" + body + "}\n"
+	}
 	cases := []struct {
 		name, doc string
 		want      []string
