@@ -125,7 +125,10 @@ func (t *Tracker) applyLaunch(e Event) {
 	case EventCleanupDone:
 		l.Status, l.Message = orText(e.Status, l.Status), e.Message
 		l.CleanedUp = e.Status == "DELETE_COMPLETE"
-		if l.Outcome == OutcomeRunning && l.CleanedUp {
+		if l.CleanedUp && l.Instance != "" {
+			l.State = "terminated" // CloudFormation deletes an instance by terminating it
+		}
+		if l.Outcome == OutcomeRunning && l.CleanedUp && p.Action != Launch {
 			l.Outcome = OutcomeDone // a terminate's or clean-up's stack is done once deleted
 		}
 	}

@@ -67,11 +67,12 @@ func TestFoldLaunchFailureKeepsTheFirstReason(t *testing.T) {
 		ev(EventStackEvent, Event{Stack: "s", Resource: "Instance", ResourceType: "AWS::EC2::Instance", Status: "CREATE_FAILED", Reason: "no capacity"}),
 		ev(EventStackEvent, Event{Stack: "s", Status: "ROLLBACK_IN_PROGRESS", Reason: "The following resource(s) failed to create: [Instance]."}),
 		ev(EventLaunchFailed, Event{Stack: "s", Reason: "ignored: the first resource said it", Message: "deleting"}),
+		ev(EventInstanceState, Event{Stack: "s", Instance: "i-1", State: "running"}),
 		ev(EventCleanupDone, Event{Stack: "s", Status: "DELETE_COMPLETE", Message: "deleted"}),
 		ev(EventRunFailed, Event{Message: "failed"}),
 	)
 	l := p.Launches[0]
-	if l.Reason != "Instance (AWS::EC2::Instance): no capacity" || l.Outcome != OutcomeFailed || !l.CleanedUp || l.Status != "DELETE_COMPLETE" {
+	if l.Reason != "Instance (AWS::EC2::Instance): no capacity" || l.Outcome != OutcomeFailed || !l.CleanedUp || l.Status != "DELETE_COMPLETE" || l.State != "terminated" {
 		t.Errorf("failed launch %+v", l)
 	}
 	if p.Outcome != OutcomeFailed || p.Failure == nil || p.Failure.Message != "failed" {
@@ -90,7 +91,7 @@ func TestFoldLaunchCancelledAndTerminate(t *testing.T) {
 	p = Fold(Outline{}, ev(Terminate, EventRunStarted, Event{}),
 		ev(Terminate, EventDNSUpdated, Event{Stack: "s", Resource: "a.example.com", Status: "DELETE"}),
 		ev(Terminate, EventCleanupDone, Event{Stack: "s", Status: "DELETE_COMPLETE"}), ev(Terminate, EventRunDone, Event{}))
-	if l := p.Launches[0]; l.Outcome != OutcomeDone || !l.CleanedUp || l.DNS != "" {
+	if l := p.Launches[0]; l.Outcome != OutcomeDone || !l.CleanedUp || l.DNS != "" || l.State != "" {
 		t.Errorf("terminated %+v", l)
 	}
 }
