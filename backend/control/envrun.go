@@ -37,6 +37,9 @@ func (s *Service) RunEnv(ctx context.Context, e *env.Environment, action op.Acti
 		out, err := r.Run(ctx, prep.Plan)
 		res = &out
 		w.Observed(out.Instances)
+		if action == op.Start && err == nil {
+			s.syncDNS(ctx, w, e.Name, out.Instances) // launch_dns.go: launched instances' DNS records follow their address
+		}
 		return err
 	})
 	return res, err
