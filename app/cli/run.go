@@ -96,6 +96,7 @@ func (p *textPrinter) Emit(e op.Event) {
 		return
 	}
 	for i, l := range strings.Split(line, "\n") {
+		l = termSafe(l) // messages carry text from files and from AWS
 		if i == 0 {
 			fmt.Fprintf(p.w, "[%6.1fs] %s\n", e.Elapsed, l)
 		} else {
@@ -115,6 +116,9 @@ func instanceLabel(e op.Event) string {
 }
 
 func describe(e op.Event) string {
+	if line, ok := describeLaunch(e); ok { // launch_print.go
+		return line
+	}
 	inst := instanceLabel(e)
 	on := ""
 	if inst != "" {

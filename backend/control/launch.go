@@ -88,12 +88,11 @@ func (s *Service) Launch(ctx context.Context, e *env.Environment, req LaunchRequ
 		}
 		c, _ := launchCloudOf(w.Session)
 		w.Outline(op.Outline{Env: e.Name, Action: op.Launch})
-		res, err = s.launcher(w, c, e, op.Launch).Run(ctx, plan)
+		l := s.launcher(w, c, e, op.Launch)
+		l.Ready = func(ctx context.Context, ready []launch.Launched) { s.leaseLaunched(ctx, l.Report, plan, ready) }
+		res, err = l.Run(ctx, plan)
 		if res != nil {
 			w.Observed(res.Instances)
-		}
-		if err == nil {
-			s.leaseLaunched(ctx, w, plan, res)
 		}
 		return err
 	})
@@ -107,21 +106,21 @@ func (s *Service) Launch(ctx context.Context, e *env.Environment, req LaunchRequ
 //
 // LEASE KEEPER CALL SITE: once control offers a method to set a lease on
 // instances (the "inaws" work: env lease, the lease keeper, at() schedules
-// when the stop runbook is deployed), call it here for res.Launched with
+// when the stop runbook is deployed), call it here for ready with
 // plan.Preview.Lease.Until and .By, so a deployed environment also gets
-// its at() schedule for the new instances.
-func (s *Service) leaseLaunched(_ context.Context, w *Work, plan *launch.Plan, res *launch.Result) {
+// its at() schedule for the new instances. It runs once every instance is
+// ready, before the launch's run-done.
+func (s *Service) leaseLaunched(_ context.Context, report *launch.Reporter, plan *launch.Plan, ready []launch.Launched) {
 	l := plan.Preview.Lease
-	if l == nil || res == nil || len(res.Launched) == 0 {
+	if l == nil {
 		return
 	}
-	names := make([]string, len(res.Launched))
-	for i, x := range res.Launched {
+	names := make([]string, len(ready))
+	for i, x := range ready {
 		names[i] = op.Label(x.Instance, x.Name)
 	}
-	w.Sink.Emit(op.Event{Time: s.opts.Clock.Now(), Env: plan.Preview.Env, Action: op.Launch, Type: op.EventNote,
-		Message: fmt.Sprintf("leased until %s (%s from now) by %s: %s", l.Until.Format(time.RFC3339),
-			time.Duration(l.TTLSeconds*float64(time.Second)), l.By, strings.Join(names, ", "))})
+	report.Emit(op.Event{Type: op.EventNote, Message: fmt.Sprintf("leased until %s (a ttl of %s) by %s: %s", l.Until.Format(time.RFC3339),
+		time.Duration(l.TTLSeconds*float64(time.Second)), l.By, strings.Join(names, ", "))})
 }
 
 // Terminate terminates one instance Cloud Control launched into e (an id
@@ -350,4 +349,20 @@ func (s *Service) LaunchTemplates(ctx context.Context, e *env.Environment) (*Lau
 		out.Templates = append(out.Templates, v)
 	}
 	return out, nil
+}
+
+// TerminateTarget is the instance Terminate would terminate and its stack,
+// read without the lock (for the confirmation that names it); an
+// instance Cloud Control did not launch into e is a *launch.NotLaunchedError.
+func (s *Service) TerminateTarget(ctx context.Context, e *env.Environment, instance string) (*launch.Target, error) {
+	sess, target, err := s.connect(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	c, err := launchCloudOf(sess)
+	if err != nil {
+		return nil, err
+	}
+	l := &launch.Launcher{Cloud: c, Region: target.Region, Clock: s.opts.Clock}
+	return l.FindTarget(ctx, e.Name, instance)
 }

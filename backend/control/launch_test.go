@@ -146,14 +146,29 @@ func TestLaunchIsARecordedOperationAndJoinsItsStage(t *testing.T) {
 		t.Fatalf("launch: %v %+v\n%v", err, res, sink.types())
 	}
 	types := sink.types()
-	if types[0] != op.EventRunStarted || types[len(types)-1] != op.EventNote || !slices.Contains(types, op.EventRunDone) {
-		t.Errorf("events %v: run-started first, then the launch, run-done and the lease's note", types)
+	if types[0] != op.EventRunStarted || types[len(types)-1] != op.EventRunDone || types[len(types)-2] != op.EventNote {
+		t.Errorf("events %v: run-started first, then the launch, the lease's note and run-done", types)
 	}
-	if last := sink.all()[len(sink.all())-1]; !strings.Contains(last.Message, "leased until") {
-		t.Errorf("lease note %+v", last)
+	if note := sink.all()[len(sink.all())-2]; !strings.Contains(note.Message, "leased until") || !strings.Contains(note.Message, "a ttl of 2h0m0s") {
+		t.Errorf("lease note %+v", note)
+	}
+	// What was launched carries the ids the preview showed, when asked.
+	pv2, err := r.svc.LaunchPreview(ctx, e, LaunchRequest{Template: "api", Name: "same"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res2, err := r.svc.Launch(ctx, e, LaunchRequest{Template: "api", Name: "same", IDs: pv2.IDs()}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tags := r.instanceTags(res2.Launched[0].Instance); tags[cloud.TagLaunch] != pv2.Instances[0].Launch {
+		t.Errorf("launched as %q, the preview said %q", tags[cloud.TagLaunch], pv2.Instances[0].Launch)
+	}
+	if err := r.svc.Terminate(ctx, e, "same", nil); err != nil {
+		t.Fatal(err)
 	}
 	ops, _ := r.hist.Operations(ctx, "shop", time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
-	if len(ops) != 1 || ops[0].Action != "launch" || ops[0].Result != "done" || ops[0].Events != len(types) || ops[0].Account != "123456789012" {
+	if len(ops) != 3 || ops[2].Action != "launch" || ops[2].Result != "done" || ops[2].Events != len(types) || ops[2].Account != "123456789012" {
 		t.Fatalf("history %+v", ops)
 	}
 	// The new instance is in its stage.
@@ -179,7 +194,7 @@ func TestLaunchIsARecordedOperationAndJoinsItsStage(t *testing.T) {
 		t.Errorf("stacks left %v", left)
 	}
 	ops, _ = r.hist.Operations(ctx, "shop", time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
-	if len(ops) != 2 || ops[0].Action != "terminate" || ops[0].Result != "done" {
+	if len(ops) != 4 || ops[0].Action != "terminate" || ops[0].Result != "done" {
 		t.Errorf("history %+v", ops)
 	}
 }
@@ -351,4 +366,17 @@ func (r *launchRig) calls(action string) int {
 		}
 	}
 	return n
+}
+
+func (r *launchRig) instanceTags(id string) map[string]string {
+	r.t.Helper()
+	sess, err := r.svc.opts.Connect(context.Background(), "", "")
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	got, err := sess.Fleet().Describe(context.Background(), "eu-west-1", []string{id})
+	if err != nil || len(got) != 1 {
+		r.t.Fatalf("describe %s: %v", id, err)
+	}
+	return got[0].Tags
 }

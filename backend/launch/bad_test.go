@@ -58,6 +58,8 @@ func TestBadInputCreatesNothing(t *testing.T) {
 			want: []string{"DNS zone nowhere.example.net does not exist (no Route 53 hosted zone has that name in this account)"}},
 		{name: "several at once", doc: changed("key-pair: testers", "key-pair: nobody"), req: Request{Tokens: map[string]string{"X": "1"}},
 			want: []string{"token X is not in api.sh (its tokens: BRANCH)"}},
+		{name: "launch ids that are not a preview's", req: Request{IDs: []string{"0123456789ab", "nope"}},
+			want: []string{"2 launch id(s) given for 1 instance(s)", `launch id "nope" is not one Cloud Control makes (12 hex digits)`}},
 		{name: "bad name and count", req: Request{Name: "api_1", Count: 99},
 			want: []string{"count 99 is out of range; one launch makes 1 to 20 instances", `name "api_1" must be letters, digits and -`}},
 	}

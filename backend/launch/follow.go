@@ -25,6 +25,9 @@ type Launcher struct {
 	// CleanupTimeout bounds deleting one stack, also after a cancel
 	// (default DefaultCleanupTimeout).
 	CleanupTimeout time.Duration
+	// Ready, when set, is told the instances that became ready before the
+	// launch reports its end (control hands their lease on there).
+	Ready func(ctx context.Context, ready []Launched)
 	// DeleteAttempts is how many DeleteStack calls a stack gets before
 	// what remains of it is named (default DefaultDeleteAttempts).
 	DeleteAttempts int
@@ -141,6 +144,9 @@ func (l *Launcher) Run(ctx context.Context, plan *Plan) (*Result, error) {
 			res.Instances = append(res.Instances, t.seen)
 		}
 	}
+	if l.Ready != nil && len(res.Launched) > 0 && !cancelled {
+		l.Ready(ctx, res.Launched)
+	}
 	return res, l.end(ctx, res, len(plan.Units))
 }
 
@@ -184,8 +190,15 @@ func (l *Launcher) follow(ctx context.Context, all []*tracked, timeout time.Dura
 		}
 		l.describe(ctx, active)
 		now := l.Clock.Now()
+		left := 0
 		for _, t := range active {
 			l.judge(ctx, t, now, timeout)
+			if !t.done {
+				left++
+			}
+		}
+		if left == 0 {
+			return // the last one is ready or failed: no tick more
 		}
 		select {
 		case <-ctx.Done():

@@ -67,6 +67,9 @@ const (
 // nameRe is an instance name: a DNS label, so a record can carry it.
 var nameRe = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
 
+// idRe is a launch id (NewID).
+var idRe = regexp.MustCompile(`^[0-9a-f]{12}$`)
+
 // Prepare checks everything a launch needs before anything is created and
 // returns its plan, or an *InputError with every problem found: the
 // template and type, the tokens, the script's size, an own template's
@@ -152,6 +155,22 @@ func (l *preparing) local() {
 	}
 	if l.count < 1 || l.count > MaxCount {
 		l.ps.add("count %d is out of range; one launch makes 1 to %d instances", req.Count, MaxCount)
+	}
+	if len(req.IDs) > 0 {
+		if len(req.IDs) != l.count {
+			l.ps.add("%d launch id(s) given for %d instance(s)", len(req.IDs), l.count)
+		}
+		for _, id := range req.IDs {
+			if !idRe.MatchString(id) {
+				l.ps.add("launch id %q is not one Cloud Control makes (12 hex digits)", id)
+			}
+		}
+		ids := slices.Clone(req.IDs)
+		l.newID = func() string {
+			id := ids[0]
+			ids = ids[1:]
+			return id
+		}
 	}
 	if req.Name != "" && !nameRe.MatchString(req.Name) {
 		l.ps.add("name %q must be letters, digits and - (not at either end), at most 63: it is also the start of the instance's DNS name", req.Name)

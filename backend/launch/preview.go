@@ -22,6 +22,19 @@ type Request struct {
 	Tokens map[string]string `json:"tokens,omitempty"`
 	// Count is how many instances (default 1, at most MaxCount).
 	Count int `json:"count,omitempty"`
+	// IDs are the launch ids to give the instances, one each: the ones a
+	// preview showed, so what is launched carries what was confirmed
+	// (empty: new ones).
+	IDs []string `json:"ids,omitempty"`
+}
+
+// IDs are the launch ids a preview gives its instances, to launch with.
+func (p *Preview) IDs() []string {
+	out := make([]string, len(p.Instances))
+	for i, in := range p.Instances {
+		out[i] = in.Launch
+	}
+	return out
 }
 
 // Preview is what a launch will do, as data: the plan's twin, shown before
