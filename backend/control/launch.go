@@ -201,9 +201,28 @@ func (s *Service) CleanUp(ctx context.Context, e *env.Environment, sink op.Sink)
 	if err != nil {
 		return nil, err
 	}
+	return s.cleanUp(ctx, list, e, "", sink)
+}
+
+// CleanUpNamed deletes the leftovers launched into the environment of that
+// name in the front end's profile and region (its file may be gone).
+func (s *Service) CleanUpNamed(ctx context.Context, name string, sink op.Sink) ([]string, error) {
+	list, err := s.Launches(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	return s.cleanUp(ctx, list, nil, name, sink)
+}
+
+// cleanUp deletes list's leftovers (only's, when given), grouped by
+// environment, one operation each.
+func (s *Service) cleanUp(ctx context.Context, list *LaunchList, e *env.Environment, only string, sink op.Sink) ([]string, error) {
 	byEnv := map[string][]launch.Listed{}
 	var names []string
 	for _, x := range launch.Leftovers(list.Launches) {
+		if only != "" && x.Env != only {
+			continue
+		}
 		if _, ok := byEnv[x.Env]; !ok {
 			names = append(names, x.Env)
 		}
