@@ -185,6 +185,7 @@ func (l *Launcher) follow(ctx context.Context, all []*tracked, timeout time.Dura
 		if len(active) == 0 || ctx.Err() != nil {
 			return
 		}
+		began := l.Clock.Now()
 		for _, t := range active {
 			l.readEvents(ctx, t)
 		}
@@ -203,9 +204,15 @@ func (l *Launcher) follow(ctx context.Context, all []*tracked, timeout time.Dura
 		select {
 		case <-ctx.Done():
 			return
-		case <-l.Clock.After(l.tick()):
+		case <-l.Clock.After(l.untilNext(began)):
 		}
 	}
+}
+
+// untilNext is the wait until the next poll: polls begin a tick apart,
+// however long the calls of one took (at once when they took longer).
+func (l *Launcher) untilNext(began time.Time) time.Duration {
+	return max(0, l.tick()-l.Clock.Since(began))
 }
 
 // readEvents reads a stack's new events and reports each.

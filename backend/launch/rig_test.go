@@ -72,7 +72,7 @@ cc_progress 100 "serving"
 `
 
 type rig struct {
-	t     *testing.T
+	t     testing.TB
 	sb    *sandbox.Sandbox
 	sess  *aws.Session
 	dir   string
@@ -84,13 +84,18 @@ type rig struct {
 }
 
 // newRig serves the examples' world at 100x speed and writes the files.
-func newRig(t *testing.T, files map[string]string) *rig {
+func newRig(t testing.TB, files map[string]string) *rig {
+	return newRigAt(t, files, 100, aws.Options{})
+}
+
+// newRigAt is newRig at a sandbox speed, with extra session options.
+func newRigAt(t testing.TB, files map[string]string, speed float64, o aws.Options) *rig {
 	t.Helper()
 	w, err := sandbox.LoadWorld(filepath.Join("..", "..", "environments", "sandbox", "world.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := sandboxtest.Serve(t, w, 100)
+	srv := sandboxtest.Serve(t, w, speed)
 	tmp := t.TempDir()
 	for k, v := range map[string]string{"AWS_ACCESS_KEY_ID": "sandbox", "AWS_SECRET_ACCESS_KEY": "sandbox", "AWS_SESSION_TOKEN": "",
 		"AWS_PROFILE": "", "AWS_CONFIG_FILE": filepath.Join(tmp, "config"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(tmp, "credentials"),
@@ -102,7 +107,8 @@ func newRig(t *testing.T, files map[string]string) *rig {
 			t.Fatal(err)
 		}
 	}
-	s, err := aws.Load(context.Background(), aws.Options{EndpointURL: srv.URL, Region: region, MaxAttempts: 2})
+	o.EndpointURL, o.Region, o.MaxAttempts = srv.URL, region, 2
+	s, err := aws.Load(context.Background(), o)
 	if err != nil {
 		t.Fatal(err)
 	}
