@@ -24,8 +24,8 @@ import (
 // LaunchRequest is what to launch (backend/launch).
 type LaunchRequest = launch.Request
 
-// ErrCannotLaunch: the session has no CloudFormation, Route 53, SSM and
-// EC2 describes (a test double, or another cloud).
+// ErrCannotLaunch is returned for a session without CloudFormation, Route
+// 53, SSM and the EC2 describes (a test double, or another cloud).
 var ErrCannotLaunch = errors.New("this connection cannot launch instances (it offers no CloudFormation)")
 
 func launchCloudOf(sess Session) (launch.Cloud, error) {

@@ -105,7 +105,7 @@ var (
 	zoneRe     = regexp.MustCompile(`^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}\.?$`)
 	deviceRe   = regexp.MustCompile(`^/dev/(sd[b-z]|xvd[b-z]|nvme[0-9]+n[0-9]+)$`)
 	volumeKind = []string{"gp2", "gp3", "io1", "io2", "st1", "sc1", "standard"}
-	// TemplateNameRe: a template's name goes into stack and instance names.
+	// TemplateNameRe is a template's name, which goes into stack and instance names.
 	TemplateNameRe = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]{0,31}$`)
 )
 

@@ -122,9 +122,6 @@ func StackName(envName, instance string) string {
 	return s
 }
 
-// stackRef is how a stack is named in messages: its name.
-func stackRef(name string) string { return "stack " + name }
-
 // failedStatus reports a stack status that means the create failed.
 func failedStatus(status string) bool {
 	switch status {

@@ -130,7 +130,6 @@ type preparing struct {
 	own    bool
 	render *builtin.Rendered
 	names  []string
-	units  []*Unit
 
 	// Found in AWS.
 	image      Image
