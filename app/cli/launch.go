@@ -53,15 +53,8 @@ func newLaunchCmd(g *globals) *cobra.Command {
 			} else {
 				writePreview(g.stdout, preview)
 			}
-			if !yes {
-				ok, err := g.console().confirm(fmt.Sprintf("Launch %s into %s?", names(preview), e.Name))
-				if err != nil {
-					return fail(ExitUsage, fmt.Errorf("nothing launched: %w", err))
-				}
-				if !ok {
-					fmt.Fprintln(g.stderr, "Nothing launched.")
-					return nil
-				}
+			if ok, err := g.confirmed(yes, fmt.Sprintf("Launch %s into %s?", names(preview), e.Name), "launched"); !ok {
+				return err
 			}
 			req.IDs = preview.IDs() // what is launched carries the ids just shown
 			if _, err := svc.Launch(ctx, e, req, sink); err != nil {
@@ -123,4 +116,21 @@ func names(p *launch.Preview) string {
 		out[i] = in.Name
 	}
 	return termSafe(strings.Join(out, ", ") + " (" + p.Type + ")")
+}
+
+// confirmed asks question on the terminal unless yes. Declined, it says
+// nothing was done (nothing WHAT) and reports false with no error; without
+// a terminal it is a usage error (exit 2).
+func (g *globals) confirmed(yes bool, question, what string) (bool, error) {
+	if yes {
+		return true, nil
+	}
+	ok, err := g.console().confirm(question)
+	if err != nil {
+		return false, fail(ExitUsage, fmt.Errorf("nothing %s: %w", what, err))
+	}
+	if !ok {
+		fmt.Fprintf(g.stderr, "Nothing %s.\n", what)
+	}
+	return ok, nil
 }

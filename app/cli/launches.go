@@ -89,15 +89,8 @@ func newLaunchesCleanCmd(g *globals) *cobra.Command {
 					fmt.Fprintln(g.stdout, termSafe(fmt.Sprintf("  %s (%s, %s): %s", x.Stack, x.Env, x.Status, x.Why)))
 				}
 			}
-			if !yes {
-				ok, err := g.console().confirm(fmt.Sprintf("Delete %d leftover stack(s) and what they hold?", len(left)))
-				if err != nil {
-					return fail(ExitUsage, fmt.Errorf("nothing deleted: %w", err))
-				}
-				if !ok {
-					fmt.Fprintln(g.stderr, "Nothing deleted.")
-					return nil
-				}
+			if ok, err := g.confirmed(yes, fmt.Sprintf("Delete %d leftover stack(s) and what they hold?", len(left)), "deleted"); !ok {
+				return err
 			}
 			if _, err := svc.CleanUp(ctx, e, sink); err != nil {
 				return fail(exitFor(ctx, err), safeError(err))
@@ -132,14 +125,9 @@ func newTerminateCmd(g *globals) *cobra.Command {
 					return fail(exitFor(ctx, err), safeError(err))
 				}
 				in := tg.Instance
-				ok, err := g.console().confirm(termSafe(fmt.Sprintf("Terminate %s of %s? Its stack %s is deleted, with its volumes%s.",
-					op.Label(in.ID, in.Name), e.Name, tg.Stack.Name, dnsClause(in.DNSName))))
-				if err != nil {
-					return fail(ExitUsage, fmt.Errorf("nothing terminated: %w", err))
-				}
-				if !ok {
-					fmt.Fprintln(g.stderr, "Nothing terminated.")
-					return nil
+				if ok, err := g.confirmed(false, termSafe(fmt.Sprintf("Terminate %s of %s? Its stack %s is deleted, with its volumes%s.",
+					op.Label(in.ID, in.Name), e.Name, tg.Stack.Name, dnsClause(in.DNSName))), "terminated"); !ok {
+					return err
 				}
 			}
 			var sink op.Sink = newTextPrinter(g.stdout)

@@ -13,6 +13,7 @@ import (
 
 	"cloudcontrol/backend/aws"
 	"cloudcontrol/backend/cloud"
+	"cloudcontrol/backend/env"
 	"cloudcontrol/backend/op"
 )
 
@@ -106,20 +107,12 @@ func BenchmarkReadyLatency(b *testing.B) {
 			lat := done.Sub(complete)
 			worst, sum, n = max(worst, lat), sum+lat, n+1
 		}
-		for _, x := range res.Launched {
-			tg, err := r.launcher(e, op.Terminate).FindTarget(context.Background(), "shop", x.Instance)
-			if err == nil {
-				err = r.launcher(e, op.Terminate).Terminate(context.Background(), tg)
-			}
-			if err != nil {
-				b.Fatal(err)
-			}
-		}
+		r.terminateAll(e, res)
 		b.StartTimer()
 	}
 	b.ReportMetric(worst.Seconds()*1000, "worst-ms")
 	fmt.Printf("figure: CREATE_COMPLETE to ready: worst %.0f ms, mean %.0f ms over %d launches, polls beginning every %s (target: at most one poll interval, plus the poll's own calls)\n",
-		worst.Seconds()*1000, (sum / time.Duration(n)).Seconds()*1000, n, tick)
+		worst.Seconds()*1000, (sum/time.Duration(n)).Seconds()*1000, n, tick)
 	if worst > tick+callSlack {
 		b.Errorf("a launch reported ready %s after CREATE_COMPLETE, more than the %s poll interval (and %s for its calls)", worst, tick, callSlack)
 	}
@@ -179,15 +172,7 @@ func BenchmarkFollowTenLaunches(b *testing.B) {
 				events++
 			}
 		}
-		for _, x := range res.Launched {
-			tg, err := r.launcher(e, op.Terminate).FindTarget(context.Background(), "shop", x.Instance)
-			if err == nil {
-				err = r.launcher(e, op.Terminate).Terminate(context.Background(), tg)
-			}
-			if err != nil {
-				b.Fatal(err)
-			}
-		}
+		r.terminateAll(e, res)
 		b.StartTimer()
 	}
 	fmt.Printf("figure: ten launches at once: %d ticks, %d stack events reported; at most %d DescribeStackEvents (10 stacks) and %d DescribeInstances in a tick (target: <= 1 per stack being created, <= 1 per region)\n",
@@ -234,4 +219,19 @@ func perOp(total map[string]int, n int) map[string]int {
 		out[k] = v / n
 	}
 	return out
+}
+
+// terminateAll terminates what a launch made.
+func (r *rig) terminateAll(e *env.Environment, res *Result) {
+	r.t.Helper()
+	for _, x := range res.Launched {
+		l := r.launcher(e, op.Terminate)
+		tg, err := l.FindTarget(context.Background(), e.Name, x.Instance)
+		if err == nil {
+			err = l.Terminate(context.Background(), tg)
+		}
+		if err != nil {
+			r.t.Fatal(err)
+		}
+	}
 }

@@ -102,11 +102,15 @@ func NewID() string {
 	return hex.EncodeToString(b[:])
 }
 
+// stackPrefix starts every stack Cloud Control names (the instance
+// policy's SignalResource is limited to them).
+const stackPrefix = "cc-"
+
 // StackName is the CloudFormation stack of an environment's instance:
 // letters, digits and "-", starting with a letter, at most 128.
 func StackName(envName, instance string) string {
 	var b strings.Builder
-	b.WriteString("cc-")
+	b.WriteString(stackPrefix)
 	for _, r := range envName + "-" + instance {
 		switch {
 		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-':

@@ -1,9 +1,8 @@
 package launch
 
 import (
-	"encoding/json"
-
 	"cloudcontrol/backend/cloud"
+	"cloudcontrol/backend/runbook"
 )
 
 // The instance profile of launched instances needs two things for what
@@ -11,27 +10,13 @@ import (
 // progress (cc_progress), and, where aws-cfn-bootstrap is missing (Amazon
 // Linux 2023), to signal its stack's resource with the AWS CLI.
 
-// policyDoc is an IAM policy document.
-type policyDoc struct {
-	Version   string            `json:"Version"`
-	Statement []policyStatement `json:"Statement"`
-}
-
-type policyStatement struct {
-	Sid       string                    `json:"Sid"`
-	Effect    string                    `json:"Effect"`
-	Action    []string                  `json:"Action"`
-	Resource  []string                  `json:"Resource"`
-	Condition map[string]map[string]any `json:"Condition,omitempty"`
-}
-
 // InstancePolicy is the IAM policy for the instance profile of launched
 // instances: ec2:CreateTags only on the instance making the call
 // (aws:ARN equals ${ec2:SourceInstanceARN}) and only of the boot progress
 // tag (aws:TagKeys), and cloudformation:SignalResource on the stacks
 // Cloud Control names (cc-*), which the signal fallback needs.
 func InstancePolicy() string {
-	doc := policyDoc{Version: "2012-10-17", Statement: []policyStatement{
+	p := runbook.Policy{Version: "2012-10-17", Statement: []runbook.Statement{
 		{
 			Sid:      "BootProgressOnItselfOnly",
 			Effect:   "Allow",
@@ -47,9 +32,9 @@ func InstancePolicy() string {
 			Sid:      "SignalItsOwnStack",
 			Effect:   "Allow",
 			Action:   []string{"cloudformation:SignalResource"},
-			Resource: []string{"arn:aws:cloudformation:*:*:stack/cc-*/*"},
+			Resource: []string{"arn:aws:cloudformation:*:*:stack/" + stackPrefix + "*/*"},
 		},
 	}}
-	b, _ := json.MarshalIndent(doc, "", "  ") // a fixed document always marshals
-	return string(b) + "\n"
+	b, _ := p.Marshal() // a fixed document of strings always marshals
+	return string(b)
 }
