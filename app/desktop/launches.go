@@ -100,8 +100,10 @@ func (l *Launches) Launch(envName string, req control.LaunchRequest) error {
 		return err
 	}
 	return l.s.runs.run(e, op.Launch, func(ctx context.Context, sink op.Sink) error {
-		_, err := c.Launch(ctx, e, req, sink)
-		l.reread(ctx, c, e)
+		res, err := c.Launch(ctx, e, req, sink)
+		if res != nil { // it began: the environment has (or had) a new instance
+			l.reread(ctx, c, e)
+		}
 		return err
 	})
 }
@@ -131,7 +133,9 @@ func (l *Launches) Terminate(envName, instance string) error {
 	}
 	return l.s.runs.run(e, op.Terminate, func(ctx context.Context, sink op.Sink) error {
 		err := c.Terminate(ctx, e, instance, sink)
-		l.reread(ctx, c, e)
+		if err == nil {
+			l.reread(ctx, c, e)
+		}
 		return err
 	})
 }
