@@ -36,13 +36,20 @@ func newLaunchCmd(g *globals) *cobra.Command {
 				return fail(ExitUsage, err)
 			}
 			svc := g.service("cli")
+			// A launch that never begins still tells a script why: one run-refused line.
+			refused := func(err error) error {
+				if asJSON {
+					newJSONPrinter(g.stdout).Emit(op.Event{Time: time.Now(), Env: args[0], Action: op.Launch, Type: op.EventRunRefused, Message: err.Error()})
+				}
+				return fail(exitFor(ctx, err), safeError(err))
+			}
 			e, err := svc.Environment(args[0])
 			if err != nil {
-				return fail(exitFor(ctx, err), safeError(err))
+				return refused(err)
 			}
 			preview, err := svc.LaunchPreview(ctx, e, req)
 			if err != nil {
-				return fail(exitFor(ctx, err), safeError(err))
+				return refused(err)
 			}
 			var sink op.Sink = newTextPrinter(g.stdout)
 			if asJSON {

@@ -143,6 +143,12 @@ func TestLaunchExitCodes(t *testing.T) {
 	if stacks() != 0 {
 		t.Fatalf("%d stacks made by bad command lines", stacks())
 	}
+	// With --json a launch that never began says why in one line.
+	if r := h.run(ctx, "launch", "box", "box", "--yes", "--json", "--type", "m5.large"); r.code != ExitFailed {
+		t.Errorf("--json refusal: exit %d", r.code)
+	} else if rows := jsonLines(t, r.stdout); len(rows) != 1 || rows[0]["type"] != "run-refused" || !strings.Contains(rows[0]["message"].(string), "not allowed") {
+		t.Errorf("--json refusal: %v", rows)
+	}
 
 	// Busy: refused, exit 3.
 	p := paths.Under(os.Getenv("CLOUDCONTROL_HOME"))
