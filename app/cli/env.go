@@ -134,12 +134,9 @@ func newEnvValidateCmd(g *globals) *cobra.Command {
 			var count int
 			var dirs []string
 			for _, a := range args {
-				st, err := os.Stat(a)
-				if err != nil {
-					problems = append(problems, env.Problem{Pos: env.Pos{File: a}, Message: "cannot read: " + errText(err)})
-					continue
-				}
-				if st.IsDir() {
+				// Anything but a folder is read as a file, which reports a
+				// missing or unreadable one at FILE:1:1.
+				if st, err := os.Stat(a); err == nil && st.IsDir() {
 					dirs = append(dirs, a)
 					continue
 				}
@@ -167,14 +164,6 @@ func newEnvValidateCmd(g *globals) *cobra.Command {
 			return nil
 		},
 	}
-}
-
-func errText(err error) string {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
 }
 
 func newEnvSchemaCmd(g *globals) *cobra.Command {
