@@ -13,9 +13,10 @@ import (
 // state folder so the window shows something true-ish at once on launch,
 // before AWS answers.
 type stateCache struct {
-	path string
-	mu   sync.Mutex
-	last []byte
+	path   string
+	mu     sync.Mutex
+	last   []byte
+	failed bool // the last save failed (and was said)
 }
 
 // load returns the cached states by environment name; a missing or
@@ -43,6 +44,17 @@ func (c *stateCache) save(states map[string]*control.Status) error {
 	if err := writeJSON(c.path, maps.Clone(states)); err != nil {
 		return err
 	}
-	c.last = b
+	c.last, c.failed = b, false
 	return nil
+}
+
+// firstFailure reports whether a failed save is the first since the last
+// good one: a read-only or full state folder is said once, not at every
+// refresh.
+func (c *stateCache) firstFailure() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	first := !c.failed
+	c.failed = true
+	return first
 }

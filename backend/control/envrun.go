@@ -31,6 +31,7 @@ func (s *Service) RunEnv(ctx context.Context, e *env.Environment, action string,
 		return nil, err
 	}
 	defer l.Release()
+	rec.note(l.Note()) // a read-only or full lock folder: what the lock could not record
 	rec.holding(ctx)
 	prep, err := s.plan(ctx, e, action)
 	if err != nil {

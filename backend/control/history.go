@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"os/user"
+	"strings"
+	"sync"
 	"time"
 
 	"cloudcontrol/backend/cloud"
@@ -42,6 +44,12 @@ type recording struct {
 	op      *history.Op
 	problem error // why the history could not record it
 	who     string
+	notes   []string // said after run-started: what else could not be recorded
+
+	env, action string
+	sink        orchestrate.Sink
+	mu          sync.Mutex
+	last        orchestrate.Event // the last event sent, to time a note after it
 }
 
 func osUser() string {
@@ -52,7 +60,7 @@ func osUser() string {
 }
 
 func (s *Service) beginRecording(ctx context.Context, env, action string) *recording {
-	r := &recording{s: s, who: osUser()}
+	r := &recording{s: s, who: osUser(), env: env, action: action}
 	if s.opts.History == nil {
 		return r
 	}
@@ -62,24 +70,42 @@ func (s *Service) beginRecording(ctx context.Context, env, action string) *recor
 	return r
 }
 
-// tee sends every event to the history as well as to sink; if the history
-// failed, a note saying so follows the run-started event.
+// tee sends every event to the history as well as to sink; notes follow
+// the run-started event: the history failed, or the lock could not record
+// its holder (recording.note).
 func (r *recording) tee(sink orchestrate.Sink) orchestrate.Sink {
-	if r.op == nil && r.problem == nil {
-		return sink
+	if r.problem != nil {
+		r.note("this run is not in the usage history: " + r.problem.Error())
 	}
+	r.sink = sink
 	return orchestrate.SinkFunc(func(e orchestrate.Event) {
-		if r.op != nil {
-			r.op.Emit(e)
-		}
-		if sink != nil {
-			sink.Emit(e)
-		}
-		if e.Type == orchestrate.EventRunStarted && r.problem != nil && sink != nil {
-			sink.Emit(orchestrate.Event{Time: e.Time, Env: e.Env, Action: e.Action, Type: orchestrate.EventNote,
-				Message: "this run is not in the usage history: " + r.problem.Error(), Elapsed: e.Elapsed})
+		r.mu.Lock()
+		r.last = e
+		r.mu.Unlock()
+		r.emit(e, sink)
+		if e.Type == orchestrate.EventRunStarted {
+			for _, msg := range r.notes {
+				r.emit(orchestrate.Event{Time: e.Time, Env: e.Env, Action: e.Action, Type: orchestrate.EventNote,
+					Message: msg, Elapsed: e.Elapsed}, sink)
+			}
 		}
 	})
+}
+
+func (r *recording) emit(e orchestrate.Event, sink orchestrate.Sink) {
+	if r.op != nil {
+		r.op.Emit(e)
+	}
+	if sink != nil {
+		sink.Emit(e)
+	}
+}
+
+// note adds something the run could not record, said once it starts.
+func (r *recording) note(msg string) {
+	if msg != "" {
+		r.notes = append(r.notes, msg)
+	}
 }
 
 func (r *recording) target(ctx context.Context, t Target) {
@@ -124,9 +150,26 @@ func (r *recording) end(ctx context.Context, res *orchestrate.Result, err error)
 		result = res.Outcome
 	}
 	now := r.s.opts.Clock.Now()
-	r.logErr(r.op.End(ctx, result, msg, now))
+	var lost []string
+	if err := r.op.End(ctx, result, msg, now); err != nil {
+		lost = append(lost, "how this run ended: "+err.Error())
+	}
 	if res != nil && len(res.Instances) > 0 {
-		r.logErr(r.s.opts.History.Observe(ctx, res.Env, res.Instances, now))
+		if err := r.s.opts.History.Observe(ctx, res.Env, res.Instances, now); err != nil {
+			lost = append(lost, "the instances' running hours: "+err.Error())
+		}
+	}
+	// The run is over, but whoever follows it is still listening: say
+	// what the history missed (a full or read-only data folder) after it.
+	if len(lost) > 0 && r.sink != nil {
+		r.mu.Lock()
+		last := r.last
+		r.mu.Unlock()
+		r.sink.Emit(orchestrate.Event{Time: now, Env: r.env, Action: r.action, Type: orchestrate.EventNote, Elapsed: last.Elapsed,
+			Message: "the usage history did not record " + strings.Join(lost, "; nor ")})
+	}
+	for _, l := range lost {
+		r.s.opts.Logger.Warn("usage history", "missed", l)
 	}
 }
 

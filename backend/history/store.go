@@ -238,8 +238,15 @@ func (s *Store) wrap(doing string, err error) error {
 	}
 	var se *sqlite.Error
 	if errors.As(err, &se) {
-		if code := se.Code() & 0xff; code == sqlite3.SQLITE_BUSY || code == sqlite3.SQLITE_LOCKED {
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
 			return &LockedError{Path: s.path, Err: err}
+		case sqlite3.SQLITE_FULL:
+			return fmt.Errorf("%s the usage history %s: the disk is full: %w", doing, s.path, err)
+		case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN:
+			// SQLite writes a journal beside the file: its folder must be writable.
+			return fmt.Errorf("%s the usage history %s: cannot write to %s (read-only, or not this user's): %w",
+				doing, s.path, filepath.Dir(s.path), err)
 		}
 	}
 	return fmt.Errorf("%s the usage history %s: %w", doing, s.path, err)

@@ -1,0 +1,92 @@
+package lock
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"cloudcontrol/internal/rodir"
+)
+
+// TestAcquireWhenTheDiskIsFull: writing who holds the lock fails with
+// ENOSPC (the sidecar is written to /dev/full); the OS lock needs no space,
+// so the lock is held anyway and Note says what was not recorded.
+func TestAcquireWhenTheDiskIsFull(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("/dev/full is Linux's")
+	}
+	dir := t.TempDir()
+	// A link to /dev/full, so the writer's clean-up removes the link and
+	// never the device.
+	createTemp = func(dir, pattern string) (*os.File, error) {
+		link := filepath.Join(dir, strings.ReplaceAll(pattern, "*", "full"))
+		if err := os.Symlink("/dev/full", link); err != nil {
+			return nil, err
+		}
+		return os.OpenFile(link, os.O_WRONLY, 0)
+	}
+	t.Cleanup(func() { createTemp = os.CreateTemp })
+	l, err := Acquire(dir, "env", Holder{Action: "stop"})
+	if err != nil {
+		t.Fatalf("a full disk must not stop the lock: %v", err)
+	}
+	defer l.Release()
+	mustContain(t, l.Note(), "who holds the lock could not be recorded", filepath.Join(dir, "env.json"), "no space left on device")
+	_, err = Acquire(dir, "env", Holder{Action: "start"})
+	var busy *BusyError
+	if !errors.As(err, &busy) {
+		t.Fatalf("a second acquire while held: %v, want busy", err)
+	}
+	if busy.Holder != nil {
+		t.Errorf("the busy error names %+v, but nobody could record a holder", busy.Holder)
+	}
+}
+
+// TestAcquireInAReadOnlyFolder: with the lock file there from an earlier
+// run, the lock is taken as usual; without it (an environment never run
+// here), the folder itself is locked. Either way the run goes on, and Note
+// says what is different.
+func TestAcquireInAReadOnlyFolder(t *testing.T) {
+	dir := t.TempDir()
+	earlier, err := Acquire(dir, "ran-before", Holder{Action: "start"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	earlier.Release()
+	rodir.Make(t, dir)
+
+	l, err := Acquire(dir, "ran-before", Holder{Action: "stop"})
+	if err != nil {
+		t.Fatalf("a read-only folder must not stop the lock: %v", err)
+	}
+	mustContain(t, l.Note(), "who holds the lock could not be recorded", "read-only file system")
+	if _, err := Acquire(dir, "ran-before", Holder{Action: "start"}); !isBusy(err) {
+		t.Errorf("a second acquire while held: %v, want busy", err)
+	}
+	if err := l.Release(); err != nil {
+		t.Errorf("release: %v", err)
+	}
+
+	fresh, err := Acquire(dir, "never-ran", Holder{Action: "start"})
+	if err != nil {
+		t.Fatalf("a read-only folder without the lock file must not stop the lock: %v", err)
+	}
+	mustContain(t, fresh.Note(), "cannot create the lock file", "the whole lock folder is locked instead")
+	if _, err := Acquire(dir, "never-ran", Holder{Action: "stop"}); !isBusy(err) {
+		t.Errorf("the same environment while its folder is locked: %v, want busy", err)
+	}
+	fresh.Release()
+	again, err := Acquire(dir, "never-ran", Holder{Action: "stop"})
+	if err != nil {
+		t.Fatalf("after release: %v", err)
+	}
+	again.Release()
+}
+
+func isBusy(err error) bool {
+	var busy *BusyError
+	return errors.As(err, &busy) && strings.Contains(err.Error(), "busy")
+}
