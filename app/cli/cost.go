@@ -19,10 +19,13 @@ import (
 	"cloudcontrol/backend/paths"
 )
 
-// historyFor is the usage history the commands record into, opened only
-// when a command first writes to it.
-func historyFor(p paths.Dirs) *history.Lazy {
-	return history.NewLazy(filepath.Join(p.Data, history.FileName), history.Options{})
+// usageHistory is the usage history the commands record into and read, opened
+// only when a command first uses it. Whichever command opens a damaged one
+// says so on stderr (stdout may be JSON a script reads).
+func (g *globals) usageHistory(p paths.Dirs) *history.Lazy {
+	return history.NewLazy(filepath.Join(p.Data, history.FileName), history.Options{
+		OnNotice: func(n string) { fmt.Fprintln(g.stderr, "cloudcontrol:", n) },
+	})
 }
 
 func newEnvCostCmd(g *globals) *cobra.Command {

@@ -96,12 +96,9 @@ func newHistoryCmd(g *globals) *cobra.Command {
 }
 
 func openHistory(cmd *cobra.Command, g *globals) (*history.Store, error) {
-	store, err := history.Open(cmd.Context(), historyPath(paths.Default()), history.Options{})
+	store, err := g.usageHistory(paths.Default()).Store(cmd.Context())
 	if err != nil {
 		return nil, fail(ExitFailed, err)
-	}
-	if store.Notice != "" {
-		fmt.Fprintln(g.stderr, "cloudcontrol:", store.Notice)
 	}
 	return store, nil
 }

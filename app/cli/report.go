@@ -58,8 +58,6 @@ func newReportCmd(g *globals) *cobra.Command {
 	return cmd
 }
 
-func historyPath(p paths.Dirs) string { return historyFor(p).Path() }
-
 // rangeFlags adds --env, --from and --to, as reportRange reads them.
 func rangeFlags(cmd *cobra.Command, envName, from, to *string) {
 	cmd.Flags().StringVar(envName, "env", "", "only this environment")

@@ -81,7 +81,7 @@ func (g *globals) service(client string) *control.Service {
 		Tick:    g.poll,
 		Client:  client,
 		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
-		History: historyFor(p), // usage history: cost.go
+		History: g.usageHistory(p), // usage history: cost.go
 		// The profile list shows the account a profile was last used with.
 		OnIdentity: settingsFile().IdentityHook(endpointInEffect(g.endpoint), nil),
 	})

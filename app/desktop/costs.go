@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -38,9 +39,15 @@ func newCosts(core coster, hist *history.Lazy, p paths.Dirs, ctx func() context.
 	return &Costs{core: core, hist: hist, paths: p, ctx: ctx, now: time.Now}
 }
 
-// windowHistory is the usage history the window records into.
-func windowHistory(p paths.Dirs) *history.Lazy {
-	return history.NewLazy(filepath.Join(p.Data, history.FileName), history.Options{})
+// windowHistory is the usage history the window records into. A damaged
+// one moved aside is said in a desktop notification whichever client opens
+// it first (a run from the tray, a refresh, the Reports view); the Reports
+// view also shows it (HistoryNotice).
+func windowHistory(p paths.Dirs, plat Platform, log *slog.Logger) *history.Lazy {
+	return history.NewLazy(filepath.Join(p.Data, history.FileName), history.Options{OnNotice: func(n string) {
+		log.Warn("usage history", "notice", n)
+		plat.Notify("The usage history was damaged", n)
+	}})
 }
 
 // EnvCost prices the environment now: every instance with its price's

@@ -3,6 +3,7 @@ package desktop
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -26,7 +27,7 @@ func (f *fakeCoster) Cost(_ context.Context, name string, o control.CostOptions)
 
 func TestCostsReportAndCSV(t *testing.T) {
 	p := paths.Under(t.TempDir())
-	hist := windowHistory(p)
+	hist := windowHistory(p, newFakePlatform(), slog.New(slog.DiscardHandler))
 	defer hist.Close()
 	fc := &fakeCoster{}
 	c := newCosts(fc, hist, p, context.Background)
@@ -61,7 +62,7 @@ func TestCostsReportAndCSV(t *testing.T) {
 
 func TestCostsListOperationsAndTheirEvents(t *testing.T) {
 	p := paths.Under(t.TempDir())
-	hist := windowHistory(p)
+	hist := windowHistory(p, newFakePlatform(), slog.New(slog.DiscardHandler))
 	defer hist.Close()
 	c := newCosts(&fakeCoster{}, hist, p, context.Background)
 	c.now = func() time.Time { return time.Date(2026, 11, 22, 12, 0, 0, 0, time.Local) }

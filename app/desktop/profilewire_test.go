@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -262,7 +263,7 @@ func TestTrayLabelsShowTheHourlyCostOfWhatRuns(t *testing.T) {
 
 func TestSaveCSVWritesWhereTheDialogSays(t *testing.T) {
 	p := paths.Under(t.TempDir())
-	hist := windowHistory(p)
+	hist := windowHistory(p, newFakePlatform(), slog.New(slog.DiscardHandler))
 	defer hist.Close()
 	c := newCosts(&fakeCoster{}, hist, p, context.Background)
 	c.now = func() time.Time { return time.Date(2026, 11, 22, 12, 0, 0, 0, time.Local) }

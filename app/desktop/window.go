@@ -37,7 +37,7 @@ func openLog(dir string) (*slog.Logger, io.Closer) {
 // restored, single instance, close to tray, tray started on startup.
 func windowApp(o cli.WindowOptions, sandboxURL string, log *slog.Logger) (*options.App, error) {
 	plat := &wailsPlatform{log: log}
-	hist := windowHistory(o.Paths) // usage history, shared by every client: costs.go
+	hist := windowHistory(o.Paths, plat, log) // usage history, shared by every client: costs.go
 	// One control service per lock client, all given the Profiles service's
 	// keychain so MFA codes are asked in the window (profilewire.go).
 	ctl := newControls(o.AWS, func(client string, a aws.Options) *control.Service {

@@ -2,6 +2,7 @@ package control
 
 import (
 	"context"
+	"database/sql"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -28,7 +29,7 @@ type runFixture struct {
 	clock *clockwork.FakeClock
 }
 
-func newRunFixture(t *testing.T) *runFixture {
+func newRunFixture(t *testing.T, ho ...history.Options) *runFixture {
 	t.Helper()
 	dir := t.TempDir()
 	for k, v := range map[string]string{"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_SESSION_TOKEN": "",
@@ -54,7 +55,7 @@ func newRunFixture(t *testing.T) *runFixture {
 		t.Fatal(err)
 	}
 	home := paths.Under(filepath.Join(dir, "home"))
-	hist := history.NewLazy(filepath.Join(home.Data, history.FileName), history.Options{})
+	hist := history.NewLazy(filepath.Join(home.Data, history.FileName), append(ho, history.Options{})[0])
 	t.Cleanup(func() { hist.Close() })
 	svc := New(Options{Dirs: []string{envDir}, Paths: home, Clock: clock, Tick: 10 * time.Millisecond,
 		AWS: aws.Options{EndpointURL: srv.URL, Region: "eu-west-1", MaxAttempts: 1}, History: hist, Location: time.UTC})
@@ -164,5 +165,33 @@ func TestHistoryLostMidRun(t *testing.T) {
 	last := events[len(events)-1]
 	if last.Type != orchestrate.EventNote || !strings.Contains(last.Message, "the usage history did not record how this run ended") {
 		t.Fatalf("last event %+v, want a note that the end is not recorded", last)
+	}
+}
+
+// TestHistoryHeldByAnotherProgram: the run goes on unrecorded, and its note
+// does not claim that nothing was lost.
+func TestHistoryHeldByAnotherProgram(t *testing.T) {
+	f := newRunFixture(t, history.Options{BusyTimeout: 50 * time.Millisecond})
+	f.run(t, orchestrate.ActionStart) // creates the history
+	other, err := sql.Open("sqlite", filepath.Join(f.home.Data, history.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	conn, err := other.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(context.Background(), "BEGIN EXCLUSIVE"); err != nil {
+		t.Fatal(err)
+	}
+	defer conn.ExecContext(context.Background(), "ROLLBACK")
+	text := strings.Join(notes(f.run(t, orchestrate.ActionStop)), "\n")
+	if !strings.Contains(text, "this run is not in the usage history") || !strings.Contains(text, "held by another program") {
+		t.Errorf("notes:\n%s\nwant one saying the run is not recorded because another program holds the history", text)
+	}
+	if strings.Contains(text, "nothing was lost") {
+		t.Errorf("notes:\n%s\nclaim nothing was lost while the run is not recorded", text)
 	}
 }

@@ -37,26 +37,34 @@ type Options struct {
 	BusyTimeout time.Duration // default DefaultBusyTimeout
 	// Now names the file a corrupt database is moved to; default time.Now.
 	Now func() time.Time
+	// OnNotice, when set, is told what Store.Notice says (a damaged file
+	// moved aside) as Open finds it: every program that opens the history
+	// passes it on to its user, whichever command opened it first.
+	OnNotice func(notice string)
 }
 
 // Store is an open history database; safe for concurrent use.
 type Store struct {
 	db   *sql.DB
 	path string
+	busy time.Duration // Options.BusyTimeout
 	// Notice says something the user should know about opening it (a
 	// corrupt file moved aside), or "".
 	Notice string
 }
 
-// LockedError: another program holds the database longer than the busy timeout.
+// LockedError: another program holds the database longer than the busy
+// timeout. It says neither that something was lost nor that nothing was:
+// a report only has to be asked again, a run goes on unrecorded.
 type LockedError struct {
 	Path string
+	Wait time.Duration // the busy timeout waited
 	Err  error
 }
 
 func (e *LockedError) Error() string {
-	return fmt.Sprintf("the usage history %s is locked by another program (another Cloud Control?); "+
-		"nothing was lost: close the other program or try again (%v)", e.Path, e.Err)
+	return fmt.Sprintf("the usage history %s was held by another program (another Cloud Control?) for more than %s (%v)",
+		e.Path, e.Wait, e.Err)
 }
 func (e *LockedError) Unwrap() error { return e.Err }
 
@@ -157,6 +165,9 @@ func Open(ctx context.Context, path string, o Options) (*Store, error) {
 		return nil, err2
 	}
 	s.Notice = fmt.Sprintf("the usage history %s was damaged (%v); it was kept as %s and a new history was started", path, err, aside)
+	if o.OnNotice != nil {
+		o.OnNotice(s.Notice)
+	}
 	return s, nil
 }
 
@@ -172,7 +183,7 @@ func open(ctx context.Context, path string, o Options) (*Store, error) {
 	// One connection: writes from one process never contend with each
 	// other, and the busy timeout handles other processes.
 	db.SetMaxOpenConns(1)
-	s := &Store{db: db, path: path}
+	s := &Store{db: db, path: path, busy: o.BusyTimeout}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -240,7 +251,7 @@ func (s *Store) wrap(doing string, err error) error {
 	if errors.As(err, &se) {
 		switch se.Code() & 0xff {
 		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
-			return &LockedError{Path: s.path, Err: err}
+			return &LockedError{Path: s.path, Wait: s.busy, Err: err}
 		case sqlite3.SQLITE_FULL:
 			return fmt.Errorf("%s the usage history %s: the disk is full: %w", doing, s.path, err)
 		case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN:
