@@ -16,6 +16,7 @@ import (
 	"cloudcontrol/backend/control"
 	"cloudcontrol/backend/cost"
 	"cloudcontrol/backend/history"
+	"cloudcontrol/backend/lock"
 	"cloudcontrol/backend/paths"
 )
 
@@ -25,6 +26,7 @@ import (
 func (g *globals) usageHistory(p paths.Dirs) *history.Lazy {
 	return history.NewLazy(filepath.Join(p.Data, history.FileName), history.Options{
 		OnNotice: func(n string) { fmt.Fprintln(g.stderr, "cloudcontrol:", n) },
+		Held:     func(env string) bool { return lock.Held(p.Locks(), env) },
 	})
 }
 

@@ -13,6 +13,7 @@ import (
 	"cloudcontrol/backend/control"
 	"cloudcontrol/backend/cost"
 	"cloudcontrol/backend/history"
+	"cloudcontrol/backend/lock"
 	"cloudcontrol/backend/orchestrate"
 	"cloudcontrol/backend/paths"
 )
@@ -44,10 +45,14 @@ func newCosts(core coster, hist *history.Lazy, p paths.Dirs, ctx func() context.
 // it first (a run from the tray, a refresh, the Reports view); the Reports
 // view also shows it (HistoryNotice).
 func windowHistory(p paths.Dirs, plat Platform, log *slog.Logger) *history.Lazy {
-	return history.NewLazy(filepath.Join(p.Data, history.FileName), history.Options{OnNotice: func(n string) {
-		log.Warn("usage history", "notice", n)
-		plat.Notify("The usage history was damaged", n)
-	}})
+	return history.NewLazy(filepath.Join(p.Data, history.FileName), history.Options{
+		OnNotice: func(n string) {
+			log.Warn("usage history", "notice", n)
+			plat.Notify("The usage history was damaged", n)
+		},
+		// The Operations list shows a crashed run as interrupted? at once.
+		Held: func(env string) bool { return lock.Held(p.Locks(), env) },
+	})
 }
 
 // EnvCost prices the environment now: every instance with its price's

@@ -41,6 +41,10 @@ type Options struct {
 	// moved aside) as Open finds it: every program that opens the history
 	// passes it on to its user, whichever command opened it first.
 	OnNotice func(notice string)
+	// Held, when set, says whether anyone holds an environment's lock now
+	// (lock.Held): an operation marked running whose environment nobody
+	// holds then reads ResultMaybeInterrupted.
+	Held func(env string) bool
 }
 
 // Store is an open history database; safe for concurrent use.
@@ -48,6 +52,7 @@ type Store struct {
 	db   *sql.DB
 	path string
 	busy time.Duration // Options.BusyTimeout
+	held func(env string) bool
 	// Notice says something the user should know about opening it (a
 	// corrupt file moved aside), or "".
 	Notice string
@@ -183,7 +188,7 @@ func open(ctx context.Context, path string, o Options) (*Store, error) {
 	// One connection: writes from one process never contend with each
 	// other, and the busy timeout handles other processes.
 	db.SetMaxOpenConns(1)
-	s := &Store{db: db, path: path, busy: o.BusyTimeout}
+	s := &Store{db: db, path: path, busy: o.BusyTimeout, held: o.Held}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/gofrs/flock"
+
+	"cloudcontrol/backend/userfile"
 )
 
 // Holder says who holds a lock; it is written next to the lock file.
@@ -104,7 +106,7 @@ func Acquire(dir, name string, who Holder) (*Lock, error) {
 	// process, so a second Acquire in this process (its own open file)
 	// conflicts just like another process does.
 	fl := flock.New(filepath.Join(dir, name+".lock"))
-	ok, err := fl.TryLock()
+	ok, err := tryLock(fl)
 	var notes []string
 	folder := ""
 	if err != nil {
@@ -113,7 +115,7 @@ func Acquire(dir, name string, who Holder) (*Lock, error) {
 		}
 		folder = existingFolder(dir)
 		ffl := flock.New(folder, flock.SetFlag(os.O_RDONLY))
-		if ok, err = ffl.TryLock(); err != nil {
+		if ok, err = tryLock(ffl); err != nil {
 			return nil, fmt.Errorf("locking %s: %w", fl.Path(), err)
 		}
 		fl = ffl
@@ -181,9 +183,15 @@ func (l *Lock) Release() error {
 	return nil
 }
 
-// Who reads who holds the lock DIR/NAME, as its sidecar says. It is a
-// hint for display (a crashed holder leaves its sidecar): the OS lock is the truth.
-func Who(dir, name string) *Holder { return readHolder(filepath.Join(dir, name+".json")) }
+// Who reads who holds the lock DIR/NAME, as its sidecar says, or nil when
+// nobody holds it: a crashed holder leaves its sidecar behind, so the OS
+// lock (Held) decides whether the sidecar is believed.
+func Who(dir, name string) *Holder {
+	if !Held(dir, name) {
+		return nil
+	}
+	return readHolder(filepath.Join(dir, name+".json"))
+}
 
 func fill(h *Holder) {
 	if h.PID == 0 {
@@ -230,8 +238,11 @@ func writeHolder(path string, h Holder) error {
 	return nil
 }
 
+// maxHolder bounds the sidecar read: a real one is a few hundred bytes.
+const maxHolder = 64 << 10
+
 func readHolder(path string) *Holder {
-	b, err := os.ReadFile(path)
+	b, err := userfile.Read(path, maxHolder)
 	if err != nil {
 		return nil
 	}

@@ -130,11 +130,17 @@ func TestCrossProcess(t *testing.T) {
 		t.Fatalf("want BusyError naming the child (pid %d), got %v", cmd.Process.Pid, err)
 	}
 	mustContain(t, err.Error(), `env is busy: "start"`, "pid "+strconv.Itoa(cmd.Process.Pid), "window")
+	if !Held(dir, "env") {
+		t.Error("Held is false while the child holds the lock")
+	}
 
 	if err := cmd.Process.Kill(); err != nil { // SIGKILL on Unix: no chance to clean up
 		t.Fatal(err)
 	}
 	_ = cmd.Wait()
+	if Held(dir, "env") || Who(dir, "env") != nil {
+		t.Error("the killed child still holds the lock (Held, or Who believing its record)")
+	}
 	l, err := Acquire(dir, "env", Holder{Action: "stop", Client: "cli"})
 	if err != nil {
 		t.Fatalf("a killed holder must not leave a stale lock: %v", err)
@@ -167,5 +173,58 @@ func mustContain(t *testing.T, s string, parts ...string) {
 		if !strings.Contains(s, p) {
 			t.Errorf("%q does not contain %q", s, p)
 		}
+	}
+}
+
+func TestHeldSaysWhetherAnyoneHoldsTheLock(t *testing.T) {
+	dir := t.TempDir()
+	if Held(dir, "env") {
+		t.Error("a lock never taken is held")
+	}
+	l, err := Acquire(dir, "env", Holder{Action: "start"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !Held(dir, "env") || Who(dir, "env") == nil {
+		t.Error("a lock this process holds is not held")
+	}
+	l.Release()
+	if Held(dir, "env") {
+		t.Error("a released lock is held")
+	}
+	// A holder that crashed leaves its record; Who no longer believes it.
+	if err := writeHolder(filepath.Join(dir, "env.json"), Holder{PID: 999999, Action: "start"}); err != nil {
+		t.Fatal(err)
+	}
+	if h := Who(dir, "env"); h != nil {
+		t.Errorf("Who = %+v for a lock nobody holds, want nil", h)
+	}
+}
+
+// TestProbingNeverRefusesAnAcquire: Held takes the lock for an instant to
+// look; an Acquire at that instant must wait it out, not say busy.
+func TestProbingNeverRefusesAnAcquire(t *testing.T) {
+	dir := t.TempDir()
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Go(func() {
+			for {
+				select {
+				case <-done:
+					return
+				default:
+					Held(dir, "env")
+				}
+			}
+		})
+	}
+	defer func() { close(done); wg.Wait() }()
+	for i := range 3000 {
+		l, err := Acquire(dir, "env", Holder{Action: "start"})
+		if err != nil {
+			t.Fatalf("acquire %d while others only look: %v", i, err)
+		}
+		l.Release()
 	}
 }

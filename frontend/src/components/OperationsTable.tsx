@@ -5,7 +5,7 @@ import type {OperationRow, ReportRequest, RunEvent} from '../api/types';
 import {duration} from '../lib/format';
 import {stampedLine} from '../lib/log';
 
-const resultColor: Record<string, string> = {done: 'green.7', failed: 'red.7', cancelled: 'orange.7', refused: 'dimmed', interrupted: 'grape.7', running: 'blue.7'};
+const resultColor: Record<string, string> = {done: 'green.7', failed: 'red.7', cancelled: 'orange.7', refused: 'dimmed', interrupted: 'grape.7', 'interrupted?': 'grape.7', running: 'blue.7'};
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
