@@ -52,7 +52,8 @@ func newEnvCostCmd(g *globals) *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	cmd.Flags().BoolVar(&offline, "offline", false, "do not ask the AWS Price List API; use the cache and the built-in table")
-	cmd.Flags().BoolVar(&refresh, "refresh", false, "ask the AWS Price List API again even for recently cached prices")
+	cmd.Flags().BoolVar(&refresh, "refresh", false, fmt.Sprintf(
+		"ask the AWS Price List API again even for recently cached prices, or within %d minutes of a failure", int(cost.FailureMemory.Minutes())))
 	return cmd
 }
 

@@ -74,9 +74,13 @@ func (s *Session) SpotPrices(ctx context.Context, region string, instanceTypes [
 	latest := map[[2]string]cloud.SpotPrice{}
 	p := ec2.NewDescribeSpotPriceHistoryPaginator(s.fleet.client(region), in)
 	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+		// Non-essential, as the Price List is (pricelist.go): the table's
+		// average spot price stands in.
+		cctx, cancel := context.WithTimeout(ctx, PriceListTimeout)
+		page, err := p.NextPage(cctx, func(o *ec2.Options) { o.Retryer = nonEssentialRetryer() })
+		cancel()
 		if err != nil {
-			return nil, s.apiError(region, "DescribeSpotPriceHistory", err)
+			return nil, s.nonEssentialError(ctx, region, "DescribeSpotPriceHistory", "the EC2 spot price history", PriceListTimeout, err)
 		}
 		for _, sp := range page.SpotPriceHistory {
 			v, err := strconv.ParseFloat(sdkaws.ToString(sp.SpotPrice), 64)

@@ -27,6 +27,8 @@ type runFixture struct {
 	svc   *Service
 	home  paths.Dirs
 	clock *clockwork.FakeClock
+	sb    *sandbox.Sandbox
+	url   string // the sandbox's endpoint, control endpoint included
 }
 
 func newRunFixture(t *testing.T, ho ...history.Options) *runFixture {
@@ -59,7 +61,7 @@ func newRunFixture(t *testing.T, ho ...history.Options) *runFixture {
 	t.Cleanup(func() { hist.Close() })
 	svc := New(Options{Dirs: []string{envDir}, Paths: home, Clock: clock, Tick: 10 * time.Millisecond,
 		AWS: aws.Options{EndpointURL: srv.URL, Region: "eu-west-1", MaxAttempts: 1}, History: hist, Location: time.UTC})
-	return &runFixture{svc: svc, home: home, clock: clock}
+	return &runFixture{svc: svc, home: home, clock: clock, sb: sb, url: srv.URL}
 }
 
 // run runs action on shop, moving the fake clock meanwhile, and returns

@@ -32,6 +32,15 @@ type cacheDoc struct {
 	Instances map[string]cached `json:"instances"` // "region/type": on-demand USD/hour
 	Spot      map[string]cached `json:"spot"`      // "region/type": lowest zone's spot USD/hour
 	EBS       map[string]cached `json:"ebs"`       // "region/volumeType": USD/GB-month
+	// Failures are the sources that failed lately (see FailureMemory), by
+	// source: kept in the file so the next command does not ask again.
+	Failures map[string]failure `json:"failures,omitempty"`
+}
+
+// failure is a source's last failed answer.
+type failure struct {
+	At      time.Time `json:"at"`
+	Problem string    `json:"problem"`
 }
 
 // Cache is the price cache file; safe for concurrent use. A missing or
@@ -89,6 +98,28 @@ func (c *Cache) put(m func(*cacheDoc) map[string]cached, region, name string, v 
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	m(&c.doc)[key(region, name)] = v
+}
+
+// failed returns the source's remembered failure.
+func (c *Cache) failed(source string) (failure, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	f, ok := c.doc.Failures[source]
+	return f, ok
+}
+
+// setFailed remembers a failure of source, or forgets it (f zero).
+func (c *Cache) setFailed(source string, f failure) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if f.At.IsZero() {
+		delete(c.doc.Failures, source)
+		return
+	}
+	if c.doc.Failures == nil {
+		c.doc.Failures = map[string]failure{}
+	}
+	c.doc.Failures[source] = f
 }
 
 func instancesOf(d *cacheDoc) map[string]cached { return d.Instances }
