@@ -30,7 +30,7 @@ export function threeTierCost(over: object = {}) {
 
 export function novemberReport() {
     return history.Report.createFrom({
-        query: {Env: '', From: '2026-11-01T00:00:00Z', To: '2026-11-04T00:00:00Z', Now: '2026-11-03T12:00:00Z'},
+        query: {env: '', from: '2026-11-01T00:00:00Z', to: '2026-11-04T00:00:00Z', now: '2026-11-03T12:00:00Z'},
         rows: [
             {env: 'three-tier', instance: 'i-0db1', name: 'shop-db', region: 'eu-west-1', type: 't3.micro', runs: 2, hours: 10, price: quote(0.0114), cost: m(0.114)},
             {env: 'analytics', instance: 'i-0an1', name: '', region: 'us-east-1', type: 'x9.huge', runs: 1, hours: 3, price: quote(0, false), cost: m(0, ['i-0an1 (x9.huge in us-east-1)'], false)},

@@ -1083,13 +1083,13 @@ export namespace history {
 		}
 	}
 	export class ReportQuery {
-	    Env: string;
+	    env: string;
 	    // Go type: time
-	    From: any;
+	    from: any;
 	    // Go type: time
-	    To: any;
+	    to: any;
 	    // Go type: time
-	    Now: any;
+	    now: any;
 	
 	    static createFrom(source: any = {}) {
 	        return new ReportQuery(source);
@@ -1097,10 +1097,10 @@ export namespace history {
 	
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.Env = source["Env"];
-	        this.From = this.convertValues(source["From"], null);
-	        this.To = this.convertValues(source["To"], null);
-	        this.Now = this.convertValues(source["Now"], null);
+	        this.env = source["env"];
+	        this.from = this.convertValues(source["from"], null);
+	        this.to = this.convertValues(source["to"], null);
+	        this.now = this.convertValues(source["now"], null);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
