@@ -56,13 +56,26 @@ func TestAcquireInAReadOnlyFolder(t *testing.T) {
 		t.Fatal(err)
 	}
 	earlier.Release()
+	crashed, err := Acquire(dir, "crashed", Holder{Action: "start"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	crashed.fl.Unlock() // a holder that died: its record stays
 	rodir.Make(t, dir)
+	if l, err := Acquire(dir, "crashed", Holder{Action: "stop"}); err != nil || !strings.Contains(l.Note(), "an older record") {
+		t.Errorf("over a dead holder's record: %v, note %q; want it said that the record may name the wrong holder", err, l.Note())
+	} else {
+		l.Release()
+	}
 
 	l, err := Acquire(dir, "ran-before", Holder{Action: "stop"})
 	if err != nil {
 		t.Fatalf("a read-only folder must not stop the lock: %v", err)
 	}
 	mustContain(t, l.Note(), "who holds the lock could not be recorded", "read-only file system")
+	if strings.Contains(l.Note(), "older record") {
+		t.Errorf("note %q speaks of an older record, but the last holder removed its own", l.Note())
+	}
 	if _, err := Acquire(dir, "ran-before", Holder{Action: "start"}); !isBusy(err) {
 		t.Errorf("a second acquire while held: %v, want busy", err)
 	}

@@ -130,8 +130,9 @@ func Acquire(dir, name string, who Holder) (*Lock, error) {
 	if err := writeHolder(sidecar, who); err != nil {
 		l.sidecar = ""
 		msg := fmt.Sprintf("who holds the lock could not be recorded (%v): other programs see %s busy without knowing who holds it", err, name)
-		// A record left by a crashed holder would name the wrong one.
-		if rmErr := os.Remove(sidecar); rmErr != nil && !errors.Is(rmErr, os.ErrNotExist) {
+		// A record left by a crashed holder would name the wrong one. (A
+		// read-only folder refuses even to remove a file that is not there.)
+		if _, err := os.Lstat(sidecar); err == nil && os.Remove(sidecar) != nil {
 			msg += fmt.Sprintf("; an older record, %s, could not be removed and may name an earlier holder", sidecar)
 		}
 		notes = append(notes, msg)
