@@ -43,7 +43,7 @@ func TestCostsReportAndCSV(t *testing.T) {
 	}
 	out, err := c.ExportCSV(ReportRequest{Env: "shop", From: "2026-11-01", To: "2026-11-30"})
 	if err != nil || out.FileName != "cloudcontrol-usage-shop-2026-11-01-to-2026-11-30.csv" ||
-		!strings.Contains(out.CSV, "shop,i-1,,us-east-1,t3.micro,1,10.000,0.0104,built-in table,2025-05-28,0.1040") {
+		!strings.Contains(out.CSV, "shop,i-1,,us-east-1,t3.micro,1,10.00,0.0104,built-in table,2025-05-28,0.10") {
 		t.Fatalf("export = %+v, %v", out, err)
 	}
 	if _, err := c.Report(ReportRequest{From: "2026-11-30", To: "2026-11-01"}); err == nil {

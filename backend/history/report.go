@@ -84,11 +84,17 @@ const (
 
 func roundHours(h float64) float64 { return math.Round(h*hourUnits) / hourUnits }
 
-func roundUSD(v float64) float64 {
-	if math.Abs(v) < 0.01 {
-		return math.Round(v*dollarUnits) / dollarUnits
+// usdDecimals is how many decimals roundUSD keeps for v.
+func usdDecimals(v float64) int {
+	if v != 0 && math.Abs(v) < 0.01 {
+		return 4
 	}
-	return math.Round(v*100) / 100
+	return 2
+}
+
+func roundUSD(v float64) float64 {
+	per := math.Pow10(usdDecimals(v))
+	return math.Round(v*per) / per
 }
 
 // tally adds rounded rows up exactly, in whole units.
@@ -317,7 +323,7 @@ func (r *Report) WriteCSV(w io.Writer) error {
 		if row.Price.Known {
 			perHour = strconv.FormatFloat(row.Price.USD, 'f', -1, 64)
 			asOf = row.Price.AsOf.Format(time.DateOnly)
-			total = strconv.FormatFloat(row.Cost.USD, 'f', -1, 64)
+			total = strconv.FormatFloat(row.Cost.USD, 'f', usdDecimals(row.Cost.USD), 64)
 		}
 		if err := cw.Write([]string{row.Env, row.Instance, row.Name, row.Region, row.Type, strconv.Itoa(row.Runs),
 			strconv.FormatFloat(row.Hours, 'f', 2, 64), perHour, source, asOf, total}); err != nil {
