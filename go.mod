@@ -2,6 +2,10 @@ module cloudcontrol
 
 go 1.26.8
 
+// npm packages may ship Go files (ESLint's flatted does): never part of this
+// module, never matched by ./...
+ignore node_modules
+
 require (
 	fyne.io/systray v1.12.2
 	github.com/adrg/xdg v0.5.3

@@ -23,7 +23,8 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-e2e-'));
 // A copy of the examples, so the file-watcher test never edits the repository.
 const envDir = path.join(tmp, 'environments');
 fs.mkdirSync(envDir);
-for (const f of ['three-tier.yaml', 'analytics.yaml', 'schema.json']) fs.copyFileSync(path.join(repo, 'environments', f), path.join(envDir, f));
+for (const f of ['three-tier.yaml', 'analytics.yaml', 'schema.json'])
+    fs.copyFileSync(path.join(repo, 'environments', f), path.join(envDir, f));
 fs.writeFileSync(path.join(envDir, 'scratch.yaml'), scratch('first version'));
 const home = path.join(tmp, 'home');
 const world = path.join(repo, 'environments/sandbox/world.yaml');
@@ -32,7 +33,14 @@ const suite = new Suite(out);
 const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true, // playwright adds --headless and, with its default chromiumSandbox: false, --no-sandbox
-    args: ['--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+    args: [
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-component-update',
+        '--disable-sync',
+    ],
 });
 const watcher = await startWatcher(snwatcher);
 const ctx = {suite, browser, watcher, out};
@@ -45,13 +53,20 @@ const launch = async (o) => {
 
 try {
     let app;
-    await suite.test('launch on a fresh home: the environment list, then live states; the real window opens', async () => {
-        app = await launch({home, dirs: [envDir], world, speed: 5, label: 'fresh'});
-        await launchFresh(ctx, app);
-    });
-    await suite.test('start three-tier from the window: plan dialog, stages progress, order kept in the sandbox', () => startThreeTier(ctx, app));
-    await suite.test('stop three-tier from the tray\'s DBus menu: stopped in reverse order', () => trayStop(ctx, app));
-    await suite.test('file watcher: edit, break, fix, rename and delete reach the window', () => fileWatcher(ctx, envDir));
+    await suite.test(
+        'launch on a fresh home: the environment list, then live states; the real window opens',
+        async () => {
+            app = await launch({home, dirs: [envDir], world, speed: 5, label: 'fresh'});
+            await launchFresh(ctx, app);
+        },
+    );
+    await suite.test('start three-tier from the window: plan dialog, stages progress, order kept in the sandbox', () =>
+        startThreeTier(ctx, app),
+    );
+    await suite.test("stop three-tier from the tray's DBus menu: stopped in reverse order", () => trayStop(ctx, app));
+    await suite.test('file watcher: edit, break, fix, rename and delete reach the window', () =>
+        fileWatcher(ctx, envDir),
+    );
     await suite.test('tray Quit ends the app', () => trayQuit(ctx, app));
     await ctx.page?.context().close();
 
@@ -65,20 +80,31 @@ try {
         }
     });
 
-    await suite.test('a 1,000-instance environment renders under 200 ms and scrolls without dropped frames', async () => {
-        const big = bigWorld(tmp);
-        ctx.bigApp = await launch({home: path.join(tmp, 'home-big'), dirs: [big.envs], world: big.world, speed: 5, label: 'thousand'});
-        try {
-            await thousandInstances(ctx);
-        } finally {
-            await ctx.page?.context().close();
-            await stopApp(ctx.bigApp);
-        }
-    });
+    await suite.test(
+        'a 1,000-instance environment renders under 200 ms and scrolls without dropped frames',
+        async () => {
+            const big = bigWorld(tmp);
+            ctx.bigApp = await launch({
+                home: path.join(tmp, 'home-big'),
+                dirs: [big.envs],
+                world: big.world,
+                speed: 5,
+                label: 'thousand',
+            });
+            try {
+                await thousandInstances(ctx);
+            } finally {
+                await ctx.page?.context().close();
+                await stopApp(ctx.bigApp);
+            }
+        },
+    );
 
     // Last: its WebKit processes must not share the CPU with the scroll test's frames.
-    await suite.test('the production window lists the environments within 1.5 s of launch, fresh and from the last known state', () =>
-        productionWindow(ctx, {binary: prodBinary, home: path.join(tmp, 'home-window'), dirs: [envDir], world}));
+    await suite.test(
+        'the production window lists the environments within 1.5 s of launch, fresh and from the last known state',
+        () => productionWindow(ctx, {binary: prodBinary, home: path.join(tmp, 'home-window'), dirs: [envDir], world}),
+    );
 } finally {
     for (const a of apps) await stopApp(a).catch((e) => console.log(`cleanup: ${e.message}`));
     watcher.stop();

@@ -42,7 +42,7 @@ func newEnvCostCmd(g *globals) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			rep, err := g.service("cli").Cost(cmd.Context(), args[0], control.CostOptions{Offline: offline, Refresh: refresh})
 			if err != nil {
-				return fail(exitFor(err), err)
+				return fail(exitFor(cmd.Context(), err), err)
 			}
 			if asJSON {
 				return writeJSON(g.stdout, rep)

@@ -25,11 +25,7 @@ func newCredentialProcessCmd(g *globals) *cobra.Command {
 			if g.profile == "" {
 				return fail(ExitUsage, errors.New("--profile NAME is required"))
 			}
-			svc, err := g.credentials(newConsole(g))
-			if err != nil {
-				return fail(ExitFailed, err)
-			}
-			c, err := svc.Sessions.Get(cmd.Context(), g.profile)
+			c, err := g.chain().Creds.Sessions.Get(cmd.Context(), g.profile)
 			if err != nil {
 				if errors.Is(err, creds.ErrProfileNotFound) {
 					err = fmt.Errorf("%w; credential-process serves keychain profiles (add one with cloudcontrol profile add or import)", err)

@@ -9,18 +9,13 @@ import (
 	"os"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/service/ssooidc"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"golang.org/x/term"
 
+	"cloudcontrol/app/launch"
 	"cloudcontrol/backend/aws"
-	"cloudcontrol/backend/creds"
 	"cloudcontrol/backend/paths"
 	"cloudcontrol/backend/settings"
 )
-
-// KeychainService is the keychain service name every front end uses.
-const KeychainService = "cloudcontrol"
 
 // console reads answers from the person: from the terminal without echo
 // for secrets, or line by line from standard input when it is not one.
@@ -95,56 +90,29 @@ func (c *console) mfaPrompt(ctx context.Context, profile, serial string) (string
 	return code, err
 }
 
-// endpoint is where STS and IAM Identity Center calls go: --endpoint-url,
-// else the standard variables, else AWS.
-func (g *globals) endpointFor(service string) string {
-	for _, v := range []string{g.endpoint, os.Getenv("AWS_ENDPOINT_URL_" + service), os.Getenv("AWS_ENDPOINT_URL")} {
-		if v != "" {
-			return v
-		}
+// chain is this command line's way to AWS, made once per command: the
+// same constructor the window uses, with MFA codes asked on the terminal and
+// a damaged settings file warned of on standard error.
+func (g *globals) chain() *aws.Chain {
+	if g.ch == nil {
+		g.ch = g.awsFlags().Chain(paths.Default().Config, g.console().mfaPrompt, func(err error) {
+			fmt.Fprintf(g.stderr, "warning: %v; until then the saved profile and region are not used\n", err)
+		})
 	}
-	return ""
+	return g.ch
 }
 
-// credentials wires the keychain profiles for this command line. Nothing
-// touches the keychain until a profile is looked up.
-func (g *globals) credentials(c *console) (*creds.Service, error) {
-	files, err := creds.DefaultFiles()
-	if err != nil {
-		return nil, err
-	}
-	store := creds.NewStore(creds.NewSystemKeyring(KeychainService))
-	var stsOpts []func(*sts.Options)
-	if ep := g.endpointFor("STS"); ep != "" {
-		stsOpts = append(stsOpts, func(o *sts.Options) { o.BaseEndpoint = &ep })
-	}
-	region := g.region
-	if region == "" {
-		region = os.Getenv("AWS_REGION")
-	}
-	sessions := creds.NewSessions(store, creds.NewAWSSTS(region, stsOpts...), c.mfaPrompt)
-	return &creds.Service{Files: files, Store: store, Sessions: sessions}, nil
+func (g *globals) awsFlags() launch.AWSFlags {
+	return launch.AWSFlags{Profile: g.profile, Region: g.region, Endpoint: g.endpoint}
 }
 
-func (g *globals) oidc() *creds.AWSOIDC {
-	if ep := g.endpointFor("SSO_OIDC"); ep != "" {
-		return creds.NewAWSOIDC(func(o *ssooidc.Options) { o.BaseEndpoint = &ep })
+// console is the one reader of standard input: two would each buffer
+// part of it.
+func (g *globals) console() *console {
+	if g.con == nil {
+		g.con = newConsole(g)
 	}
-	return creds.NewAWSOIDC()
+	return g.con
 }
 
 func settingsFile() *settings.File { return settings.Open(paths.Default().Config) }
-
-// withCredentials adds the keychain and the persisted active profile and
-// region to o; every command that talks to AWS goes through it.
-func (g *globals) withCredentials(o aws.Options) aws.Options {
-	if svc, err := g.credentials(newConsole(g)); err == nil {
-		o.Keychain = svc
-	}
-	file := settingsFile()
-	o.Defaults = func() (string, string) {
-		s, _ := file.Load() // a damaged file is reported by "profile list"; here it means no choice
-		return s.Profile, s.Region
-	}
-	return o
-}

@@ -1,8 +1,8 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -14,7 +14,7 @@ import (
 
 	"cloudcontrol/backend/control"
 	"cloudcontrol/backend/env"
-	"cloudcontrol/backend/orchestrate"
+	"cloudcontrol/backend/op"
 )
 
 func newEnvCmd(g *globals) *cobra.Command {
@@ -25,7 +25,7 @@ func newEnvCmd(g *globals) *cobra.Command {
 		RunE:  groupHelp,
 	}
 	cmd.AddCommand(newEnvListCmd(g), newEnvValidateCmd(g), newEnvPlanCmd(g),
-		newEnvRunCmd(g, orchestrate.ActionStart), newEnvRunCmd(g, orchestrate.ActionStop),
+		newEnvRunCmd(g, op.Start), newEnvRunCmd(g, op.Stop),
 		newEnvStatusCmd(g), newEnvCostCmd(g), newEnvSchemaCmd(g))
 	return cmd
 }
@@ -182,15 +182,16 @@ func newEnvSchemaCmd(g *globals) *cobra.Command {
 	}
 }
 
-// exitFor maps a run or plan error to an exit code.
-func exitFor(err error) int {
-	var inv *control.InvalidError
-	switch {
-	case control.IsRefusal(err):
+// exitFor maps how a command's operation ended (control.OutcomeOf) to an
+// exit code.
+func exitFor(ctx context.Context, err error) int {
+	switch control.OutcomeOf(ctx, err) {
+	case op.OutcomeDone:
+		return ExitOK
+	case op.OutcomeRefused:
 		return ExitRefused
-	case errors.As(err, &inv):
-		return ExitFailed
-	default:
-		return ExitFailed
+	case op.OutcomeCancelled:
+		return ExitCancelled
 	}
+	return ExitFailed
 }

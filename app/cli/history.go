@@ -10,7 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"cloudcontrol/backend/history"
-	"cloudcontrol/backend/orchestrate"
+	"cloudcontrol/backend/op"
 	"cloudcontrol/backend/paths"
 )
 
@@ -71,7 +71,7 @@ func newHistoryCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer store.Close()
-			op, err := store.Operation(cmd.Context(), id)
+			row, err := store.Operation(cmd.Context(), id)
 			if err != nil {
 				return fail(ExitFailed, err)
 			}
@@ -81,14 +81,14 @@ func newHistoryCmd(g *globals) *cobra.Command {
 			}
 			if showJSON {
 				if events == nil {
-					events = []orchestrate.Event{}
+					events = []op.Event{}
 				}
 				return writeJSON(g.stdout, struct {
 					history.OperationRow
-					EventList []orchestrate.Event `json:"eventList"`
-				}{op, events})
+					EventList []op.Event `json:"eventList"`
+				}{row, events})
 			}
-			writeOperation(g.stdout, op, events)
+			writeOperation(g.stdout, row, events)
 			return nil
 		},
 	}
@@ -136,7 +136,7 @@ func took(o history.OperationRow) string {
 	return o.Finished.Sub(o.Started).Round(time.Second).String()
 }
 
-func writeOperation(w io.Writer, o history.OperationRow, events []orchestrate.Event) {
+func writeOperation(w io.Writer, o history.OperationRow, events []op.Event) {
 	fmt.Fprintf(w, "%s %s (operation %d): %s\n", o.Action, o.Env, o.ID, o.Result)
 	fmt.Fprintf(w, "  started  %s by %s from %s\n", o.Started.Local().Format("2006-01-02 15:04:05"), dash(o.Who), o.Client)
 	if !o.Finished.IsZero() {

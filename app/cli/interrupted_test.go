@@ -10,7 +10,7 @@ import (
 
 	"cloudcontrol/backend/history"
 	"cloudcontrol/backend/lock"
-	"cloudcontrol/backend/orchestrate"
+	"cloudcontrol/backend/op"
 	"cloudcontrol/backend/paths"
 )
 
@@ -26,13 +26,13 @@ func TestHistoryShowsACrashedRunAsInterrupted(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := time.Now()
-	op, err := store.Begin(context.Background(), history.Operation{Env: "three-tier", Action: "start", Who: "bob", Client: "window", Started: now})
+	rec, err := store.Begin(context.Background(), history.Operation{Env: "three-tier", Action: "start", Who: "bob", Client: "window", Started: now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	op.Emit(orchestrate.Event{Time: now, Env: "three-tier", Action: "start", Type: orchestrate.EventRunStarted})
+	rec.Emit(op.Event{Time: now, Env: "three-tier", Action: "start", Type: op.EventRunStarted})
 	for deadline := time.Now().Add(5 * time.Second); ; { // written in the background
-		if evs, _ := store.Events(ctx, op.ID()); len(evs) == 1 {
+		if evs, _ := store.Events(ctx, rec.ID()); len(evs) == 1 {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -63,7 +63,7 @@ func TestHistoryShowsACrashedRunAsInterrupted(t *testing.T) {
 		t.Errorf("history lists:\n%s\nwant the start as interrupted?", out.String())
 	}
 	out, errOut = syncBuffer{}, syncBuffer{}
-	runCLI(ctx, &out, &errOut, "history", "show", jsonID(op.ID()))
+	runCLI(ctx, &out, &errOut, "history", "show", jsonID(rec.ID()))
 	if !strings.Contains(out.String(), "(operation 1): interrupted?") || !strings.Contains(out.String(), "nobody holds three-tier") {
 		t.Errorf("history show:\n%s\nwant it interrupted? and why", out.String())
 	}

@@ -14,8 +14,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"cloudcontrol/backend/aws"
+	"cloudcontrol/backend/cloud"
 	"cloudcontrol/backend/creds"
-	"cloudcontrol/backend/settings"
 )
 
 func newProfileCmd(g *globals) *cobra.Command {
@@ -46,18 +47,11 @@ func newProfileListCmd(g *globals) *cobra.Command {
 		Short: "List every profile: ~/.aws files, the keychain and the environment",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			svc, err := g.credentials(newConsole(g))
-			if err != nil {
-				return fail(ExitFailed, err)
-			}
+			svc := g.chain().Creds
 			infos, listErr := svc.List()
-			st, stErr := settingsFile().Load()
-			active, _ := settings.ActiveProfile(g.profile, getenv, st)
-			if active == "" && getenv("AWS_ACCESS_KEY_ID") == "" {
-				active = "default"
-			} else if active == "" {
-				active = creds.EnvProfileName
-			}
+			choice, _ := g.chain().Choose() // a damaged settings file is warned of by the chain
+			active := choice.Profile
+			st, _ := settingsFile().Load()
 			entries := make([]profileEntry, 0, len(infos))
 			for _, p := range infos {
 				e := profileEntry{ProfileInfo: p, Active: p.Name == active && p.Kind != creds.KindSSOSession}
@@ -66,10 +60,8 @@ func newProfileListCmd(g *globals) *cobra.Command {
 				}
 				entries = append(entries, e)
 			}
-			for _, err := range []error{listErr, stErr} {
-				if err != nil {
-					fmt.Fprintln(g.stderr, "warning:", err)
-				}
+			if listErr != nil {
+				fmt.Fprintln(g.stderr, "warning:", listErr)
 			}
 			if asJSON {
 				return writeJSON(g.stdout, entries)
@@ -129,11 +121,9 @@ func newProfileAddCmd(g *globals, edit bool) *cobra.Command {
 		Short: short,
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c := newConsole(g)
-			svc, err := g.credentials(c)
-			if err != nil {
-				return fail(ExitFailed, err)
-			}
+			c := g.console()
+			svc := g.chain().Creds
+			var err error
 			p := creds.KeychainProfile{Name: args[0]}
 			if edit {
 				if p, err = svc.Store.Get(args[0]); err != nil {
@@ -198,11 +188,8 @@ func newProfileImportCmd(g *globals) *cobra.Command {
 			"confirmed (or with --yes), its section is then removed from the file; every other line stays as it was.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c := newConsole(g)
-			svc, err := g.credentials(c)
-			if err != nil {
-				return fail(ExitFailed, err)
-			}
+			c := g.console()
+			svc := g.chain().Creds
 			name := args[0]
 			p, err := creds.Import(svc.Files, name, svc.Store)
 			if err != nil && !(remove && errors.Is(err, creds.ErrProfileExists)) {
@@ -248,11 +235,8 @@ func newProfileRemoveCmd(g *globals) *cobra.Command {
 		Short: "Delete a keychain profile and its cached session",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c := newConsole(g)
-			svc, err := g.credentials(c)
-			if err != nil {
-				return fail(ExitFailed, err)
-			}
+			c := g.console()
+			svc := g.chain().Creds
 			if _, err := svc.Store.Get(args[0]); err != nil {
 				return fail(ExitFailed, err)
 			}
@@ -283,17 +267,14 @@ func newProfileUseCmd(g *globals) *cobra.Command {
 		Short: "Make NAME the active profile for the window, the tray and the command line (--region too)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			svc, err := g.credentials(newConsole(g))
-			if err != nil {
-				return fail(ExitFailed, err)
-			}
+			svc := g.chain().Creds
 			infos, listErr := svc.List()
 			if !slices.ContainsFunc(infos, func(p creds.ProfileInfo) bool { return p.Name == args[0] && p.Kind != creds.KindSSOSession }) {
 				msg := fmt.Errorf("no profile %q in %s, %s or the keychain (see cloudcontrol profile list)", args[0], svc.Files.Config, svc.Files.Credentials)
 				return fail(ExitFailed, errors.Join(msg, listErr))
 			}
 			file := settingsFile()
-			if err := file.Update(func(s *settings.Settings) { s.Profile, s.Region = args[0], g.region }); err != nil {
+			if err := file.Use(args[0], g.region); err != nil {
 				return fail(ExitFailed, err)
 			}
 			region := g.region
@@ -301,8 +282,11 @@ func newProfileUseCmd(g *globals) *cobra.Command {
 				region = "the profile's"
 			}
 			fmt.Fprintf(g.stdout, "Active profile: %s, region: %s (saved in %s).\n", args[0], region, file.Path())
-			if p := getenv("AWS_PROFILE"); p != "" && p != args[0] {
-				fmt.Fprintf(g.stderr, "note: AWS_PROFILE=%s in this shell still wins over the saved choice.\n", p)
+			// --profile is what is being saved here, so only the
+			// environment can outrank it in this shell.
+			env := aws.Choose(aws.ChoiceInput{SavedProfile: args[0], Getenv: getenv})
+			if w := env.Outranking(); w != "" && env.Profile != args[0] {
+				fmt.Fprintf(g.stderr, "note: %s in this shell still wins over the saved choice.\n", w)
 			}
 			return nil
 		},
@@ -317,15 +301,12 @@ func newProfileLoginCmd(g *globals) *cobra.Command {
 		Short: "Sign in to IAM Identity Center (SSO) for profile NAME; the token is kept in the keychain",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			svc, err := g.credentials(newConsole(g))
-			if err != nil {
-				return fail(ExitFailed, err)
-			}
+			svc := g.chain().Creds
 			cfg, err := creds.SSOConfigOf(svc.Files, args[0])
 			if err != nil {
 				return fail(ExitFailed, err)
 			}
-			login := &creds.SSOLogin{OIDC: g.oidc(), Store: svc.Store}
+			login := &creds.SSOLogin{OIDC: g.chain().OIDC, Store: svc.Store}
 			if f := cmd.Flag("poll"); f != nil && f.Changed {
 				login.Interval = g.poll // else the service's own interval
 			}
@@ -382,16 +363,18 @@ func newProfileWhoamiCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return fail(ExitFailed, err)
 			}
-			name := w.Profile
-			if name == "" {
-				name = "default"
-			}
-			if err := settingsFile().Remember(name, settings.Identity{Account: w.Identity.Account, ARN: w.Identity.ARN,
-				CheckedAt: time.Now().UTC()}); err != nil {
+			if err := g.chain().Remember(w.Profile, w.Identity); err != nil {
 				fmt.Fprintln(g.stderr, "warning:", err)
 			}
 			if asJSON {
 				return writeJSON(g.stdout, w)
+			}
+			name := w.Profile
+			switch name {
+			case "":
+				name = "default"
+			case cloud.EnvCredentials:
+				name = cloud.CredentialsOf(name) + " (AWS_ACCESS_KEY_ID)"
 			}
 			fmt.Fprintf(g.stdout, "Profile:  %s\nAccount:  %s\nIdentity: %s\nRegion:   %s\n", name, w.Identity.Account, w.Identity.ARN, w.Region)
 			if w.Expires != nil {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/zalando/go-keyring"
 
+	"cloudcontrol/app/launch"
 	"cloudcontrol/backend/sandbox"
 	"cloudcontrol/backend/sandbox/sandboxtest"
 )
@@ -146,7 +147,7 @@ func TestCanarySecretAndSessionTokenStayInTheKeychain(t *testing.T) {
 	if who.Profile != "canary" || who.Identity.Account != "123456789012" || who.Expires == nil {
 		t.Fatalf("whoami: %+v", who)
 	}
-	token, err := keyring.Get(KeychainService, "session/canary")
+	token, err := keyring.Get(launch.KeychainService, "session/canary")
 	if err != nil || !strings.Contains(token, "SANDBOXSESSION") {
 		t.Fatalf("no STS session cached in the keychain: %v", err)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"cloudcontrol/app/launch"
 	"cloudcontrol/backend/aws"
 	"cloudcontrol/backend/control"
 	"cloudcontrol/backend/paths"
@@ -24,24 +25,9 @@ const (
 	ExitOK        = 0
 	ExitFailed    = 1 // the operation failed, timed out, or the input is invalid
 	ExitUsage     = 2 // the command line itself is wrong
-	ExitRefused   = 3 // refused: the environment is busy or pinned to another account
+	ExitRefused   = 3 // refused: the environment is busy, or pinned to another account, profile or region
 	ExitCancelled = 4 // interrupted (Ctrl-C) before it finished
 )
-
-// WindowOptions is what the desktop shell needs to open the window.
-type WindowOptions struct {
-	Dirs       []string
-	DirsGiven  bool // --dir was given: these folders replace the saved ones
-	Paths      paths.Dirs
-	AWS        aws.Options
-	Sandbox    bool
-	WorldFile  string
-	SandboxSpd float64
-}
-
-// OpenWindow opens the desktop app; main wires the Wails shell in. It is a
-// function so this package, and its tests, never import Wails.
-type OpenWindow func(ctx context.Context, o WindowOptions) error
 
 // globals are the flags every command shares.
 type globals struct {
@@ -50,10 +36,9 @@ type globals struct {
 	poll                      time.Duration
 	stdout, stderr            io.Writer
 	stdin                     io.Reader
-}
 
-func (g *globals) awsOptions() aws.Options {
-	return g.withCredentials(aws.Options{Profile: g.profile, Region: g.region, EndpointURL: g.endpoint})
+	ch  *aws.Chain // chain(): built on first use
+	con *console   // console(): built on first use
 }
 
 // envDirs are the folders named by --dir, else those of the user's folder
@@ -74,27 +59,23 @@ func (g *globals) envDirs(p paths.Dirs) []string {
 
 func (g *globals) service(client string) *control.Service {
 	p := paths.Default()
+	ao := g.chain().Options
 	return control.New(control.Options{
-		Dirs:    g.envDirs(p),
-		Paths:   p,
-		AWS:     g.awsOptions(),
+		Dirs:  g.envDirs(p),
+		Paths: p,
+		Connect: func(ctx context.Context, profile, region string) (control.Session, error) {
+			return aws.Connect(ctx, ao, profile, region)
+		},
+		// What this command line asked for; an environment's pins must agree.
+		Profile: g.profile,
+		Region:  g.region,
 		Tick:    g.poll,
 		Client:  client,
 		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
 		History: g.usageHistory(p), // usage history: cost.go
 		// The profile list shows the account a profile was last used with.
-		OnIdentity: settingsFile().IdentityHook(endpointInEffect(g.endpoint), nil),
+		OnIdentity: g.chain().IdentityHook(nil),
 	})
-}
-
-// endpointInEffect is the custom AWS endpoint this command talks to, if any.
-func endpointInEffect(flag string) string {
-	for _, v := range []string{flag, os.Getenv("AWS_ENDPOINT_URL"), os.Getenv("AWS_ENDPOINT_URL_STS")} {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 // exitError carries an exit code out of a command.
@@ -114,9 +95,9 @@ func (e *exitError) Unwrap() error { return e.err }
 func fail(code int, err error) error { return &exitError{code: code, err: err} }
 
 // NewRoot builds the command tree. open may be nil where no window exists.
-func NewRoot(open OpenWindow, stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
+func NewRoot(open launch.OpenWindow, stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	g := &globals{stdin: stdin, stdout: stdout, stderr: stderr}
-	var win WindowOptions
+	var win launch.WindowOptions
 	root := &cobra.Command{
 		Use:   "cloudcontrol",
 		Short: "Start and stop AWS test environments in the order their services need",
@@ -130,7 +111,7 @@ func NewRoot(open OpenWindow, stdin io.Reader, stdout, stderr io.Writer) *cobra.
 				return fail(ExitUsage, errors.New("this build has no desktop window; run a command, e.g. cloudcontrol env list"))
 			}
 			p := paths.Default()
-			win.Dirs, win.DirsGiven, win.Paths, win.AWS = g.envDirs(p), len(g.dirs) > 0, p, g.awsOptions()
+			win.Dirs, win.DirsGiven, win.Paths, win.AWS = g.envDirs(p), len(g.dirs) > 0, p, g.awsFlags()
 			if err := open(cmd.Context(), win); err != nil {
 				return fail(ExitFailed, err)
 			}
@@ -148,14 +129,14 @@ func NewRoot(open OpenWindow, stdin io.Reader, stdout, stderr io.Writer) *cobra.
 	pf.DurationVar(&g.poll, "poll", time.Second, "how often to poll AWS while waiting")
 	root.Flags().BoolVar(&win.Sandbox, "sandbox", false, "open the app on a built-in sandbox instead of AWS")
 	root.Flags().StringVar(&win.WorldFile, "world", "", "sandbox world file (with --sandbox; default: the examples' world)")
-	root.Flags().Float64Var(&win.SandboxSpd, "speed", 1, "sandbox speed factor (with --sandbox)")
+	root.Flags().Float64Var(&win.SandboxSpeed, "speed", 1, "sandbox speed factor (with --sandbox)")
 
 	root.AddCommand(newEnvCmd(g), newSandboxCmd(g), newProfileCmd(g), newCredentialProcessCmd(g), newReportCmd(g), newHistoryCmd(g))
 	return root
 }
 
 // Main runs the command line and returns the process exit code.
-func Main(args []string, open OpenWindow) int {
+func Main(args []string, open launch.OpenWindow) int {
 	ctx, stop := signalContext()
 	defer stop()
 	root := NewRoot(open, os.Stdin, os.Stdout, os.Stderr)

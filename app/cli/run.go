@@ -1,18 +1,15 @@
 package cli
 
 import (
-	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/spf13/cobra"
 
-	"cloudcontrol/backend/orchestrate"
+	"cloudcontrol/backend/op"
 	"cloudcontrol/backend/paths"
 )
 
@@ -25,13 +22,13 @@ func newEnvPlanCmd(g *globals) *cobra.Command {
 		Short: "Show what starting (or, with --stop, stopping) NAME would do, in which order",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			action := orchestrate.ActionStart
+			action := op.Start
 			if stop {
-				action = orchestrate.ActionStop
+				action = op.Stop
 			}
 			prep, err := g.service("cli").Plan(cmd.Context(), args[0], action)
 			if err != nil {
-				return fail(exitFor(err), err)
+				return fail(exitFor(cmd.Context(), err), err)
 			}
 			if asJSON {
 				return writeJSON(g.stdout, prep.Plan)
@@ -44,67 +41,42 @@ func newEnvPlanCmd(g *globals) *cobra.Command {
 	return cmd
 }
 
-func newEnvRunCmd(g *globals, action string) *cobra.Command {
+func newEnvRunCmd(g *globals, action op.Action) *cobra.Command {
 	var asJSON bool
-	verb := map[string]string{orchestrate.ActionStart: "Start", orchestrate.ActionStop: "Stop"}[action]
+	verb := map[op.Action]string{op.Start: "Start", op.Stop: "Stop"}[action]
 	cmd := &cobra.Command{
-		Use:   action + " NAME",
+		Use:   string(action) + " NAME",
 		Short: verb + " NAME stage by stage, waiting for each stage's gates",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			name := args[0]
-			var sink printer
+			// A run that never begins (invalid file, busy, pinned elsewhere...)
+			// still tells scripts why: its one event is run-refused.
+			var sink op.Sink = newTextPrinter(g.stdout)
 			if asJSON {
 				sink = newJSONPrinter(g.stdout)
-			} else {
-				sink = newTextPrinter(g.stdout)
 			}
-			_, err := g.service("cli").Run(cmd.Context(), name, action, sink)
-			if err == nil {
-				return nil
+			if _, err := g.service("cli").Run(cmd.Context(), args[0], action, sink); err != nil {
+				return fail(exitFor(cmd.Context(), err), err)
 			}
-			code := exitFor(err)
-			if errors.Is(err, context.Canceled) || cmd.Context().Err() != nil {
-				code = ExitCancelled
-			}
-			if !sink.Reported() {
-				// The run never started (invalid file, busy, wrong account...):
-				// scripts still get one line saying why.
-				sink.Refused(name, action, err)
-			}
-			return fail(code, err)
+			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON event per line")
 	return cmd
 }
 
-// printer is an orchestrate.Sink that also reports a run that never began.
-type printer interface {
-	orchestrate.Sink
-	Reported() bool
-	Refused(env, action string, err error)
-}
-
+// jsonPrinter writes one JSON event per line, for scripts.
 type jsonPrinter struct {
 	mu  sync.Mutex
 	enc *json.Encoder
-	n   int
 }
 
 func newJSONPrinter(w io.Writer) *jsonPrinter { return &jsonPrinter{enc: json.NewEncoder(w)} }
 
-func (p *jsonPrinter) Emit(e orchestrate.Event) {
+func (p *jsonPrinter) Emit(e op.Event) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.n++
 	_ = p.enc.Encode(e)
-}
-
-func (p *jsonPrinter) Reported() bool { p.mu.Lock(); defer p.mu.Unlock(); return p.n > 0 }
-
-func (p *jsonPrinter) Refused(env, action string, err error) {
-	p.Emit(orchestrate.Event{Time: time.Now(), Env: env, Action: action, Type: "run-refused", Message: err.Error()})
 }
 
 // textPrinter writes progress for people: stage by stage, instance states,
@@ -112,19 +84,13 @@ func (p *jsonPrinter) Refused(env, action string, err error) {
 type textPrinter struct {
 	mu sync.Mutex
 	w  io.Writer
-	n  int
 }
 
 func newTextPrinter(w io.Writer) *textPrinter { return &textPrinter{w: w} }
 
-func (p *textPrinter) Reported() bool { p.mu.Lock(); defer p.mu.Unlock(); return p.n > 0 }
-
-func (p *textPrinter) Refused(string, string, error) {}
-
-func (p *textPrinter) Emit(e orchestrate.Event) {
+func (p *textPrinter) Emit(e op.Event) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.n++
 	line := describe(e)
 	if line == "" {
 		return
@@ -138,7 +104,7 @@ func (p *textPrinter) Emit(e orchestrate.Event) {
 	}
 }
 
-func instanceLabel(e orchestrate.Event) string {
+func instanceLabel(e op.Event) string {
 	switch {
 	case e.Name != "" && e.Instance != "":
 		return e.Name + " (" + e.Instance + ")"
@@ -148,52 +114,54 @@ func instanceLabel(e orchestrate.Event) string {
 	return ""
 }
 
-func describe(e orchestrate.Event) string {
+func describe(e op.Event) string {
 	inst := instanceLabel(e)
 	on := ""
 	if inst != "" {
 		on = " on " + inst
 	}
 	switch e.Type {
-	case orchestrate.EventRunStarted:
+	case op.EventRunStarted:
 		return e.Message
-	case orchestrate.EventStageStarted:
+	case op.EventStageStarted:
 		return fmt.Sprintf("stage %s: %s", e.Stage, orDefault(e.Message, "started"))
-	case orchestrate.EventStageSkipped:
+	case op.EventStageSkipped:
 		return fmt.Sprintf("stage %s: %s", e.Stage, orDefault(e.Message, "nothing to do"))
-	case orchestrate.EventActionSent:
+	case op.EventActionSent:
 		return fmt.Sprintf("  %s", e.Message)
-	case orchestrate.EventInstanceState:
+	case op.EventInstanceState:
 		msg := fmt.Sprintf("  %s is %s", inst, e.State)
 		if e.Message != "" {
 			msg += " (" + e.Message + ")"
 		}
 		return msg
-	case orchestrate.EventGateWaiting:
+	case op.EventGateWaiting:
 		return fmt.Sprintf("  waiting for %s%s", gateText(e), on)
-	case orchestrate.EventGatePassed:
+	case op.EventGatePassed:
 		return fmt.Sprintf("  %s ok%s", gateText(e), on)
-	case orchestrate.EventStageReady:
+	case op.EventStageReady:
 		done := "ready"
-		if e.Action == orchestrate.ActionStop {
+		if e.Action == op.Stop {
 			done = "stopped"
 		}
 		return strings.TrimSpace(fmt.Sprintf("stage %s %s %s", e.Stage, done, e.Message))
-	case orchestrate.EventStageFailed:
+	case op.EventStageFailed:
 		return fmt.Sprintf("stage %s FAILED: %s", e.Stage, e.Message)
-	case orchestrate.EventRunDone:
+	case op.EventRunDone:
 		return orDefault(e.Message, e.Env+": done")
-	case orchestrate.EventRunFailed:
+	case op.EventRunFailed:
 		return "FAILED: " + e.Message
-	case orchestrate.EventRunCancelled:
+	case op.EventRunCancelled:
 		return "CANCELLED: " + e.Message
+	case op.EventRunRefused:
+		return "" // the command says why on stderr
 	}
 	return e.Message
 }
 
 // gateText names a gate with what it checked on this instance when known:
 // "tcp 127.0.0.10:5432" rather than "tcp 5432".
-func gateText(e orchestrate.Event) string {
+func gateText(e op.Event) string {
 	if e.Message == "" {
 		return e.Gate
 	}

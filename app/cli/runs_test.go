@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -93,7 +94,54 @@ func TestBusyEnvironmentIsRefused(t *testing.T) {
 	go func() { done <- h.runTo(firstCtx, &out, &errOut, "env", "start", "three-tier", "--json") }()
 	waitFor(t, &out, `"type":"action-sent"`, 5*time.Second)
 
-	r := h.run(ctx, "env", "start", "three-tier")
+	// env status says what the held environment is doing, and who holds it.
+	r := h.run(ctx, "env", "status", "three-tier", "--json")
+	var st struct {
+		State  string `json:"state"`
+		Holder *struct {
+			PID    int    `json:"pid"`
+			Action string `json:"action"`
+			Client string `json:"client"`
+			User   string `json:"user"`
+			Since  string `json:"since"`
+		} `json:"holder"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &st); err != nil || r.code != ExitOK {
+		t.Fatalf("env status --json while a start runs: exit %d, %v\n%s", r.code, err, r.stdout)
+	}
+	if st.State != "starting" || st.Holder == nil || st.Holder.PID != os.Getpid() || st.Holder.Action != "start" ||
+		st.Holder.Client != "cli" || st.Holder.User == "" || st.Holder.Since == "" {
+		t.Errorf("env status --json while a start runs: state %q, holder %+v; want starting, held by this start", st.State, st.Holder)
+	}
+	// Where the start is, as far as the usage history has it (the run
+	// writes its events there at every stage boundary, in the background).
+	var prog struct {
+		Progress *struct {
+			Action, Outcome string
+			Stages          []struct{ Name, Status string }
+		} `json:"progress"`
+	}
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		r = h.run(ctx, "env", "status", "three-tier", "--json")
+		if err := json.Unmarshal([]byte(r.stdout), &prog); err == nil && prog.Progress != nil && len(prog.Progress.Stages) > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("env status --json never showed the start's progress:\n%s", r.stdout)
+		}
+	}
+	if p := prog.Progress; p.Action != "start" || p.Outcome != "running" || p.Stages[0].Name != "database" || p.Stages[0].Status != "active" {
+		t.Errorf("the start's progress in env status: %+v, want it running with database active", p)
+	}
+	r = h.run(ctx, "env", "status", "three-tier")
+	for _, want := range []string{"three-tier: starting (account 123456789012, eu-west-1)", `three-tier is busy: "start" by`, fmt.Sprintf("pid %d", os.Getpid()), "cli) since ",
+		"start so far (usage history): database active"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("env status while a start runs does not say %q:\n%s", want, r.stdout)
+		}
+	}
+
+	r = h.run(ctx, "env", "start", "three-tier")
 	if r.code != ExitRefused {
 		t.Errorf("second start: exit %d, want %d; stderr %q", r.code, ExitRefused, r.stderr)
 	}
@@ -155,6 +203,49 @@ func TestOtherAccountIsRefused(t *testing.T) {
 	}
 	if s, p := h.starts(), h.calls("StopInstances"); len(s)+len(p) > 0 {
 		t.Errorf("a refused run changed instances: starts %v stops %v", s, p)
+	}
+}
+
+// TestProfileAndRegionPinsAreRefusals: a file pinned to another profile or
+// region than the one asked for exits 3 like an account pin, one
+// run-refused line for scripts, nothing changed, and the history records
+// it refused.
+func TestProfileAndRegionPinsAreRefusals(t *testing.T) {
+	dir := writeEnvs(t, map[string]string{
+		"pinned-region.yaml":  "region: eu-west-1\nstages:\n  - name: db\n    instances: [{name: shop-db}]\n",
+		"pinned-profile.yaml": "profile: work\nregion: eu-west-1\nstages:\n  - name: db\n    instances: [{name: shop-db}]\n",
+	})
+	h := newHarness(t, examplesWorld, 100, dir)
+	ctx := timeout(t, 10*time.Second)
+	for _, c := range []struct {
+		env, flag, value, says string
+	}{
+		{"pinned-region", "--region", "eu-west-2", "pinned-region pins region eu-west-1; refusing to act on eu-west-2"},
+		{"pinned-profile", "--profile", "home", `pinned-profile pins profile "work"; refusing to use "home"`},
+	} {
+		for _, cmd := range []string{"start", "stop", "plan", "status"} {
+			r := h.run(ctx, c.flag, c.value, "env", cmd, c.env)
+			if r.code != ExitRefused || !strings.Contains(r.stderr, c.says) {
+				t.Errorf("%s %s env %s %s: exit %d, stderr %q; want %d saying %q", c.flag, c.value, cmd, c.env, r.code, r.stderr, ExitRefused, c.says)
+			}
+		}
+		r := h.run(ctx, c.flag, c.value, "env", "start", c.env, "--json")
+		if ev := jsonLines(t, r.stdout); len(ev) != 1 || ev[0]["type"] != "run-refused" || ev[0]["message"] != c.says {
+			t.Errorf("start --json: %v, want one run-refused line saying why", ev)
+		}
+	}
+	if s, p := h.starts(), h.calls("StopInstances"); len(s)+len(p) > 0 {
+		t.Errorf("a refused run changed instances: starts %v stops %v", s, p)
+	}
+	r := h.run(ctx, "history", "--json")
+	var ops []struct{ Env, Action, Result, Message string }
+	if err := json.Unmarshal([]byte(r.stdout), &ops); err != nil || len(ops) != 6 {
+		t.Fatalf("history --json: %v\n%s", err, r.stdout)
+	}
+	for _, o := range ops {
+		if o.Result != "refused" || !strings.Contains(o.Message, "refusing") {
+			t.Errorf("recorded %+v, want refused", o)
+		}
 	}
 }
 

@@ -2,26 +2,45 @@ package cli
 
 import (
 	"fmt"
+	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"cloudcontrol/backend/lock"
 )
 
 func newEnvStatusCmd(g *globals) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "status NAME",
-		Short: "Show every stage and instance of NAME with its live state",
-		Args:  cobra.ExactArgs(1),
+		Short: "Show every stage and instance of NAME with its live state, and who holds it",
+		Long: "Shows NAME's overall state, then every stage and instance with its live state.\n" +
+			"While a start or stop holds NAME (from any window, tray or terminal) the state is starting\n" +
+			"or stopping, and who holds it is shown (JSON: \"holder\"), with its stages so far as the usage\n" +
+			"history has them (written at every stage boundary; JSON: \"progress\").",
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			st, err := g.service("cli").Status(cmd.Context(), args[0])
 			if err != nil {
-				return fail(exitFor(err), err)
+				return fail(exitFor(cmd.Context(), err), err)
 			}
 			if asJSON {
 				return writeJSON(g.stdout, st)
 			}
 			fmt.Fprintf(g.stdout, "%s: %s (account %s, %s)\n", st.Env, st.State, st.Target.Identity.Account, st.Target.Region)
+			if st.Holder != nil {
+				// Worded as a refusal would be: who, from where, since when.
+				fmt.Fprintln(g.stdout, (&lock.BusyError{Name: st.Env, Holder: st.Holder, Now: time.Now()}).Error())
+			}
+			if p := st.Progress; p != nil {
+				var parts []string
+				for _, s := range p.Stages {
+					parts = append(parts, s.Name+" "+string(s.Status))
+				}
+				fmt.Fprintf(g.stdout, "%s so far (usage history): %s\n", p.Action, strings.Join(parts, ", "))
+			}
 			tw := tabwriter.NewWriter(g.stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "STAGE\tNAME\tID\tTYPE\tSTATE\tAZ\tPRIVATE IP\tPUBLIC IP")
 			for _, s := range st.Stages {

@@ -13,6 +13,7 @@ import (
 	"cloudcontrol/backend/control"
 	"cloudcontrol/backend/env"
 	"cloudcontrol/backend/lock"
+	"cloudcontrol/backend/op"
 	"cloudcontrol/backend/orchestrate"
 )
 
@@ -26,7 +27,7 @@ type board struct {
 	snap   env.Snapshot
 	live   map[string]*liveState
 	busy   map[string]*lock.Holder
-	runs   map[string]*RunView
+	runs   map[string]*op.Progress
 	sent   []byte            // the last EventEnvs payload, to send only changes
 	listen []func([]EnvView) // the tray
 }
@@ -43,7 +44,7 @@ type liveState struct {
 }
 
 func newBoard(p Platform) *board {
-	return &board{plat: p, live: map[string]*liveState{}, busy: map[string]*lock.Holder{}, runs: map[string]*RunView{}}
+	return &board{plat: p, live: map[string]*liveState{}, busy: map[string]*lock.Holder{}, runs: map[string]*op.Progress{}}
 }
 
 // definition is what Plan, Start and Stop act on: the file's current
@@ -115,7 +116,7 @@ func (b *board) views() []EnvView {
 			out = append(out, b.view(e, byFile[f]))
 			continue
 		}
-		invalid = append(invalid, EnvView{Name: invalidName(f), File: f, State: StateInvalid,
+		invalid = append(invalid, EnvView{Name: invalidName(f), File: f, State: op.StateInvalid,
 			Problems: problemViews(byFile[f]), Stages: []StageView{}})
 	}
 	slices.SortFunc(out, func(a, c EnvView) int { return strings.Compare(a.Name, c.Name) })
@@ -124,12 +125,18 @@ func (b *board) views() []EnvView {
 
 func (b *board) view(e *env.Environment, problems []env.Problem) EnvView {
 	v := EnvView{Name: e.Name, File: e.File, Description: e.Description, Region: e.Region, Profile: e.Profile,
-		Account: e.Account, State: StateUnknown, Usable: true, Problems: problemViews(problems),
-		Busy: b.busy[e.Name], Run: b.runs[e.Name], Stages: []StageView{}}
+		Account: e.Account, State: op.StateUnknown, Usable: true, Problems: problemViews(problems),
+		Busy: b.busy[e.Name], Stages: []StageView{}}
 	ls := b.live[e.Name]
+	run := b.runs[e.Name]
+	if (run == nil || run.Finished()) && ls != nil && ls.Live && ls.Status != nil && ls.Status.Progress != nil {
+		// Another process's start or stop, as far as the usage history has it.
+		run = ls.Status.Progress
+	}
 	stageLive := map[string]control.StageStatus{}
 	if ls != nil && ls.Status != nil {
-		v.State, v.Live, v.Error, v.CheckedAt = ls.Status.State, ls.Live, ls.Error, ls.Status.Checked
+		v.State = control.StateOf(control.InstanceState(ls.Status.Instances()), v.Busy, run)
+		v.Live, v.Error, v.CheckedAt = ls.Live, ls.Error, ls.Status.Checked
 		if v.Region == "" {
 			v.Region = ls.Status.Target.Region
 		}
@@ -139,39 +146,21 @@ func (b *board) view(e *env.Environment, problems []env.Problem) EnvView {
 		for _, st := range ls.Status.Stages {
 			stageLive[st.Name] = st
 		}
-	} else if ls != nil {
-		v.Error = ls.Error
+	} else {
+		v.State = control.StateOf(op.StateUnknown, v.Busy, run)
+		if ls != nil {
+			v.Error = ls.Error
+		}
 	}
-	v.State = whileHeld(v)
 	for _, st := range e.Stages {
 		sv := StageView{Name: st.Name, After: append([]string{}, st.After...), Gates: orchestrate.StartGates(st.Ready),
-			State: StateUnknown, Instances: []cloud.Instance{}}
+			State: control.StageStateOf(op.StateUnknown, run, st.Name), Instances: []cloud.Instance{}}
 		if l, ok := stageLive[st.Name]; ok {
-			sv.State, sv.Instances = l.State, l.Instances
+			sv.State, sv.Instances = control.StageStateOf(control.InstanceState(l.Instances), run, st.Name), l.Instances
 		}
 		v.Stages = append(v.Stages, sv)
 	}
 	return v
-}
-
-// whileHeld: an environment that a start or stop holds (this app's run,
-// or another process's as its lock says) is starting or stopping, even
-// between stages, when its instances alone read "partly running" or
-// "stopped". An instance action (lock action "start i-...") is not.
-func whileHeld(v EnvView) string {
-	action := ""
-	if v.Run != nil && !v.Run.Done {
-		action = v.Run.Action
-	} else if v.Busy != nil {
-		action = v.Busy.Action
-	}
-	switch action {
-	case orchestrate.ActionStart:
-		return control.StateStarting
-	case orchestrate.ActionStop:
-		return control.StateStopping
-	}
-	return v.State
 }
 
 // invalidName names a file that never parsed: its base name, as the
@@ -285,7 +274,7 @@ func (b *board) transitioning() bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	for _, ls := range b.live {
-		if ls.Status != nil && ls.Live && (ls.Status.State == control.StateStarting || ls.Status.State == control.StateStopping) {
+		if ls.Status != nil && ls.Live && (ls.Status.State == op.StateStarting || ls.Status.State == op.StateStopping) {
 			return true
 		}
 	}
@@ -296,34 +285,35 @@ func (b *board) transitioning() bool {
 // with the run rather than at the next refresh.
 func (b *board) instanceState(envName, id, state string) {
 	b.mu.Lock()
-	ls := b.live[envName]
-	if ls != nil && ls.Status != nil {
-		st := *ls.Status
-		st.Stages = slices.Clone(st.Stages)
-		for i := range st.Stages {
-			insts := slices.Clone(st.Stages[i].Instances)
-			for j := range insts {
-				if insts[j].ID == id {
-					insts[j].State = state
-				}
-			}
-			st.Stages[i].Instances = insts
-			st.Stages[i].State = control.Overall(insts)
-		}
-		var all []cloud.Instance
-		for _, s := range st.Stages {
-			all = append(all, s.Instances...)
-		}
-		st.State = control.Overall(all)
-		ls.Status = &st
+	if ls := b.live[envName]; ls != nil && ls.Status != nil {
+		ls.Status = ls.Status.Observed(id, state)
 	}
 	b.mu.Unlock()
 	b.publish()
 }
 
-func (b *board) setRun(v RunView) {
+// setRun keeps this app's latest progress of a run; the dashboard is sent
+// again only when what it shows of the run (the states) may have changed.
+func (b *board) setRun(p op.Progress) {
 	b.mu.Lock()
-	b.runs[v.Env] = &v
+	prev := b.runs[p.Env]
+	b.runs[p.Env] = &p
 	b.mu.Unlock()
-	b.publish()
+	if prev == nil || prev.Outcome != p.Outcome || !slices.EqualFunc(prev.Stages, p.Stages, func(a, c op.StageProgress) bool {
+		return a.Name == c.Name && a.State == c.State
+	}) {
+		b.publish()
+	}
+}
+
+// runViews are this app's current or last run of each environment, by name.
+func (b *board) runViews() []op.Progress {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	out := make([]op.Progress, 0, len(b.runs))
+	for _, p := range b.runs {
+		out = append(out, *p)
+	}
+	slices.SortFunc(out, func(a, c op.Progress) int { return strings.Compare(a.Env, c.Env) })
+	return out
 }

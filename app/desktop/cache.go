@@ -6,6 +6,7 @@ import (
 	"os"
 	"sync"
 
+	"cloudcontrol/backend/atomicfile"
 	"cloudcontrol/backend/control"
 )
 
@@ -41,7 +42,7 @@ func (c *stateCache) save(states map[string]*control.Status) error {
 	if string(b) == string(c.last) {
 		return nil
 	}
-	if err := writeJSON(c.path, maps.Clone(states)); err != nil {
+	if err := atomicfile.WriteJSON(c.path, maps.Clone(states), 0o600); err != nil {
 		return err
 	}
 	c.last, c.failed = b, false

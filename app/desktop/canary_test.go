@@ -19,6 +19,7 @@ import (
 	"cloudcontrol/backend/aws"
 	"cloudcontrol/backend/control"
 	"cloudcontrol/backend/creds"
+	"cloudcontrol/backend/op"
 	"cloudcontrol/backend/paths"
 )
 
@@ -59,14 +60,13 @@ func TestCanaryWindowRunOnAKeychainProfile(t *testing.T) {
 	s, err := newShell(shellOptions{Plat: plat, Log: log, Paths: p, Folders: []string{dir}, SandboxURL: url, Debounce: 10 * time.Millisecond,
 		Cores: func(client string) core {
 			return control.New(control.Options{Dirs: []string{dir}, Paths: p, Tick: 20 * time.Millisecond, Client: client, Logger: log,
-				AWS: aws.Options{EndpointURL: url, Region: "eu-west-1", Profile: "canary", Keychain: keychain}})
+				Connect: connector(aws.Options{EndpointURL: url, Region: "eu-west-1", Profile: "canary", Keychain: keychain}), Profile: "canary"})
 		}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	wait := s.start(ctx)
-	t.Cleanup(func() { cancel(); wait() })
+	s.start(context.Background())
+	t.Cleanup(s.shutdown)
 
 	envs := &Environments{s: s}
 	plan, err := envs.Plan("three-tier", "start")
@@ -77,7 +77,7 @@ func TestCanaryWindowRunOnAKeychainProfile(t *testing.T) {
 		t.Fatal(err)
 	}
 	plat.waitFor(t, "the run finished", func() bool { return len(plat.sent(EventFinished)) > 0 })
-	fin := plat.sent(EventFinished)[0].data.(RunView)
+	fin := plat.sent(EventFinished)[0].data.(op.Progress)
 	if fin.Outcome != "done" {
 		t.Fatalf("the run ended %q: %+v", fin.Outcome, fin)
 	}

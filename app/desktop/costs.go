@@ -5,16 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"cloudcontrol/backend/atomicfile"
 	"cloudcontrol/backend/control"
 	"cloudcontrol/backend/cost"
 	"cloudcontrol/backend/history"
 	"cloudcontrol/backend/lock"
-	"cloudcontrol/backend/orchestrate"
+	"cloudcontrol/backend/op"
 	"cloudcontrol/backend/paths"
 )
 
@@ -30,15 +30,18 @@ type Costs struct {
 	core  coster
 	hist  *history.Lazy
 	paths paths.Dirs
-	ctx   func() context.Context
 	now   func() time.Time
 	// save asks where to save a file (the native dialog); "" is cancelled.
 	save func(title, name string) (string, error)
+	lifetime
 }
 
-func newCosts(core coster, hist *history.Lazy, p paths.Dirs, ctx func() context.Context) *Costs {
-	return &Costs{core: core, hist: hist, paths: p, ctx: ctx, now: time.Now}
+func newCosts(core coster, hist *history.Lazy, p paths.Dirs, save func(title, name string) (string, error)) *Costs {
+	return &Costs{core: core, hist: hist, paths: p, now: time.Now, save: save}
 }
+
+// start begins the service's life: reports and prices are read under ctx.
+func (c *Costs) start(ctx context.Context) { c.begin(ctx) }
 
 // windowHistory is the usage history the window records into. A damaged
 // one moved aside is said in a desktop notification whichever client opens
@@ -60,13 +63,13 @@ func windowHistory(p paths.Dirs, plat Platform, log *slog.Logger) *history.Lazy 
 // run so far, overnight, weekend and per month while stopped. offline
 // skips the AWS Price List API (cache and built-in table only).
 func (c *Costs) EnvCost(name string, offline bool) (*control.CostReport, error) {
-	return c.core.Cost(c.ctx(), name, control.CostOptions{Offline: offline})
+	return c.core.Cost(c.context(), name, control.CostOptions{Offline: offline})
 }
 
 // RefreshPrices asks the AWS Price List API again for the environment's
 // prices, even those cached recently.
 func (c *Costs) RefreshPrices(name string) (*control.CostReport, error) {
-	return c.core.Cost(c.ctx(), name, control.CostOptions{Refresh: true})
+	return c.core.Cost(c.context(), name, control.CostOptions{Refresh: true})
 }
 
 // ReportRequest is a report's range: dates YYYY-MM-DD in local time, both
@@ -88,7 +91,7 @@ func (c *Costs) Report(r ReportRequest) (*history.Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	return store.Report(c.ctx(), q, book)
+	return store.Report(c.context(), q, book)
 }
 
 // Operations lists the starts and stops recorded in the report's range,
@@ -98,7 +101,7 @@ func (c *Costs) Operations(r ReportRequest) ([]history.OperationRow, error) {
 	if err != nil {
 		return nil, err
 	}
-	ops, err := store.Operations(c.ctx(), q.Env, q.From, q.To)
+	ops, err := store.Operations(c.context(), q.Env, q.From, q.To)
 	if ops == nil {
 		ops = []history.OperationRow{}
 	}
@@ -106,17 +109,17 @@ func (c *Costs) Operations(r ReportRequest) ([]history.OperationRow, error) {
 }
 
 // OperationEvents returns one recorded operation's events, in order.
-func (c *Costs) OperationEvents(id int64) ([]orchestrate.Event, error) {
-	store, err := c.hist.Store(c.ctx())
+func (c *Costs) OperationEvents(id int64) ([]op.Event, error) {
+	store, err := c.hist.Store(c.context())
 	if err != nil {
 		return nil, err
 	}
-	if _, err := store.Operation(c.ctx(), id); err != nil {
+	if _, err := store.Operation(c.context(), id); err != nil {
 		return nil, err
 	}
-	evs, err := store.Events(c.ctx(), id)
+	evs, err := store.Events(c.context(), id)
 	if evs == nil {
-		evs = []orchestrate.Event{}
+		evs = []op.Event{}
 	}
 	return evs, err
 }
@@ -127,7 +130,7 @@ func (c *Costs) query(r ReportRequest) (history.ReportQuery, *history.Store, err
 	if err != nil {
 		return q, nil, err
 	}
-	store, err := c.hist.Store(c.ctx())
+	store, err := c.hist.Store(c.context())
 	return q, store, err
 }
 
@@ -174,7 +177,7 @@ func (c *Costs) SaveCSV(r ReportRequest) (string, error) {
 	if path == "" {
 		return "", nil
 	}
-	if err := os.WriteFile(path, []byte(out.CSV), 0o644); err != nil {
+	if err := atomicfile.Write(path, []byte(out.CSV), 0o644); err != nil {
 		return "", fmt.Errorf("saving the report: %w", err)
 	}
 	return path, nil
@@ -183,7 +186,7 @@ func (c *Costs) SaveCSV(r ReportRequest) (string, error) {
 // HistoryNotice says what the user should know about the history file (a
 // damaged file moved aside), or why it cannot be opened; "" when all is well.
 func (c *Costs) HistoryNotice() string {
-	store, err := c.hist.Store(c.ctx())
+	store, err := c.hist.Store(c.context())
 	if err != nil {
 		return err.Error()
 	}

@@ -11,7 +11,7 @@ import (
 	"cloudcontrol/backend/cloud"
 	"cloudcontrol/backend/control"
 	"cloudcontrol/backend/history"
-	"cloudcontrol/backend/orchestrate"
+	"cloudcontrol/backend/op"
 	"cloudcontrol/backend/paths"
 )
 
@@ -30,7 +30,7 @@ func TestCostsReportAndCSV(t *testing.T) {
 	hist := windowHistory(p, newFakePlatform(), slog.New(slog.DiscardHandler))
 	defer hist.Close()
 	fc := &fakeCoster{}
-	c := newCosts(fc, hist, p, context.Background)
+	c := newCosts(fc, hist, p, nil)
 	c.now = func() time.Time { return time.Date(2026, 11, 22, 12, 0, 0, 0, time.Local) }
 	launch := time.Date(2026, 11, 3, 9, 0, 0, 0, time.Local)
 	if err := hist.Observe(context.Background(), "shop", []cloud.Instance{{ID: "i-1", Region: "us-east-1", Type: "t3.micro",
@@ -64,17 +64,17 @@ func TestCostsListOperationsAndTheirEvents(t *testing.T) {
 	p := paths.Under(t.TempDir())
 	hist := windowHistory(p, newFakePlatform(), slog.New(slog.DiscardHandler))
 	defer hist.Close()
-	c := newCosts(&fakeCoster{}, hist, p, context.Background)
+	c := newCosts(&fakeCoster{}, hist, p, nil)
 	c.now = func() time.Time { return time.Date(2026, 11, 22, 12, 0, 0, 0, time.Local) }
 	ctx := context.Background()
 	at := time.Date(2026, 11, 20, 18, 30, 0, 0, time.Local)
-	op, err := hist.Begin(ctx, history.Operation{Env: "shop", Action: "stop", Who: "bob as arn:aws:iam::1:user/bob", Client: "tray", Started: at})
+	rec, err := hist.Begin(ctx, history.Operation{Env: "shop", Action: "stop", Who: "bob as arn:aws:iam::1:user/bob", Client: "tray", Started: at})
 	if err != nil {
 		t.Fatal(err)
 	}
-	op.Emit(orchestrate.Event{Time: at, Env: "shop", Action: "stop", Type: orchestrate.EventRunStarted, Message: "stop shop"})
-	op.Emit(orchestrate.Event{Time: at.Add(time.Minute), Env: "shop", Action: "stop", Type: orchestrate.EventRunDone})
-	if err := op.End(ctx, "done", "", at.Add(time.Minute)); err != nil {
+	rec.Emit(op.Event{Time: at, Env: "shop", Action: "stop", Type: op.EventRunStarted, Message: "stop shop"})
+	rec.Emit(op.Event{Time: at.Add(time.Minute), Env: "shop", Action: "stop", Type: op.EventRunDone})
+	if err := rec.End(ctx, "done", "", at.Add(time.Minute)); err != nil {
 		t.Fatal(err)
 	}
 	ops, err := c.Operations(ReportRequest{})
@@ -85,7 +85,7 @@ func TestCostsListOperationsAndTheirEvents(t *testing.T) {
 		t.Fatalf("another environment's operations = %#v, %v; want an empty list", ops, err)
 	}
 	evs, err := c.OperationEvents(ops[0].ID)
-	if err != nil || len(evs) != 2 || evs[0].Message != "stop shop" || evs[1].Type != orchestrate.EventRunDone {
+	if err != nil || len(evs) != 2 || evs[0].Message != "stop shop" || evs[1].Type != op.EventRunDone {
 		t.Fatalf("events = %+v, %v", evs, err)
 	}
 	if _, err := c.OperationEvents(999); err == nil || !strings.Contains(err.Error(), "no such operation") {

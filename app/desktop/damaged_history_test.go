@@ -40,7 +40,7 @@ func TestDamagedHistoryIsNotifiedWhoeverOpensIt(t *testing.T) {
 	if len(plat.notes) != 1 || !strings.Contains(plat.notes[0], kept[0]) {
 		t.Errorf("notifications %q, want one naming %s", plat.notes, kept[0])
 	}
-	costs := newCosts(nil, hist, p, func() context.Context { return ctx })
+	costs := newCosts(nil, hist, p, nil)
 	if n := costs.HistoryNotice(); !strings.Contains(n, kept[0]) {
 		t.Errorf("the Reports view's notice %q does not name %s", n, kept[0])
 	}

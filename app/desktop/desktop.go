@@ -12,12 +12,12 @@ import (
 	"github.com/wailsapp/wails/v2"
 	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
 
-	"cloudcontrol/app/cli"
+	"cloudcontrol/app/launch"
 )
 
 // Opener returns the function the command line calls to open the window.
-func Opener(assets embed.FS) cli.OpenWindow {
-	return func(ctx context.Context, o cli.WindowOptions) error {
+func Opener(assets embed.FS) launch.OpenWindow {
+	return func(ctx context.Context, o launch.WindowOptions) error {
 		if _, err := fs.Stat(assets, "frontend/dist/index.html"); err != nil && !generatingBindings {
 			return errors.New("this binary was built without the user interface; build it with `wails build` (see README)")
 		}
@@ -31,7 +31,6 @@ func Opener(assets embed.FS) cli.OpenWindow {
 			}
 			defer stop()
 			sandboxURL = url
-			o.AWS.EndpointURL = url
 		}
 		app, err := windowApp(o, sandboxURL, logger)
 		if err != nil {

@@ -1,6 +1,10 @@
 package desktop
 
-import "cloudcontrol/backend/orchestrate"
+import (
+	"cloudcontrol/backend/control"
+	"cloudcontrol/backend/op"
+	"cloudcontrol/backend/orchestrate"
+)
 
 // Environments is bound to the front end: the dashboard and its actions.
 // It only forwards to the shell, which forwards to backend/control.
@@ -11,7 +15,7 @@ type Environments struct{ s *shell }
 func (e *Environments) Overview() Overview { return e.s.overview() }
 
 // Plan returns what action ("start" or "stop") would do, read live from AWS.
-func (e *Environments) Plan(name, action string) (*orchestrate.Plan, error) {
+func (e *Environments) Plan(name string, action op.Action) (*orchestrate.Plan, error) {
 	return e.s.plan(e.s.context(), name, action)
 }
 
@@ -20,12 +24,12 @@ func (e *Environments) Plan(name, action string) (*orchestrate.Plan, error) {
 // unreachable). Progress follows as events. After a failure, Start
 // resumes: stages already ready are skipped.
 func (e *Environments) Start(name string) error {
-	return e.s.runs.begin(name, orchestrate.ActionStart, "window")
+	return e.s.runs.begin(name, op.Start, "window")
 }
 
 // Stop begins stopping the environment, in stop order; see Start.
 func (e *Environments) Stop(name string) error {
-	return e.s.runs.begin(name, orchestrate.ActionStop, "window")
+	return e.s.runs.begin(name, op.Stop, "window")
 }
 
 // Cancel cancels this app's run of the environment.
@@ -34,13 +38,13 @@ func (e *Environments) Cancel(name string) error { return e.s.runs.cancel(name) 
 // InstanceAction starts, stops or reboots one instance of the environment
 // (action "start", "stop" or "reboot") under the environment's lock. The
 // window asks for confirmation first.
-func (e *Environments) InstanceAction(env, id, action string) error {
+func (e *Environments) InstanceAction(env, id string, action control.InstanceAction) error {
 	return e.s.instanceAction(e.s.context(), env, id, action)
 }
 
 // RunLog returns every event of this app's current or last run of the
 // environment, oldest first, so a window opened mid-run can catch up.
-func (e *Environments) RunLog(name string) []orchestrate.Event { return e.s.runs.log(name) }
+func (e *Environments) RunLog(name string) []op.Event { return e.s.runs.log(name) }
 
 // Refresh reads every environment's state from AWS now, in the background.
 func (e *Environments) Refresh() { e.s.refresher.poke() }

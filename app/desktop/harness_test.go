@@ -151,15 +151,14 @@ func newRig(t *testing.T, prepare func(r *rig)) *rig {
 		Debounce: 10 * time.Millisecond,
 		Cores: func(client string) core {
 			return control.New(control.Options{Dirs: []string{r.dir}, Paths: r.paths, Tick: 20 * time.Millisecond,
-				Client: client, Logger: log, AWS: awsOptions(srv.URL)})
+				Client: client, Logger: log, Connect: connector(awsOptions(srv.URL))})
 		}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	r.shell = s
-	ctx, cancel := context.WithCancel(context.Background())
-	wait := s.start(ctx)
-	r.stop = func() { cancel(); wait() }
+	s.start(context.Background())
+	r.stop = s.shutdown
 	t.Cleanup(r.stop)
 	return r
 }

@@ -8,7 +8,7 @@ import (
 
 	"cloudcontrol/backend/history"
 	"cloudcontrol/backend/lock"
-	"cloudcontrol/backend/orchestrate"
+	"cloudcontrol/backend/op"
 	"cloudcontrol/backend/paths"
 )
 
@@ -21,12 +21,12 @@ func TestOperationsShowACrashedRunAsInterrupted(t *testing.T) {
 	defer hist.Close()
 	ctx := context.Background()
 	now := time.Now()
-	op, err := hist.Begin(ctx, history.Operation{Env: "shop", Action: "stop", Who: "me", Client: "tray", Started: now})
+	rec, err := hist.Begin(ctx, history.Operation{Env: "shop", Action: "stop", Who: "me", Client: "tray", Started: now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	op.Emit(orchestrate.Event{Time: now, Env: "shop", Action: "stop", Type: orchestrate.EventRunStarted})
-	c := newCosts(&fakeCoster{}, hist, p, func() context.Context { return ctx })
+	rec.Emit(op.Event{Time: now, Env: "shop", Action: "stop", Type: op.EventRunStarted})
+	c := newCosts(&fakeCoster{}, hist, p, nil)
 	result := func() string {
 		t.Helper()
 		ops, err := c.Operations(ReportRequest{})

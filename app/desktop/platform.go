@@ -1,5 +1,7 @@
 package desktop
 
+import "cloudcontrol/backend/settings"
+
 // Platform is the one seam to the window system (Wails, the desktop's
 // notifications and dialogs): the shell reaches it only through this, so
 // tests drive the shell with a fake.
@@ -21,11 +23,6 @@ type Platform interface {
 	Geometry() Geometry
 }
 
-// Geometry is the window's place on screen, kept across launches.
-type Geometry struct {
-	X         int  `json:"x"`
-	Y         int  `json:"y"`
-	Width     int  `json:"width"`
-	Height    int  `json:"height"`
-	Maximised bool `json:"maximised"`
-}
+// Geometry is the window's place on screen, kept across launches in the
+// settings file.
+type Geometry = settings.Geometry

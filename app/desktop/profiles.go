@@ -7,9 +7,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/ssooidc"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
-
+	"cloudcontrol/backend/aws"
+	"cloudcontrol/backend/cloud"
 	"cloudcontrol/backend/control"
 	"cloudcontrol/backend/creds"
 	"cloudcontrol/backend/settings"
@@ -21,23 +20,62 @@ import (
 // characters. MFA codes are asked through the "profiles:mfa" event and
 // answered with SubmitMFA; SSO sign-ins report through "profiles:sso".
 type Profiles struct {
+	chain    *aws.Chain
 	creds    *creds.Service
 	settings *settings.File
 	oidc     creds.OIDC
+	mfa      *mfaQuestions
 	emit     func(event string, data any)
 	openURL  func(url string)
 	who      func(ctx context.Context) (control.Whoami, error)
 	reset    func() // drop open sessions after a switch or an edit
-	ctx      func() context.Context
-
-	// note is shown with the list's problems (the sandbox's placeholder
-	// credentials override the choice).
-	note string
+	note     string // shown with the list's problems
+	lifetime
 
 	mu     sync.Mutex
-	mfa    chan string        // the pending MFA question's answer
-	login  context.CancelFunc // the SSO sign-in under way
-	signIn string             // its verification address, to open again
+	lists  []func(ProfileList) // told of every new list (the tray)
+	login  context.CancelFunc  // the SSO sign-in under way
+	signIn string              // its verification address, to open again
+}
+
+// profilesOptions are what Profiles is made from.
+type profilesOptions struct {
+	Chain *aws.Chain // the window's credential chain: its keychain, its sign-ins, the choice in effect
+	// Settings holds the saved choice and what each profile was last
+	// found to belong to (the file the chain reads the choice from).
+	Settings *settings.File
+	MFA      *mfaQuestions
+	// Who asks STS about the active profile (the window's control service).
+	Who func(ctx context.Context) (control.Whoami, error)
+	// Reset drops the open sessions (and reads AWS again) after a switch
+	// or an edited profile.
+	Reset   func()
+	Emit    func(event string, data any)
+	OpenURL func(url string)
+	// Note is shown with the list's problems: in the sandbox, its own
+	// credentials override the choice.
+	Note string
+}
+
+func newProfiles(o profilesOptions) *Profiles {
+	return &Profiles{chain: o.Chain, creds: o.Chain.Creds, settings: o.Settings, oidc: o.Chain.OIDC, mfa: o.MFA,
+		emit: o.Emit, openURL: o.OpenURL, who: o.Who, reset: o.Reset, note: o.Note}
+}
+
+// start begins the service's life: sign-ins and STS questions run under
+// ctx. shutdown stops a sign-in under way and a pending MFA question.
+func (p *Profiles) start(ctx context.Context) { p.begin(ctx) }
+
+func (p *Profiles) shutdown() {
+	p.CancelLogin()
+	p.mfa.cancel()
+}
+
+// onList adds a listener for every new list (the tray's submenu).
+func (p *Profiles) onList(f func(ProfileList)) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.lists = append(p.lists, f)
 }
 
 // Events pushed by Profiles (see API.md).
@@ -50,72 +88,37 @@ const (
 
 // changed pushes the new list (never a secret) to the window and the tray.
 func (p *Profiles) changed() {
-	if l, err := p.List(); err == nil {
-		p.emit(EventProfiles, l)
+	l, err := p.List()
+	if err != nil {
+		return
 	}
-}
-
-// MFAQuestion is the payload of the "profiles:mfa" event.
-type MFAQuestion struct {
-	Profile   string `json:"profile"`
-	MFASerial string `json:"mfaSerial"`
-}
-
-// mfaPrompt is the creds.Prompt of the window: it asks the front end and
-// waits for SubmitMFA (or CancelMFA, or the context).
-func (p *Profiles) mfaPrompt(ctx context.Context, profile, serial string) (string, error) {
-	ch := make(chan string, 1)
+	p.emit(EventProfiles, l)
 	p.mu.Lock()
-	p.mfa = ch
+	lists := p.lists
 	p.mu.Unlock()
-	defer func() {
-		p.mu.Lock()
-		if p.mfa == ch {
-			p.mfa = nil
-		}
-		p.mu.Unlock()
-	}()
-	p.emit(EventMFA, MFAQuestion{Profile: profile, MFASerial: serial})
-	select {
-	case code, ok := <-ch:
-		if !ok || code == "" {
-			return "", errors.New("the MFA question was cancelled")
-		}
-		return code, nil
-	case <-ctx.Done():
-		return "", ctx.Err()
+	for _, f := range lists {
+		f(l)
 	}
 }
 
 // SubmitMFA answers the pending MFA question.
-func (p *Profiles) SubmitMFA(code string) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.mfa == nil {
-		return errors.New("no MFA code was asked for")
-	}
-	p.mfa <- code
-	p.mfa = nil
-	return nil
-}
+func (p *Profiles) SubmitMFA(code string) error { return p.mfa.submit(code) }
 
 // CancelMFA refuses the pending MFA question.
-func (p *Profiles) CancelMFA() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.mfa != nil {
-		close(p.mfa)
-		p.mfa = nil
-	}
-}
+func (p *Profiles) CancelMFA() { p.mfa.cancel() }
 
 // ProfileList is what List returns: the profiles, the active choice and
 // problems worth showing (a malformed file, a locked keychain).
 type ProfileList struct {
 	Profiles []ProfileView `json:"profiles"`
-	Active   string        `json:"active"`
-	Region   string        `json:"region"`
-	Problems []string      `json:"problems,omitempty"`
+	// Active and Region are the saved choice, what Use sets.
+	Active string `json:"active"`
+	Region string `json:"region"`
+	// InUse is the profile the window's AWS calls use (an environment's
+	// pin aside): Active, unless --profile, AWS_PROFILE or keys in
+	// AWS_ACCESS_KEY_ID outrank it ("(environment)" for those keys).
+	InUse    string   `json:"inUse"`
+	Problems []string `json:"problems,omitempty"`
 }
 
 // ProfileView is one profile for the window.
@@ -130,14 +133,19 @@ type ProfileView struct {
 func (p *Profiles) List() (ProfileList, error) {
 	infos, err := p.creds.List()
 	st, stErr := p.settings.Load()
-	out := ProfileList{Active: st.Profile, Region: st.Region, Profiles: []ProfileView{}}
+	choice, _ := p.chain.Choose() // its error is stErr
+	out := ProfileList{Active: st.Profile, Region: st.Region, InUse: choice.Profile, Profiles: []ProfileView{}}
 	for _, e := range []error{err, stErr} {
 		if e != nil {
 			out.Problems = append(out.Problems, e.Error())
 		}
 	}
-	if p.note != "" {
+	switch w := choice.Outranking(); {
+	case p.note != "":
 		out.Problems = append(out.Problems, p.note)
+	case w != "":
+		out.Problems = append(out.Problems, fmt.Sprintf("%s, from where the app was started, outranks the profile chosen here: "+
+			"the window uses %s", w, cloud.CredentialsOf(choice.Profile)))
 	}
 	for _, i := range infos {
 		v := ProfileView{ProfileInfo: i}
@@ -237,7 +245,7 @@ func (p *Profiles) RemoveFromFile(name string) error {
 // Use makes name (and region, "" for the profile's) the active choice of
 // every front end.
 func (p *Profiles) Use(name, region string) error {
-	if err := p.settings.Update(func(s *settings.Settings) { s.Profile, s.Region = name, region }); err != nil {
+	if err := p.settings.Use(name, region); err != nil {
 		return err
 	}
 	p.reset()
@@ -248,23 +256,19 @@ func (p *Profiles) Use(name, region string) error {
 
 // WhoAmI asks STS about the active profile and remembers the answer.
 func (p *Profiles) WhoAmI() (control.Whoami, error) {
-	w, err := p.who(p.ctx())
+	w, err := p.who(p.context())
 	if err != nil {
 		return control.Whoami{}, err
 	}
-	name := w.Profile
-	if name == "" {
-		name = "default"
-	}
-	_ = p.settings.Remember(name, settings.Identity{Account: w.Identity.Account, ARN: w.Identity.ARN, CheckedAt: time.Now().UTC()})
-	p.changed() // the account and ARN, and a session's end, are now known
+	_ = p.chain.Remember(w.Profile, w.Identity) // only a hint for the list; a damaged file is in its problems
+	p.changed()                                 // the account and ARN, and a session's end, are now known
 	return w, nil
 }
 
 // SSOProgress is the payload of the "profiles:sso" event.
 type SSOProgress struct {
 	Profile string        `json:"profile"`
-	State   string        `json:"state"` // "code", "done", "failed"
+	State   SSOState      `json:"state"`
 	Device  *creds.Device `json:"device,omitempty"`
 	Expires *time.Time    `json:"expires,omitempty"`
 	Error   string        `json:"error,omitempty"`
@@ -277,7 +281,7 @@ func (p *Profiles) Login(name string) error {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithCancel(p.ctx())
+	ctx, cancel := context.WithCancel(p.context())
 	p.mu.Lock()
 	if p.login != nil {
 		p.mu.Unlock()
@@ -301,7 +305,7 @@ func (p *Profiles) Login(name string) error {
 		p.openURL(d.VerificationURIComplete)
 	})
 	if err != nil {
-		if ctx.Err() != nil && p.ctx().Err() == nil {
+		if ctx.Err() != nil && p.context().Err() == nil {
 			err = fmt.Errorf("the sign-in to %s was cancelled", name)
 		}
 		p.emit(EventSSO, SSOProgress{Profile: name, State: "failed", Error: err.Error()})
@@ -334,36 +338,3 @@ func (p *Profiles) CancelLogin() {
 		p.login()
 	}
 }
-
-// whoer is what Profiles needs of the window's control service.
-type whoer interface {
-	WhoAmI(ctx context.Context) (control.Whoami, error)
-	ResetSessions()
-}
-
-// NewProfiles builds the service over the keychain service name and the
-// app's config folder. stsRegion/endpoint reach STS and IAM Identity
-// Center ("" for AWS). Its keychain() goes into aws.Options.Keychain of the
-// window's control services, so MFA codes are asked in the window.
-func NewProfiles(service, configDir, endpoint string, c whoer, emit func(string, any), openURL func(string), ctx func() context.Context) (*Profiles, error) {
-	files, err := creds.DefaultFiles()
-	if err != nil {
-		return nil, err
-	}
-	store := creds.NewStore(creds.NewSystemKeyring(service))
-	p := &Profiles{settings: settings.Open(configDir), emit: emit, openURL: openURL, ctx: ctx,
-		who: c.WhoAmI, reset: c.ResetSessions}
-	var stsOpts []func(*sts.Options)
-	var oidcOpts []func(*ssooidc.Options)
-	if endpoint != "" {
-		stsOpts = append(stsOpts, func(o *sts.Options) { o.BaseEndpoint = &endpoint })
-		oidcOpts = append(oidcOpts, func(o *ssooidc.Options) { o.BaseEndpoint = &endpoint })
-	}
-	p.creds = &creds.Service{Files: files, Store: store,
-		Sessions: creds.NewSessions(store, creds.NewAWSSTS("", stsOpts...), p.mfaPrompt)}
-	p.oidc = creds.NewAWSOIDC(oidcOpts...)
-	return p, nil
-}
-
-// keychain is the credentials source for aws.Options.Keychain.
-func (p *Profiles) keychain() *creds.Service { return p.creds }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/zalando/go-keyring"
 
+	"cloudcontrol/backend/aws"
 	"cloudcontrol/backend/control"
 	"cloudcontrol/backend/creds"
 	"cloudcontrol/backend/settings"
@@ -27,26 +28,25 @@ func newTestProfiles(t *testing.T) (*Profiles, *[]any, *sync.Mutex, string) {
 	if err := os.WriteFile(credFile, []byte("# keep\n[old]\naws_access_key_id = AKIAOLDKEY0000000009\naws_secret_access_key = "+deskSecret+"\n\n[other]\nregion = x\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	store := creds.NewStore(creds.NewSystemKeyring("cloudcontrol-desktop-test"))
+	files := map[string]string{"AWS_CONFIG_FILE": filepath.Join(dir, "config"), "AWS_SHARED_CREDENTIALS_FILE": credFile}
 	var mu sync.Mutex
 	var payloads []any
-	p := &Profiles{
-		creds:    &creds.Service{Files: creds.Files{Config: filepath.Join(dir, "config"), Credentials: credFile}, Store: store},
-		settings: settings.Open(filepath.Join(dir, "cc")),
-		emit: func(e string, d any) {
-			mu.Lock()
-			payloads = append(payloads, map[string]any{"event": e, "data": d})
-			mu.Unlock()
-		},
-		openURL: func(string) {},
-		who: func(context.Context) (control.Whoami, error) {
+	emit := func(e string, d any) {
+		mu.Lock()
+		payloads = append(payloads, map[string]any{"event": e, "data": d})
+		mu.Unlock()
+	}
+	mfa := newMFAQuestions(emit, func() {})
+	saved := settings.Open(filepath.Join(dir, "cc"))
+	chain := aws.NewChain(aws.ChainOptions{Getenv: func(k string) string { return files[k] }, Home: dir,
+		Keyring: creds.NewSystemKeyring("cloudcontrol-desktop-test"), Prompt: mfa.ask, Saved: saved})
+	p := newProfiles(profilesOptions{Chain: chain, Settings: saved, MFA: mfa, Emit: emit, OpenURL: func(string) {},
+		Who: func(context.Context) (control.Whoami, error) {
 			w := control.Whoami{}
 			w.Profile, w.Identity.Account, w.Identity.ARN = "old", "123456789012", "arn:aws:iam::123456789012:user/me"
 			return w, nil
 		},
-		reset: func() {},
-		ctx:   context.Background,
-	}
+		Reset: func() {}})
 	return p, &payloads, &mu, credFile
 }
 
@@ -85,7 +85,7 @@ func TestProfilesNeverReturnOrEmitASecret(t *testing.T) {
 	// The MFA dialog round trip.
 	done := make(chan string, 1)
 	go func() {
-		code, _ := p.mfaPrompt(context.Background(), "new", "arn:aws:iam::1:mfa/me")
+		code, _ := p.mfa.ask(context.Background(), "new", "arn:aws:iam::1:mfa/me")
 		done <- code
 	}()
 	deadline := time.Now().Add(2 * time.Second)
@@ -107,5 +107,32 @@ func TestProfilesNeverReturnOrEmitASecret(t *testing.T) {
 	}
 	if strings.Contains(string(b), deskSecret) || !strings.Contains(string(b), "profiles:mfa") {
 		t.Fatalf("payloads:\n%s", b)
+	}
+}
+
+// The list says which profile the window really uses: the saved choice,
+// unless the environment the app was started in outranks it.
+func TestProfileListSaysWhatIsInUse(t *testing.T) {
+	p, _, _, _ := newTestProfiles(t)
+	if err := p.Use("old", ""); err != nil {
+		t.Fatal(err)
+	}
+	if l, _ := p.List(); l.Active != "old" || l.InUse != "old" || len(l.Problems) != 0 {
+		t.Fatalf("saved choice: %+v", l)
+	}
+	env := map[string]string{"AWS_PROFILE": "ci"}
+	p.chain = aws.NewChain(aws.ChainOptions{Getenv: func(k string) string { return env[k] }, Keyring: creds.NewSystemKeyring("x"),
+		Saved: p.settings})
+	l, _ := p.List()
+	if l.Active != "old" || l.InUse != "ci" || len(l.Problems) != 1 || !strings.Contains(l.Problems[0], "AWS_PROFILE=ci") {
+		t.Fatalf("AWS_PROFILE outranking the choice: %+v", l)
+	}
+	env = map[string]string{"AWS_ACCESS_KEY_ID": "AKIA"}
+	if l, _ := p.List(); l.InUse != creds.EnvProfileName || !strings.Contains(l.Problems[0], "the window uses environment variables") {
+		t.Fatalf("keys in the environment: %+v", l)
+	}
+	p.note = sandboxNote
+	if l, _ := p.List(); len(l.Problems) != 1 || l.Problems[0] != sandboxNote {
+		t.Fatalf("in the sandbox its note says it: %+v", l.Problems)
 	}
 }

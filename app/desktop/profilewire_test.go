@@ -17,44 +17,56 @@ import (
 	"cloudcontrol/backend/control"
 	"cloudcontrol/backend/cost"
 	"cloudcontrol/backend/creds"
+	"cloudcontrol/backend/op"
 	"cloudcontrol/backend/paths"
 )
 
-func TestControlsShareTheKeychainAndResetTogether(t *testing.T) {
-	var made []aws.Options
-	c := newControls(aws.Options{Region: "eu-west-1"}, func(client string, o aws.Options) *control.Service {
-		made = append(made, o)
-		return control.New(control.Options{Client: client, AWS: o})
-	})
+func TestControlsShareTheKeychain(t *testing.T) {
 	p, _, _, _ := newTestProfiles(t)
-	c.setKeychain(p.keychain())
+	var made []aws.Options
+	c := newControls(aws.Options{Region: "eu-west-1", Keychain: p.creds}, func(client string, o aws.Options) *control.Service {
+		made = append(made, o)
+		return control.New(control.Options{Client: client, Connect: connector(o)})
+	})
 	if c.get("window") != c.get("window") || c.get("tray") == c.get("window") {
 		t.Fatal("one service per lock client, made once")
 	}
-	if len(made) != 2 || made[0].Keychain == nil || made[1].Keychain == nil || made[0].Region != "eu-west-1" {
+	if len(made) != 2 || made[0].Keychain != p.creds || made[1].Keychain != p.creds || made[0].Region != "eu-west-1" {
 		t.Fatalf("services made with %+v; want the keychain and the window's options in each", made)
 	}
-	resets := 0
-	c.afterReset(func() { resets++ })
-	c.ResetSessions()
-	if resets != 1 {
-		t.Fatalf("the dashboard was told of %d resets, want 1", resets)
+	c.ResetSessions() // every service's sessions, without a service made for it
+	if len(made) != 2 {
+		t.Fatal("a reset made a service")
 	}
 }
 
-func TestProfileEventsBringUpTheWindowForMFAAndFeedTheTray(t *testing.T) {
+func TestMFAQuestionsBringUpTheWindowAndProfileListsFeedTheTray(t *testing.T) {
 	plat := newFakePlatform()
-	shown := 0
-	var lists []ProfileList
-	emit := profileEvents(plat, func() { shown++ }, func(l ProfileList) { lists = append(lists, l) })
-	emit(EventMFA, MFAQuestion{Profile: "work"})
-	emit(EventProfiles, ProfileList{Active: "work"})
-	emit(EventSSO, SSOProgress{Profile: "dev"})
-	if shown != 1 || len(lists) != 1 || lists[0].Active != "work" {
-		t.Fatalf("shown %d, tray lists %+v; want the window shown for MFA and the list in the tray", shown, lists)
+	plat.hidden = true
+	scr := newScreen(plat)
+	scr.setVisible(false)
+	m := newMFAQuestions(plat.Emit, scr.show)
+	done := make(chan string, 1)
+	go func() { code, _ := m.ask(context.Background(), "work", "arn:mfa"); done <- code }()
+	plat.waitFor(t, "the MFA question is asked", func() bool { return len(plat.sent(EventMFA)) == 1 })
+	if err := m.submit("123456"); err != nil { // pending from before the event was sent
+		t.Fatal(err)
 	}
-	if len(plat.sent(EventMFA)) != 1 || len(plat.sent(EventProfiles)) != 1 || len(plat.sent(EventSSO)) != 1 {
-		t.Fatalf("the window did not get every event: %+v", plat.events)
+	if code := <-done; code != "123456" || plat.hidden || !scr.isVisible() {
+		t.Fatalf("code %q, hidden %v; want the window brought up for the question", code, plat.hidden)
+	}
+	if q := plat.sent(EventMFA)[0].data.(MFAQuestion); q.Profile != "work" || q.MFASerial != "arn:mfa" {
+		t.Fatalf("question %+v", q)
+	}
+
+	p, _, _, _ := newTestProfiles(t)
+	var lists []ProfileList
+	p.onList(func(l ProfileList) { lists = append(lists, l) })
+	if err := p.Use("other", ""); err != nil {
+		t.Fatal(err)
+	}
+	if len(lists) != 1 || lists[0].Active != "other" {
+		t.Fatalf("the tray got %+v", lists)
 	}
 }
 
@@ -169,7 +181,7 @@ func waitSSO(t *testing.T, payloads *[]any, mu interface {
 		mu.Lock()
 		for _, x := range *payloads {
 			m := x.(map[string]any)
-			if sp, ok := m["data"].(SSOProgress); ok && m["event"] == EventSSO && sp.State == state {
+			if sp, ok := m["data"].(SSOProgress); ok && m["event"] == EventSSO && sp.State == SSOState(state) {
 				mu.Unlock()
 				return
 			}
@@ -245,10 +257,10 @@ func TestTrayLabelsShowTheHourlyCostOfWhatRuns(t *testing.T) {
 		return cloud.Instance{ID: id, Type: typ, State: state, Region: "us-east-1"}
 	}
 	items := m.update([]EnvView{
-		{Name: "shop", State: control.StateRunning, Usable: true, Stages: []StageView{{Instances: []cloud.Instance{
+		{Name: "shop", State: op.StateRunning, Usable: true, Stages: []StageView{{Instances: []cloud.Instance{
 			inst("i-1", "t3.micro", cloud.Running), inst("i-2", "t3.micro", cloud.Running), inst("i-3", "t3.micro", cloud.Stopped)}}}},
-		{Name: "odd", State: control.StatePartly, Usable: true, Stages: []StageView{{Instances: []cloud.Instance{inst("i-4", "x9.huge", cloud.Running)}}}},
-		{Name: "idle", State: control.StateStopped, Usable: true, Stages: []StageView{{Instances: []cloud.Instance{inst("i-5", "t3.micro", cloud.Stopped)}}}},
+		{Name: "odd", State: op.StatePartly, Usable: true, Stages: []StageView{{Instances: []cloud.Instance{inst("i-4", "x9.huge", cloud.Running)}}}},
+		{Name: "idle", State: op.StateStopped, Usable: true, Stages: []StageView{{Instances: []cloud.Instance{inst("i-5", "t3.micro", cloud.Stopped)}}}},
 	})
 	if got := items[2].Title; got != "shop — running — $0.02/hour" {
 		t.Errorf("running label %q; want two t3.micro at the table's $0.0104", got)
@@ -265,12 +277,11 @@ func TestSaveCSVWritesWhereTheDialogSays(t *testing.T) {
 	p := paths.Under(t.TempDir())
 	hist := windowHistory(p, newFakePlatform(), slog.New(slog.DiscardHandler))
 	defer hist.Close()
-	c := newCosts(&fakeCoster{}, hist, p, context.Background)
-	c.now = func() time.Time { return time.Date(2026, 11, 22, 12, 0, 0, 0, time.Local) }
 	var asked []string
 	dest := filepath.Join(t.TempDir(), "usage.csv")
 	answer := dest
-	c.save = func(title, name string) (string, error) { asked = append(asked, name); return answer, nil }
+	c := newCosts(&fakeCoster{}, hist, p, func(title, name string) (string, error) { asked = append(asked, name); return answer, nil })
+	c.now = func() time.Time { return time.Date(2026, 11, 22, 12, 0, 0, 0, time.Local) }
 	got, err := c.SaveCSV(ReportRequest{From: "2026-11-01", To: "2026-11-30"})
 	if err != nil || got != dest {
 		t.Fatalf("SaveCSV = %q, %v", got, err)

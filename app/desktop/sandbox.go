@@ -6,7 +6,7 @@ import (
 	"log/slog"
 	"os"
 
-	"cloudcontrol/app/cli"
+	"cloudcontrol/app/launch"
 	"cloudcontrol/backend/sandbox"
 )
 
@@ -16,7 +16,7 @@ const defaultWorld = "environments/sandbox/world.yaml"
 // startSandbox serves a sandbox in this process on a free loopback port and
 // points this process's AWS credentials at harmless placeholders, so the
 // window never touches a real account in sandbox mode.
-func startSandbox(ctx context.Context, o cli.WindowOptions, log *slog.Logger) (string, func(), error) {
+func startSandbox(ctx context.Context, o launch.WindowOptions, log *slog.Logger) (string, func(), error) {
 	file := o.WorldFile
 	if file == "" {
 		file = defaultWorld
@@ -25,7 +25,7 @@ func startSandbox(ctx context.Context, o cli.WindowOptions, log *slog.Logger) (s
 	if err != nil {
 		return "", nil, fmt.Errorf("sandbox world: %w", err)
 	}
-	speed := o.SandboxSpd
+	speed := o.SandboxSpeed
 	if speed <= 0 {
 		speed = 1
 	}

@@ -1,11 +1,8 @@
 package desktop
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -17,42 +14,32 @@ import (
 // DefaultRefresh is how often the dashboard reads AWS while visible.
 const DefaultRefresh = 15 * time.Second
 
-// settingsFile is the settings JSON in the OS config folder.
-type settingsFile struct {
-	Folders        []string  `json:"folders"`
-	RefreshSeconds int       `json:"refreshSeconds,omitempty"`
-	Window         *Geometry `json:"window,omitempty"`
-}
+// windowSettings is the window's part of the settings file (watched
+// folders, refresh pace, geometry), kept by backend/settings, the file's one
+// owner: every change goes through its Update, which keeps the other
+// front ends' keys (the active profile) and changes made meanwhile.
+type windowSettings struct {
+	file     *settings.File
+	defaults []string // the folders to watch while none are saved
 
-// settingsStore keeps the settings and writes every change at once, so a
-// crash loses nothing.
-type settingsStore struct {
-	path string
 	mu   sync.Mutex
-	data settingsFile
+	data settings.Settings // as last read or saved
+	// problem says why the file cannot be read (damaged); saving refuses
+	// until it is fixed or removed, and the window shows it.
+	problem string
 }
 
-// loadSettings reads path; a missing file starts from the given folders.
-// A damaged file is set aside (renamed .bad) rather than lost or fatal.
-func loadSettings(path string, folders []string) (*settingsStore, error) {
-	s := &settingsStore{path: path, data: settingsFile{Folders: absAll(folders)}}
-	b, err := os.ReadFile(path)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return s, nil
-	case err != nil:
-		return s, fmt.Errorf("reading the settings %s: %w", path, err)
+// loadWindowSettings reads file; a missing one starts from the given
+// folders. A damaged one is left untouched, reported (the error, and
+// view().Problem), and the defaults are used meanwhile.
+func loadWindowSettings(file *settings.File, folders []string) (*windowSettings, error) {
+	s := &windowSettings{file: file, defaults: absAll(folders)}
+	data, err := file.Load()
+	s.data = data
+	if err != nil {
+		s.problem = err.Error()
 	}
-	var f settingsFile
-	if err := json.Unmarshal(b, &f); err != nil {
-		_ = os.Rename(path, path+".bad")
-		return s, fmt.Errorf("the settings file %s is damaged (%v); it was renamed to %s.bad and defaults are used", path, err, filepath.Base(path))
-	}
-	if f.Folders == nil {
-		f.Folders = s.data.Folders
-	}
-	s.data = f
-	return s, nil
+	return s, err
 }
 
 func absAll(dirs []string) []string {
@@ -68,13 +55,20 @@ func absAll(dirs []string) []string {
 	return out
 }
 
-func (s *settingsStore) folders() []string {
+func (s *windowSettings) folders() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.foldersLocked()
+}
+
+func (s *windowSettings) foldersLocked() []string {
+	if s.data.Folders == nil {
+		return slices.Clone(s.defaults)
+	}
 	return slices.Clone(s.data.Folders)
 }
 
-func (s *settingsStore) refresh() time.Duration {
+func (s *windowSettings) refresh() time.Duration {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.data.RefreshSeconds <= 0 {
@@ -83,11 +77,14 @@ func (s *settingsStore) refresh() time.Duration {
 	return time.Duration(s.data.RefreshSeconds) * time.Second
 }
 
-func (s *settingsStore) view() SettingsView {
-	return SettingsView{Folders: s.folders(), RefreshSeconds: int(s.refresh() / time.Second)}
+func (s *windowSettings) view() SettingsView {
+	folders, refresh := s.folders(), s.refresh()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return SettingsView{Folders: folders, RefreshSeconds: int(refresh / time.Second), Problem: s.problem}
 }
 
-func (s *settingsStore) geometry() *Geometry {
+func (s *windowSettings) geometry() *Geometry {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.data.Window == nil {
@@ -97,9 +94,9 @@ func (s *settingsStore) geometry() *Geometry {
 	return &g
 }
 
-func (s *settingsStore) addFolder(dir string) error {
+func (s *windowSettings) addFolder(dir string) error {
 	dir = absAll([]string{dir})[0]
-	return s.update(func(f *settingsFile) error {
+	return s.update(func(f *settings.Settings) error {
 		if slices.Contains(f.Folders, dir) {
 			return fmt.Errorf("%s is already watched", dir)
 		}
@@ -108,8 +105,8 @@ func (s *settingsStore) addFolder(dir string) error {
 	})
 }
 
-func (s *settingsStore) removeFolder(dir string) error {
-	return s.update(func(f *settingsFile) error {
+func (s *windowSettings) removeFolder(dir string) error {
+	return s.update(func(f *settings.Settings) error {
 		i := slices.Index(f.Folders, dir)
 		if i < 0 {
 			return fmt.Errorf("%s is not a watched folder", dir)
@@ -120,61 +117,50 @@ func (s *settingsStore) removeFolder(dir string) error {
 }
 
 // setFolders replaces the watched folders: `--dir` on the command line
-// means these folders, whatever was saved before.
-func (s *settingsStore) setFolders(dirs []string) error {
+// means these folders, whatever was saved before. They are watched even
+// when they cannot be saved.
+func (s *windowSettings) setFolders(dirs []string) error {
 	dirs = absAll(dirs)
-	return s.update(func(f *settingsFile) error { f.Folders = dirs; return nil })
-}
-
-func (s *settingsStore) setRefresh(n int) error {
-	return s.update(func(f *settingsFile) error { f.RefreshSeconds = n; return nil })
-}
-
-func (s *settingsStore) setGeometry(g Geometry) {
-	if g.Width <= 0 || g.Height <= 0 {
-		return // a hidden or not yet drawn window reports nothing useful
+	err := s.update(func(f *settings.Settings) error { f.Folders = dirs; return nil })
+	if err != nil {
+		s.mu.Lock()
+		s.data.Folders = dirs
+		s.mu.Unlock()
 	}
-	_ = s.update(func(f *settingsFile) error { f.Window = &g; return nil })
+	return err
 }
 
-func (s *settingsStore) update(change func(*settingsFile) error) error {
+func (s *windowSettings) setRefresh(n int) error {
+	return s.update(func(f *settings.Settings) error { f.RefreshSeconds = n; return nil })
+}
+
+func (s *windowSettings) setGeometry(g Geometry) error {
+	if g.Width <= 0 || g.Height <= 0 {
+		return nil // a hidden or not yet drawn window reports nothing useful
+	}
+	return s.update(func(f *settings.Settings) error { f.Window = &g; return nil })
+}
+
+// update saves one change; the folders shown until now (the defaults,
+// while none were saved) are what the change starts from.
+func (s *windowSettings) update(change func(*settings.Settings) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	next := s.data
-	next.Folders = slices.Clone(s.data.Folders)
-	if err := change(&next); err != nil {
+	shown := s.foldersLocked()
+	saved, err := s.file.Update(func(f *settings.Settings) error {
+		if f.Folders == nil {
+			f.Folders = shown
+		}
+		return change(f)
+	})
+	var damaged *settings.DamagedError
+	switch {
+	case errors.As(err, &damaged):
+		s.problem = err.Error()
+		return err
+	case err != nil:
 		return err
 	}
-	// settings.json also holds the active profile (backend/settings): keep its keys.
-	if err := settings.WriteShared(s.path, next); err != nil {
-		return fmt.Errorf("saving the settings: %w", err)
-	}
-	s.data = next
+	s.data, s.problem = saved, ""
 	return nil
-}
-
-// writeJSON replaces path atomically, so a reader never sees half a file.
-func writeJSON(path string, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	_, werr := tmp.Write(append(b, '\n'))
-	if cerr := tmp.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp.Name(), path)
-	}
-	if werr != nil {
-		_ = os.Remove(tmp.Name())
-	}
-	return werr
 }

@@ -9,14 +9,15 @@ import (
 	"cloudcontrol/backend/control"
 	"cloudcontrol/backend/env"
 	"cloudcontrol/backend/lock"
+	"cloudcontrol/backend/op"
 	"cloudcontrol/backend/orchestrate"
 )
 
 // core is what the shell needs from backend/control (a *control.Service).
 type core interface {
-	PlanEnv(ctx context.Context, e *env.Environment, action string) (*control.Prepared, error)
-	RunEnv(ctx context.Context, e *env.Environment, action string, sink orchestrate.Sink) (*orchestrate.Result, error)
-	InstanceAction(ctx context.Context, e *env.Environment, id, action string) error
+	PlanEnv(ctx context.Context, e *env.Environment, action op.Action) (*control.Prepared, error)
+	RunEnv(ctx context.Context, e *env.Environment, action op.Action, sink op.Sink) (*orchestrate.Result, error)
+	InstanceAction(ctx context.Context, e *env.Environment, id string, action control.InstanceAction) error
 	StatusEnv(ctx context.Context, e *env.Environment) (*control.Status, error)
 	Refresh(ctx context.Context, e *env.Environment, prev *control.Status) (*control.Status, error)
 	Holder(name string) *lock.Holder
@@ -27,9 +28,10 @@ type core interface {
 // reached through plat.
 type shell struct {
 	plat     Platform
+	screen   *screen
 	log      *slog.Logger
 	cores    func(client string) core // one control.Service per lock client
-	settings *settingsStore
+	settings *windowSettings
 	cache    *stateCache
 	board    *board
 	runs     *runs
@@ -39,31 +41,18 @@ type shell struct {
 
 	sandboxURL string
 
-	mu       sync.Mutex
-	ctx      context.Context
-	visible  bool
-	tray     bool // a tray is up: closing hides the window
-	quitting bool
-}
-
-func (s *shell) context() context.Context {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.ctx == nil {
-		return context.Background()
-	}
-	return s.ctx
+	lifetime                    // the context runs begin under, from start
+	stopAll  context.CancelFunc // shutdown's: cancels that context
+	wg       sync.WaitGroup     // the watcher and the refresher
 }
 
 func (s *shell) overview() Overview {
-	s.mu.Lock()
-	tray := s.tray
-	s.mu.Unlock()
-	return Overview{Sandbox: s.sandboxURL != "", SandboxURL: s.sandboxURL, TrayAvailable: tray,
-		Folders: s.settings.folders(), Environments: s.board.views()}
+	v := s.settings.view()
+	return Overview{Sandbox: s.sandboxURL != "", SandboxURL: s.sandboxURL, TrayAvailable: s.screen.hasTray(),
+		Folders: v.Folders, Environments: s.board.views(), Runs: s.board.runViews(), SettingsProblem: v.Problem}
 }
 
-func (s *shell) plan(ctx context.Context, name, action string) (*orchestrate.Plan, error) {
+func (s *shell) plan(ctx context.Context, name string, action op.Action) (*orchestrate.Plan, error) {
 	e, err := s.board.definition(name)
 	if err != nil {
 		return nil, err
@@ -75,7 +64,7 @@ func (s *shell) plan(ctx context.Context, name, action string) (*orchestrate.Pla
 	return prep.Plan, nil
 }
 
-func (s *shell) instanceAction(ctx context.Context, name, id, action string) error {
+func (s *shell) instanceAction(ctx context.Context, name, id string, action control.InstanceAction) error {
 	e, err := s.board.definition(name)
 	if err != nil {
 		return err
@@ -91,41 +80,15 @@ func (s *shell) instanceAction(ctx context.Context, name, id, action string) err
 // beforeClose keeps the window's place and hides it to the tray when
 // there is one; it reports whether closing must be prevented.
 func (s *shell) beforeClose() bool {
-	s.settings.setGeometry(s.plat.Geometry())
-	s.mu.Lock()
-	hide := s.tray && !s.quitting
-	s.mu.Unlock()
-	if hide {
-		s.plat.Hide()
-		s.setVisible(false)
+	if err := s.settings.setGeometry(s.plat.Geometry()); err != nil {
+		s.log.Warn("saving the window's place", "err", err)
 	}
-	return hide
+	return s.screen.closing()
 }
 
-func (s *shell) show() {
-	s.plat.Show()
-	s.setVisible(true)
-}
-
-func (s *shell) quit() {
-	s.mu.Lock()
-	s.quitting = true
-	s.mu.Unlock()
-	s.plat.Quit()
-}
-
-func (s *shell) setVisible(v bool) {
-	s.mu.Lock()
-	s.visible = v
-	s.mu.Unlock()
-	s.refresher.poke()
-}
-
-func (s *shell) isVisible() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.visible
-}
+func (s *shell) show()           { s.screen.show() }
+func (s *shell) quit()           { s.screen.quit() }
+func (s *shell) isVisible() bool { return s.screen.isVisible() }
 
 func (s *shell) settingsView() SettingsView { return s.settings.view() }
 
@@ -146,7 +109,7 @@ func (s *shell) removeFolder(dir string) (SettingsView, error) {
 
 func (s *shell) changeFolders(err error) (SettingsView, error) {
 	if err != nil {
-		return s.settings.view(), err
+		return s.failedSave(err)
 	}
 	s.watcher.SetDirs(s.settings.folders())
 	v := s.settings.view()
@@ -159,10 +122,20 @@ func (s *shell) setRefresh(n int) (SettingsView, error) {
 		return s.settings.view(), fmt.Errorf("the refresh interval must be between 5 and 3600 seconds, not %d", n)
 	}
 	if err := s.settings.setRefresh(n); err != nil {
-		return s.settings.view(), err
+		return s.failedSave(err)
 	}
 	v := s.settings.view()
 	s.plat.Emit(EventSettings, v)
 	s.refresher.poke()
 	return v, nil
+}
+
+// failedSave answers a change that was not saved; a damaged file is also
+// pushed, so the window shows it until it is fixed.
+func (s *shell) failedSave(err error) (SettingsView, error) {
+	v := s.settings.view()
+	if v.Problem != "" {
+		s.plat.Emit(EventSettings, v)
+	}
+	return v, err
 }

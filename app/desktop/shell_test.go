@@ -10,30 +10,33 @@ import (
 	"testing"
 	"time"
 
+	"cloudcontrol/backend/atomicfile"
 	"cloudcontrol/backend/cloud"
 	"cloudcontrol/backend/control"
 	"cloudcontrol/backend/lock"
+	"cloudcontrol/backend/op"
 	"cloudcontrol/backend/orchestrate"
 	"cloudcontrol/backend/sandbox"
+	"cloudcontrol/backend/settings"
 )
 
 func TestDashboardShowsLastKnownStateAtOnceThenLive(t *testing.T) {
 	r := newRig(t, func(r *rig) {
 		// A previous session saw three-tier running.
-		cached := map[string]*control.Status{"three-tier": {Env: "three-tier", State: control.StateRunning,
-			Stages: []control.StageStatus{{Name: "database", State: control.StateRunning,
+		cached := map[string]*control.Status{"three-tier": {Env: "three-tier", State: op.StateRunning,
+			Stages: []control.StageStatus{{Name: "database", State: op.StateRunning,
 				Instances: []cloud.Instance{{ID: "i-0db00000000000001", Name: "shop-db", State: cloud.Running}}}}}}
-		if err := writeJSON(filepath.Join(r.paths.State, "dashboard-sandbox.json"), cached); err != nil {
+		if err := atomicfile.WriteJSON(filepath.Join(r.paths.State, "dashboard-sandbox.json"), cached, 0o600); err != nil {
 			t.Fatal(err)
 		}
 	})
 	first := find(r.board.views(), "three-tier")
-	if first == nil || first.State != control.StateRunning || first.Live {
+	if first == nil || first.State != op.StateRunning || first.Live {
 		t.Fatalf("before any refresh three-tier = %+v, want the cached running state, not live", first)
 	}
 	r.plat.waitFor(t, "three-tier is read live", func() bool {
 		v := find(r.plat.lastEnvs(), "three-tier")
-		return v != nil && v.Live && v.State == control.StateStopped
+		return v != nil && v.Live && v.State == op.StateStopped
 	})
 	v := find(r.plat.lastEnvs(), "three-tier")
 	if len(v.Stages) != 4 || v.Stages[3].Name != "web" || !slices.Equal(v.Stages[3].After, []string{"api", "worker"}) {
@@ -49,7 +52,7 @@ func TestDashboardShowsLastKnownStateAtOnceThenLive(t *testing.T) {
 	// The live state replaced the cached one on disk.
 	r.plat.waitFor(t, "the cache file holds the live state", func() bool {
 		st := (&stateCache{path: filepath.Join(r.paths.State, "dashboard-sandbox.json")}).load()["three-tier"]
-		return st != nil && st.State == control.StateStopped && len(st.Stages) == 4
+		return st != nil && st.State == op.StateStopped && len(st.Stages) == 4
 	})
 }
 
@@ -86,29 +89,6 @@ func TestRefreshIsOneDescribePerRegionPerEnvironment(t *testing.T) {
 	}
 }
 
-func TestAHeldEnvironmentIsStartingOrStopping(t *testing.T) {
-	for _, c := range []struct {
-		run        *RunView
-		busy, from string
-		want       string
-	}{
-		{nil, "", control.StatePartly, control.StatePartly},
-		{&RunView{Action: "start"}, "start", control.StatePartly, control.StateStarting},
-		{&RunView{Action: "stop"}, "stop", control.StateRunning, control.StateStopping},
-		{&RunView{Action: "start", Done: true}, "", control.StatePartly, control.StatePartly}, // a run that ended says what is
-		{nil, "stop", control.StatePartly, control.StateStopping},                             // another process's stop
-		{nil, "reboot i-0db00000000000001", control.StateRunning, control.StateRunning},       // an instance action
-	} {
-		v := EnvView{State: c.from, Run: c.run}
-		if c.busy != "" {
-			v.Busy = &lock.Holder{Action: c.busy}
-		}
-		if got := whileHeld(v); got != c.want {
-			t.Errorf("run %+v, lock %q, instances %q: state %q, want %q", c.run, c.busy, c.from, got, c.want)
-		}
-	}
-}
-
 // waitQuiet returns once the sandbox has logged no new request for quiet.
 func waitQuiet(t *testing.T, sb *sandbox.Sandbox, quiet time.Duration) {
 	t.Helper()
@@ -135,40 +115,71 @@ func TestStartPushesEventsInOrderThenResultAndNotification(t *testing.T) {
 		t.Fatal(err)
 	}
 	r.plat.waitFor(t, "the run finishes", func() bool { return len(r.plat.sent(EventFinished)) == 1 })
-	fin := r.plat.sent(EventFinished)[0].data.(RunView)
-	if fin.Outcome != orchestrate.OutcomeDone || !fin.Done {
+	fin := r.plat.sent(EventFinished)[0].data.(op.Progress)
+	if fin.Outcome != op.OutcomeDone || !fin.Finished() {
 		t.Fatalf("run finished %+v, want done", fin)
 	}
 	for _, st := range fin.Stages {
-		if st.Status != orchestrate.StageReady {
+		if st.Status != op.StageReady {
 			t.Errorf("stage %s ended %s, want ready", st.Name, st.Status)
 		}
 	}
 	// While the run holds it, the dashboard says three-tier is starting,
 	// also between stages when its instances alone read partly running.
 	during := 0
+	var runStarted, runEnded time.Time
+	for _, e := range r.plat.sent(EventRun) {
+		switch e.data.(op.Event).Type {
+		case op.EventRunStarted:
+			runStarted = e.at
+		case op.EventRunDone:
+			runEnded = e.at
+		}
+	}
 	for _, e := range r.plat.sent(EventEnvs) {
 		v := find(e.data.([]EnvView), "three-tier")
-		if v == nil || v.Run == nil || v.Run.Done {
+		if v == nil || e.at.Before(runStarted) || !e.at.Before(runEnded) {
 			continue
 		}
 		during++
-		if v.State != control.StateStarting {
+		if v.State != op.StateStarting {
 			t.Errorf("during the run three-tier read %q, want starting", v.State)
 		}
 	}
 	if during == 0 {
 		t.Error("no dashboard update was sent during the run")
 	}
+	// A stage's state follows the run's events at once: the dashboard showed
+	// stages starting, and ready ones running, before the next refresh.
+	words := map[op.State]bool{}
+	for _, e := range r.plat.sent(EventEnvs) {
+		if v := find(e.data.([]EnvView), "three-tier"); v != nil && !e.at.Before(runStarted) && e.at.Before(runEnded) {
+			for _, st := range v.Stages {
+				words[st.State] = true
+			}
+		}
+	}
+	if !words[op.StateStarting] || !words[op.StateRunning] {
+		t.Errorf("during the run the stages read %v, want starting and running ones", words)
+	}
+	// Every event's progress is pushed; the last is the finished run, which
+	// the overview keeps for a window opened later.
+	progress := r.plat.sent(EventProgress)
+	if last := progress[len(progress)-1].data.(op.Progress); last.Outcome != op.OutcomeDone || last.Events != fin.Events {
+		t.Errorf("the last progress pushed %+v, want the finished run's", last)
+	}
+	if runs := r.overview().Runs; len(runs) != 1 || runs[0].Env != "three-tier" || runs[0].Outcome != op.OutcomeDone || len(runs[0].Stages) != 4 {
+		t.Errorf("Overview().Runs = %+v, want three-tier's done run with its 4 stages", runs)
+	}
 	var types, ready []string
 	for _, e := range r.plat.sent(EventRun) {
-		ev := e.data.(orchestrate.Event)
-		types = append(types, ev.Type)
-		if ev.Type == orchestrate.EventStageReady {
+		ev := e.data.(op.Event)
+		types = append(types, string(ev.Type))
+		if ev.Type == op.EventStageReady {
 			ready = append(ready, ev.Stage)
 		}
 	}
-	if types[0] != orchestrate.EventRunStarted || types[len(types)-1] != orchestrate.EventRunDone {
+	if types[0] != string(op.EventRunStarted) || types[len(types)-1] != string(op.EventRunDone) {
 		t.Errorf("events %v, want run-started first and run-done last", types)
 	}
 	if ready[0] != "database" || ready[len(ready)-1] != "web" {
@@ -180,16 +191,21 @@ func TestStartPushesEventsInOrderThenResultAndNotification(t *testing.T) {
 	if len(r.plat.sent(EventProgress)) < 4 {
 		t.Errorf("%d progress events, want at least one per stage", len(r.plat.sent(EventProgress)))
 	}
-	r.plat.mu.Lock()
-	notes := slices.Clone(r.plat.notes)
-	r.plat.mu.Unlock()
+	// The notification follows run:finished (the run's goroutine sends both).
+	var notes []string
+	r.plat.waitFor(t, "the run's notification", func() bool {
+		r.plat.mu.Lock()
+		defer r.plat.mu.Unlock()
+		notes = slices.Clone(r.plat.notes)
+		return len(notes) > 0
+	})
 	if len(notes) != 1 || !strings.HasPrefix(notes[0], "three-tier is ready") {
 		t.Errorf("notifications %q, want one saying three-tier is ready", notes)
 	}
 	// The broken file shows its problem while its last good version stays usable.
 	r.plat.waitFor(t, "three-tier runs, its file broken but usable", func() bool {
 		v := find(r.plat.lastEnvs(), "three-tier")
-		return v != nil && v.State == control.StateRunning && v.Usable && len(v.Problems) > 0
+		return v != nil && v.State == op.StateRunning && v.Usable && len(v.Problems) > 0
 	})
 	v := find(r.plat.lastEnvs(), "three-tier")
 	if p := v.Problems[0]; p.Line != 1 || p.Source != "stages: [" || !strings.HasPrefix(p.Text, filepath.Join(r.dir, "three-tier.yaml")+":1:") {
@@ -218,6 +234,11 @@ func TestStartRefusesWhenBusyAndCancelStopsARun(t *testing.T) {
 	if n := len(r.plat.sent(EventRun)); n != 0 {
 		t.Errorf("a refused start pushed %d run events", n)
 	}
+	// The window shows it as a refusal: the run's progress says so.
+	if p := r.plat.sent(EventProgress); len(p) != 1 || p[0].data.(op.Progress).Outcome != op.OutcomeRefused ||
+		!strings.Contains(p[0].data.(op.Progress).Failure.Message, "analytics is busy") {
+		t.Errorf("a refused start pushed the progress %+v, want one refused saying busy", p)
+	}
 
 	envs := &Environments{s: r.shell}
 	if err := envs.Start("three-tier"); err != nil {
@@ -230,7 +251,7 @@ func TestStartRefusesWhenBusyAndCancelStopsARun(t *testing.T) {
 		t.Fatal(err)
 	}
 	r.plat.waitFor(t, "the cancelled run ends", func() bool { return len(r.plat.sent(EventFinished)) == 1 })
-	if fin := r.plat.sent(EventFinished)[0].data.(RunView); fin.Outcome != orchestrate.OutcomeCancelled {
+	if fin := r.plat.sent(EventFinished)[0].data.(op.Progress); fin.Outcome != op.OutcomeCancelled {
 		t.Errorf("outcome %q, want cancelled", fin.Outcome)
 	}
 	if err := envs.Cancel("three-tier"); err == nil {
@@ -290,7 +311,7 @@ func TestWatchedFileChangesReachTheWindow(t *testing.T) {
 	r.plat.waitFor(t, "the renamed broken file is invalid under its new name", func() bool {
 		envs := r.plat.lastEnvs()
 		v := find(envs, "shop")
-		return find(envs, "web") == nil && v != nil && v.State == StateInvalid && !v.Usable
+		return find(envs, "web") == nil && v != nil && v.State == op.StateInvalid && !v.Usable
 	})
 	if err := os.Remove(filepath.Join(r.dir, "shop.yaml")); err != nil {
 		t.Fatal(err)
@@ -321,13 +342,11 @@ func TestSettingsFoldersAndWindowPersist(t *testing.T) {
 		t.Fatal(err)
 	}
 	r.plat.geom = Geometry{X: 10, Y: 20, Width: 900, Height: 600}
-	r.mu.Lock()
-	r.tray = true
-	r.mu.Unlock()
+	r.screen.setTray(true)
 	if prevent := r.beforeClose(); !prevent || !r.plat.hidden {
 		t.Errorf("closing with a tray: prevent=%v hidden=%v, want the window hidden", prevent, r.plat.hidden)
 	}
-	saved, err := loadSettings(r.settings.path, nil)
+	saved, err := loadWindowSettings(r.settings.file, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -345,8 +364,8 @@ func TestSettingsFoldersAndWindowPersist(t *testing.T) {
 	if r.beforeClose() || !r.plat.quit {
 		t.Error("after Quit, closing must not be prevented")
 	}
-	b, _ := os.ReadFile(r.settings.path)
-	var f settingsFile
+	b, _ := os.ReadFile(r.settings.file.Path())
+	var f settings.Settings
 	if json.Unmarshal(b, &f) != nil || slices.Contains(f.Folders, extra) {
 		t.Errorf("settings file after remove: %s", b)
 	}
@@ -356,20 +375,23 @@ func TestSettingsFoldersAndWindowPersist(t *testing.T) {
 // ones win over the defaults.
 func TestDirFlagReplacesSavedFoldersDefaultsDoNot(t *testing.T) {
 	dir := t.TempDir()
-	path := filepath.Join(dir, "settings.json")
+	file := settings.Open(dir)
 	saved, other := t.TempDir(), t.TempDir()
-	if err := os.WriteFile(path, []byte(`{"folders":["`+saved+`"],"refreshSeconds":30}`), 0o600); err != nil {
+	if err := os.WriteFile(file.Path(), []byte(`{"folders":["`+saved+`"],"refreshSeconds":30,"profile":"work"}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	st, err := loadSettings(path, []string{other})
+	st, err := loadWindowSettings(file, []string{other})
 	if err != nil || !slices.Equal(st.folders(), []string{saved}) {
 		t.Fatalf("without --dir: folders %v (%v), want the saved %s", st.folders(), err, saved)
 	}
 	if err := st.setFolders([]string{other}); err != nil {
 		t.Fatal(err)
 	}
-	again, err := loadSettings(path, nil)
+	again, err := loadWindowSettings(file, nil)
 	if err != nil || !slices.Equal(again.folders(), []string{other}) || again.view().RefreshSeconds != 30 {
 		t.Fatalf("after --dir %s: saved %+v (%v); the other settings must stay", other, again.view(), err)
+	}
+	if p, _, _ := file.Choice(); p != "work" {
+		t.Fatalf("the active profile was lost by the window's save: %q", p)
 	}
 }

@@ -111,7 +111,7 @@ func (t *sysTray) apply(items []trayItem) {
 }
 
 func (t *sysTray) stop() {
-	if t != nil && t.end != nil {
+	if t.end != nil {
 		t.end()
 	}
 }

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"sync"
 
-	"cloudcontrol/backend/control"
+	"cloudcontrol/backend/op"
 )
 
 // Tray menu item ids (dbusmenu ids on Linux; documented in API.md). The
@@ -79,7 +79,7 @@ func stoppable(v EnvView) bool {
 
 // upNow says whether some of the environment runs (and so costs by the hour).
 func upNow(v EnvView) bool {
-	return slices.Contains([]string{control.StateRunning, control.StatePartly, control.StateStarting, control.StateBroken}, v.State)
+	return slices.Contains([]op.State{op.StateRunning, op.StatePartly, op.StateStarting, op.StateBroken}, v.State)
 }
 
 // update lays the menu out for the dashboard and returns the items.
@@ -93,7 +93,7 @@ func (m *trayMenu) update(envs []EnvView) []trayItem {
 		stop := trayItem{ID: uint32(trayFirstSlot + 2*k + 1)}
 		if k < len(envs) {
 			v := envs[k]
-			label.Visible, label.Title = true, v.Name+" — "+v.State
+			label.Visible, label.Title = true, v.Name+" — "+string(v.State)
 			if m.price != nil && upNow(v) {
 				if p := m.price(v); p != "" {
 					label.Title += " — " + p

@@ -5,8 +5,8 @@ import (
 	"slices"
 	"testing"
 
-	"cloudcontrol/backend/control"
 	"cloudcontrol/backend/lock"
+	"cloudcontrol/backend/op"
 )
 
 type fakeActions struct {
@@ -22,10 +22,10 @@ func TestTrayMenuLabelsStatesAndStops(t *testing.T) {
 	act := &fakeActions{}
 	m := newTrayMenu(act)
 	envs := []EnvView{
-		{Name: "analytics", State: control.StateRunning, Usable: true},
-		{Name: "shop", State: control.StateStopped, Usable: true},
-		{Name: "three-tier", State: control.StatePartly, Usable: true, Busy: &lock.Holder{Action: "start", Client: "cli"}},
-		{Name: "web", State: control.StateStarting, Usable: true},
+		{Name: "analytics", State: op.StateRunning, Usable: true},
+		{Name: "shop", State: op.StateStopped, Usable: true},
+		{Name: "three-tier", State: op.StatePartly, Usable: true, Busy: &lock.Holder{Action: "start", Client: "cli"}},
+		{Name: "web", State: op.StateStarting, Usable: true},
 	}
 	items := m.update(envs)
 	if len(items) != trayItemsTotal {
@@ -81,7 +81,7 @@ func TestTrayMenuOverflowSaysHowManyMore(t *testing.T) {
 	m := newTrayMenu(&fakeActions{})
 	var envs []EnvView
 	for i := range traySlots + 3 {
-		envs = append(envs, EnvView{Name: fmt.Sprintf("env-%02d", i), State: control.StateStopped, Usable: true})
+		envs = append(envs, EnvView{Name: fmt.Sprintf("env-%02d", i), State: op.StateStopped, Usable: true})
 	}
 	items := m.update(envs)
 	last := items[trayFirstSlot+2*(traySlots-1)-1]

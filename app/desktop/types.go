@@ -5,22 +5,16 @@ import (
 
 	"cloudcontrol/backend/cloud"
 	"cloudcontrol/backend/lock"
+	"cloudcontrol/backend/op"
 	"cloudcontrol/backend/orchestrate"
-)
-
-// Overall states the window shows (EnvView.State): control's live states
-// plus the two only the window knows.
-const (
-	StateUnknown = "unknown" // never read from AWS and nothing cached
-	StateInvalid = "invalid" // the file is broken and has no good version to act on
 )
 
 // Event names pushed to the front end (see API.md).
 const (
 	EventEnvs     = "envs:changed"     // []EnvView: the whole dashboard, after any change
-	EventRun      = "run:event"        // orchestrate.Event: every step of a run, in order
-	EventProgress = "run:progress"     // RunView: per-stage progress of a run
-	EventFinished = "run:finished"     // RunView: a run ended (Done is true)
+	EventRun      = "run:event"        // op.Event: every step of a run, in order
+	EventProgress = "run:progress"     // op.Progress: a run's progress, after each of its events
+	EventFinished = "run:finished"     // op.Progress: a run ended
 	EventSettings = "settings:changed" // SettingsView
 )
 
@@ -32,6 +26,11 @@ type Overview struct {
 	TrayAvailable bool      `json:"trayAvailable"`
 	Folders       []string  `json:"folders"`
 	Environments  []EnvView `json:"environments"`
+	// Runs are this app's current or last run of each environment, by
+	// name; run:progress updates them.
+	Runs []op.Progress `json:"runs"`
+	// SettingsProblem is SettingsView.Problem, shown from the start.
+	SettingsProblem string `json:"settingsProblem,omitempty"`
 }
 
 // EnvView is one environment (or one broken file) on the dashboard.
@@ -43,9 +42,9 @@ type EnvView struct {
 	Profile     string `json:"profile"`
 	// Account is the pinned account, else the one the last refresh saw.
 	Account string `json:"account"`
-	// State is one of stopped, starting, running, partly running,
-	// stopping, failed, unknown, invalid.
-	State string `json:"state"`
+	// State is control.StateOf the environment: what its instances say,
+	// unless a start or stop holds it; unknown (never read) or invalid.
+	State op.State `json:"state"`
 	// Live is false while the state comes from the last-known cache.
 	Live bool `json:"live"`
 	// CheckedAt is when the state was read from AWS (zero: never).
@@ -55,8 +54,6 @@ type EnvView struct {
 	// Busy says who holds the environment's lock (a run in this window,
 	// the tray or a terminal); null when free.
 	Busy *lock.Holder `json:"busy"`
-	// Run is this app's current or last run of the environment; null when none.
-	Run *RunView `json:"run"`
 	// Usable is false when there is no good definition to plan or run.
 	Usable bool `json:"usable"`
 	// Problems of the file; when Usable is true the last good version is
@@ -67,11 +64,13 @@ type EnvView struct {
 
 // StageView is one stage in file order, with what the graph needs.
 type StageView struct {
-	Name      string             `json:"name"`
-	After     []string           `json:"after"`
-	Gates     []orchestrate.Gate `json:"gates"`
-	State     string             `json:"state"`
-	Instances []cloud.Instance   `json:"instances"`
+	Name  string             `json:"name"`
+	After []string           `json:"after"`
+	Gates []orchestrate.Gate `json:"gates"`
+	// State is control.StageStateOf the stage: while this app runs a start
+	// or stop, the run's word for it; else what its instances say.
+	State     op.State         `json:"state"`
+	Instances []cloud.Instance `json:"instances"`
 }
 
 // ProblemView is one problem of a file, with the source line it points at.
@@ -86,43 +85,12 @@ type ProblemView struct {
 	Text string `json:"text"`
 }
 
-// RunView is a run's progress; pushed as EventProgress and EventFinished.
-type RunView struct {
-	Env     string          `json:"env"`
-	Action  string          `json:"action"`
-	Started time.Time       `json:"started"`
-	Stages  []StageProgress `json:"stages"` // plan order
-	Done    bool            `json:"done"`
-	// Outcome is done, failed or cancelled once Done.
-	Outcome string `json:"outcome"`
-	// Failure says where a failed run stopped; Start again resumes.
-	Failure *RunFailure `json:"failure"`
-	// Error is the whole error text when the run failed or never began.
-	Error   string  `json:"error"`
-	Elapsed float64 `json:"elapsed"` // seconds
-}
-
-// StageProgress is one stage of a run.
-type StageProgress struct {
-	Name string `json:"name"`
-	// Status is not-started, in-progress, ready, skipped, failed or cancelled.
-	Status  string `json:"status"`
-	Message string `json:"message"`
-}
-
-// RunFailure is orchestrate.RunError for the window.
-type RunFailure struct {
-	Stage       string   `json:"stage"`
-	Instance    string   `json:"instance"`
-	Name        string   `json:"name"`
-	Gate        string   `json:"gate"`
-	Message     string   `json:"message"`
-	LeftRunning []string `json:"leftRunning"`
-}
-
 // SettingsView is what the settings page shows and edits.
 type SettingsView struct {
 	Folders []string `json:"folders"`
 	// RefreshSeconds is how often the dashboard reads AWS while visible.
 	RefreshSeconds int `json:"refreshSeconds"`
+	// Problem says why the settings file cannot be read (damaged): nothing
+	// is saved until it is fixed or removed.
+	Problem string `json:"problem,omitempty"`
 }

@@ -12,15 +12,21 @@ import (
 
 	"cloudcontrol/backend/env"
 	"cloudcontrol/backend/paths"
+	"cloudcontrol/backend/settings"
 )
 
 // shellOptions are what a shell is built from; tests fill them with fakes.
 type shellOptions struct {
-	Plat    Platform
-	Log     *slog.Logger
-	Cores   func(client string) core
-	Paths   paths.Dirs
-	Folders []string // the folders to watch when no settings exist yet
+	Plat Platform
+	// Screen is the window's visibility; nil makes one over Plat.
+	Screen *screen
+	Log    *slog.Logger
+	Cores  func(client string) core
+	Paths  paths.Dirs
+	// Settings holds the window's part of the settings; nil means
+	// settings.WindowFile of Paths.Config (the sandbox's own in sandbox mode).
+	Settings *settings.File
+	Folders  []string // the folders to watch when no settings exist yet
 	// FoldersGiven: Folders were named on the command line (--dir), so they
 	// replace the saved ones instead of only seeding a first run.
 	FoldersGiven bool
@@ -35,11 +41,13 @@ func newShell(o shellOptions) (*shell, error) {
 	if o.Clock == nil {
 		o.Clock = clockwork.NewRealClock()
 	}
-	name := "settings.json"
-	if o.SandboxURL != "" {
-		name = "settings-sandbox.json" // the sandbox's folders are not the user's
+	if o.Screen == nil {
+		o.Screen = newScreen(o.Plat)
 	}
-	st, err := loadSettings(filepath.Join(o.Paths.Config, name), o.Folders)
+	if o.Settings == nil {
+		o.Settings = settings.WindowFile(o.Paths.Config, o.SandboxURL != "")
+	}
+	st, err := loadWindowSettings(o.Settings, o.Folders)
 	if err != nil {
 		o.Log.Warn("settings", "err", err)
 	}
@@ -48,7 +56,7 @@ func newShell(o shellOptions) (*shell, error) {
 			o.Log.Warn("saving the folders given with --dir", "err", err)
 		}
 	}
-	s := &shell{plat: o.Plat, log: o.Log, cores: memo(o.Cores), settings: st, sandboxURL: o.SandboxURL, visible: true,
+	s := &shell{plat: o.Plat, screen: o.Screen, log: o.Log, cores: memo(o.Cores), settings: st, sandboxURL: o.SandboxURL,
 		cache: &stateCache{path: filepath.Join(o.Paths.State, cacheName(o.SandboxURL))}}
 	s.board = newBoard(o.Plat)
 	s.board.seed(s.cache.load())
@@ -57,6 +65,7 @@ func newShell(o shellOptions) (*shell, error) {
 	s.board.snap = env.Snapshot{Set: env.LoadDirs(st.folders())}
 	s.runs = newRuns(s)
 	s.refresher = newRefresher(o.Clock, s.pace, s.refreshAll)
+	o.Screen.onVisibility(s.refresher.poke) // shown or hidden: a new pace
 	w, err := env.NewWatcher(st.folders(), env.WatchOptions{Debounce: o.Debounce, Logger: o.Log, OnChange: func(sn env.Snapshot) {
 		s.board.setSnapshot(sn)
 		s.refresher.poke() // a new or changed file is read from AWS at once
@@ -89,22 +98,30 @@ func memo(f func(string) core) func(string) core {
 	}
 }
 
-// start runs the watcher and the refresher until ctx ends; the returned
-// function waits for them (and any run) to finish.
-func (s *shell) start(ctx context.Context) (wait func()) {
-	s.mu.Lock()
-	s.ctx = ctx
-	s.mu.Unlock()
-	var wg sync.WaitGroup
-	wg.Add(2)
+// start runs the watcher and the refresher, and lets runs begin, until
+// shutdown (or ctx ends).
+func (s *shell) start(ctx context.Context) {
+	ctx, cancel := context.WithCancel(ctx)
+	s.begin(ctx)
+	s.stopAll = cancel
+	s.wg.Add(2)
 	go func() {
-		defer wg.Done()
+		defer s.wg.Done()
 		if err := s.watcher.Run(ctx); err != nil {
 			s.log.Error("watching the environment folders", "err", err)
 		}
 	}()
-	go func() { defer wg.Done(); s.refresher.run(ctx) }()
-	return func() { wg.Wait(); s.runs.wait() }
+	go func() { defer s.wg.Done(); s.refresher.run(ctx) }()
+}
+
+// shutdown cancels every run and waits for them, the watcher and the
+// refresher to end.
+func (s *shell) shutdown() {
+	if s.stopAll != nil {
+		s.stopAll()
+	}
+	s.wg.Wait()
+	s.runs.wait()
 }
 
 // trayActions for the tray: stops run with the "tray" lock client.

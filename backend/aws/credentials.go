@@ -40,7 +40,7 @@ type CredentialsError struct {
 }
 
 func (e *CredentialsError) Error() string {
-	return fmt.Sprintf("no usable AWS credentials for profile %q: %v", e.Profile, e.Err)
+	return fmt.Sprintf("no usable AWS credentials for %s: %v", whose(e.Profile), e.Err)
 }
 
 func (e *CredentialsError) Unwrap() error { return e.Err }

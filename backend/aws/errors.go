@@ -51,6 +51,11 @@ func (s *Session) apiError(region, action string, err error, requested ...string
 		return &Error{Region: region, Action: action, errs: []error{err}, text: fmt.Sprintf(
 			"%s: %s: no usable AWS credentials for keychain profile %q: %v", region, action, s.profile, creds.Err)}
 	}
+	if errors.As(err, &creds) && s.profile == cloud.EnvCredentials {
+		return &Error{Region: region, Action: action, errs: []error{err}, text: fmt.Sprintf(
+			"%s: %s: no usable AWS credentials in the environment variables: set both AWS_ACCESS_KEY_ID and "+
+				"AWS_SECRET_ACCESS_KEY, or unset them to use a profile (%v)", region, action, creds.Err)}
+	}
 	if errors.As(err, &creds) {
 		return &Error{Region: region, Action: action, errs: []error{err}, text: fmt.Sprintf(
 			"%s: %s: no usable AWS credentials for profile %q: sign in again (aws sso login --profile %s), "+
@@ -77,11 +82,18 @@ func (s *Session) apiError(region, action string, err error, requested ...string
 	switch {
 	case code == "IncorrectInstanceState":
 		e.errs = append(e.errs, cloud.ErrStateConflict)
+	case slices.Contains(credentialCodes, code) && s.profile == cloud.EnvCredentials:
+		e.text = fmt.Sprintf("%s: %s: AWS refused the keys in the environment variables (AWS_ACCESS_KEY_ID): %s (%s); "+
+			"set new ones, or unset them to use a profile", region, action, msg, code)
 	case slices.Contains(credentialCodes, code):
 		e.text = fmt.Sprintf("%s: %s: AWS refused the credentials of profile %q: %s (%s); "+
 			"refresh them (aws sso login --profile %s, or new access keys)", region, action, s.profile, msg, code, s.profile)
 	case code == "UnauthorizedOperation" || code == "AccessDenied" || code == "AccessDeniedException":
-		e.text = fmt.Sprintf("%s: %s: profile %q is not allowed to do this: %s (%s)", region, action, s.profile, msg, code)
+		who := fmt.Sprintf("profile %q is", s.profile)
+		if s.profile == cloud.EnvCredentials {
+			who = whose(s.profile) + " are"
+		}
+		e.text = fmt.Sprintf("%s: %s: %s not allowed to do this: %s (%s)", region, action, who, msg, code)
 	}
 	return e
 }

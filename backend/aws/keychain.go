@@ -27,21 +27,6 @@ type Keychain interface {
 	SSOSignIn(profile string) (creds.SSOSignIn, bool, error)
 }
 
-// choose applies the persisted defaults where nothing more explicit is set:
-// --profile, AWS_PROFILE, or keys in AWS_ACCESS_KEY_ID win over the saved
-// profile; --region and AWS_REGION over the saved region.
-func (o *Options) choose() {
-	if o.Defaults != nil {
-		o.DefaultProfile, o.DefaultRegion = o.Defaults()
-	}
-	if o.Profile == "" && os.Getenv("AWS_PROFILE") == "" && os.Getenv("AWS_ACCESS_KEY_ID") == "" {
-		o.Profile = o.DefaultProfile
-	}
-	if o.Region == "" && os.Getenv("AWS_REGION") == "" && os.Getenv("AWS_DEFAULT_REGION") == "" {
-		o.Region = o.DefaultRegion
-	}
-}
-
 // keychainPlan is what Load adds for a keychain profile.
 type keychainPlan struct {
 	opts    []func(*config.LoadOptions) error
@@ -54,10 +39,11 @@ type keychainPlan struct {
 // the SDK reads a one-line stub instead of the user's files, since it
 // refuses a profile those files lack (and a broken ~/.aws/config then
 // cannot stop a keychain profile).
-func (o *Options) keychainOptions(profile string) keychainPlan {
-	if o.Keychain == nil || (o.Profile == "" && os.Getenv("AWS_PROFILE") == "" && os.Getenv("AWS_ACCESS_KEY_ID") != "") {
+func (o *Options) keychainOptions(choice Choice, files creds.Files) keychainPlan {
+	if o.Keychain == nil || choice.EnvKeys() {
 		return keychainPlan{cleanup: func() {}}
 	}
+	profile := choice.Profile
 	get, region, ok, err := o.Keychain.KeychainCredentials(profile)
 	if err != nil || !ok {
 		return keychainPlan{cleanup: func() {}, err: err}
@@ -75,10 +61,10 @@ func (o *Options) keychainOptions(profile string) keychainPlan {
 		config.WithCredentialsProvider(provider),
 		config.WithCredentialsCacheOptions(func(co *sdkaws.CredentialsCacheOptions) { co.ExpiryWindow = creds.DefaultRenewMargin }),
 	}}
-	if o.Region == "" && os.Getenv("AWS_REGION") == "" && region != "" {
+	if choice.Region == "" && region != "" {
 		plan.opts = append(plan.opts, config.WithRegion(region))
 	}
-	if inSharedFiles(profile) {
+	if inSharedFiles(profile, files) {
 		return plan
 	}
 	dir, err := os.MkdirTemp("", "cloudcontrol-profile-")
@@ -100,24 +86,11 @@ func (o *Options) keychainOptions(profile string) keychainPlan {
 	return plan
 }
 
-func inSharedFiles(profile string) bool {
+func inSharedFiles(profile string, files creds.Files) bool {
 	_, err := config.LoadSharedConfigProfile(context.Background(), profile, func(o *config.LoadSharedConfigOptions) {
-		files := sharedFiles()
-		o.ConfigFiles, o.CredentialsFiles = files[:1], files[1:]
+		o.ConfigFiles, o.CredentialsFiles = present(files.Config), present(files.Credentials)
 	})
 	return err == nil
-}
-
-func sharedFiles() []string {
-	cfgFile := os.Getenv("AWS_CONFIG_FILE")
-	if cfgFile == "" {
-		cfgFile = config.DefaultSharedConfigFilename()
-	}
-	credFile := os.Getenv("AWS_SHARED_CREDENTIALS_FILE")
-	if credFile == "" {
-		credFile = config.DefaultSharedCredentialsFilename()
-	}
-	return []string{cfgFile, credFile}
 }
 
 // useSSOSignIn makes the app's own SSO sign-in from the keychain the

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/zalando/go-keyring"
 
+	"cloudcontrol/backend/cloud"
 	"cloudcontrol/backend/creds"
 	"cloudcontrol/backend/sandbox"
 )
@@ -76,21 +77,32 @@ func TestLoadPersistedDefaultsYieldToExplicitChoices(t *testing.T) {
 		SecretAccessKey: "saved-secret-0123456789"}); err != nil {
 		t.Fatal(err)
 	}
-	s, err := Load(ctx, Options{EndpointURL: url, Keychain: svc, DefaultProfile: "saved", DefaultRegion: "us-west-2"})
+	saved := func() (string, string) { return "saved", "us-west-2" }
+	s, err := Load(ctx, Options{EndpointURL: url, Keychain: svc, Defaults: saved})
 	if err != nil || s.Profile() != "saved" || s.Region() != "us-west-2" {
 		t.Fatalf("persisted choice: %v %v", s, err)
 	}
 	// --profile and --region win.
-	s, err = Load(ctx, Options{EndpointURL: url, Keychain: svc, Profile: "contract", Region: "sa-east-1",
-		DefaultProfile: "saved", DefaultRegion: "us-west-2"})
+	s, err = Load(ctx, Options{EndpointURL: url, Keychain: svc, Profile: "contract", Region: "sa-east-1", Defaults: saved})
 	if err != nil || s.Profile() != "contract" || s.Region() != "sa-east-1" {
 		t.Fatalf("explicit choice: %v %v", s, err)
 	}
-	// Keys in the environment win over the saved profile.
+	// Keys in the environment win over the saved profile, and say so.
 	t.Setenv("AWS_ACCESS_KEY_ID", "AKIAENVKEY0000000001")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "env-secret")
-	if s, err = Load(ctx, Options{EndpointURL: url, Keychain: svc, DefaultProfile: "saved", Region: "eu-west-1"}); err != nil || s.Profile() != "default" {
+	if s, err = Load(ctx, Options{EndpointURL: url, Keychain: svc, Defaults: saved, Region: "eu-west-1"}); err != nil || s.Profile() != cloud.EnvCredentials {
 		t.Fatalf("environment keys: %v %v", s, err)
+	}
+	if c, err := s.Config().Credentials.Retrieve(ctx); err != nil || c.AccessKeyID != "AKIAENVKEY0000000001" {
+		t.Fatalf("environment keys not used: %v %v", c.AccessKeyID, err)
+	}
+	// AWS_PROFILE wins over them (the SDK alone would let the keys win).
+	t.Setenv("AWS_PROFILE", "saved")
+	if s, err = Load(ctx, Options{EndpointURL: url, Keychain: svc, Region: "eu-west-1"}); err != nil || s.Profile() != "saved" {
+		t.Fatalf("AWS_PROFILE with keys in the environment: %v %v", s, err)
+	}
+	if c, err := s.Config().Credentials.Retrieve(ctx); err != nil || c.AccessKeyID == "AKIAENVKEY0000000001" {
+		t.Fatalf("AWS_PROFILE=saved used the environment's keys: %v", err)
 	}
 }
 

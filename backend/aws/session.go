@@ -23,6 +23,7 @@ import (
 	"github.com/aws/smithy-go/middleware"
 
 	"cloudcontrol/backend/cloud"
+	"cloudcontrol/backend/creds"
 )
 
 // Options say how to reach AWS. Empty fields fall back to the standard AWS
@@ -44,14 +45,14 @@ type Options struct {
 	// It may be called from many goroutines at once.
 	OnCall func(service, action, region string)
 
-	// DefaultProfile and DefaultRegion are the persisted choices
-	// (backend/settings), used only when nothing more explicit is set:
-	// Profile, AWS_PROFILE or keys in AWS_ACCESS_KEY_ID; Region or AWS_REGION.
-	DefaultProfile string
-	DefaultRegion  string
-	// Defaults, when set, is asked for them at every Load instead, so a
-	// long-running front end follows a switch made elsewhere.
+	// Defaults, when set, gives the saved choice (backend/settings). It is
+	// asked at every Load, so a long-running front end follows a switch made
+	// elsewhere, and it applies only where nothing more explicit is set
+	// (Choose).
 	Defaults func() (profile, region string)
+	// Files are the shared AWS files; none means creds.DefaultFiles. The SDK
+	// is handed these, so it and the profile list read the same files.
+	Files creds.Files
 	// Keychain, when set, supplies profiles kept in the OS keychain and the
 	// app's own SSO sign-ins (a *creds.Service).
 	Keychain Keychain
@@ -78,7 +79,6 @@ func Load(ctx context.Context, o Options) (*Session, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	o.choose()
 	attempts := o.MaxAttempts
 	if attempts <= 0 {
 		attempts = defaultMaxAttempts
@@ -102,12 +102,26 @@ func Load(ctx context.Context, o Options) (*Session, error) {
 	sdkLog := logging.LoggerFunc(func(c logging.Classification, format string, v ...any) {
 		log.Debug("aws sdk: "+fmt.Sprintf(format, v...), "class", string(c))
 	})
-	loadOpts := []func(*config.LoadOptions) error{config.WithRetryer(retryer), config.WithLogger(sdkLog)}
-	if o.Profile != "" {
-		loadOpts = append(loadOpts, config.WithSharedConfigProfile(o.Profile))
+	files := o.Files
+	if files.Config == "" && files.Credentials == "" {
+		files = creds.DefaultFiles()
 	}
-	if o.Region != "" {
-		loadOpts = append(loadOpts, config.WithRegion(o.Region))
+	var savedProfile, savedRegion string
+	if o.Defaults != nil {
+		savedProfile, savedRegion = o.Defaults()
+	}
+	choice := Choose(ChoiceInput{Profile: o.Profile, Region: o.Region, SavedProfile: savedProfile, SavedRegion: savedRegion, Getenv: os.Getenv})
+	loadOpts := []func(*config.LoadOptions) error{config.WithRetryer(retryer), config.WithLogger(sdkLog),
+		config.WithSharedConfigFiles(present(files.Config)), config.WithSharedCredentialsFiles(present(files.Credentials))}
+	// A profile named anywhere is handed over explicitly: the SDK would
+	// otherwise let keys in AWS_ACCESS_KEY_ID win over AWS_PROFILE, against
+	// the documented order. Keys in the environment, or nothing named at
+	// all, leave the SDK its own chain (web identity, IMDS...).
+	if !choice.EnvKeys() && choice.ProfileFrom != FromDefault {
+		loadOpts = append(loadOpts, config.WithSharedConfigProfile(choice.Profile))
+	}
+	if choice.Region != "" {
+		loadOpts = append(loadOpts, config.WithRegion(choice.Region))
 	}
 	if o.HTTPClient != nil {
 		loadOpts = append(loadOpts, config.WithHTTPClient(o.HTTPClient))
@@ -119,27 +133,27 @@ func Load(ctx context.Context, o Options) (*Session, error) {
 		loadOpts = append(loadOpts, config.WithAPIOptions([]func(*middleware.Stack) error{callCounter(o.OnCall)}))
 	}
 
-	profile := activeProfile(o.Profile)
-	kc := o.keychainOptions(profile)
+	profile := choice.Profile
+	kc := o.keychainOptions(choice, files)
 	defer kc.cleanup()
 	cfg, err := config.LoadDefaultConfig(ctx, append(loadOpts, kc.opts...)...)
 	if err != nil {
 		if kc.err != nil {
-			return nil, fmt.Errorf("profile %q: %w; and the keychain could not be checked for it: %w", profile, loadError(profile, err), kc.err)
+			return nil, fmt.Errorf("profile %q: %w; and the keychain could not be checked for it: %w", profile, loadError(profile, files, err), kc.err)
 		}
-		return nil, loadError(profile, err)
+		return nil, loadError(profile, files, err)
 	}
 	if kc.err != nil {
 		log.Warn("the keychain could not be checked for the profile; using the AWS files", "profile", profile, "err", kc.err)
 	}
-	if kc.opts == nil {
+	if kc.opts == nil && !choice.EnvKeys() {
 		if err := useSSOSignIn(&cfg, o.Keychain, profile); err != nil {
 			log.Warn("the keychain could not be checked for an SSO sign-in", "profile", profile, "err", err)
 		}
 	}
 	if cfg.Region == "" {
-		return nil, fmt.Errorf("no AWS region is set for profile %q: pass --region, set AWS_REGION, "+
-			"or add \"region = ...\" to the profile in %s", profile, configFiles())
+		return nil, fmt.Errorf("no AWS region is set for %s: pass --region, set AWS_REGION, "+
+			"or add \"region = ...\" to the profile in %s", whose(profile), describeFiles(files))
 	}
 	if cfg.HTTPClient == nil { // the SDK picks its default only later, per client
 		cfg.HTTPClient = awshttp.NewBuildableClient()
@@ -157,7 +171,8 @@ func Load(ctx context.Context, o Options) (*Session, error) {
 // Region is the default region: --region, AWS_REGION or the profile's.
 func (s *Session) Region() string { return s.cfg.Region }
 
-// Profile is the profile in use ("default" when none was named).
+// Profile is the profile in use ("default" when none was named), or
+// cloud.EnvCredentials when the keys come from the environment variables.
 func (s *Session) Profile() string { return s.profile }
 
 // Config is the SDK configuration, for callers that need another client.
@@ -194,42 +209,35 @@ func (s *Session) endpointForLog() string {
 	return "AWS"
 }
 
-// activeProfile names the profile the SDK will use, for messages.
-func activeProfile(p string) string {
-	if p != "" {
-		return p
+// present drops an unknown path (no home folder): the SDK is told there is
+// no such file rather than given "".
+func present(path string) []string {
+	if path == "" {
+		return []string{}
 	}
-	if p := os.Getenv("AWS_PROFILE"); p != "" {
-		return p
-	}
-	if p := os.Getenv("AWS_DEFAULT_PROFILE"); p != "" {
-		return p
-	}
-	return "default"
+	return []string{path}
 }
 
-// configFiles names where profiles are read from, as the SDK resolves them.
-func configFiles() string {
-	cfgFile := os.Getenv("AWS_CONFIG_FILE")
-	if cfgFile == "" {
-		cfgFile = config.DefaultSharedConfigFilename()
+// describeFiles names where profiles are read from, for messages.
+func describeFiles(f creds.Files) string { return f.Config + " and " + f.Credentials }
+
+// whose names a session's credentials in messages.
+func whose(profile string) string {
+	if profile == cloud.EnvCredentials {
+		return "the keys in the environment variables (AWS_ACCESS_KEY_ID)"
 	}
-	credFile := os.Getenv("AWS_SHARED_CREDENTIALS_FILE")
-	if credFile == "" {
-		credFile = config.DefaultSharedCredentialsFilename()
-	}
-	return cfgFile + " and " + credFile
+	return fmt.Sprintf("profile %q", profile)
 }
 
-func loadError(profile string, err error) error {
+func loadError(profile string, f creds.Files, err error) error {
 	var missing config.SharedConfigProfileNotExistError
 	if errors.As(err, &missing) {
-		files := configFiles()
+		files := describeFiles(f)
 		if len(missing.Filename) > 0 {
 			files = strings.Join(missing.Filename, " and ")
 		}
 		return fmt.Errorf("AWS profile %q does not exist in %s: check --profile and AWS_PROFILE, "+
 			"or create it with \"aws configure --profile %s\": %w", missing.Profile, files, missing.Profile, err)
 	}
-	return fmt.Errorf("reading the AWS configuration (profile %q): %w", profile, err)
+	return fmt.Errorf("reading the AWS configuration (%s): %w", whose(profile), err)
 }

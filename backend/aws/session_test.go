@@ -107,7 +107,11 @@ func TestAPIErrorWording(t *testing.T) {
 			`eu-west-1: StopInstances: profile "work" is not allowed to do this: You are not authorized to perform this operation. (UnauthorizedOperation)`, false},
 		{"RequestLimitExceeded", "Request limit exceeded.", "eu-west-1: StopInstances: Request limit exceeded. (RequestLimitExceeded)", false},
 	}
+	env := &Session{profile: cloud.EnvCredentials}
 	for _, c := range cases {
+		if err := env.apiError("eu-west-1", "StopInstances", apiErr(c.code, c.msg)); strings.Contains(err.Error(), `profile "`) {
+			t.Errorf("%s with keys from the environment names a profile: %s", c.code, err)
+		}
 		err := s.apiError("eu-west-1", "StopInstances", apiErr(c.code, c.msg), "i-0aa")
 		if err.Error() != c.want {
 			t.Errorf("%s:\n got %s\nwant %s", c.code, err, c.want)
@@ -140,5 +144,22 @@ func TestKeychainCredentialFailuresKeepTheirWords(t *testing.T) {
 	chain := s.apiError("eu-west-1", "GetCallerIdentity", &CredentialsError{Profile: "work", Err: errors.New("no EC2 IMDS role found")})
 	if !strings.Contains(chain.Error(), "aws sso login --profile work") {
 		t.Errorf("the SDK chain's failure lost its hints: %s", chain)
+	}
+}
+
+// Keys in AWS_ACCESS_KEY_ID are no profile: refusals say where they come from.
+func TestEnvironmentKeysAreNamedAsSuch(t *testing.T) {
+	s := &Session{profile: cloud.EnvCredentials}
+	for _, c := range []struct {
+		err  error
+		want string
+	}{
+		{apiErr("AuthFailure", "not valid"), "eu-west-1: X: AWS refused the keys in the environment variables (AWS_ACCESS_KEY_ID): not valid (AuthFailure); set new ones, or unset them to use a profile"},
+		{apiErr("UnauthorizedOperation", "no"), "eu-west-1: X: the keys in the environment variables (AWS_ACCESS_KEY_ID) are not allowed to do this: no (UnauthorizedOperation)"},
+		{&CredentialsError{Profile: cloud.EnvCredentials, Err: errors.New("no secret")}, "eu-west-1: X: no usable AWS credentials in the environment variables: set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or unset them to use a profile (no secret)"},
+	} {
+		if got := s.apiError("eu-west-1", "X", c.err).Error(); got != c.want {
+			t.Errorf("got  %s\nwant %s", got, c.want)
+		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"cloudcontrol/backend/aws"
 	"cloudcontrol/backend/env"
+	"cloudcontrol/backend/op"
 	"cloudcontrol/backend/orchestrate"
 )
 
@@ -43,11 +44,13 @@ func total(m map[string]int) (n int) {
 }
 
 // prepare connects to the sandbox, resolves the environment and plans action.
-func prepare(b *testing.B, url, doc, action string) (*aws.Session, *orchestrate.Plan, *counter) {
+func prepare(b *testing.B, url, doc string, action op.Action) (*aws.Session, *orchestrate.Plan, *counter) {
 	b.Helper()
 	dir := b.TempDir()
 	for _, f := range []string{"config", "credentials"} {
-		os.WriteFile(dir+"/"+f, nil, 0o600)
+		if err := os.WriteFile(dir+"/"+f, nil, 0o600); err != nil {
+			b.Fatal(err)
+		}
 	}
 	for k, v := range map[string]string{
 		"AWS_CONFIG_FILE": dir + "/config", "AWS_SHARED_CREDENTIALS_FILE": dir + "/credentials",
@@ -68,7 +71,7 @@ func prepare(b *testing.B, url, doc, action string) (*aws.Session, *orchestrate.
 	return s, plan(b, s, e, action), c
 }
 
-func plan(b *testing.B, s *aws.Session, e *env.Environment, action string) *orchestrate.Plan {
+func plan(b *testing.B, s *aws.Session, e *env.Environment, action op.Action) *orchestrate.Plan {
 	b.Helper()
 	res, err := orchestrate.Resolve(context.Background(), e, s.Fleet(), "eu-west-1")
 	if err != nil {
@@ -83,7 +86,7 @@ func plan(b *testing.B, s *aws.Session, e *env.Environment, action string) *orch
 
 func run(b *testing.B, s *aws.Session, p *orchestrate.Plan) orchestrate.Result {
 	b.Helper()
-	r := &orchestrate.Runner{Fleet: s.Fleet(), Sink: orchestrate.SinkFunc(func(orchestrate.Event) {})}
+	r := &orchestrate.Runner{Fleet: s.Fleet(), Sink: op.SinkFunc(func(op.Event) {})}
 	res, err := r.Run(context.Background(), p)
 	if err != nil {
 		b.Fatalf("%s: %v", p.Action, err)
@@ -111,15 +114,15 @@ stages:
   - {name: three, instances: [{name: three}], ready: {status-checks: true}}
 `, port)
 	url := startSandbox(b, world, 1)
-	s, p, _ := prepare(b, url, doc, orchestrate.ActionStart)
+	s, p, _ := prepare(b, url, doc, op.Start)
 	var elapsed time.Duration
 	var res orchestrate.Result
 	for i := range b.N {
 		if i > 0 {
 			b.StopTimer()
 			e, _ := env.Parse("bench.yaml", []byte(doc))
-			run(b, s, plan(b, s, e, orchestrate.ActionStop))
-			p = plan(b, s, e, orchestrate.ActionStart)
+			run(b, s, plan(b, s, e, op.Stop))
+			p = plan(b, s, e, op.Start)
 			b.StartTimer()
 		}
 		t0 := time.Now()
@@ -149,7 +152,7 @@ func BenchmarkStartEconomy1000(b *testing.B) {
 		fmt.Fprintf(&doc, "  - {name: s%d, instances: [{tags: {Stage: s%d}}], ready: {status-checks: true}}\n", i, i)
 	}
 	url := startSandbox(b, world.String(), 100)
-	s, p, calls := prepare(b, url, doc.String(), orchestrate.ActionStart)
+	s, p, calls := prepare(b, url, doc.String(), op.Start)
 	resolveCalls := calls.reset()
 	var res orchestrate.Result
 	var runCalls map[string]int
@@ -157,8 +160,8 @@ func BenchmarkStartEconomy1000(b *testing.B) {
 		if i > 0 {
 			b.StopTimer()
 			e, _ := env.Parse("bench.yaml", []byte(doc.String()))
-			run(b, s, plan(b, s, e, orchestrate.ActionStop))
-			p = plan(b, s, e, orchestrate.ActionStart)
+			run(b, s, plan(b, s, e, op.Stop))
+			p = plan(b, s, e, op.Start)
 			calls.reset()
 			b.StartTimer()
 		}

@@ -41,7 +41,8 @@ func serveChild(file string) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
-	go func() { io.Copy(io.Discard, os.Stdin); stop() }()
+	// Standard input only ever ends (EOF or an error alike): the parent is gone.
+	go func() { _, _ = io.Copy(io.Discard, os.Stdin); stop() }()
 	fmt.Println("URL", srv.URL)
 	if err := srv.Serve(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -65,13 +66,21 @@ func startSandbox(tb testing.TB, world string, speed float64) string {
 	if err := cmd.Start(); err != nil {
 		tb.Fatal(err)
 	}
-	tb.Cleanup(func() { stdin.Close(); cmd.Wait() })
+	tb.Cleanup(func() {
+		stdin.Close()
+		// The child exits 0 once its input closes; anything else is the
+		// sandbox failing (its error is on stderr already).
+		if err := cmd.Wait(); err != nil {
+			tb.Errorf("the sandbox child: %v", err)
+		}
+	})
 	lines := bufio.NewScanner(out)
-	deadline := time.AfterFunc(30*time.Second, func() { cmd.Process.Kill() })
+	// Kill fails only when the child has exited already, which is the point.
+	deadline := time.AfterFunc(30*time.Second, func() { _ = cmd.Process.Kill() })
 	defer deadline.Stop()
 	for lines.Scan() {
 		if url, ok := strings.CutPrefix(lines.Text(), "URL "); ok {
-			go io.Copy(io.Discard, out)
+			go func() { _, _ = io.Copy(io.Discard, out) }() // keeps the child's stdout drained
 			return url
 		}
 	}

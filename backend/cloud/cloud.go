@@ -93,6 +93,23 @@ type Identity struct {
 	UserID  string `json:"userId,omitempty"`
 }
 
+// EnvCredentials is the profile name given to the keys in AWS_ACCESS_KEY_ID
+// (and its companions): no profile applies to them. The parentheses keep it
+// apart from any profile a file can define.
+const EnvCredentials = "(environment)"
+
+// CredentialsOf says in words whose credentials a session uses, for
+// headers, whoami and refusals: "profile work", or "environment variables".
+func CredentialsOf(profile string) string {
+	switch profile {
+	case EnvCredentials:
+		return "environment variables"
+	case "":
+		return "profile default"
+	}
+	return "profile " + profile
+}
+
 // Identifier answers who the current credentials are.
 type Identifier interface {
 	Identity(ctx context.Context) (Identity, error)

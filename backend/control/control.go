@@ -16,10 +16,9 @@ import (
 
 	"github.com/jonboulle/clockwork"
 
-	"cloudcontrol/backend/aws"
 	"cloudcontrol/backend/cloud"
 	"cloudcontrol/backend/env"
-	"cloudcontrol/backend/lock"
+	"cloudcontrol/backend/op"
 	"cloudcontrol/backend/orchestrate"
 	"cloudcontrol/backend/paths"
 )
@@ -30,8 +29,12 @@ type Options struct {
 	Dirs []string
 	// Paths are the app's own folders (locks live in Paths.Locks()).
 	Paths paths.Dirs
-	// AWS holds the overrides from the command line (profile, region, endpoint).
-	AWS aws.Options
+	// Connect opens sessions; the shells build it around backend/aws.
+	Connect Connector
+	// Profile and Region are what the person asked this front end to use
+	// (--profile, --region; "" for the defaults). An environment's file
+	// may pin others: the operation is then refused, never overridden.
+	Profile, Region string
 	// Tick is the poll interval while waiting on AWS (default 1s).
 	Tick time.Duration
 	// Clock drives every wait; nil means the real clock.
@@ -42,8 +45,6 @@ type Options struct {
 	// OnIdentity is told who a profile's credentials belong to the first time
 	// a session of it answers (the profile list shows it "once used").
 	OnIdentity func(profile string, id cloud.Identity)
-	// Connect opens a session; nil means aws.Load. Tests replace it.
-	Connect func(ctx context.Context, o aws.Options) (Session, error)
 	// History records every operation and observed instance run; nil: none.
 	History Recorder
 	// Location is local time for the overnight and weekend cost windows
@@ -51,7 +52,12 @@ type Options struct {
 	Location *time.Location
 }
 
-// Session is what the service needs from a connection to one account.
+// Connector opens a session on a profile and region; "" for either means
+// the connector's own default (the active profile, the profile's region).
+type Connector func(ctx context.Context, profile, region string) (Session, error)
+
+// Session is what the service needs from a connection to one account. A
+// session may offer more (cost.go, whoami.go look for it).
 type Session interface {
 	Fleet() cloud.Fleet
 	Identity(ctx context.Context) (cloud.Identity, error)
@@ -79,7 +85,9 @@ func New(o Options) *Service {
 		o.Client = "cli"
 	}
 	if o.Connect == nil {
-		o.Connect = func(ctx context.Context, ao aws.Options) (Session, error) { return aws.Load(ctx, ao) }
+		o.Connect = func(context.Context, string, string) (Session, error) {
+			return nil, errors.New("this front end cannot connect to AWS (no connector)")
+		}
 	}
 	return &Service{opts: o, sessions: map[string]Session{}}
 }
@@ -154,30 +162,39 @@ type Target struct {
 	Identity cloud.Identity `json:"identity"`
 }
 
-// connect opens (or reuses) the session the environment asks for. The file's
-// profile and region pin it; a different one given on the command line is
-// refused rather than silently overridden.
-func (s *Service) connect(ctx context.Context, e *env.Environment) (Session, Target, error) {
-	o := s.opts.AWS
+// pinned is the profile and region an operation on e uses: what the file
+// pins, else what the front end was asked for. A front end that asked for
+// another than the pinned one is refused rather than silently overridden.
+func (s *Service) pinned(e *env.Environment) (profile, region string, err error) {
+	profile, region = s.opts.Profile, s.opts.Region
 	if e.Profile != "" {
-		if o.Profile != "" && o.Profile != e.Profile {
-			return nil, Target{}, fmt.Errorf("%s pins profile %q; refusing to use %q", e.Name, e.Profile, o.Profile)
+		if profile != "" && profile != e.Profile {
+			return "", "", &PinError{Env: e.Name, Pin: PinProfile, Want: e.Profile, Got: profile}
 		}
-		o.Profile = e.Profile
+		profile = e.Profile
 	}
 	if e.Region != "" {
-		if o.Region != "" && o.Region != e.Region {
-			return nil, Target{}, fmt.Errorf("%s pins region %s; refusing to act on %s", e.Name, e.Region, o.Region)
+		if region != "" && region != e.Region {
+			return "", "", &PinError{Env: e.Name, Pin: PinRegion, Want: e.Region, Got: region}
 		}
-		o.Region = e.Region
+		region = e.Region
 	}
-	key := o.Profile + "\x00" + o.Region
+	return profile, region, nil
+}
+
+// connect opens (or reuses) the session the environment asks for and
+// checks that its credentials belong to the pinned account.
+func (s *Service) connect(ctx context.Context, e *env.Environment) (Session, Target, error) {
+	profile, region, err := s.pinned(e)
+	if err != nil {
+		return nil, Target{}, err
+	}
+	key := profile + "\x00" + region
 	s.mu.Lock()
 	sess, ok := s.sessions[key]
 	s.mu.Unlock()
 	if !ok {
-		var err error
-		if sess, err = s.opts.Connect(ctx, o); err != nil {
+		if sess, err = s.opts.Connect(ctx, profile, region); err != nil {
 			return nil, Target{}, err
 		}
 		s.mu.Lock()
@@ -193,20 +210,9 @@ func (s *Service) connect(ctx context.Context, e *env.Environment) (Session, Tar
 		s.opts.OnIdentity(sess.Profile(), id)
 	}
 	if e.Account != "" && id.Account != e.Account {
-		return nil, Target{}, &AccountError{Env: e.Name, Want: e.Account, Got: id.Account, Profile: sess.Profile()}
+		return nil, Target{}, &PinError{Env: e.Name, Pin: PinAccount, Want: e.Account, Got: id.Account, Profile: sess.Profile()}
 	}
 	return sess, Target{Profile: sess.Profile(), Region: sess.Region(), Identity: id}, nil
-}
-
-// AccountError refuses to act on an account other than the pinned one.
-type AccountError struct{ Env, Want, Got, Profile string }
-
-func (e *AccountError) Error() string {
-	p := e.Profile
-	if p == "" {
-		p = "default"
-	}
-	return fmt.Sprintf("%s is pinned to account %s, but profile %s belongs to account %s: refusing to act", e.Env, e.Want, p, e.Got)
 }
 
 // Prepared is an environment resolved against its account, ready to plan.
@@ -214,11 +220,10 @@ type Prepared struct {
 	Env    *env.Environment
 	Target Target
 	Plan   *orchestrate.Plan
-	fleet  cloud.Fleet
 }
 
 // Plan resolves the environment's selectors and builds the plan for action.
-func (s *Service) Plan(ctx context.Context, name, action string) (*Prepared, error) {
+func (s *Service) Plan(ctx context.Context, name string, action op.Action) (*Prepared, error) {
 	e, err := s.Environment(name)
 	if err != nil {
 		return nil, err
@@ -239,8 +244,17 @@ func (s *Service) resolve(ctx context.Context, e *env.Environment) (Session, Tar
 	return sess, target, res, nil
 }
 
-func (s *Service) plan(ctx context.Context, e *env.Environment, action string) (*Prepared, error) {
-	sess, target, res, err := s.resolve(ctx, e)
+func (s *Service) plan(ctx context.Context, e *env.Environment, action op.Action) (*Prepared, error) {
+	sess, target, err := s.connect(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	return s.planOn(ctx, e, action, sess, target)
+}
+
+// planOn resolves the environment with a session already checked against its pins.
+func (s *Service) planOn(ctx context.Context, e *env.Environment, action op.Action, sess Session, target Target) (*Prepared, error) {
+	res, err := orchestrate.Resolve(ctx, e, sess.Fleet(), target.Region)
 	if err != nil {
 		return nil, err
 	}
@@ -249,25 +263,17 @@ func (s *Service) plan(ctx context.Context, e *env.Environment, action string) (
 		return nil, err
 	}
 	p.Profile, p.Region, p.Account = target.Profile, target.Region, target.Identity.Account
-	return &Prepared{Env: e, Target: target, Plan: p, fleet: sess.Fleet()}, nil
+	return &Prepared{Env: e, Target: target, Plan: p}, nil
 }
 
-// Run plans and runs action on the environment under its lock. The plan is
-// sent to sink as the run-started event's message before anything changes.
-func (s *Service) Run(ctx context.Context, name, action string, sink orchestrate.Sink) (*orchestrate.Result, error) {
+// Run plans and runs action on the environment under its lock (RunEnv).
+func (s *Service) Run(ctx context.Context, name string, action op.Action, sink op.Sink) (*orchestrate.Result, error) {
 	e, err := s.Environment(name)
 	if err != nil {
+		s.refused(sink, name, action, err)
 		return nil, err
 	}
 	return s.RunEnv(ctx, e, action, sink)
-}
-
-// IsRefusal reports whether err means "not now / not here" rather than a
-// failed operation: a busy lock or a pinned account that does not match.
-func IsRefusal(err error) bool {
-	var busy *lock.BusyError
-	var acct *AccountError
-	return errors.As(err, &busy) || errors.As(err, &acct)
 }
 
 func baseName(path string) string {

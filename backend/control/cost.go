@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 
-	"cloudcontrol/backend/aws"
 	"cloudcontrol/backend/cloud"
 	"cloudcontrol/backend/cost"
 	"cloudcontrol/backend/env"
@@ -47,7 +46,7 @@ func (s *Service) Cost(ctx context.Context, name string, o CostOptions) (*CostRe
 // CostStatus prices a status the caller already holds (the dashboard's),
 // adding only the DescribeVolumes and price calls.
 func (s *Service) CostStatus(ctx context.Context, e *env.Environment, st *Status, o CostOptions) (*CostReport, error) {
-	sess, _, err := s.connectQuiet(ctx, e)
+	sess, err := s.connectQuiet(ctx, e)
 	if err != nil {
 		return nil, err
 	}
@@ -82,8 +81,8 @@ func (s *Service) CostStatus(ctx context.Context, e *env.Environment, st *Status
 	}
 	if !o.Offline {
 		var prices cost.PriceLister
-		if pl, ok := sess.(interface{ PriceList() *aws.PriceList }); ok {
-			prices = pl.PriceList()
+		if pl, ok := sess.(interface{ Prices() cost.PriceLister }); ok {
+			prices = pl.Prices()
 		}
 		spot, _ := sess.(cost.SpotLister)
 		rep.Refresh = book.Refresh(ctx, prices, spot, cost.WantsOf(insts, vols), s.opts.Clock.Now(), o.Refresh)

@@ -9,6 +9,7 @@ import (
 	"cloudcontrol/backend/cloud"
 	"cloudcontrol/backend/env"
 	"cloudcontrol/backend/lock"
+	"cloudcontrol/backend/op"
 	"cloudcontrol/backend/orchestrate"
 )
 
@@ -17,30 +18,28 @@ import (
 // version, and a run keeps the definition it started with.
 
 // PlanEnv is Plan for a definition the caller holds.
-func (s *Service) PlanEnv(ctx context.Context, e *env.Environment, action string) (*Prepared, error) {
+func (s *Service) PlanEnv(ctx context.Context, e *env.Environment, action op.Action) (*Prepared, error) {
 	return s.plan(ctx, e, action)
 }
 
-// RunEnv is Run for a definition the caller holds.
-func (s *Service) RunEnv(ctx context.Context, e *env.Environment, action string, sink orchestrate.Sink) (res *orchestrate.Result, err error) {
-	rec := s.beginRecording(ctx, e.Name, action) // usage history: history.go
-	sink = rec.tee(sink)
-	defer func() { rec.end(ctx, res, err) }()
-	l, err := s.acquire(e.Name, action)
-	if err != nil {
-		return nil, err
-	}
-	defer l.Release()
-	rec.note(l.Note()) // a read-only or full lock folder: what the lock could not record
-	rec.holding(ctx)
-	prep, err := s.plan(ctx, e, action)
-	if err != nil {
-		return nil, err
-	}
-	rec.target(ctx, prep.Target)
-	r := &orchestrate.Runner{Fleet: prep.fleet, Clock: s.opts.Clock, Tick: s.opts.Tick, Sink: sink}
-	out, err := r.Run(ctx, prep.Plan)
-	return &out, err
+// RunEnv plans (under the lock, so the plan is what is there now) and runs
+// a start or stop of the environment as one operation (Operate). The
+// result is nil when the run never began.
+func (s *Service) RunEnv(ctx context.Context, e *env.Environment, action op.Action, sink op.Sink) (*orchestrate.Result, error) {
+	var res *orchestrate.Result
+	err := s.Operate(ctx, Operation{Env: e, Action: action, Sink: sink}, func(ctx context.Context, w *Work) error {
+		prep, err := s.planOn(ctx, e, action, w.Session, w.Target)
+		if err != nil {
+			return err
+		}
+		w.Outline(prep.Plan.Outline())
+		r := &orchestrate.Runner{Fleet: w.Session.Fleet(), Clock: s.opts.Clock, Tick: s.opts.Tick, Sink: w.Sink}
+		out, err := r.Run(ctx, prep.Plan)
+		res = &out
+		w.Observed(out.Instances)
+		return err
+	})
+	return res, err
 }
 
 func (s *Service) acquire(name, action string) (*lock.Lock, error) {
@@ -49,29 +48,54 @@ func (s *Service) acquire(name, action string) (*lock.Lock, error) {
 	})
 }
 
+// release gives the lock back; the OS frees it anyway when the process
+// ends, so a failure here is only worth a line in the log.
+func (s *Service) release(l *lock.Lock) {
+	if err := l.Release(); err != nil {
+		s.opts.Logger.Warn("releasing an environment's lock", "err", err)
+	}
+}
+
 // Holder says who holds the environment's lock, as its sidecar says (a
 // hint for display; nil when free).
 func (s *Service) Holder(name string) *lock.Holder { return lock.Who(s.opts.Paths.Locks(), name) }
 
-// Instance actions (InstanceAction).
+// InstanceAction is what can be done to one instance of an environment.
+type InstanceAction string
+
+// Instance actions.
 const (
-	InstanceStart  = "start"
-	InstanceStop   = "stop"
-	InstanceReboot = "reboot"
+	InstanceStart  InstanceAction = "start"
+	InstanceStop   InstanceAction = "stop"
+	InstanceReboot InstanceAction = "reboot"
 )
 
+// AllInstanceActions lists every InstanceAction with its TypeScript name
+// (the window binds them; see op.AllActions).
+var AllInstanceActions = []struct {
+	Value  InstanceAction
+	TSName string
+}{{InstanceStart, "START"}, {InstanceStop, "STOP"}, {InstanceReboot, "REBOOT"}}
+
 // InstanceAction starts, stops or reboots one instance of the environment
-// under the environment's lock, so it cannot race a start or stop of the
-// whole environment. The id must be one the environment selects.
-func (s *Service) InstanceAction(ctx context.Context, e *env.Environment, id, action string) error {
-	if !slices.Contains([]string{InstanceStart, InstanceStop, InstanceReboot}, action) {
+// under the environment's lock (its holder says "start i-0abc"), so it
+// cannot race a start or stop of the whole environment, on a session
+// checked against the file's pins. The id must be one the environment
+// selects. It is not an operation of the usage history.
+func (s *Service) InstanceAction(ctx context.Context, e *env.Environment, id string, action InstanceAction) error {
+	if !slices.ContainsFunc(AllInstanceActions, func(a struct {
+		Value  InstanceAction
+		TSName string
+	}) bool {
+		return a.Value == action
+	}) {
 		return fmt.Errorf("unknown instance action %q (want start, stop or reboot)", action)
 	}
-	l, err := s.acquire(e.Name, action+" "+id)
+	l, err := s.acquire(e.Name, string(action)+" "+id)
 	if err != nil {
 		return err
 	}
-	defer l.Release()
+	defer s.release(l)
 	st, sess, err := s.status(ctx, e)
 	if err != nil {
 		return err
@@ -97,14 +121,7 @@ func (s *Service) InstanceAction(ctx context.Context, e *env.Environment, id, ac
 		err = fleet.Reboot(ctx, in.Region, ids)
 	}
 	if err != nil {
-		return fmt.Errorf("%s %s in %s: %w", action, label(in), e.Name, err)
+		return fmt.Errorf("%s %s in %s: %w", action, op.Label(in.ID, in.Name), e.Name, err)
 	}
 	return nil
-}
-
-func label(in *cloud.Instance) string {
-	if in.Name == "" {
-		return in.ID
-	}
-	return in.ID + " (" + in.Name + ")"
 }

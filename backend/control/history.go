@@ -2,7 +2,6 @@ package control
 
 import (
 	"context"
-	"errors"
 	"os/user"
 	"strings"
 	"sync"
@@ -10,7 +9,8 @@ import (
 
 	"cloudcontrol/backend/cloud"
 	"cloudcontrol/backend/history"
-	"cloudcontrol/backend/orchestrate"
+	"cloudcontrol/backend/lock"
+	"cloudcontrol/backend/op"
 )
 
 // Recorder keeps the usage history (history.Store, history.Lazy). A nil
@@ -20,15 +20,19 @@ type Recorder interface {
 	Observe(ctx context.Context, env string, insts []cloud.Instance, at time.Time) error
 	// StageDurations is how long each stage took when it last did the work.
 	StageDurations(ctx context.Context, env, action string) (map[string]time.Duration, error)
+	// Operations and Events read what was recorded (an operation another
+	// process is running, for the status).
+	Operations(ctx context.Context, env string, from, to time.Time) ([]history.OperationRow, error)
+	Events(ctx context.Context, id int64) ([]op.Event, error)
 }
 
 // measured feeds a plan last time's stage durations; without a history (or
 // when it cannot be read) the plan falls back to its generic estimates.
-func (s *Service) measured(ctx context.Context, env, action string) map[string]time.Duration {
+func (s *Service) measured(ctx context.Context, env string, action op.Action) map[string]time.Duration {
 	if s.opts.History == nil {
 		return nil
 	}
-	d, err := s.opts.History.StageDurations(ctx, env, action)
+	d, err := s.opts.History.StageDurations(ctx, env, string(action))
 	if err != nil {
 		s.opts.Logger.Warn("reading past stage durations for the plan", "env", env, "err", err)
 		return nil
@@ -44,12 +48,13 @@ type recording struct {
 	op      *history.Op
 	problem error // why the history could not record it
 	who     string
+	env     string
+	action  op.Action
 	notes   []string // said after run-started: what else could not be recorded
 
-	env, action string
-	sink        orchestrate.Sink
-	mu          sync.Mutex
-	last        orchestrate.Event // the last event sent, to time a note after it
+	sink op.Sink
+	mu   sync.Mutex
+	last op.Event // the last event sent, to time a note after it
 }
 
 func osUser() string {
@@ -59,13 +64,13 @@ func osUser() string {
 	return "unknown user"
 }
 
-func (s *Service) beginRecording(ctx context.Context, env, action string) *recording {
+func (s *Service) beginRecording(ctx context.Context, env string, action op.Action) *recording {
 	r := &recording{s: s, who: osUser(), env: env, action: action}
 	if s.opts.History == nil {
 		return r
 	}
 	r.op, r.problem = s.opts.History.Begin(ctx, history.Operation{
-		Env: env, Action: action, Who: r.who, Client: s.opts.Client, Started: s.opts.Clock.Now(),
+		Env: env, Action: string(action), Who: r.who, Client: s.opts.Client, Started: s.opts.Clock.Now(),
 	})
 	return r
 }
@@ -73,26 +78,26 @@ func (s *Service) beginRecording(ctx context.Context, env, action string) *recor
 // tee sends every event to the history as well as to sink; notes follow
 // the run-started event: the history failed, or the lock could not record
 // its holder (recording.note).
-func (r *recording) tee(sink orchestrate.Sink) orchestrate.Sink {
+func (r *recording) tee(sink op.Sink) op.Sink {
 	if r.problem != nil {
 		r.note("this run is not in the usage history: " + r.problem.Error())
 	}
 	r.sink = sink
-	return orchestrate.SinkFunc(func(e orchestrate.Event) {
+	return op.SinkFunc(func(e op.Event) {
 		r.mu.Lock()
 		r.last = e
 		r.mu.Unlock()
 		r.emit(e, sink)
-		if e.Type == orchestrate.EventRunStarted {
+		if e.Type == op.EventRunStarted {
 			for _, msg := range r.notes {
-				r.emit(orchestrate.Event{Time: e.Time, Env: e.Env, Action: e.Action, Type: orchestrate.EventNote,
+				r.emit(op.Event{Time: e.Time, Env: e.Env, Action: e.Action, Type: op.EventNote,
 					Message: msg, Elapsed: e.Elapsed}, sink)
 			}
 		}
 	})
 }
 
-func (r *recording) emit(e orchestrate.Event, sink orchestrate.Sink) {
+func (r *recording) emit(e op.Event, sink op.Sink) {
 	if r.op != nil {
 		r.op.Emit(e)
 	}
@@ -131,31 +136,25 @@ func (r *recording) holding(ctx context.Context) {
 	}
 }
 
-// end writes the result and the instances' last seen runs.
-func (r *recording) end(ctx context.Context, res *orchestrate.Result, err error) {
+// end writes how the operation ended and the runs of the instances it
+// last saw.
+func (r *recording) end(ctx context.Context, outcome op.Outcome, err error, insts []cloud.Instance) {
 	if r.op == nil {
 		return
 	}
-	// The run's own context may be cancelled: the record is still written.
+	// The operation's own context may be cancelled: the record is still written.
 	ctx = context.WithoutCancel(ctx)
-	result, msg := "done", ""
-	switch {
-	case err != nil && IsRefusal(err):
-		result, msg = "refused", err.Error()
-	case err != nil && (errors.Is(err, context.Canceled) || (res != nil && res.Outcome == orchestrate.OutcomeCancelled)):
-		result, msg = "cancelled", err.Error()
-	case err != nil:
-		result, msg = "failed", err.Error()
-	case res != nil && res.Outcome != "":
-		result = res.Outcome
+	msg := ""
+	if err != nil {
+		msg = err.Error()
 	}
 	now := r.s.opts.Clock.Now()
 	var lost []string
-	if err := r.op.End(ctx, result, msg, now); err != nil {
+	if err := r.op.End(ctx, string(outcome), msg, now); err != nil {
 		lost = append(lost, "how this run ended: "+err.Error())
 	}
-	if res != nil && len(res.Instances) > 0 {
-		if err := r.s.opts.History.Observe(ctx, res.Env, res.Instances, now); err != nil {
+	if len(insts) > 0 {
+		if err := r.s.opts.History.Observe(ctx, r.env, insts, now); err != nil {
 			lost = append(lost, "the instances' running hours: "+err.Error())
 		}
 	}
@@ -165,7 +164,7 @@ func (r *recording) end(ctx context.Context, res *orchestrate.Result, err error)
 		r.mu.Lock()
 		last := r.last
 		r.mu.Unlock()
-		r.sink.Emit(orchestrate.Event{Time: now, Env: r.env, Action: r.action, Type: orchestrate.EventNote, Elapsed: last.Elapsed,
+		r.sink.Emit(op.Event{Time: now, Env: r.env, Action: r.action, Type: op.EventNote, Elapsed: last.Elapsed,
 			Message: "the usage history did not record " + strings.Join(lost, "; nor ")})
 	}
 	for _, l := range lost {
@@ -177,6 +176,37 @@ func (r *recording) logErr(err error) {
 	if err != nil {
 		r.s.opts.Logger.Warn("usage history", "err", err)
 	}
+}
+
+// heldProgress is the progress of the start or stop holding the environment,
+// whichever process runs it, folded from the events the usage history has
+// of it (written at every stage boundary, so it is at most a stage
+// behind); nil when none is recorded.
+func (s *Service) heldProgress(ctx context.Context, env string, h *lock.Holder) *op.Progress {
+	if s.opts.History == nil || h == nil {
+		return nil
+	}
+	a := op.Action(h.Action)
+	if a != op.Start && a != op.Stop {
+		return nil // an instance action is not a recorded operation
+	}
+	ops, err := s.opts.History.Operations(ctx, env, h.Since.Add(-time.Minute), s.opts.Clock.Now().Add(time.Minute))
+	if err != nil {
+		s.opts.Logger.Warn("usage history: reading the operation in progress", "env", env, "err", err)
+		return nil
+	}
+	for _, o := range ops { // newest first
+		if o.Action != h.Action || o.Result != string(op.OutcomeRunning) {
+			continue
+		}
+		events, err := s.opts.History.Events(ctx, o.ID)
+		if err != nil || len(events) == 0 {
+			return nil
+		}
+		p := op.Fold(op.Outline{}, events...)
+		return &p
+	}
+	return nil
 }
 
 // observe records the runs the instances' states show; failures are logged.

@@ -21,9 +21,10 @@ func (s *Service) status(ctx context.Context, e *env.Environment) (*Status, Sess
 	if err != nil {
 		return nil, nil, err
 	}
-	st := &Status{Env: e.Name, Target: target, Checked: s.opts.Clock.Now()}
+	st := &Status{Env: e.Name, Target: target, Holder: s.Holder(e.Name), Checked: s.opts.Clock.Now()}
+	st.Progress = s.heldProgress(ctx, e.Name, st.Holder)
 	for _, rs := range res.Stages {
-		st.Stages = append(st.Stages, StageStatus{Name: rs.Name, State: Overall(rs.Instances), Instances: rs.Instances})
+		st.Stages = append(st.Stages, StageStatus{Name: rs.Name, Instances: rs.Instances})
 	}
 	st.sum()
 	s.observeStatus(ctx, st)
@@ -34,7 +35,7 @@ func (s *Service) status(ctx context.Context, e *env.Environment) (*Status, Sess
 // region, so a dashboard refresh costs one call per region per environment.
 // An instance EC2 no longer returns is shown terminated.
 func (s *Service) Refresh(ctx context.Context, e *env.Environment, prev *Status) (*Status, error) {
-	sess, _, err := s.connectQuiet(ctx, e)
+	sess, err := s.connectQuiet(ctx, e)
 	if err != nil {
 		return nil, err
 	}
@@ -57,7 +58,8 @@ func (s *Service) Refresh(ctx context.Context, e *env.Environment, prev *Status)
 			seen[in.ID] = in
 		}
 	}
-	next := &Status{Env: prev.Env, Target: prev.Target, Checked: s.opts.Clock.Now()}
+	next := &Status{Env: prev.Env, Target: prev.Target, Holder: s.Holder(e.Name), Checked: s.opts.Clock.Now()}
+	next.Progress = s.heldProgress(ctx, e.Name, next.Holder)
 	for _, st := range prev.Stages {
 		ns := StageStatus{Name: st.Name, Instances: make([]cloud.Instance, 0, len(st.Instances))}
 		for _, in := range st.Instances {
@@ -68,7 +70,6 @@ func (s *Service) Refresh(ctx context.Context, e *env.Environment, prev *Status)
 			}
 			ns.Instances = append(ns.Instances, in)
 		}
-		ns.State = Overall(ns.Instances)
 		next.Stages = append(next.Stages, ns)
 	}
 	next.sum()
@@ -78,29 +79,19 @@ func (s *Service) Refresh(ctx context.Context, e *env.Environment, prev *Status)
 
 // connectQuiet reuses the session without asking STS again: the account
 // was checked when the status was first resolved.
-func (s *Service) connectQuiet(ctx context.Context, e *env.Environment) (Session, Target, error) {
-	o := s.opts.AWS
-	if e.Profile != "" {
-		o.Profile = e.Profile
-	}
-	if e.Region != "" {
-		o.Region = e.Region
+func (s *Service) connectQuiet(ctx context.Context, e *env.Environment) (Session, error) {
+	profile, region, err := s.pinned(e)
+	if err != nil {
+		return nil, err
 	}
 	s.mu.Lock()
-	sess, ok := s.sessions[o.Profile+"\x00"+o.Region]
+	sess, ok := s.sessions[profile+"\x00"+region]
 	s.mu.Unlock()
 	if ok {
-		return sess, Target{}, nil
+		return sess, nil
 	}
-	return s.connect(ctx, e)
-}
-
-func (st *Status) sum() {
-	var all []cloud.Instance
-	for _, s := range st.Stages {
-		all = append(all, s.Instances...)
-	}
-	st.State = Overall(all)
+	sess, _, err = s.connect(ctx, e)
+	return sess, err
 }
 
 func sortedKeys(m map[string][]string) []string {

@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"cloudcontrol/backend/aws"
 	"cloudcontrol/backend/cloud"
 )
 
@@ -29,11 +28,13 @@ func TestWhoAmIAndResetSessionsFollowTheActiveProfile(t *testing.T) {
 	active := "first"
 	exp := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
 	connects := 0
-	s := New(Options{Connect: func(_ context.Context, o aws.Options) (Session, error) {
+	s := New(Options{Connect: func(_ context.Context, profile, _ string) (Session, error) {
 		connects++
-		p, _ := o.Defaults()
-		return &whoSession{profile: p, expires: exp}, nil
-	}, AWS: aws.Options{Defaults: func() (string, string) { return active, "" }}})
+		if profile == "" { // the connector's default: the active profile
+			profile = active
+		}
+		return &whoSession{profile: profile, expires: exp}, nil
+	}})
 	w, err := s.WhoAmI(context.Background())
 	if err != nil || w.Profile != "first" || w.Identity.Account != "111122223333" || w.Expires == nil || !w.Expires.Equal(exp) {
 		t.Fatalf("whoami: %+v %v", w, err)
@@ -51,11 +52,12 @@ func TestWhoAmIAndResetSessionsFollowTheActiveProfile(t *testing.T) {
 func TestOnIdentityIsToldOncePerNewSession(t *testing.T) {
 	var told []string
 	s := New(Options{
-		Connect: func(_ context.Context, o aws.Options) (Session, error) {
-			p, _ := o.Defaults()
-			return &whoSession{profile: p}, nil
+		Connect: func(_ context.Context, profile, _ string) (Session, error) {
+			if profile == "" {
+				profile = "work"
+			}
+			return &whoSession{profile: profile}, nil
 		},
-		AWS:        aws.Options{Defaults: func() (string, string) { return "work", "" }},
 		OnIdentity: func(profile string, id cloud.Identity) { told = append(told, profile+"="+id.Account) },
 	})
 	for range 3 {

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+
+	"cloudcontrol/backend/atomicfile"
 )
 
 // cacheVersion is the layout of prices.json; another version is ignored
@@ -134,23 +136,8 @@ func (c *Cache) Save() error {
 	if err != nil {
 		return fmt.Errorf("encoding the price cache: %w", err)
 	}
-	if err := os.MkdirAll(filepath.Dir(c.path), 0o700); err != nil {
-		return fmt.Errorf("creating the cache folder for %s: %w", c.path, err)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(c.path), ".prices-*.json")
-	if err != nil {
-		return fmt.Errorf("writing the price cache %s: %w", c.path, err)
-	}
-	defer os.Remove(tmp.Name()) // gone after a successful rename anyway
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing the price cache %s: %w", c.path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing the price cache %s: %w", c.path, err)
-	}
-	if err := os.Rename(tmp.Name(), c.path); err != nil {
-		return fmt.Errorf("writing the price cache %s: %w", c.path, err)
+	if err := atomicfile.Write(c.path, data, 0o600); err != nil {
+		return fmt.Errorf("saving the price cache: %w", err)
 	}
 	return nil
 }

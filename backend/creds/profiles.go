@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"cloudcontrol/backend/cloud"
 )
 
 // Kind says where a profile's credentials come from.
@@ -29,9 +31,8 @@ const (
 const (
 	SourceKeychain    = "keychain"
 	SourceEnvironment = "environment"
-	// EnvProfileName names the credentials found in AWS_ACCESS_KEY_ID; the
-	// parentheses keep it apart from any profile a file can define.
-	EnvProfileName = "(environment)"
+	// EnvProfileName names the credentials found in AWS_ACCESS_KEY_ID.
+	EnvProfileName = cloud.EnvCredentials
 )
 
 // Profile describes a profile without any secret.
@@ -59,29 +60,29 @@ type Files struct {
 }
 
 // FilesFrom resolves the paths the AWS CLI and SDKs use: the
-// AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE variables, else ~/.aws.
+// AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE variables, else the
+// files in ~/.aws. It is the one place these paths are decided: the SDK is
+// handed the same files (backend/aws). Without a home folder and without
+// the variables a path is empty: there are no such files to read.
 func FilesFrom(getenv func(string) string, home string) Files {
 	f := Files{
 		Config:      getenv("AWS_CONFIG_FILE"),
 		Credentials: getenv("AWS_SHARED_CREDENTIALS_FILE"),
 		Getenv:      getenv,
 	}
-	if f.Config == "" {
+	if f.Config == "" && home != "" {
 		f.Config = filepath.Join(home, ".aws", "config")
 	}
-	if f.Credentials == "" {
+	if f.Credentials == "" && home != "" {
 		f.Credentials = filepath.Join(home, ".aws", "credentials")
 	}
 	return f
 }
 
 // DefaultFiles is FilesFrom for this process's environment and home folder.
-func DefaultFiles() (Files, error) {
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return Files{}, fmt.Errorf("finding the home folder for ~/.aws: %w", err)
-	}
-	return FilesFrom(os.Getenv, home), nil
+func DefaultFiles() Files {
+	home, _ := os.UserHomeDir() // none (HOME unset): only the variables name files
+	return FilesFrom(os.Getenv, home)
 }
 
 // ListProfiles reads the profiles of the config and credentials files (and

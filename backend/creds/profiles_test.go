@@ -106,6 +106,9 @@ func TestFilesFrom(t *testing.T) {
 	if f.Config != "/etc/aws/config" || f.Credentials != filepath.Join("/home/t", ".aws", "credentials") {
 		t.Fatalf("FilesFrom = %+v", f)
 	}
+	if f := FilesFrom(func(k string) string { return env[k] }, ""); f.Config != "/etc/aws/config" || f.Credentials != "" {
+		t.Fatalf("without a home folder: %+v; want only the files the variables name", f)
+	}
 }
 
 func TestListProfilesMissingFilesAreEmpty(t *testing.T) {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"cloudcontrol/backend/atomicfile"
 )
 
 // RemoveFromCredentialsFile deletes the [name] section from a credentials
@@ -32,7 +34,7 @@ func RemoveFromCredentialsFile(path, name string) error {
 	if err != nil {
 		return err
 	}
-	if err := writeAtomic(real, out, info.Mode().Perm()&0o600); err != nil {
+	if err := atomicfile.Write(real, out, info.Mode().Perm()&0o600); err != nil {
 		return fmt.Errorf("removing profile %q from %s: %w", name, path, err)
 	}
 	return nil
@@ -75,36 +77,3 @@ func cutSection(path string, data []byte, name string) ([]byte, error) {
 }
 
 func isBlank(line []byte) bool { return len(bytes.TrimSpace(line)) == 0 && len(line) > 0 }
-
-// writeAtomic writes a temporary file beside path and renames it over path,
-// so a crash leaves either the old file or the new one, never half of one.
-func writeAtomic(path string, data []byte, perm os.FileMode) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
-	if err := tmp.Chmod(perm); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	if dir, err := os.Open(filepath.Dir(path)); err == nil {
-		_ = dir.Sync() // make the rename durable where the OS allows it
-		dir.Close()
-	}
-	return nil
-}

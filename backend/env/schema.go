@@ -19,7 +19,7 @@ func Schema() ([]byte, error) {
 	r := &jsonschema.Reflector{Anonymous: true, ExpandedStruct: true}
 	s := r.Reflect(&Environment{})
 	s.Title = "Cloud Control environment file, version 1"
-	s.Description = "One environment: stages of EC2 instances started in order and stopped in reverse. See CONTRACTS.md."
+	s.Description = "One environment: stages of EC2 instances started in order and stopped in reverse. See docs/environment-file.md."
 	b, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
 		return nil, fmt.Errorf("cannot encode the environment JSON Schema: %w", err)

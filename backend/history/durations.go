@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"cloudcontrol/backend/orchestrate"
+	"cloudcontrol/backend/op"
 )
 
 // recentOps is how many of an environment's latest operations are read for
@@ -44,9 +44,9 @@ func (s *Store) StageDurations(ctx context.Context, env, action string) (map[str
 		began := map[string]time.Time{}
 		for _, e := range evs {
 			switch e.Type {
-			case orchestrate.EventStageStarted:
+			case op.EventStageStarted:
 				began[e.Stage] = e.Time
-			case orchestrate.EventStageReady:
+			case op.EventStageReady:
 				if t, ok := began[e.Stage]; ok {
 					if _, have := out[e.Stage]; !have {
 						out[e.Stage] = e.Time.Sub(t)

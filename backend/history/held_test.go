@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"cloudcontrol/backend/orchestrate"
+	"cloudcontrol/backend/op"
 )
 
 // TestRunningWithoutAHolderReadsInterrupted: an operation still marked
@@ -24,17 +24,17 @@ func TestRunningWithoutAHolderReadsInterrupted(t *testing.T) {
 	defer s.Close()
 	ids := map[string]int64{}
 	for _, env := range []string{"crashed", "live", "finished"} {
-		op, err := s.Begin(ctx, Operation{Env: env, Action: "start", Who: "me", Client: "cli", Started: t0})
+		rec, err := s.Begin(ctx, Operation{Env: env, Action: "start", Who: "me", Client: "cli", Started: t0})
 		if err != nil {
 			t.Fatal(err)
 		}
-		op.Emit(orchestrate.Event{Time: t0, Env: env, Action: "start", Type: orchestrate.EventRunStarted})
+		rec.Emit(op.Event{Time: t0, Env: env, Action: "start", Type: op.EventRunStarted})
 		if env == "finished" {
-			if err := op.End(ctx, "done", "", t0.Add(time.Minute)); err != nil {
+			if err := rec.End(ctx, "done", "", t0.Add(time.Minute)); err != nil {
 				t.Fatal(err)
 			}
 		}
-		ids[env] = op.ID()
+		ids[env] = rec.ID()
 	}
 	ops, err := s.Operations(ctx, "", t0.Add(-time.Hour), t0.Add(time.Hour))
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"cloudcontrol/backend/cloud"
+	"cloudcontrol/backend/op"
 )
 
 // Lazy opens the database on first use, so commands that never record
@@ -74,3 +75,21 @@ func (l *Lazy) Close() error {
 
 // Path is the database file.
 func (l *Lazy) Path() string { return l.path }
+
+// Operations lists operations (see Store.Operations).
+func (l *Lazy) Operations(ctx context.Context, env string, from, to time.Time) ([]OperationRow, error) {
+	s, err := l.Store(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.Operations(ctx, env, from, to)
+}
+
+// Events returns an operation's events (see Store.Events).
+func (l *Lazy) Events(ctx context.Context, id int64) ([]op.Event, error) {
+	s, err := l.Store(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.Events(ctx, id)
+}

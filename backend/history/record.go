@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"cloudcontrol/backend/cloud"
-	"cloudcontrol/backend/orchestrate"
+	"cloudcontrol/backend/op"
 )
 
 // Operation is one start or stop as it begins.
@@ -30,7 +30,7 @@ type Op struct {
 	env string
 
 	mu              sync.Mutex
-	events          []orchestrate.Event // not yet written
+	events          []op.Event // not yet written
 	account, region string
 	flushing        sync.WaitGroup // background writes under way
 
@@ -89,18 +89,18 @@ func (o *Op) SetTarget(account, region string) {
 }
 
 // boundary: events after which what is buffered is written.
-func boundary(kind string) bool {
+func boundary(kind op.EventType) bool {
 	switch kind {
-	case orchestrate.EventRunStarted, orchestrate.EventStageStarted, orchestrate.EventStageSkipped,
-		orchestrate.EventStageReady, orchestrate.EventStageFailed, orchestrate.EventStageCancelled:
+	case op.EventRunStarted, op.EventStageStarted, op.EventStageSkipped,
+		op.EventStageReady, op.EventStageFailed, op.EventStageCancelled:
 		return true
 	}
 	return false
 }
 
-// Emit buffers one event of the run (an orchestrate.Sink); at a stage
+// Emit buffers one event of the run (an op.Sink); at a stage
 // boundary it starts writing the buffer in the background.
-func (o *Op) Emit(e orchestrate.Event) {
+func (o *Op) Emit(e op.Event) {
 	o.mu.Lock()
 	o.events = append(o.events, e)
 	flush := boundary(e.Type)
@@ -343,16 +343,16 @@ func (s *Store) readHeld(r *OperationRow, asked map[string]bool) {
 }
 
 // Events returns an operation's events in order.
-func (s *Store) Events(ctx context.Context, op int64) ([]orchestrate.Event, error) {
+func (s *Store) Events(ctx context.Context, id int64) ([]op.Event, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT e.time, o.env, o.action, e.type, e.stage, e.instance, e.name, e.state, e.gate, e.message
-		FROM events e JOIN operations o ON o.id = e.op WHERE e.op = ? ORDER BY e.seq`, op)
+		FROM events e JOIN operations o ON o.id = e.op WHERE e.op = ? ORDER BY e.seq`, id)
 	if err != nil {
 		return nil, s.wrap("reading", err)
 	}
 	defer rows.Close()
-	var out []orchestrate.Event
+	var out []op.Event
 	for rows.Next() {
-		var e orchestrate.Event
+		var e op.Event
 		var t int64
 		if err := rows.Scan(&t, &e.Env, &e.Action, &e.Type, &e.Stage, &e.Instance, &e.Name, &e.State, &e.Gate, &e.Message); err != nil {
 			return nil, s.wrap("reading", err)

@@ -13,7 +13,7 @@ import (
 
 	"cloudcontrol/backend/cloud"
 	"cloudcontrol/backend/cost"
-	"cloudcontrol/backend/orchestrate"
+	"cloudcontrol/backend/op"
 	"cloudcontrol/backend/pricing"
 )
 
@@ -40,14 +40,14 @@ var t0 = time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC) // a Monday
 func TestOperationWithEvents(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
-	op, err := s.Begin(ctx, Operation{Env: "shop", Action: "start", Who: "alice (arn:aws:iam::1:user/alice)", Client: "cli", Started: t0})
+	rec, err := s.Begin(ctx, Operation{Env: "shop", Action: "start", Who: "alice (arn:aws:iam::1:user/alice)", Client: "cli", Started: t0})
 	if err != nil {
 		t.Fatal(err)
 	}
-	op.SetTarget("123456789012", "eu-west-1")
-	op.Emit(orchestrate.Event{Time: t0, Env: "shop", Action: "start", Type: orchestrate.EventRunStarted, Message: "plan"})
-	op.Emit(orchestrate.Event{Time: t0.Add(time.Second), Env: "shop", Action: "start", Type: orchestrate.EventInstanceState, Instance: "i-1", State: "running"})
-	if err := op.End(ctx, "failed", "stage db timed out", t0.Add(time.Minute)); err != nil {
+	rec.SetTarget("123456789012", "eu-west-1")
+	rec.Emit(op.Event{Time: t0, Env: "shop", Action: "start", Type: op.EventRunStarted, Message: "plan"})
+	rec.Emit(op.Event{Time: t0.Add(time.Second), Env: "shop", Action: "start", Type: op.EventInstanceState, Instance: "i-1", State: "running"})
+	if err := rec.End(ctx, "failed", "stage db timed out", t0.Add(time.Minute)); err != nil {
 		t.Fatal(err)
 	}
 	ops, err := s.Operations(ctx, "", t0.Add(-time.Hour), t0.Add(time.Hour))
@@ -160,35 +160,35 @@ func must(t *testing.T, err error) {
 func TestEventsAreWrittenAtStageBoundariesBeforeTheEnd(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
-	op, err := s.Begin(ctx, Operation{Env: "shop", Action: "start", Who: "alice", Client: "window", Started: t0})
+	rec, err := s.Begin(ctx, Operation{Env: "shop", Action: "start", Who: "alice", Client: "window", Started: t0})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ev := func(i int, kind, stage string) orchestrate.Event {
-		return orchestrate.Event{Time: t0.Add(time.Duration(i) * time.Second), Env: "shop", Action: "start", Type: kind, Stage: stage,
+	ev := func(i int, kind op.EventType, stage string) op.Event {
+		return op.Event{Time: t0.Add(time.Duration(i) * time.Second), Env: "shop", Action: "start", Type: kind, Stage: stage,
 			Message: fmt.Sprint(i)}
 	}
 	var want []string
-	emit := func(e orchestrate.Event) { op.Emit(e); want = append(want, e.Message) }
-	emit(ev(0, orchestrate.EventRunStarted, ""))
+	emit := func(e op.Event) { rec.Emit(e); want = append(want, e.Message) }
+	emit(ev(0, op.EventRunStarted, ""))
 	for i, st := range []string{"db", "api", "web"} {
-		emit(ev(10*i+1, orchestrate.EventStageStarted, st))
-		emit(ev(10*i+2, orchestrate.EventInstanceState, st))
-		emit(ev(10*i+3, orchestrate.EventGatePassed, st))
-		emit(ev(10*i+4, orchestrate.EventStageReady, st))
+		emit(ev(10*i+1, op.EventStageStarted, st))
+		emit(ev(10*i+2, op.EventInstanceState, st))
+		emit(ev(10*i+3, op.EventGatePassed, st))
+		emit(ev(10*i+4, op.EventStageReady, st))
 	}
-	emit(ev(40, orchestrate.EventInstanceState, "web")) // after the last boundary: sure to be written by End only
-	if got := eventsOnDisk(s, op, len(want)-1); len(got) < len(want)-1 {
+	emit(ev(40, op.EventInstanceState, "web")) // after the last boundary: sure to be written by End only
+	if got := eventsOnDisk(s, rec, len(want)-1); len(got) < len(want)-1 {
 		t.Fatalf("before End %d events are on disk, want at least the %d up to the last stage-ready", len(got), len(want)-1)
 	}
 	ops, err := s.Operations(ctx, "", t0.Add(-time.Hour), t0.Add(time.Hour))
 	if err != nil || len(ops) != 1 || ops[0].Result != "running" {
 		t.Fatalf("before End the operation reads %+v, %v; want it still running", ops, err)
 	}
-	if err := op.End(ctx, "done", "", t0.Add(time.Minute)); err != nil {
+	if err := rec.End(ctx, "done", "", t0.Add(time.Minute)); err != nil {
 		t.Fatal(err)
 	}
-	got, err := s.Events(ctx, op.ID())
+	got, err := s.Events(ctx, rec.ID())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,28 +209,28 @@ func TestCloseInterruptedEndsWhatACrashLeftRunning(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
 	begin := func(env string, at time.Time) *Op {
-		op, err := s.Begin(ctx, Operation{Env: env, Action: "start", Who: "alice", Client: "cli", Started: at})
+		rec, err := s.Begin(ctx, Operation{Env: env, Action: "start", Who: "alice", Client: "cli", Started: at})
 		if err != nil {
 			t.Fatal(err)
 		}
-		return op
+		return rec
 	}
-	flushed := func(op *Op, n int) {
+	flushed := func(rec *Op, n int) {
 		t.Helper()
-		if len(eventsOnDisk(s, op, n)) < n {
-			t.Fatalf("operation %d: events not written", op.ID())
+		if len(eventsOnDisk(s, rec, n)) < n {
+			t.Fatalf("operation %d: events not written", rec.ID())
 		}
 	}
 	crashed := begin("shop", t0)
-	crashed.Emit(orchestrate.Event{Time: t0.Add(time.Second), Env: "shop", Action: "start", Type: orchestrate.EventRunStarted})
-	crashed.Emit(orchestrate.Event{Time: t0.Add(40 * time.Second), Env: "shop", Action: "start", Type: orchestrate.EventStageReady, Stage: "db"})
+	crashed.Emit(op.Event{Time: t0.Add(time.Second), Env: "shop", Action: "start", Type: op.EventRunStarted})
+	crashed.Emit(op.Event{Time: t0.Add(40 * time.Second), Env: "shop", Action: "start", Type: op.EventStageReady, Stage: "db"})
 	flushed(crashed, 2) // ... and the program dies here: no End.
 	done := begin("shop", t0.Add(time.Minute))
 	if err := done.End(ctx, "done", "", t0.Add(2*time.Minute)); err != nil {
 		t.Fatal(err)
 	}
 	other := begin("analytics", t0.Add(time.Minute))
-	other.Emit(orchestrate.Event{Time: t0.Add(61 * time.Second), Env: "analytics", Action: "start", Type: orchestrate.EventRunStarted})
+	other.Emit(op.Event{Time: t0.Add(61 * time.Second), Env: "analytics", Action: "start", Type: op.EventRunStarted})
 	flushed(other, 1)
 	waiting := begin("shop", t0.Add(3*time.Minute)) // not acting yet
 
@@ -251,21 +251,21 @@ func TestCloseInterruptedEndsWhatACrashLeftRunning(t *testing.T) {
 		t.Errorf("the crashed operation reads %+v; want interrupted at its last event", c)
 	}
 	for _, keep := range []struct {
-		op   *Op
+		rec  *Op
 		want string
 	}{{done, "done"}, {other, "running"}, {waiting, "running"}, {next, "running"}} {
-		if r := got[keep.op.ID()].Result; r != keep.want {
-			t.Errorf("operation %d (%s) now reads %q, want %q", keep.op.ID(), got[keep.op.ID()].Env, r, keep.want)
+		if r := got[keep.rec.ID()].Result; r != keep.want {
+			t.Errorf("operation %d (%s) now reads %q, want %q", keep.rec.ID(), got[keep.rec.ID()].Env, r, keep.want)
 		}
 	}
 }
 
 // eventsOnDisk polls (up to 5 s) until at least n of op's events are
 // written by its background flushes, and returns what is on disk then.
-func eventsOnDisk(s *Store, op *Op, n int) []orchestrate.Event {
-	var got []orchestrate.Event
+func eventsOnDisk(s *Store, rec *Op, n int) []op.Event {
+	var got []op.Event
 	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
-		if got, _ = s.Events(context.Background(), op.ID()); len(got) >= n {
+		if got, _ = s.Events(context.Background(), rec.ID()); len(got) >= n {
 			break
 		}
 	}

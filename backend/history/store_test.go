@@ -69,11 +69,11 @@ func TestLockedFileIsAClearErrorAndNothingIsLost(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	op, err := s.Begin(ctx, Operation{Env: "kept", Action: "start", Who: "me", Client: "cli", Started: time.Now()})
+	rec, err := s.Begin(ctx, Operation{Env: "kept", Action: "start", Who: "me", Client: "cli", Started: time.Now()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	_ = op.End(ctx, "done", "", time.Now())
+	_ = rec.End(ctx, "done", "", time.Now())
 	s.Close()
 
 	holder, err := sql.Open("sqlite", path)

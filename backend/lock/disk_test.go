@@ -2,12 +2,14 @@ package lock
 
 import (
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
 
+	"cloudcontrol/backend/atomicfile"
 	"cloudcontrol/internal/rodir"
 )
 
@@ -19,22 +21,29 @@ func TestAcquireWhenTheDiskIsFull(t *testing.T) {
 		t.Skip("/dev/full is Linux's")
 	}
 	dir := t.TempDir()
-	// A link to /dev/full, so the writer's clean-up removes the link and
-	// never the device.
-	createTemp = func(dir, pattern string) (*os.File, error) {
-		link := filepath.Join(dir, strings.ReplaceAll(pattern, "*", "full"))
-		if err := os.Symlink("/dev/full", link); err != nil {
-			return nil, err
-		}
-		return os.OpenFile(link, os.O_WRONLY, 0)
+	// atomicfile's own temporary file and rename, with the write going to
+	// /dev/full: ENOSPC as a full disk answers it.
+	writeFile = func(path string, data []byte, perm os.FileMode) error {
+		return atomicfile.WriteWith(path, perm, func(io.Writer) error {
+			full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
+			if err != nil {
+				return err
+			}
+			defer full.Close()
+			_, err = full.Write(data)
+			return err
+		})
 	}
-	t.Cleanup(func() { createTemp = os.CreateTemp })
+	t.Cleanup(func() { writeFile = atomicfile.Write })
 	l, err := Acquire(dir, "env", Holder{Action: "stop"})
 	if err != nil {
 		t.Fatalf("a full disk must not stop the lock: %v", err)
 	}
 	defer l.Release()
 	mustContain(t, l.Note(), "who holds the lock could not be recorded", filepath.Join(dir, "env.json"), "no space left on device")
+	if left, _ := filepath.Glob(filepath.Join(dir, ".*tmp*")); len(left) != 0 {
+		t.Errorf("the failed write left %v behind", left)
+	}
 	_, err = Acquire(dir, "env", Holder{Action: "start"})
 	var busy *BusyError
 	if !errors.As(err, &busy) {

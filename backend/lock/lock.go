@@ -15,6 +15,7 @@ import (
 
 	"github.com/gofrs/flock"
 
+	"cloudcontrol/backend/atomicfile"
 	"cloudcontrol/backend/userfile"
 )
 
@@ -211,8 +212,8 @@ func fill(h *Holder) {
 	}
 }
 
-// createTemp is os.CreateTemp; tests make it fail as a full disk does.
-var createTemp = os.CreateTemp
+// writeFile is atomicfile.Write; tests make its write fail as a full disk does.
+var writeFile = atomicfile.Write
 
 // writeHolder replaces the sidecar atomically, so a reader never sees half.
 func writeHolder(path string, h Holder) error {
@@ -220,23 +221,8 @@ func writeHolder(path string, h Holder) error {
 	if err != nil {
 		return fmt.Errorf("encoding the lock holder: %w", err)
 	}
-	tmp, err := createTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("writing the lock holder: %w", err)
-	}
-	_, werr := tmp.Write(append(b, '\n'))
-	cerr := tmp.Close()
-	if werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp.Name(), path)
-	}
-	if werr != nil {
-		_ = os.Remove(tmp.Name())
-		return fmt.Errorf("writing the lock holder %s: %w", path, werr)
-	}
-	return nil
+	// atomicfile's error already names the sidecar.
+	return writeFile(path, append(b, '\n'), 0o600)
 }
 
 // maxHolder bounds the sidecar read: a real one is a few hundred bytes.

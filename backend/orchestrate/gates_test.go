@@ -13,6 +13,7 @@ import (
 
 	"cloudcontrol/backend/cloud"
 	"cloudcontrol/backend/env"
+	"cloudcontrol/backend/op"
 )
 
 func TestTCPGate(t *testing.T) {
@@ -35,7 +36,7 @@ func TestTCPGate(t *testing.T) {
 	h := newHarness(t)
 	e := threeTiers(h)
 	e.Stages[0].Ready.TCP = []int{open}
-	if _, err := h.run(context.Background(), h.plan(e, ActionStart)); err != nil {
+	if _, err := h.run(context.Background(), h.plan(e, op.Start)); err != nil {
 		t.Fatalf("port %d listens, the stage must pass: %v", open, err)
 	}
 	if at := h.callTimes("Start")["i-app1"]; at < 10*time.Second || at > 12*time.Second {
@@ -53,7 +54,7 @@ func TestTCPGate(t *testing.T) {
 	e = threeTiers(h)
 	e.Stages[0].Ready.TCP = []int{shut}
 	e.Stages[0].Timeout = env.Duration(time.Minute)
-	_, err = h.run(context.Background(), h.plan(e, ActionStart))
+	_, err = h.run(context.Background(), h.plan(e, op.Start))
 	var re *RunError
 	if !errors.As(err, &re) || re.Gate != "tcp "+strconv.Itoa(shut) || re.Instance != "i-db1" {
 		t.Fatalf("want a timeout on tcp %d for i-db1, got %v", shut, err)
@@ -76,11 +77,11 @@ func TestHTTPGate(t *testing.T) {
 	h := newHarness(t)
 	e := threeTiers(h)
 	e.Stages[0].Ready.HTTP = []string{"http://{{.PrivateIP}}:" + port + "/health/{{.ID}}"}
-	if _, err := h.run(context.Background(), h.plan(e, ActionStart)); err != nil {
+	if _, err := h.run(context.Background(), h.plan(e, op.Start)); err != nil {
 		t.Fatalf("204 is 2xx, the stage must pass: %v", err)
 	}
 	passed := false
-	for _, ev := range h.eventsOf(EventGatePassed) {
+	for _, ev := range h.eventsOf(op.EventGatePassed) {
 		passed = passed || (ev.Instance == "i-db1" && ev.Gate == "http http://{{.PrivateIP}}:"+port+"/health/{{.ID}}")
 	}
 	if !passed {
@@ -91,13 +92,13 @@ func TestHTTPGate(t *testing.T) {
 	e = threeTiers(h)
 	e.Stages[1].Ready.HTTP = []string{"http://{{.PrivateIP}}:" + port + "/health/{{.Name}}"}
 	e.Stages[1].Timeout = env.Duration(time.Minute)
-	_, err := h.run(context.Background(), h.plan(e, ActionStart))
+	_, err := h.run(context.Background(), h.plan(e, op.Start))
 	var re *RunError
 	if !errors.As(err, &re) || re.Stage != "app" {
 		t.Fatalf("want stage app to time out on its http gate, got %v", err)
 	}
 	mustContain(t, err.Error(), "500 Internal Server Error", "/health/app-1", "/health/app-2", "i-app1 (app-1)", "i-app2 (app-2)")
-	if h.fleet.state("i-web1") != cloud.Stopped {
+	if h.fleet.State("i-web1") != cloud.Stopped {
 		t.Error("web started although app never became ready")
 	}
 }
@@ -111,7 +112,7 @@ func TestGatesRunConcurrentlyWithinBounds(t *testing.T) {
 	var names []string
 	for i := range 12 {
 		name := "n" + strconv.Itoa(i)
-		h.fleet.add("i-"+name, name, cloud.Running, nil)
+		h.fleet.Add("i-"+name, name, cloud.Running, nil)
 		names = append(names, name)
 	}
 	e := environment(stage("all", []string{}, names...))
@@ -130,7 +131,7 @@ func TestGatesRunConcurrentlyWithinBounds(t *testing.T) {
 		c2.Close()
 		return c1, nil
 	}
-	if _, err := h.run(context.Background(), h.plan(e, ActionStart)); err != nil {
+	if _, err := h.run(context.Background(), h.plan(e, op.Start)); err != nil {
 		t.Fatal(err)
 	}
 	if most > 4 {

@@ -1,7 +1,9 @@
 package orchestrate
 
 import (
+	"cloudcontrol/backend/cloud/cloudtest"
 	"context"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -11,33 +13,43 @@ import (
 	"github.com/jonboulle/clockwork"
 
 	"cloudcontrol/backend/env"
+	"cloudcontrol/backend/op"
 )
 
 var t0 = time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
 
-// harness runs plans against a fakeFleet on a fake clock, advancing the
+// harness runs plans against a cloudtest.Fleet on a fake clock, advancing the
 // clock one second each time the runner waits on it.
 type harness struct {
 	t      *testing.T
 	clock  *clockwork.FakeClock
-	fleet  *fakeFleet
+	fleet  *cloudtest.Fleet
 	mu     sync.Mutex
-	events []Event
+	events []op.Event
 	// onEvent, when set, sees every event as it is emitted (from the run's goroutine).
-	onEvent func(Event)
+	onEvent func(op.Event)
 	runner  Runner
 }
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
 	clock := clockwork.NewFakeClockAt(t0)
-	h := &harness{t: t, clock: clock, fleet: newFakeFleet(clock)}
+	h := &harness{t: t, clock: clock, fleet: cloudtest.NewFleet(clock)}
 	h.runner = Runner{Fleet: h.fleet, Clock: clock, Tick: time.Second, MaxTick: 5 * time.Second,
-		CheckTimeout: time.Second, Sink: SinkFunc(h.emit), checking: &atomic.Int64{}}
+		CheckTimeout: time.Second, Sink: op.SinkFunc(h.emit), checking: &atomic.Int64{}}
 	return h
 }
 
-func (h *harness) emit(e Event) {
+func (h *harness) emit(e op.Event) {
+	// Every type the runner emits is in the vocabulary the window binds.
+	if !slices.ContainsFunc(op.AllEventTypes, func(v struct {
+		Value  op.EventType
+		TSName string
+	}) bool {
+		return v.Value == e.Type
+	}) {
+		h.t.Errorf("the run emitted %q, an event type op does not list", e.Type)
+	}
 	h.mu.Lock()
 	h.events = append(h.events, e)
 	h.mu.Unlock()
@@ -47,7 +59,7 @@ func (h *harness) emit(e Event) {
 }
 
 // plan resolves e against the fake fleet and builds the plan.
-func (h *harness) plan(e *env.Environment, action string) *Plan {
+func (h *harness) plan(e *env.Environment, action op.Action) *Plan {
 	h.t.Helper()
 	res, err := Resolve(context.Background(), e, h.fleet, "eu-west-1")
 	if err != nil {
@@ -103,10 +115,10 @@ func (h *harness) run(ctx context.Context, p *Plan) (Result, error) {
 func (h *harness) elapsed() time.Duration { return h.clock.Since(t0) }
 
 // eventsOf returns the events of one type, in order.
-func (h *harness) eventsOf(typ string) []Event {
+func (h *harness) eventsOf(typ op.EventType) []op.Event {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	var out []Event
+	var out []op.Event
 	for _, e := range h.events {
 		if e.Type == typ {
 			out = append(out, e)
@@ -118,7 +130,7 @@ func (h *harness) eventsOf(typ string) []Event {
 // startTimes maps each Start call's first id to its time since t0.
 func (h *harness) callTimes(method string) map[string]time.Duration {
 	out := map[string]time.Duration{}
-	for _, c := range h.fleet.callsOf(method) {
+	for _, c := range h.fleet.CallsOf(method) {
 		for _, id := range c.IDs {
 			out[id] = c.At.Sub(t0)
 		}
@@ -153,8 +165,8 @@ func mustContain(t *testing.T, s string, parts ...string) {
 	}
 }
 
-func stageOutcomes(res Result) map[string]string {
-	out := map[string]string{}
+func stageOutcomes(res Result) map[string]op.StageStatus {
+	out := map[string]op.StageStatus{}
 	for _, s := range res.Stages {
 		out[s.Name] = s.Outcome
 	}

@@ -11,6 +11,7 @@ import (
 
 	"cloudcontrol/backend/cloud"
 	"cloudcontrol/backend/env"
+	"cloudcontrol/backend/op"
 )
 
 // What will happen to an instance (PlanInstance.Do).
@@ -75,7 +76,7 @@ const (
 type Plan struct {
 	Env         string      `json:"env"`
 	Description string      `json:"description,omitempty"`
-	Action      string      `json:"action"`
+	Action      op.Action   `json:"action"`
 	Profile     string      `json:"profile,omitempty"`
 	Region      string      `json:"region"`
 	Account     string      `json:"account,omitempty"`
@@ -159,16 +160,16 @@ func (s *Seconds) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// NewPlan builds the plan of action (ActionStart or ActionStop) for e from the
+// NewPlan builds the plan of action (op.Start or op.Stop) for e from the
 // instances Resolve found. It does no I/O. When the plan must not run (a
 // terminated instance to start, a cycle) it returns the plan, whose Errors
 // say why, together with an error, so the caller can still show it.
-func NewPlan(e *env.Environment, action string, res *Resolved, opts PlanOptions) (*Plan, error) {
+func NewPlan(e *env.Environment, action op.Action, res *Resolved, opts PlanOptions) (*Plan, error) {
 	if e == nil || res == nil {
 		return nil, errors.New("plan: no environment or no resolved instances")
 	}
-	if action != ActionStart && action != ActionStop {
-		return nil, fmt.Errorf("plan: unknown action %q (want %q or %q)", action, ActionStart, ActionStop)
+	if action != op.Start && action != op.Stop {
+		return nil, fmt.Errorf("plan: unknown action %q (want %q or %q)", action, op.Start, op.Stop)
 	}
 	est := opts.Estimates
 	est.Start = orDefault(est.Start, DefaultStartEstimate)
@@ -195,7 +196,7 @@ func NewPlan(e *env.Environment, action string, res *Resolved, opts PlanOptions)
 	for i, st := range e.Stages {
 		after[i] = append([]string{}, st.After...)
 	}
-	if action == ActionStop {
+	if action == op.Stop {
 		if order, after, err = stopGraph(e.Stages, order, e.Stop.Order, e.Stop.Reverse); err != nil {
 			return nil, fmt.Errorf("plan %s: %w", e.Name, err)
 		}
@@ -214,10 +215,10 @@ func NewPlan(e *env.Environment, action string, res *Resolved, opts PlanOptions)
 			p.Counts[do]++
 			if do == DoCannot {
 				msg := fmt.Sprintf("stage %q: instance %s is %s and cannot be started", st.Name, label(in.ID, in.Name), in.State)
-				if action == ActionStop {
+				if action == op.Stop {
 					msg = fmt.Sprintf("stage %q: instance %s is %s; it is skipped", st.Name, label(in.ID, in.Name), in.State)
 				}
-				if action == ActionStart {
+				if action == op.Start {
 					p.Errors = append(p.Errors, msg+": remove it from the environment or replace it")
 				} else {
 					p.Warnings = append(p.Warnings, msg)
@@ -230,7 +231,7 @@ func NewPlan(e *env.Environment, action string, res *Resolved, opts PlanOptions)
 			ps.Instances = append(ps.Instances, PlanInstance{ID: in.ID, Name: in.Name, Type: in.Type,
 				Region: region, State: in.State, StateReason: in.StateReason, Do: do})
 		}
-		if action == ActionStart {
+		if action == op.Start {
 			ps.Gates = startGates(st.Ready)
 			ps.Timeout = Seconds(orDefault(st.Timeout.D(), env.DefaultStageTimeout))
 			for _, g := range ps.Gates {
@@ -263,8 +264,8 @@ func NewPlan(e *env.Environment, action string, res *Resolved, opts PlanOptions)
 	return p, nil
 }
 
-func decide(action, state string) string {
-	if action == ActionStart {
+func decide(action op.Action, state string) string {
+	if action == op.Start {
 		switch state {
 		case cloud.Stopped:
 			return DoStart
@@ -310,7 +311,7 @@ func startGates(r env.Ready) []Gate {
 // expected is how long a stage should take: the slowest EC2 transition any of
 // its instances needs, then status checks and the delay unless every instance
 // is already running (the run skips the delay then).
-func expected(action string, ps PlanStage, est Estimates) time.Duration {
+func expected(action op.Action, ps PlanStage, est Estimates) time.Duration {
 	var ec2 time.Duration
 	allUp := true
 	for _, in := range ps.Instances {
@@ -328,7 +329,7 @@ func expected(action string, ps PlanStage, est Estimates) time.Duration {
 			allUp = false
 		}
 	}
-	if action == ActionStop || allUp {
+	if action == op.Stop || allUp {
 		return ec2
 	}
 	d := ec2

@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"cloudcontrol/backend/cloud"
+	"cloudcontrol/backend/cloud/cloudtest"
 	"cloudcontrol/backend/env"
+	"cloudcontrol/backend/op"
 )
 
 func planFixture() (*env.Environment, *Resolved) {
@@ -36,7 +38,7 @@ func planFixture() (*env.Environment, *Resolved) {
 
 func TestPlanStartOrderGatesAndEstimates(t *testing.T) {
 	e, res := planFixture()
-	p, err := NewPlan(e, ActionStart, res, PlanOptions{Profile: "testing", Account: "123456789012"})
+	p, err := NewPlan(e, op.Start, res, PlanOptions{Profile: "testing", Account: "123456789012"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +82,7 @@ func TestPlanStartOrderGatesAndEstimates(t *testing.T) {
 
 func TestPlanJSONShape(t *testing.T) {
 	e, res := planFixture()
-	p, err := NewPlan(e, ActionStart, res, PlanOptions{Account: "123456789012"})
+	p, err := NewPlan(e, op.Start, res, PlanOptions{Account: "123456789012"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +119,7 @@ func TestPlanJSONShape(t *testing.T) {
 
 func TestPlanText(t *testing.T) {
 	e, res := planFixture()
-	p, err := NewPlan(e, ActionStart, res, PlanOptions{Profile: "testing", Account: "123456789012"})
+	p, err := NewPlan(e, op.Start, res, PlanOptions{Profile: "testing", Account: "123456789012"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +141,7 @@ func TestPlanText(t *testing.T) {
 
 func TestPlanStopOrders(t *testing.T) {
 	e, res := planFixture()
-	p, err := NewPlan(e, ActionStop, res, PlanOptions{})
+	p, err := NewPlan(e, op.Stop, res, PlanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +164,7 @@ func TestPlanStopOrders(t *testing.T) {
 
 	e.Stop.Order = []string{"data", "web", "app", "jobs"}
 	e.Stop.Reverse = false
-	p, err = NewPlan(e, ActionStop, res, PlanOptions{})
+	p, err = NewPlan(e, op.Stop, res, PlanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +173,7 @@ func TestPlanStopOrders(t *testing.T) {
 	}
 
 	e.Stop.Order = []string{"web", "app"}
-	if _, err := NewPlan(e, ActionStop, res, PlanOptions{}); err == nil || !strings.Contains(err.Error(), "data, jobs") {
+	if _, err := NewPlan(e, op.Stop, res, PlanOptions{}); err == nil || !strings.Contains(err.Error(), "data, jobs") {
 		t.Errorf("an order that leaves stages out must say which: %v", err)
 	}
 }
@@ -179,21 +181,21 @@ func TestPlanStopOrders(t *testing.T) {
 func TestPlanRefusesTerminatedForStartAndCycles(t *testing.T) {
 	e, res := planFixture()
 	res.Stages[2].Instances[0].State = cloud.Terminated
-	p, err := NewPlan(e, ActionStart, res, PlanOptions{})
+	p, err := NewPlan(e, op.Start, res, PlanOptions{})
 	if err == nil || p == nil || len(p.Errors) != 1 {
 		t.Fatalf("want a plan with an error for the terminated instance, got %v, %v", p, err)
 	}
 	mustContain(t, err.Error(), `stage "jobs"`, "i-jobs (jobs) is terminated")
-	if _, err := (&Runner{Fleet: newFakeFleet(nil)}).Run(t.Context(), p); err == nil {
+	if _, err := (&Runner{Fleet: cloudtest.NewFleet(nil)}).Run(t.Context(), p); err == nil {
 		t.Error("a plan with errors must not run")
 	}
-	p, err = NewPlan(e, ActionStop, res, PlanOptions{})
+	p, err = NewPlan(e, op.Stop, res, PlanOptions{})
 	if err != nil || len(p.Warnings) != 1 || p.Counts[DoCannot] != 1 {
 		t.Errorf("stop: want a warning, not an error: %v %v", err, p.Warnings)
 	}
 
 	e.Stages[0].After = []string{"web"}
-	if _, err := NewPlan(e, ActionStart, res, PlanOptions{}); err == nil || !strings.Contains(err.Error(), "cycle") {
+	if _, err := NewPlan(e, op.Start, res, PlanOptions{}); err == nil || !strings.Contains(err.Error(), "cycle") {
 		t.Errorf("want a cycle error, got %v", err)
 	}
 }
@@ -219,7 +221,7 @@ func BenchmarkNewPlan1000(b *testing.B) {
 	}
 	e := environment(stages...)
 	for b.Loop() {
-		if _, err := NewPlan(e, ActionStart, res, PlanOptions{}); err != nil {
+		if _, err := NewPlan(e, op.Start, res, PlanOptions{}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -229,7 +231,7 @@ func TestPlanPrefersLastRunsMeasureWhereTheStageHasWork(t *testing.T) {
 	e, res := planFixture()
 	// data will start an instance; web is all up already, so last time's 5m
 	// says nothing about this run.
-	p, err := NewPlan(e, ActionStart, res, PlanOptions{Measured: map[string]time.Duration{"data": 20 * time.Second, "web": 5 * time.Minute}})
+	p, err := NewPlan(e, op.Start, res, PlanOptions{Measured: map[string]time.Duration{"data": 20 * time.Second, "web": 5 * time.Minute}})
 	if err != nil {
 		t.Fatal(err)
 	}

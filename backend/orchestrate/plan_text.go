@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"cloudcontrol/backend/cloud"
 )
 
 // doText is how the text plan words each Do.
@@ -38,7 +40,7 @@ func (p *Plan) Write(w io.Writer) error {
 	ew := &errWriter{w: w}
 	where := []string{}
 	if p.Profile != "" {
-		where = append(where, "profile "+p.Profile)
+		where = append(where, cloud.CredentialsOf(p.Profile))
 	}
 	where = append(where, "region "+p.Region)
 	if p.Account != "" {

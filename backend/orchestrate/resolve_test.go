@@ -8,16 +8,17 @@ import (
 	"github.com/jonboulle/clockwork"
 
 	"cloudcontrol/backend/cloud"
+	"cloudcontrol/backend/cloud/cloudtest"
 	"cloudcontrol/backend/env"
 )
 
-func resolveFleet() *fakeFleet {
-	f := newFakeFleet(clockwork.NewFakeClockAt(t0))
-	f.add("i-db1", "db-1", cloud.Stopped, map[string]string{"Env": "staging", "Role": "db"})
-	f.add("i-db2", "db-2", cloud.Running, map[string]string{"Env": "staging", "Role": "db"})
-	f.add("i-app1", "app-1", cloud.Stopped, map[string]string{"Env": "staging", "Role": "app"})
-	f.add("i-prod", "app-1", cloud.Running, map[string]string{"Env": "prod", "Role": "app"})
-	f.add("i-old", "old", cloud.Terminated, map[string]string{"Env": "staging"})
+func resolveFleet() *cloudtest.Fleet {
+	f := cloudtest.NewFleet(clockwork.NewFakeClockAt(t0))
+	f.Add("i-db1", "db-1", cloud.Stopped, map[string]string{"Env": "staging", "Role": "db"})
+	f.Add("i-db2", "db-2", cloud.Running, map[string]string{"Env": "staging", "Role": "db"})
+	f.Add("i-app1", "app-1", cloud.Stopped, map[string]string{"Env": "staging", "Role": "app"})
+	f.Add("i-prod", "app-1", cloud.Running, map[string]string{"Env": "prod", "Role": "app"})
+	f.Add("i-old", "old", cloud.Terminated, map[string]string{"Env": "staging"})
 	return f
 }
 
@@ -44,7 +45,7 @@ func TestResolveUnionSelectAndBatching(t *testing.T) {
 		t.Errorf("app resolved to %+v, want only staging's app-1", a)
 	}
 	// One Find for the id selectors, one per tag/name selector.
-	finds := f.callsOf("Find")
+	finds := f.CallsOf("Find")
 	if len(finds) != 4 || len(finds[0].IDs) != 1 {
 		t.Errorf("Find calls %+v, want 1 for the ids then 3", finds)
 	}
@@ -79,7 +80,7 @@ func TestResolveProblemsWithPositions(t *testing.T) {
 		}
 	}
 	// The unknown id made EC2 refuse the batch: the known one was asked again.
-	if finds := f.callsOf("Find"); len(finds) < 2 || len(finds[1].IDs) != 1 || finds[1].IDs[0] != "i-db1" {
+	if finds := f.CallsOf("Find"); len(finds) < 2 || len(finds[1].IDs) != 1 || finds[1].IDs[0] != "i-db1" {
 		t.Errorf("Find calls %+v", finds)
 	}
 }
@@ -93,7 +94,7 @@ func TestResolveRegion(t *testing.T) {
 		t.Fatalf("want one problem, got %v", err)
 	}
 	mustContain(t, err.Error(), "test.yaml:1:1:", `region "eu-west-9" does not exist`, "did you mean eu-west-1, eu-west-2?")
-	if n := len(f.callsOf("Find")); n != 0 {
+	if n := len(f.CallsOf("Find")); n != 0 {
 		t.Errorf("%d Find calls in a region that does not exist", n)
 	}
 	if _, err := Resolve(context.Background(), e, f, ""); err == nil {

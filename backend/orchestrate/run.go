@@ -15,6 +15,7 @@ import (
 	"github.com/jonboulle/clockwork"
 
 	"cloudcontrol/backend/cloud"
+	"cloudcontrol/backend/op"
 )
 
 // Runner executes plans against a fleet. The zero values of everything but
@@ -29,7 +30,7 @@ type Runner struct {
 	// Dial opens TCP gate connections; default: a net.Dialer.
 	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
 	HTTP *http.Client // for HTTP gates; default: a plain client
-	Sink Sink         // default: events are dropped
+	Sink op.Sink      // default: events are dropped
 	// CheckTimeout bounds one TCP or HTTP attempt (default 3s); Parallel is
 	// how many such attempts run at once (default 16).
 	CheckTimeout time.Duration
@@ -50,24 +51,11 @@ const (
 	stoppedLimit = 5
 )
 
-// Run outcomes (Result.Outcome) and stage outcomes (StageResult.Outcome).
-const (
-	OutcomeDone      = "done"
-	OutcomeFailed    = "failed"
-	OutcomeCancelled = "cancelled"
-	StageReady       = "ready"
-	StageSkipped     = "skipped"
-	StageFailed      = "failed"
-	StageCancelled   = "cancelled"
-	StageInProgress  = "in-progress"
-	StageNotStarted  = "not-started"
-)
-
 // Result is how a run ended.
 type Result struct {
 	Env       string           `json:"env"`
-	Action    string           `json:"action"`
-	Outcome   string           `json:"outcome"`
+	Action    op.Action        `json:"action"`
+	Outcome   op.Outcome       `json:"outcome"`
 	Elapsed   Seconds          `json:"elapsedSeconds"`
 	Stages    []StageResult    `json:"stages"`
 	Instances []cloud.Instance `json:"instances"` // last seen state, plan order
@@ -78,17 +66,18 @@ type Result struct {
 
 // StageResult is how one stage ended.
 type StageResult struct {
-	Name     string    `json:"name"`
-	Outcome  string    `json:"outcome"`
-	Started  time.Time `json:"started,omitzero"`
-	Finished time.Time `json:"finished,omitzero"`
-	Elapsed  Seconds   `json:"elapsedSeconds"`
-	Message  string    `json:"message,omitempty"`
+	Name     string         `json:"name"`
+	Outcome  op.StageStatus `json:"outcome"`
+	Started  time.Time      `json:"started,omitzero"`
+	Finished time.Time      `json:"finished,omitzero"`
+	Elapsed  Seconds        `json:"elapsedSeconds"`
+	Message  string         `json:"message,omitempty"`
 }
 
 // RunError says which stage, instance and gate failed and what was left up.
 type RunError struct {
-	Env, Action string
+	Env         string
+	Action      op.Action
 	Stage       string
 	Instance    string // id, when one instance is to blame
 	Name        string // its Name tag
@@ -120,7 +109,7 @@ func listText(items []string) string {
 // Run executes the plan: stage by stage for a start (each once all its
 // after stages are ready), in stop order for a stop. It returns when the
 // plan is done, a stage failed (*RunError; what is up stays up), or ctx is
-// cancelled. Every step is reported to the Sink from this goroutine.
+// cancelled. Every step is reported to the op.Sink from this goroutine.
 func (r *Runner) Run(ctx context.Context, p *Plan) (Result, error) {
 	if p == nil {
 		return Result{}, errors.New("run: no plan")
@@ -154,7 +143,7 @@ func (r *Runner) withDefaults() Runner {
 		c.HTTP = &http.Client{}
 	}
 	if c.Sink == nil {
-		c.Sink = SinkFunc(func(Event) {})
+		c.Sink = op.SinkFunc(func(op.Event) {})
 	}
 	if c.CheckTimeout <= 0 {
 		c.CheckTimeout = 3 * time.Second
@@ -198,7 +187,7 @@ func newRun(r Runner, p *Plan) *run {
 		sem: make(chan struct{}, r.Parallel), templates: map[string]*template.Template{}, interval: r.Tick}
 	for i := range p.Stages {
 		ps := &p.Stages[i]
-		s := &stageRun{ps: ps, status: StageNotStarted}
+		s := &stageRun{ps: ps, status: op.StagePending}
 		for _, pi := range ps.Instances {
 			in := &instRun{stage: s, waitingOn: -1, triedAt: -1, wasRunning: pi.State == cloud.Running,
 				cur: cloud.Instance{ID: pi.ID, Name: pi.Name, Type: pi.Type, Region: pi.Region, State: pi.State, StateReason: pi.StateReason}}
@@ -216,7 +205,7 @@ func (x *run) loop(ctx context.Context) (Result, error) {
 	gctx, cancel := context.WithCancel(ctx)
 	x.gateCtx = gctx
 	defer func() { cancel(); x.wg.Wait() }()
-	x.emit(Event{Type: EventRunStarted, Message: x.summary()})
+	x.emit(op.Event{Type: op.EventRunStarted, Message: x.summary()})
 	x.nextPoll = x.began
 	for {
 		switch {
@@ -256,7 +245,7 @@ func (x *run) nextWake(now time.Time) time.Time {
 		}
 	}
 	for _, s := range x.stages {
-		if s.status != StageInProgress {
+		if s.status != op.StageActive {
 			continue
 		}
 		consider(s.started.Add(s.ps.Timeout.D()))
@@ -270,14 +259,16 @@ func (x *run) nextWake(now time.Time) time.Time {
 	return wake
 }
 
-func (x *run) emit(e Event) {
+func (x *run) emit(e op.Event) {
 	now := x.clock.Now()
 	e.Time, e.Env, e.Action = now, x.plan.Env, x.plan.Action
 	e.Elapsed = now.Sub(x.began).Seconds()
 	x.r.Sink.Emit(e)
 }
 
-func (x *run) note(stage, msg string) { x.emit(Event{Type: EventNote, Stage: stage, Message: msg}) }
+func (x *run) note(stage, msg string) {
+	x.emit(op.Event{Type: op.EventNote, Stage: stage, Message: msg})
+}
 
 func (x *run) summary() string {
 	n := 0
@@ -290,7 +281,7 @@ func (x *run) summary() string {
 
 func (x *run) allDone() bool {
 	for _, s := range x.stages {
-		if s.status != StageReady && s.status != StageSkipped {
+		if s.status != op.StageReady && s.status != op.StageSkipped {
 			return false
 		}
 	}
@@ -298,38 +289,38 @@ func (x *run) allDone() bool {
 }
 
 func (x *run) done() (Result, error) {
-	x.emit(Event{Type: EventRunDone, Message: fmt.Sprintf("%s %s done after %s", x.plan.Action, x.plan.Env,
+	x.emit(op.Event{Type: op.EventRunDone, Message: fmt.Sprintf("%s %s done after %s", x.plan.Action, x.plan.Env,
 		x.clock.Since(x.began).Round(time.Second))})
-	return x.result(OutcomeDone), nil
+	return x.result(op.OutcomeDone), nil
 }
 
 func (x *run) failed() (Result, error) {
 	x.fail.LeftRunning = x.labels(cloud.Running, cloud.Pending)
-	x.emit(Event{Type: EventRunFailed, Stage: x.fail.Stage, Instance: x.fail.Instance, Name: x.fail.Name,
+	x.emit(op.Event{Type: op.EventRunFailed, Stage: x.fail.Stage, Instance: x.fail.Instance, Name: x.fail.Name,
 		Gate: x.fail.Gate, Message: x.fail.Error()})
-	return x.result(OutcomeFailed), x.fail
+	return x.result(op.OutcomeFailed), x.fail
 }
 
 func (x *run) cancelled(ctx context.Context) (Result, error) {
 	var ready, busy []string
 	for _, s := range x.stages {
 		switch s.status {
-		case StageReady, StageSkipped:
+		case op.StageReady, op.StageSkipped:
 			ready = append(ready, s.ps.Name)
-		case StageInProgress:
+		case op.StageActive:
 			busy = append(busy, s.ps.Name)
-			s.status, s.finished, s.message = StageCancelled, x.clock.Now(), "cancelled"
+			s.status, s.finished, s.message = op.StageCancelled, x.clock.Now(), "cancelled"
 		}
 	}
 	moving := cloud.Pending
-	if x.plan.Action == ActionStop {
+	if x.plan.Action == op.Stop {
 		moving = cloud.Stopping
 	}
 	msg := fmt.Sprintf("%s %s cancelled; ready: %s; in progress: %s; running: %s; %s: %s",
 		x.plan.Action, x.plan.Env, noneText(ready), noneText(busy), noneText(x.labels(cloud.Running)),
 		moving, noneText(x.labels(moving)))
-	x.emit(Event{Type: EventRunCancelled, Message: msg})
-	return x.result(OutcomeCancelled), fmt.Errorf("%s: %w", msg, context.Cause(ctx))
+	x.emit(op.Event{Type: op.EventRunCancelled, Message: msg})
+	return x.result(op.OutcomeCancelled), fmt.Errorf("%s: %w", msg, context.Cause(ctx))
 }
 
 func noneText(items []string) string {
@@ -352,7 +343,7 @@ func (x *run) labels(states ...string) []string {
 	return out
 }
 
-func (x *run) result(outcome string) Result {
+func (x *run) result(outcome op.Outcome) Result {
 	res := Result{Env: x.plan.Env, Action: x.plan.Action, Outcome: outcome, Elapsed: Seconds(x.clock.Since(x.began)), Polls: x.polls}
 	for _, s := range x.stages {
 		sr := StageResult{Name: s.ps.Name, Outcome: s.status, Started: s.started, Finished: s.finished, Message: s.message}

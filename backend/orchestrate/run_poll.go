@@ -8,12 +8,13 @@ import (
 	"time"
 
 	"cloudcontrol/backend/cloud"
+	"cloudcontrol/backend/op"
 )
 
 // stageRun is one stage during a run.
 type stageRun struct {
 	ps        *PlanStage
-	status    string // StageNotStarted, StageInProgress, StageReady, ...
+	status    op.StageStatus
 	started   time.Time
 	finished  time.Time
 	delayFrom time.Time // when every instance had passed the other gates
@@ -57,7 +58,7 @@ type instRun struct {
 // watched reports whether a stage's instances are polled: the ones whose
 // stage is still to come or in progress.
 func (s *stageRun) watched() bool {
-	return s.status == StageNotStarted || s.status == StageInProgress
+	return s.status == op.StagePending || s.status == op.StageActive
 }
 
 // poll makes at most one Describe and one StatusChecks call per region for
@@ -100,13 +101,13 @@ func (x *run) poll(ctx context.Context) {
 // pollChecks asks for the status checks of the running instances of stages
 // that gate on them and have not passed them yet.
 func (x *run) pollChecks(ctx context.Context) {
-	if x.plan.Action != ActionStart {
+	if x.plan.Action != op.Start {
 		return
 	}
 	ids := map[string][]string{}
 	for _, s := range x.stages {
 		gi := slices.IndexFunc(s.ps.Gates, func(g Gate) bool { return g.Kind == GateStatusChecks })
-		if s.status != StageInProgress || gi < 0 {
+		if s.status != op.StageActive || gi < 0 {
 			continue
 		}
 		for _, in := range s.insts {
@@ -152,7 +153,7 @@ func (x *run) observe(in *instRun, c cloud.Instance, ok bool) {
 	if !ok {
 		if !in.missing {
 			in.missing, x.changed = true, true
-			x.emit(Event{Type: EventInstanceState, Stage: in.stage.ps.Name, Instance: in.cur.ID, Name: in.cur.Name,
+			x.emit(op.Event{Type: op.EventInstanceState, Stage: in.stage.ps.Name, Instance: in.cur.ID, Name: in.cur.Name,
 				State: "missing", Message: "EC2 no longer knows this instance"})
 		}
 		return
@@ -169,14 +170,14 @@ func (x *run) observe(in *instRun, c cloud.Instance, ok bool) {
 	in.cur = c
 	if c.State != prev {
 		x.changed = true
-		x.emit(Event{Type: EventInstanceState, Stage: in.stage.ps.Name, Instance: c.ID, Name: c.Name,
+		x.emit(op.Event{Type: op.EventInstanceState, Stage: in.stage.ps.Name, Instance: c.ID, Name: c.Name,
 			State: c.State, Message: c.StateReason})
 	}
 	switch c.State {
 	case cloud.Pending, cloud.Running:
 		in.seenUp = true
 	case cloud.Stopped:
-		if in.actionSent && x.plan.Action == ActionStart {
+		if in.actionSent && x.plan.Action == op.Start {
 			in.stoppedPolls++
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"cloudcontrol/backend/cloud"
+	"cloudcontrol/backend/op"
 )
 
 // advance evaluates the stages in progress and begins those whose after
@@ -16,7 +17,7 @@ import (
 func (x *run) advance(ctx context.Context) {
 	for {
 		for _, s := range x.stages {
-			if s.status == StageInProgress {
+			if s.status == op.StageActive {
 				x.evalStage(ctx, s)
 			}
 			if x.fail != nil || ctx.Err() != nil {
@@ -25,7 +26,7 @@ func (x *run) advance(ctx context.Context) {
 		}
 		begun := false
 		for _, s := range x.stages {
-			if s.status == StageNotStarted && x.afterDone(s) {
+			if s.status == op.StagePending && x.afterDone(s) {
 				x.begin(s)
 				begun = true
 			}
@@ -38,7 +39,7 @@ func (x *run) advance(ctx context.Context) {
 
 func (x *run) afterDone(s *stageRun) bool {
 	for _, a := range s.ps.After {
-		if st := x.byName[a].status; st != StageReady && st != StageSkipped {
+		if st := x.byName[a].status; st != op.StageReady && st != op.StageSkipped {
 			return false
 		}
 	}
@@ -49,16 +50,16 @@ func (x *run) begin(s *stageRun) {
 	s.started = x.clock.Now()
 	x.changed = true
 	if x.nothingToDo(s) {
-		s.status, s.finished = StageSkipped, s.started
+		s.status, s.finished = op.StageSkipped, s.started
 		want := cloud.Running
-		if x.plan.Action == ActionStop {
+		if x.plan.Action == op.Stop {
 			want = cloud.Stopped
 		}
 		s.message = fmt.Sprintf("all %d instance(s) already %s", len(s.insts), want)
-		x.emit(Event{Type: EventStageSkipped, Stage: s.ps.Name, Message: s.message})
+		x.emit(op.Event{Type: op.EventStageSkipped, Stage: s.ps.Name, Message: s.message})
 		return
 	}
-	s.status = StageInProgress
+	s.status = op.StageActive
 	counts := map[string]int{}
 	for _, in := range s.insts {
 		counts[in.cur.State]++
@@ -67,7 +68,7 @@ func (x *run) begin(s *stageRun) {
 	for _, st := range slices.Sorted(maps.Keys(counts)) {
 		parts = append(parts, fmt.Sprintf("%d %s", counts[st], st))
 	}
-	x.emit(Event{Type: EventStageStarted, Stage: s.ps.Name, Message: fmt.Sprintf("%d instance(s): %s",
+	x.emit(op.Event{Type: op.EventStageStarted, Stage: s.ps.Name, Message: fmt.Sprintf("%d instance(s): %s",
 		len(s.insts), strings.Join(parts, ", "))})
 }
 
@@ -75,7 +76,7 @@ func (x *run) begin(s *stageRun) {
 // but running (and a delay, skipped then), or a stop stage already down.
 func (x *run) nothingToDo(s *stageRun) bool {
 	for _, in := range s.insts {
-		if x.plan.Action == ActionStop {
+		if x.plan.Action == op.Stop {
 			if !in.missing && in.cur.State != cloud.Stopped && in.cur.State != cloud.Terminated {
 				return false
 			}
@@ -85,7 +86,7 @@ func (x *run) nothingToDo(s *stageRun) bool {
 			return false
 		}
 	}
-	if x.plan.Action == ActionStart {
+	if x.plan.Action == op.Start {
 		for _, g := range s.ps.Gates {
 			if g.Kind != GateRunning && g.Kind != GateDelay {
 				return false
@@ -96,12 +97,12 @@ func (x *run) nothingToDo(s *stageRun) bool {
 }
 
 func (x *run) evalStage(ctx context.Context, s *stageRun) {
-	if x.plan.Action == ActionStop {
+	if x.plan.Action == op.Stop {
 		x.evalStop(ctx, s)
 	} else {
 		x.evalStart(ctx, s)
 	}
-	if s.status != StageInProgress || x.fail != nil {
+	if s.status != op.StageActive || x.fail != nil {
 		return
 	}
 	if !x.clock.Now().Before(s.started.Add(s.ps.Timeout.D())) {
@@ -141,16 +142,16 @@ func (x *run) evalStart(ctx context.Context, s *stageRun) {
 		gate := Gate{Kind: GateDelay, Delay: Seconds(d)}.String()
 		switch {
 		case x.allUpBefore(s):
-			x.emit(Event{Type: EventGatePassed, Stage: s.ps.Name, Gate: gate,
+			x.emit(op.Event{Type: op.EventGatePassed, Stage: s.ps.Name, Gate: gate,
 				Message: "skipped: every instance was already running and ready"})
 		case s.delayFrom.IsZero():
 			s.delayFrom = x.clock.Now()
-			x.emit(Event{Type: EventGateWaiting, Stage: s.ps.Name, Gate: gate})
+			x.emit(op.Event{Type: op.EventGateWaiting, Stage: s.ps.Name, Gate: gate})
 			return
 		case x.clock.Now().Before(s.delayFrom.Add(d)):
 			return
 		default:
-			x.emit(Event{Type: EventGatePassed, Stage: s.ps.Name, Gate: gate})
+			x.emit(op.Event{Type: op.EventGatePassed, Stage: s.ps.Name, Gate: gate})
 		}
 	}
 	x.ready(s)
@@ -222,14 +223,14 @@ func (x *run) evalGates(s *stageRun, in *instRun) {
 		if !passed {
 			if in.waitingOn != in.gate {
 				in.waitingOn = in.gate
-				x.emit(Event{Type: EventGateWaiting, Stage: s.ps.Name, Gate: g.String(), Instance: in.cur.ID, Name: in.cur.Name, Message: x.targetText(in, g)})
+				x.emit(op.Event{Type: op.EventGateWaiting, Stage: s.ps.Name, Gate: g.String(), Instance: in.cur.ID, Name: in.cur.Name, Message: x.targetText(in, g)})
 			}
 			if !in.inflight {
 				in.hadToWait = true
 			}
 			return
 		}
-		x.emit(Event{Type: EventGatePassed, Stage: s.ps.Name, Gate: g.String(), Instance: in.cur.ID, Name: in.cur.Name, Message: x.targetText(in, g)})
+		x.emit(op.Event{Type: op.EventGatePassed, Stage: s.ps.Name, Gate: g.String(), Instance: in.cur.ID, Name: in.cur.Name, Message: x.targetText(in, g)})
 		in.gate++
 		in.lastErr, in.triedAt = "", -1
 		x.changed = true
@@ -248,14 +249,14 @@ func (x *run) evalStop(ctx context.Context, s *stageRun) {
 				if in.missing {
 					what = "gone (EC2 no longer knows it)"
 				}
-				x.emit(Event{Type: EventNote, Stage: s.ps.Name, Instance: in.cur.ID, Name: in.cur.Name,
+				x.emit(op.Event{Type: op.EventNote, Stage: s.ps.Name, Instance: in.cur.ID, Name: in.cur.Name,
 					State: st, Message: fmt.Sprintf("instance %s is %s; skipped", label(in.cur.ID, in.cur.Name), what)})
 			}
 			done++
 		case st == cloud.Stopped:
 			if in.gate == 0 {
 				in.gate = 1
-				x.emit(Event{Type: EventGatePassed, Stage: s.ps.Name, Gate: GateStopped, Instance: in.cur.ID, Name: in.cur.Name})
+				x.emit(op.Event{Type: op.EventGatePassed, Stage: s.ps.Name, Gate: GateStopped, Instance: in.cur.ID, Name: in.cur.Name})
 			}
 			done++
 		case st == cloud.Running && !in.actionSent:
@@ -277,7 +278,7 @@ func (x *run) send(ctx context.Context, s *stageRun, list []*instRun) bool {
 		byRegion[in.cur.Region] = append(byRegion[in.cur.Region], in)
 	}
 	call, verb := x.r.Fleet.Start, "start"
-	if x.plan.Action == ActionStop {
+	if x.plan.Action == op.Stop {
 		call, verb = x.r.Fleet.Stop, "stop"
 	}
 	for _, region := range slices.Sorted(maps.Keys(byRegion)) {
@@ -302,16 +303,16 @@ func (x *run) send(ctx context.Context, s *stageRun, list []*instRun) bool {
 			in.actionSent = true
 		}
 		x.changed = true
-		x.emit(Event{Type: EventActionSent, Stage: s.ps.Name, Message: fmt.Sprintf("%s sent for %d instance(s) in %s: %s",
+		x.emit(op.Event{Type: op.EventActionSent, Stage: s.ps.Name, Message: fmt.Sprintf("%s sent for %d instance(s) in %s: %s",
 			verb, len(group), region, listText(names))})
 	}
 	return true
 }
 
 func (x *run) ready(s *stageRun) {
-	s.status, s.finished = StageReady, x.clock.Now()
+	s.status, s.finished = op.StageReady, x.clock.Now()
 	x.changed = true
-	x.emit(Event{Type: EventStageReady, Stage: s.ps.Name, Message: "after " + Seconds(s.finished.Sub(s.started)).String()})
+	x.emit(op.Event{Type: op.EventStageReady, Stage: s.ps.Name, Message: "after " + Seconds(s.finished.Sub(s.started)).String()})
 }
 
 // timedOut fails a stage naming the first gate some instances have not
@@ -323,7 +324,7 @@ func (x *run) timedOut(s *stageRun) {
 			gi = in.gate
 		}
 	}
-	if x.plan.Action == ActionStop {
+	if x.plan.Action == op.Stop {
 		gi = 0
 	}
 	var gate string
@@ -333,7 +334,7 @@ func (x *run) timedOut(s *stageRun) {
 		gate = s.ps.Gates[gi].String()
 		for _, in := range s.insts {
 			stuck := !in.through && in.gate == gi
-			if x.plan.Action == ActionStop {
+			if x.plan.Action == op.Stop {
 				stuck = in.cur.State != cloud.Stopped && in.cur.State != cloud.Terminated && !in.missing
 			}
 			if !stuck {
@@ -370,7 +371,7 @@ func (x *run) timedOut(s *stageRun) {
 // progress are abandoned, and nothing new begins.
 func (x *run) failStage(s *stageRun, in *instRun, gate, msg string) {
 	now := x.clock.Now()
-	s.status, s.finished = StageFailed, now
+	s.status, s.finished = op.StageFailed, now
 	e := &RunError{Env: x.plan.Env, Action: x.plan.Action, Stage: s.ps.Name, Gate: gate, Message: msg}
 	if in != nil {
 		e.Instance, e.Name = in.cur.ID, in.cur.Name
@@ -380,12 +381,12 @@ func (x *run) failStage(s *stageRun, in *instRun, gate, msg string) {
 		}
 	}
 	s.message = e.Message
-	x.emit(Event{Type: EventStageFailed, Stage: s.ps.Name, Instance: e.Instance, Name: e.Name, Gate: gate, Message: e.Message})
+	x.emit(op.Event{Type: op.EventStageFailed, Stage: s.ps.Name, Instance: e.Instance, Name: e.Name, Gate: gate, Message: e.Message})
 	for _, o := range x.stages {
-		if o.status == StageInProgress {
-			o.status, o.finished = StageCancelled, now
+		if o.status == op.StageActive {
+			o.status, o.finished = op.StageCancelled, now
 			o.message = fmt.Sprintf("abandoned because stage %q failed", s.ps.Name)
-			x.emit(Event{Type: EventStageCancelled, Stage: o.ps.Name, Message: o.message})
+			x.emit(op.Event{Type: op.EventStageCancelled, Stage: o.ps.Name, Message: o.message})
 		}
 	}
 	x.fail = e

@@ -9,14 +9,16 @@ import (
 	"time"
 
 	"cloudcontrol/backend/cloud"
+	"cloudcontrol/backend/cloud/cloudtest"
 	"cloudcontrol/backend/env"
+	"cloudcontrol/backend/op"
 )
 
 func threeTiers(h *harness) *env.Environment {
-	h.fleet.add("i-db1", "db-1", cloud.Stopped, nil)
-	h.fleet.add("i-app1", "app-1", cloud.Stopped, nil)
-	h.fleet.add("i-app2", "app-2", cloud.Stopped, nil)
-	h.fleet.add("i-web1", "web-1", cloud.Stopped, nil)
+	h.fleet.Add("i-db1", "db-1", cloud.Stopped, nil)
+	h.fleet.Add("i-app1", "app-1", cloud.Stopped, nil)
+	h.fleet.Add("i-app2", "app-2", cloud.Stopped, nil)
+	h.fleet.Add("i-web1", "web-1", cloud.Stopped, nil)
 	return environment(
 		stage("data", []string{}, "db-1"),
 		stage("app", []string{"data"}, "app-1", "app-2"),
@@ -26,12 +28,12 @@ func threeTiers(h *harness) *env.Environment {
 
 func TestStartThreeTiersInOrder(t *testing.T) {
 	h := newHarness(t)
-	p := h.plan(threeTiers(h), ActionStart)
+	p := h.plan(threeTiers(h), op.Start)
 	res, err := h.run(context.Background(), p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	starts := h.fleet.callsOf("Start")
+	starts := h.fleet.CallsOf("Start")
 	if len(starts) != 3 {
 		t.Fatalf("want one Start call per stage, got %d: %+v", len(starts), starts)
 	}
@@ -45,7 +47,7 @@ func TestStartThreeTiersInOrder(t *testing.T) {
 			t.Errorf("Start call %d: got %v at %s, want %v at %s", i, starts[i].IDs, starts[i].At.Sub(t0), w.ids, w.at)
 		}
 	}
-	if res.Outcome != OutcomeDone || h.elapsed() != 30*time.Second {
+	if res.Outcome != op.OutcomeDone || h.elapsed() != 30*time.Second {
 		t.Errorf("outcome %s after %s, want done after 30s", res.Outcome, h.elapsed())
 	}
 	for _, in := range res.Instances {
@@ -54,28 +56,28 @@ func TestStartThreeTiersInOrder(t *testing.T) {
 		}
 	}
 	var ready []string
-	for _, ev := range h.eventsOf(EventStageReady) {
+	for _, ev := range h.eventsOf(op.EventStageReady) {
 		ready = append(ready, ev.Stage)
 	}
 	if !slices.Equal(ready, []string{"data", "app", "web"}) {
 		t.Errorf("stage-ready events for %v, want data, app, web", ready)
 	}
-	if e := h.eventsOf(EventRunDone); len(e) != 1 || e[0].Elapsed != 30 {
+	if e := h.eventsOf(op.EventRunDone); len(e) != 1 || e[0].Elapsed != 30 {
 		t.Errorf("run-done events: %+v", e)
 	}
 }
 
 func TestParallelBranchesAndDiamond(t *testing.T) {
 	h := newHarness(t)
-	h.fleet.add("i-a", "a", cloud.Stopped, nil)
-	h.fleet.add("i-b", "b", cloud.Stopped, nil).startTook = 40 * time.Second
-	h.fleet.add("i-c", "c", cloud.Stopped, nil)
-	h.fleet.add("i-d", "d", cloud.Stopped, nil)
-	h.fleet.add("i-e", "e", cloud.Stopped, nil)
+	h.fleet.Add("i-a", "a", cloud.Stopped, nil)
+	h.fleet.Add("i-b", "b", cloud.Stopped, nil).StartTook = 40 * time.Second
+	h.fleet.Add("i-c", "c", cloud.Stopped, nil)
+	h.fleet.Add("i-d", "d", cloud.Stopped, nil)
+	h.fleet.Add("i-e", "e", cloud.Stopped, nil)
 	// root (a) and an independent root (e); b and c both after a; d after b and c.
 	e := environment(stage("a", []string{}, "a"), stage("b", []string{"a"}, "b"),
 		stage("c", []string{"a"}, "c"), stage("d", []string{"b", "c"}, "d"), stage("e", []string{}, "e"))
-	if _, err := h.run(context.Background(), h.plan(e, ActionStart)); err != nil {
+	if _, err := h.run(context.Background(), h.plan(e, op.Start)); err != nil {
 		t.Fatal(err)
 	}
 	at := h.callTimes("Start")
@@ -85,7 +87,7 @@ func TestParallelBranchesAndDiamond(t *testing.T) {
 			t.Errorf("%s started at %s, want %s (all: %v)", id, at[id], w, at)
 		}
 	}
-	if n := len(h.fleet.callsOf("Start")); n != 5 {
+	if n := len(h.fleet.CallsOf("Start")); n != 5 {
 		t.Errorf("want 5 Start calls (one per stage), got %d", n)
 	}
 }
@@ -97,7 +99,7 @@ func TestAPIEconomyThousandInstances(t *testing.T) {
 		var names []string
 		for i := range 200 {
 			name := fmt.Sprintf("s%d-%03d", s, i)
-			h.fleet.add("i-"+name, name, cloud.Stopped, map[string]string{"Stage": fmt.Sprint(s)})
+			h.fleet.Add("i-"+name, name, cloud.Stopped, map[string]string{"Stage": fmt.Sprint(s)})
 			names = append(names, name)
 		}
 		st := env.Stage{Name: fmt.Sprintf("s%d", s), After: []string{}, Ready: env.Ready{StatusChecks: true},
@@ -107,25 +109,25 @@ func TestAPIEconomyThousandInstances(t *testing.T) {
 		}
 		stages = append(stages, st)
 	}
-	p := h.plan(environment(stages...), ActionStart)
+	p := h.plan(environment(stages...), op.Start)
 	if _, err := h.run(context.Background(), p); err != nil {
 		t.Fatal(err)
 	}
 	for _, m := range []string{"Describe", "StatusChecks"} {
-		for tick, n := range h.fleet.perTick(m) {
+		for tick, n := range h.fleet.PerTick(m) {
 			if n > 1 {
 				t.Errorf("%d %s calls at %s, want at most 1 per region per tick", n, m, tick)
 			}
 		}
 	}
 	// 5 stages x (10s start + 30s checks), one poll a second, plus the first.
-	if n := len(h.fleet.callsOf("Describe")); n != 201 {
+	if n := len(h.fleet.CallsOf("Describe")); n != 201 {
 		t.Errorf("Describe called %d times, want 201 (one per tick)", n)
 	}
-	if n := len(h.fleet.callsOf("StatusChecks")); n == 0 || n > 5*31 {
+	if n := len(h.fleet.CallsOf("StatusChecks")); n == 0 || n > 5*31 {
 		t.Errorf("StatusChecks called %d times, want only while some stage waits on them", n)
 	}
-	starts := h.fleet.callsOf("Start")
+	starts := h.fleet.CallsOf("Start")
 	if len(starts) != 5 {
 		t.Fatalf("want 5 batched Start calls, got %d", len(starts))
 	}
@@ -140,14 +142,14 @@ func TestStatusChecksGateAndImpaired(t *testing.T) {
 	h := newHarness(t)
 	e := threeTiers(h)
 	e.Stages[0].Ready.StatusChecks = true
-	if _, err := h.run(context.Background(), h.plan(e, ActionStart)); err != nil {
+	if _, err := h.run(context.Background(), h.plan(e, op.Start)); err != nil {
 		t.Fatal(err)
 	}
 	// db runs at 10s, its checks pass 30s later: only then does app start.
 	if at := h.callTimes("Start")["i-app1"]; at != 40*time.Second {
 		t.Errorf("app started at %s, want 40s (after db's status checks)", at)
 	}
-	if len(h.eventsOf(EventGatePassed)) == 0 {
+	if len(h.eventsOf(op.EventGatePassed)) == 0 {
 		t.Error("no gate-passed events")
 	}
 
@@ -155,10 +157,10 @@ func TestStatusChecksGateAndImpaired(t *testing.T) {
 	e = threeTiers(h)
 	e.Stages[0].Ready.StatusChecks = true
 	bad := cloud.Checks{Instance: cloud.CheckOK, System: cloud.CheckImpaired}
-	h.fleet.insts["i-db1"].onStart = func(now time.Time) []step {
-		return []step{{at: now.Add(5 * time.Second), state: cloud.Running}, {at: now.Add(8 * time.Second), checks: &bad}}
+	h.fleet.Inst("i-db1").OnStart = func(now time.Time) []cloudtest.Step {
+		return []cloudtest.Step{{At: now.Add(5 * time.Second), State: cloud.Running}, {At: now.Add(8 * time.Second), Checks: &bad}}
 	}
-	_, err := h.run(context.Background(), h.plan(e, ActionStart))
+	_, err := h.run(context.Background(), h.plan(e, op.Start))
 	var re *RunError
 	if !errors.As(err, &re) || re.Stage != "data" || re.Instance != "i-db1" || re.Gate != GateStatusChecks {
 		t.Fatalf("want a RunError for i-db1's status checks, got %v", err)
@@ -173,7 +175,7 @@ func TestDelayOnTheClockAndSkippedWhenAlreadyUp(t *testing.T) {
 	h := newHarness(t)
 	e := threeTiers(h)
 	e.Stages[0].Ready.Delay = env.Duration(30 * time.Second)
-	if _, err := h.run(context.Background(), h.plan(e, ActionStart)); err != nil {
+	if _, err := h.run(context.Background(), h.plan(e, op.Start)); err != nil {
 		t.Fatal(err)
 	}
 	if at := h.callTimes("Start")["i-app1"]; at != 40*time.Second {
@@ -184,17 +186,17 @@ func TestDelayOnTheClockAndSkippedWhenAlreadyUp(t *testing.T) {
 	h2 := newHarness(t)
 	e = threeTiers(h2)
 	e.Stages[0].Ready.Delay = env.Duration(30 * time.Second)
-	for _, fi := range h2.fleet.insts {
-		fi.inst.State = cloud.Running
+	for _, fi := range h2.fleet.Insts() {
+		fi.Instance.State = cloud.Running
 	}
-	res, err := h2.run(context.Background(), h2.plan(e, ActionStart))
+	res, err := h2.run(context.Background(), h2.plan(e, op.Start))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := len(h2.fleet.callsOf("Start")); n != 0 || h2.elapsed() != 0 {
+	if n := len(h2.fleet.CallsOf("Start")); n != 0 || h2.elapsed() != 0 {
 		t.Errorf("already-up env: %d Start calls, took %s; want none, at once", n, h2.elapsed())
 	}
-	if got := stageOutcomes(res); got["data"] != StageSkipped || got["web"] != StageSkipped {
+	if got := stageOutcomes(res); got["data"] != op.StageSkipped || got["web"] != op.StageSkipped {
 		t.Errorf("stage outcomes %v, want skipped", got)
 	}
 }
@@ -204,38 +206,38 @@ func TestResumeAfterFailureStartsNothingTwice(t *testing.T) {
 	e := threeTiers(h)
 	e.Stages[0].Ready.Delay = env.Duration(20 * time.Second)
 	// app-2 has no capacity: it goes pending, then back to stopped.
-	h.fleet.insts["i-app2"].onStart = func(now time.Time) []step {
-		return []step{{at: now.Add(3 * time.Second), state: cloud.Stopped, reason: "Server.InsufficientInstanceCapacity"}}
+	h.fleet.Inst("i-app2").OnStart = func(now time.Time) []cloudtest.Step {
+		return []cloudtest.Step{{At: now.Add(3 * time.Second), State: cloud.Stopped, Reason: "Server.InsufficientInstanceCapacity"}}
 	}
-	_, err := h.run(context.Background(), h.plan(e, ActionStart))
+	_, err := h.run(context.Background(), h.plan(e, op.Start))
 	var re *RunError
 	if !errors.As(err, &re) || re.Stage != "app" || re.Instance != "i-app2" {
 		t.Fatalf("want app-2 to fail stage app, got %v", err)
 	}
 	mustContain(t, err.Error(), "i-app2 (app-2)", "went back to stopped", "InsufficientInstanceCapacity", "left running:", "i-db1 (db-1)", "i-app1 (app-1)")
-	if h.fleet.state("i-db1") != cloud.Running {
+	if h.fleet.State("i-db1") != cloud.Running {
 		t.Error("the failed run stopped what it had started; it must leave it up")
 	}
-	if n := len(h.fleet.callsOf("Start")); n != 2 {
+	if n := len(h.fleet.CallsOf("Start")); n != 2 {
 		t.Errorf("%d Start calls: web must not start after app failed", n)
 	}
 
 	// Fixed; run start again with a fresh plan.
-	h.fleet.insts["i-app2"].onStart = nil
-	before := len(h.fleet.callsOf("Start"))
+	h.fleet.Inst("i-app2").OnStart = nil
+	before := len(h.fleet.CallsOf("Start"))
 	h.events = nil
-	res, err := h.run(context.Background(), h.plan(e, ActionStart))
+	res, err := h.run(context.Background(), h.plan(e, op.Start))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var again []string
-	for _, c := range h.fleet.callsOf("Start")[before:] {
+	for _, c := range h.fleet.CallsOf("Start")[before:] {
 		again = append(again, c.IDs...)
 	}
 	if !slices.Equal(again, []string{"i-app2", "i-web1"}) {
 		t.Errorf("resume started %v, want only [i-app2 i-web1]", again)
 	}
-	if got := stageOutcomes(res); got["data"] != StageSkipped {
+	if got := stageOutcomes(res); got["data"] != op.StageSkipped {
 		t.Errorf("data was up and ready; outcome %q, want skipped (no second delay)", got["data"])
 	}
 }
@@ -247,22 +249,24 @@ func TestInstancesThatNeverComeUpFailAtOnce(t *testing.T) {
 		message []string
 	}{
 		{"terminated", func(h *harness) {
-			h.fleet.insts["i-app1"].onStart = func(now time.Time) []step {
-				return []step{{at: now.Add(4 * time.Second), state: cloud.Terminated, reason: "Server.InternalError"}}
+			h.fleet.Inst("i-app1").OnStart = func(now time.Time) []cloudtest.Step {
+				return []cloudtest.Step{{At: now.Add(4 * time.Second), State: cloud.Terminated, Reason: "Server.InternalError"}}
 			}
 		}, []string{"i-app1 (app-1)", "was terminated", "Server.InternalError"}},
 		{"missing", func(h *harness) {
-			h.fleet.insts["i-app1"].onStart = func(now time.Time) []step { return []step{{at: now.Add(4 * time.Second), gone: true}} }
+			h.fleet.Inst("i-app1").OnStart = func(now time.Time) []cloudtest.Step {
+				return []cloudtest.Step{{At: now.Add(4 * time.Second), Gone: true}}
+			}
 		}, []string{"i-app1 (app-1)", "no longer exists"}},
 		{"back to stopped", func(h *harness) {
-			h.fleet.insts["i-app1"].onStart = func(now time.Time) []step {
-				return []step{{at: now.Add(2 * time.Second), state: cloud.Running},
-					{at: now.Add(4 * time.Second), state: cloud.Stopping, reason: "Client.InstanceInitiatedShutdown"}}
+			h.fleet.Inst("i-app1").OnStart = func(now time.Time) []cloudtest.Step {
+				return []cloudtest.Step{{At: now.Add(2 * time.Second), State: cloud.Running},
+					{At: now.Add(4 * time.Second), State: cloud.Stopping, Reason: "Client.InstanceInitiatedShutdown"}}
 			}
 		}, []string{"i-app1 (app-1)", "stopping", "Client.InstanceInitiatedShutdown"}},
 		{"never leaves stopped", func(h *harness) {
-			h.fleet.insts["i-app1"].onStart = func(now time.Time) []step {
-				return []step{{at: now, state: cloud.Stopped}}
+			h.fleet.Inst("i-app1").OnStart = func(now time.Time) []cloudtest.Step {
+				return []cloudtest.Step{{At: now, State: cloud.Stopped}}
 			}
 		}, []string{"i-app1 (app-1)", "still stopped"}},
 	}
@@ -271,7 +275,7 @@ func TestInstancesThatNeverComeUpFailAtOnce(t *testing.T) {
 			h := newHarness(t)
 			e := threeTiers(h)
 			c.script(h)
-			_, err := h.run(context.Background(), h.plan(e, ActionStart))
+			_, err := h.run(context.Background(), h.plan(e, op.Start))
 			var re *RunError
 			if !errors.As(err, &re) || re.Stage != "app" || re.Instance != "i-app1" {
 				t.Fatalf("want stage app to fail on i-app1, got %v", err)
@@ -281,7 +285,7 @@ func TestInstancesThatNeverComeUpFailAtOnce(t *testing.T) {
 			if h.elapsed() > 20*time.Second {
 				t.Errorf("failure noticed after %s, want at once", h.elapsed())
 			}
-			if f := h.eventsOf(EventRunFailed); len(f) != 1 || f[0].Instance != "i-app1" {
+			if f := h.eventsOf(op.EventRunFailed); len(f) != 1 || f[0].Instance != "i-app1" {
 				t.Errorf("run-failed events: %+v", f)
 			}
 		})
@@ -292,8 +296,8 @@ func TestTimeoutNamesGateAndInstances(t *testing.T) {
 	h := newHarness(t)
 	e := threeTiers(h)
 	e.Stages[1].Timeout = env.Duration(time.Minute)
-	h.fleet.insts["i-app2"].startTook = time.Hour
-	_, err := h.run(context.Background(), h.plan(e, ActionStart))
+	h.fleet.Inst("i-app2").StartTook = time.Hour
+	_, err := h.run(context.Background(), h.plan(e, op.Start))
 	var re *RunError
 	if !errors.As(err, &re) || re.Stage != "app" || re.Gate != GateRunning {
 		t.Fatalf("want a timeout of stage app on gate running, got %v", err)
@@ -309,24 +313,24 @@ func TestCancelMidRunReportsWhatIsUp(t *testing.T) {
 	e := threeTiers(h)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	h.onEvent = func(ev Event) {
-		if ev.Type == EventInstanceState && ev.Instance == "i-app1" && ev.State == cloud.Pending {
+	h.onEvent = func(ev op.Event) {
+		if ev.Type == op.EventInstanceState && ev.Instance == "i-app1" && ev.State == cloud.Pending {
 			cancel()
 		}
 	}
-	res, err := h.run(ctx, h.plan(e, ActionStart))
-	if !errors.Is(err, context.Canceled) || res.Outcome != OutcomeCancelled {
+	res, err := h.run(ctx, h.plan(e, op.Start))
+	if !errors.Is(err, context.Canceled) || res.Outcome != op.OutcomeCancelled {
 		t.Fatalf("want a cancelled run, got %v (%s)", err, res.Outcome)
 	}
-	ev := h.eventsOf(EventRunCancelled)
+	ev := h.eventsOf(op.EventRunCancelled)
 	if len(ev) != 1 {
 		t.Fatalf("run-cancelled events: %+v", ev)
 	}
 	mustContain(t, ev[0].Message, "ready: data", "in progress: app", "running: i-db1 (db-1)", "pending: i-app1 (app-1), i-app2 (app-2)")
-	if got := stageOutcomes(res); got["app"] != StageCancelled || got["web"] != StageNotStarted {
+	if got := stageOutcomes(res); got["app"] != op.StageCancelled || got["web"] != op.StagePending {
 		t.Errorf("stage outcomes %v", got)
 	}
-	if n := len(h.fleet.callsOf("Start")); n != 2 {
+	if n := len(h.fleet.CallsOf("Start")); n != 2 {
 		t.Errorf("%d Start calls after cancel, want 2", n)
 	}
 }
@@ -335,11 +339,11 @@ func TestThrottledDescribeIsRetriedAndStartErrorFails(t *testing.T) {
 	h := newHarness(t)
 	e := threeTiers(h)
 	throttled := errors.New("api error Throttling: Rate exceeded")
-	h.fleet.describeErrs = []error{throttled, throttled, throttled}
-	if _, err := h.run(context.Background(), h.plan(e, ActionStart)); err != nil {
+	h.fleet.DescribeErrs = []error{throttled, throttled, throttled}
+	if _, err := h.run(context.Background(), h.plan(e, op.Start)); err != nil {
 		t.Fatalf("a throttled Describe must be retried, not fail the run: %v", err)
 	}
-	notes := h.eventsOf(EventNote)
+	notes := h.eventsOf(op.EventNote)
 	if len(notes) != 2 {
 		t.Fatalf("want one note for the failures and one for the recovery, got %+v", notes)
 	}
@@ -350,8 +354,8 @@ func TestThrottledDescribeIsRetriedAndStartErrorFails(t *testing.T) {
 
 	h = newHarness(t)
 	e = threeTiers(h)
-	h.fleet.startErr = errors.New("api error UnauthorizedOperation: You are not authorized to perform this operation")
-	_, err := h.run(context.Background(), h.plan(e, ActionStart))
+	h.fleet.StartErr = errors.New("api error UnauthorizedOperation: You are not authorized to perform this operation")
+	_, err := h.run(context.Background(), h.plan(e, op.Start))
 	var re *RunError
 	if !errors.As(err, &re) || re.Stage != "data" {
 		t.Fatalf("want stage data to fail, got %v", err)
@@ -361,13 +365,13 @@ func TestThrottledDescribeIsRetriedAndStartErrorFails(t *testing.T) {
 
 func TestBackoffWhileNothingChanges(t *testing.T) {
 	h := newHarness(t)
-	h.fleet.add("i-slow", "slow", cloud.Stopped, nil).startTook = 5 * time.Minute
-	h.fleet.add("i-next", "next", cloud.Stopped, nil)
+	h.fleet.Add("i-slow", "slow", cloud.Stopped, nil).StartTook = 5 * time.Minute
+	h.fleet.Add("i-next", "next", cloud.Stopped, nil)
 	e := environment(stage("a", []string{}, "slow"), stage("b", []string{"a"}, "next"))
-	if _, err := h.run(context.Background(), h.plan(e, ActionStart)); err != nil {
+	if _, err := h.run(context.Background(), h.plan(e, op.Start)); err != nil {
 		t.Fatal(err)
 	}
-	d := h.fleet.callsOf("Describe")
+	d := h.fleet.CallsOf("Describe")
 	if len(d) > 120 {
 		t.Errorf("%d Describe calls in 5 minutes of nothing happening: the poller does not back off", len(d))
 	}

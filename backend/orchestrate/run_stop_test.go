@@ -8,17 +8,19 @@ import (
 	"time"
 
 	"cloudcontrol/backend/cloud"
+	"cloudcontrol/backend/cloud/cloudtest"
+	"cloudcontrol/backend/op"
 )
 
 // upDiamond is data <- (app, jobs) <- web, everything running; jobs stops slowly.
 func upDiamond(h *harness) *Plan {
 	for _, n := range []string{"db", "app", "jobs", "web"} {
-		h.fleet.add("i-"+n, n, cloud.Running, nil)
+		h.fleet.Add("i-"+n, n, cloud.Running, nil)
 	}
-	h.fleet.insts["i-jobs"].stopTook = 40 * time.Second
+	h.fleet.Inst("i-jobs").StopTook = 40 * time.Second
 	e := environment(stage("data", []string{}, "db"), stage("app", []string{"data"}, "app"),
 		stage("jobs", []string{"data"}, "jobs"), stage("web", []string{"app"}, "web"))
-	return h.plan(e, ActionStop)
+	return h.plan(e, op.Stop)
 }
 
 func TestStopInReverseWithParallelBranches(t *testing.T) {
@@ -37,7 +39,7 @@ func TestStopInReverseWithParallelBranches(t *testing.T) {
 			t.Errorf("%s stopped at %s, want %s (all: %v)", id, at[id], w, at)
 		}
 	}
-	if res.Outcome != OutcomeDone || h.elapsed() != 55*time.Second {
+	if res.Outcome != op.OutcomeDone || h.elapsed() != 55*time.Second {
 		t.Errorf("outcome %s after %s, want done after 55s", res.Outcome, h.elapsed())
 	}
 	for _, in := range res.Instances {
@@ -45,7 +47,7 @@ func TestStopInReverseWithParallelBranches(t *testing.T) {
 			t.Errorf("%s ended %s", in.ID, in.State)
 		}
 	}
-	if n := len(h.fleet.callsOf("Stop")); n != 4 {
+	if n := len(h.fleet.CallsOf("Stop")); n != 4 {
 		t.Errorf("%d Stop calls, want one per stage", n)
 	}
 }
@@ -57,13 +59,13 @@ func TestStopInListedOrderIsSequential(t *testing.T) {
 		stage("jobs", []string{"data"}, "jobs"), stage("web", []string{"app"}, "web"))
 	e.Stop.Order = []string{"jobs", "web", "app", "data"}
 	e.Stop.Reverse = false
-	p = h.plan(e, ActionStop)
+	p = h.plan(e, op.Stop)
 	if _, err := h.run(context.Background(), p); err != nil {
 		t.Fatal(err)
 	}
 	var order []string
 	var times []time.Duration
-	for _, c := range h.fleet.callsOf("Stop") {
+	for _, c := range h.fleet.CallsOf("Stop") {
 		order = append(order, c.IDs...)
 		times = append(times, c.At.Sub(t0))
 	}
@@ -77,36 +79,36 @@ func TestStopInListedOrderIsSequential(t *testing.T) {
 
 func TestStopWaitsForPendingAndSkipsStoppedAndTerminated(t *testing.T) {
 	h := newHarness(t)
-	h.fleet.add("i-p", "p", cloud.Pending, nil)
-	h.fleet.script("i-p", 10*time.Second, step{state: cloud.Running})
-	h.fleet.add("i-s", "s", cloud.Stopped, nil)
-	h.fleet.add("i-t", "t", cloud.Terminated, nil)
-	h.fleet.add("i-r", "r", cloud.Running, nil)
+	h.fleet.Add("i-p", "p", cloud.Pending, nil)
+	h.fleet.Script("i-p", 10*time.Second, cloudtest.Step{State: cloud.Running})
+	h.fleet.Add("i-s", "s", cloud.Stopped, nil)
+	h.fleet.Add("i-t", "t", cloud.Terminated, nil)
+	h.fleet.Add("i-r", "r", cloud.Running, nil)
 	e := environment(stage("a", []string{}, "s"), stage("b", []string{"a"}, "p", "r"))
 	e.Stages[1].Instances = append(e.Stages[1].Instances, idSel("i-t"))
-	p := h.plan(e, ActionStop)
+	p := h.plan(e, op.Stop)
 	if len(p.Warnings) != 1 {
 		t.Errorf("want a warning for the terminated instance, got %v", p.Warnings)
 	}
 	if _, err := h.run(context.Background(), p); err != nil {
 		t.Fatalf("EC2 refuses to stop a pending instance; the run must wait for running: %v", err)
 	}
-	stops := h.fleet.callsOf("Stop")
+	stops := h.fleet.CallsOf("Stop")
 	if len(stops) != 2 || !slices.Equal(stops[0].IDs, []string{"i-r"}) || stops[0].At != t0 ||
 		!slices.Equal(stops[1].IDs, []string{"i-p"}) || stops[1].At.Sub(t0) != 10*time.Second {
 		t.Errorf("Stop calls %+v, want i-r at once and i-p once it runs at 10s", stops)
 	}
-	if h.fleet.state("i-p") != cloud.Stopped {
-		t.Errorf("i-p is %s", h.fleet.state("i-p"))
+	if h.fleet.State("i-p") != cloud.Stopped {
+		t.Errorf("i-p is %s", h.fleet.State("i-p"))
 	}
 	skipped := false
-	for _, n := range h.eventsOf(EventNote) {
+	for _, n := range h.eventsOf(op.EventNote) {
 		skipped = skipped || (n.Instance == "i-t" && n.State == cloud.Terminated)
 	}
 	if !skipped {
 		t.Error("the terminated instance was not reported as skipped")
 	}
-	if ev := h.eventsOf(EventStageSkipped); len(ev) != 1 || ev[0].Stage != "a" {
+	if ev := h.eventsOf(op.EventStageSkipped); len(ev) != 1 || ev[0].Stage != "a" {
 		t.Errorf("stage a (already stopped) must be skipped: %+v", ev)
 	}
 }
@@ -114,13 +116,13 @@ func TestStopWaitsForPendingAndSkipsStoppedAndTerminated(t *testing.T) {
 func TestStopErrorAndTimeout(t *testing.T) {
 	h := newHarness(t)
 	p := upDiamond(h)
-	h.fleet.stopErr = errors.New("api error UnauthorizedOperation: not allowed")
+	h.fleet.StopErr = errors.New("api error UnauthorizedOperation: not allowed")
 	_, err := h.run(context.Background(), p)
 	mustContain(t, errString(err), "EC2 refused to stop", "UnauthorizedOperation")
 
 	h = newHarness(t)
 	p = upDiamond(h)
-	h.fleet.insts["i-web"].stopTook = time.Hour
+	h.fleet.Inst("i-web").StopTook = time.Hour
 	p.Stages[0].Timeout = Seconds(time.Minute)
 	_, err = h.run(context.Background(), p)
 	var re *RunError
@@ -128,7 +130,7 @@ func TestStopErrorAndTimeout(t *testing.T) {
 		t.Fatalf("want web to time out waiting for stopped, got %v", err)
 	}
 	mustContain(t, err.Error(), "i-web (web): stopping")
-	if h.fleet.state("i-db") != cloud.Running {
+	if h.fleet.State("i-db") != cloud.Running {
 		t.Error("data was stopped although web never stopped")
 	}
 }

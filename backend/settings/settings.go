@@ -1,11 +1,18 @@
-// Package settings keeps the choices a person makes in any front end and
-// expects the others to follow: the active AWS profile and region, and what
-// was last learned about each profile (its account and ARN). It holds no
-// secret. The file is settings.json in the app's config folder.
+// Package settings owns settings.json, the choices a person makes in one
+// front end and expects the others to follow: the window's watched folders,
+// refresh pace and geometry, the active AWS profile and region, and what was
+// last learned about each profile (its account and ARN). It holds no secret.
+//
+// Every writer goes through File.Update: the file is read under a file lock,
+// changed, and replaced atomically, so the window, the tray and a terminal
+// changing it at once keep each other's changes. A damaged file is reported
+// and left as it is: nothing overwrites it until it is fixed or removed, since
+// it may hold the active profile (a save would silently switch accounts).
+// Keys this version does not know (written by a newer one) are kept as they
+// were.
 package settings
 
 import (
-	"cloudcontrol/backend/cloud"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,13 +22,45 @@ import (
 	"time"
 
 	"github.com/gofrs/flock"
+
+	"cloudcontrol/backend/atomicfile"
+	"cloudcontrol/backend/cloud"
+)
+
+// File names: in sandbox mode the window keeps its own folders and
+// geometry apart, since the sandbox's folders are not the user's; the active
+// profile and region stay in the one file.
+const (
+	FileName        = "settings.json"
+	SandboxFileName = "settings-sandbox.json"
 )
 
 // Settings is the file's content.
 type Settings struct {
-	Profile    string              `json:"profile,omitempty"` // active profile; empty means the default one
+	// The window's part. Folders nil means none saved yet (the defaults
+	// apply); empty means the person removed them all.
+	Folders        []string  `json:"folders,omitzero"`
+	RefreshSeconds int       `json:"refreshSeconds,omitempty"`
+	Window         *Geometry `json:"window,omitempty"`
+
+	Profile    string              `json:"profile,omitempty"` // active profile; empty means none chosen
 	Region     string              `json:"region,omitempty"`  // active region; empty means the profile's
 	Identities map[string]Identity `json:"identities,omitempty"`
+
+	// unknown holds the keys of a newer version, written back unchanged.
+	unknown map[string]json.RawMessage
+}
+
+// knownKeys are Settings' JSON names; a test keeps the list complete.
+var knownKeys = []string{"folders", "refreshSeconds", "window", "profile", "region", "identities"}
+
+// Geometry is the window's place on screen, kept across launches.
+type Geometry struct {
+	X         int  `json:"x"`
+	Y         int  `json:"y"`
+	Width     int  `json:"width"`
+	Height    int  `json:"height"`
+	Maximised bool `json:"maximised"`
 }
 
 // Identity is what STS last said about a profile's credentials.
@@ -31,16 +70,43 @@ type Identity struct {
 	CheckedAt time.Time `json:"checkedAt"`
 }
 
-// File is the settings file in dir.
-type File struct{ path string }
+// DamagedError says the file cannot be read as settings; it is left as it
+// is for the person to fix or remove.
+type DamagedError struct {
+	Path string
+	Err  error
+}
 
-// Open names the settings file in the config folder dir; nothing is read yet.
-func Open(dir string) *File { return &File{path: filepath.Join(dir, "settings.json")} }
+func (e *DamagedError) Error() string {
+	return fmt.Sprintf("the settings file %s is damaged (%v): fix it or remove it", e.Path, e.Err)
+}
+
+func (e *DamagedError) Unwrap() error { return e.Err }
+
+// File is one settings file.
+type File struct {
+	path string
+	now  func() time.Time
+}
+
+// Open names settings.json in the config folder dir; nothing is read yet.
+func Open(dir string) *File { return at(filepath.Join(dir, FileName)) }
+
+// WindowFile is the file holding the window's part: settings.json, or
+// settings-sandbox.json in sandbox mode.
+func WindowFile(dir string, sandbox bool) *File {
+	if sandbox {
+		return at(filepath.Join(dir, SandboxFileName))
+	}
+	return Open(dir)
+}
+
+func at(path string) *File { return &File{path: path, now: time.Now} }
 
 // Path is where the settings live.
 func (f *File) Path() string { return f.path }
 
-// Load reads the settings; a missing file means none chosen yet.
+// Load reads the settings; a missing file means nothing chosen yet.
 func (f *File) Load() (Settings, error) {
 	data, err := os.ReadFile(f.path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -49,76 +115,100 @@ func (f *File) Load() (Settings, error) {
 	if err != nil {
 		return Settings{}, fmt.Errorf("reading the settings: %w", err)
 	}
+	return decode(f.path, data)
+}
+
+func decode(path string, data []byte) (Settings, error) {
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return Settings{}, &DamagedError{Path: path, Err: err}
+	}
+	if doc == nil { // the file says null
+		return Settings{}, &DamagedError{Path: path, Err: errors.New("not a JSON object")}
+	}
 	var s Settings
 	if err := json.Unmarshal(data, &s); err != nil {
-		return Settings{}, fmt.Errorf("the settings file %s is damaged (%v): fix or delete it", f.path, err)
+		return Settings{}, &DamagedError{Path: path, Err: err}
+	}
+	for _, k := range knownKeys {
+		delete(doc, k)
+	}
+	if len(doc) > 0 {
+		s.unknown = doc
 	}
 	return s, nil
 }
 
-// Update changes the settings under a file lock, so the window, the tray
-// and a terminal changing them at once do not lose each other's change,
-// and replaces the file atomically.
-func (f *File) Update(change func(*Settings)) error {
+func encode(s Settings) ([]byte, error) {
+	mine, err := json.Marshal(s)
+	if err != nil {
+		return nil, err
+	}
+	doc := map[string]json.RawMessage{}
+	if err := json.Unmarshal(mine, &doc); err != nil {
+		return nil, err
+	}
+	for k, v := range s.unknown {
+		doc[k] = v
+	}
+	b, err := json.MarshalIndent(doc, "", "  ")
+	return append(b, '\n'), err
+}
+
+// Update changes the settings under a file lock and replaces the file
+// atomically; it returns what was saved. change sees the file as it is on
+// disk now (another process may have changed it); when change fails,
+// nothing is written. A damaged file is not overwritten: the error says
+// which file to fix or remove.
+func (f *File) Update(change func(*Settings) error) (Settings, error) {
 	if err := os.MkdirAll(filepath.Dir(f.path), 0o700); err != nil {
-		return fmt.Errorf("creating the settings folder: %w", err)
+		return Settings{}, fmt.Errorf("creating the settings folder: %w", err)
 	}
 	lk := flock.New(f.path + ".lock")
 	if err := lk.Lock(); err != nil {
-		return fmt.Errorf("locking the settings file %s: %w", f.path, err)
+		return Settings{}, fmt.Errorf("locking the settings file %s: %w", f.path, err)
 	}
 	defer lk.Unlock()
 	s, err := f.Load()
 	if err != nil {
-		return err
+		return Settings{}, fmt.Errorf("not saved: %w", err)
 	}
-	change(&s)
-	return writeMerged(f.path, s)
+	if err := change(&s); err != nil {
+		return Settings{}, err
+	}
+	data, err := encode(s)
+	if err != nil {
+		return Settings{}, fmt.Errorf("encoding the settings: %w", err)
+	}
+	if err := atomicfile.Write(f.path, data, 0o600); err != nil {
+		return Settings{}, fmt.Errorf("saving the settings: %w", err)
+	}
+	return s, nil
 }
 
-// Remember records what STS said about profile.
-func (f *File) Remember(profile string, id Identity) error {
-	return f.Update(func(s *Settings) {
+// Choice is the saved active profile and region ("" when none).
+func (f *File) Choice() (profile, region string, err error) {
+	s, err := f.Load()
+	return s.Profile, s.Region, err
+}
+
+// Use saves profile and region as the active choice of every front end.
+func (f *File) Use(profile, region string) error {
+	_, err := f.Update(func(s *Settings) error {
+		s.Profile, s.Region = profile, region
+		return nil
+	})
+	return err
+}
+
+// Remember records who a profile's credentials belong to, now.
+func (f *File) Remember(profile string, id cloud.Identity) error {
+	_, err := f.Update(func(s *Settings) error {
 		if s.Identities == nil {
 			s.Identities = map[string]Identity{}
 		}
-		s.Identities[profile] = id
-	})
-}
-
-// IdentityHook is a control.Options.OnIdentity that remembers who a
-// profile's credentials belong to when they are first used. Against a custom
-// endpoint (the sandbox, moto) it remembers nothing: that identity is not the
-// profile's. A failed write only loses a hint in the profile list, so it is
-// logged, not returned.
-func (f *File) IdentityHook(endpoint string, log func(msg string, args ...any)) func(profile string, id cloud.Identity) {
-	if endpoint != "" {
+		s.Identities[profile] = Identity{Account: id.Account, ARN: id.ARN, CheckedAt: f.now().UTC()}
 		return nil
-	}
-	return func(profile string, id cloud.Identity) {
-		if profile == "" {
-			profile = "default"
-		}
-		if err := f.Remember(profile, Identity{Account: id.Account, ARN: id.ARN, CheckedAt: time.Now().UTC()}); err != nil && log != nil {
-			log("remembering the profile's account", "profile", profile, "err", err)
-		}
-	}
-}
-
-// ActiveProfile applies the precedence of every front end: the --profile
-// flag, then AWS_PROFILE, then (unless AWS_ACCESS_KEY_ID supplies keys
-// directly) the persisted choice. Empty means the SDK's default. source
-// says which one won, for messages: "flag", "AWS_PROFILE", "settings", "".
-func ActiveProfile(flag string, getenv func(string) string, s Settings) (name, source string) {
-	switch {
-	case flag != "":
-		return flag, "flag"
-	case getenv("AWS_PROFILE") != "":
-		return getenv("AWS_PROFILE"), "AWS_PROFILE"
-	case getenv("AWS_ACCESS_KEY_ID") != "":
-		return "", ""
-	case s.Profile != "":
-		return s.Profile, "settings"
-	}
-	return "", ""
+	})
+	return err
 }

@@ -3,7 +3,7 @@
 // `devserver` and `assetdir` variables set (as `wails dev` sets them) it opens
 // its real window and also serves the same front end with live Go bindings
 // (websocket IPC) on a loopback port, where Chromium drives it.
-import {spawn, execFileSync} from 'node:child_process';
+import {spawn, execFile, execFileSync} from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -25,9 +25,13 @@ export async function freePort() {
 async function waitPort(port, proc, timeoutMs) {
     const end = performance.now() + timeoutMs;
     while (performance.now() < end) {
-        if (proc.exitCode !== null) throw new Error(`the app exited (code ${proc.exitCode}) before serving on port ${port}`);
+        if (proc.exitCode !== null)
+            throw new Error(`the app exited (code ${proc.exitCode}) before serving on port ${port}`);
         const ok = await new Promise((res) => {
-            const s = net.connect(port, '127.0.0.1', () => { s.destroy(); res(true); });
+            const s = net.connect(port, '127.0.0.1', () => {
+                s.destroy();
+                res(true);
+            });
             s.on('error', () => res(false));
         });
         if (ok) return;
@@ -47,15 +51,61 @@ export async function launchApp({binary, home, dirs, world, speed = 5, out, labe
     for (const d of dirs) args.push('--dir', d);
     const logPath = path.join(out, `app-${label}.out`);
     const log = fs.openSync(logPath, 'w');
-    const env = {...process.env, CLOUDCONTROL_HOME: home, devserver: `127.0.0.1:${port}`,
-        assetdir: path.join(repo, 'frontend/dist'), loglevel: 'Warning'};
+    const env = {
+        ...process.env,
+        CLOUDCONTROL_HOME: home,
+        devserver: `127.0.0.1:${port}`,
+        assetdir: path.join(repo, 'frontend/dist'),
+        loglevel: 'Warning',
+    };
     const t0 = performance.now();
     const t0Epoch = performance.timeOrigin + t0;
     const proc = spawn(binary, args, {cwd: repo, env, stdio: ['ignore', log, log]});
     fs.closeSync(log);
     await waitPort(port, proc, 30_000);
     const servingEpoch = performance.timeOrigin + performance.now();
-    return {proc, port, url: `http://127.0.0.1:${port}/`, home, t0, t0Epoch, servingEpoch, logPath, label};
+    return {
+        proc,
+        port,
+        url: `http://127.0.0.1:${port}/`,
+        home,
+        dirs,
+        binary,
+        t0,
+        t0Epoch,
+        servingEpoch,
+        logPath,
+        label,
+    };
+}
+
+/**
+ * `cloudcontrol env status NAME --json` from the same binary, on the app's
+ * CLOUDCONTROL_HOME (so the same locks and history) and its sandbox, with
+ * the sandbox's placeholder keys and no AWS files of this machine.
+ */
+export async function cliStatus(app, sandboxUrl, name) {
+    const empty = path.join(app.home, 'no-aws-file');
+    fs.writeFileSync(empty, '');
+    const args = [...app.dirs.flatMap((d) => ['--dir', d]), 'env', 'status', name, '--json'];
+    const env = {
+        ...process.env,
+        CLOUDCONTROL_HOME: app.home,
+        AWS_ENDPOINT_URL: sandboxUrl,
+        AWS_ACCESS_KEY_ID: 'sandbox',
+        AWS_SECRET_ACCESS_KEY: 'sandbox',
+        AWS_SESSION_TOKEN: '',
+        AWS_PROFILE: '',
+        AWS_REGION: 'eu-west-1',
+        AWS_CONFIG_FILE: empty,
+        AWS_SHARED_CREDENTIALS_FILE: empty,
+    };
+    const out = await new Promise((ok, fail) =>
+        execFile(app.binary, args, {cwd: repo, env, timeout: 15_000}, (err, stdout, stderr) =>
+            err ? fail(new Error(`cloudcontrol env status ${name} --json: ${err.message}\n${stderr}`)) : ok(stdout),
+        ),
+    );
+    return JSON.parse(out);
 }
 
 /** The in-process sandbox's URL, from the app's log line `sandbox serving url=...`. */
@@ -105,8 +155,12 @@ export async function stopApp(app) {
 /** Whether the real window titled `title` is mapped on the X display. */
 export function windowVisible(title) {
     try {
-        return execFileSync('xdotool', ['search', '--onlyvisible', '--name', `^${title.replace(/[()]/g, '\\$&')}$`],
-            {encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore']}).trim() !== '';
+        return (
+            execFileSync('xdotool', ['search', '--onlyvisible', '--name', `^${title.replace(/[()]/g, '\\$&')}$`], {
+                encoding: 'utf8',
+                stdio: ['ignore', 'pipe', 'ignore'],
+            }).trim() !== ''
+        );
     } catch {
         return false;
     }
@@ -129,7 +183,11 @@ export function launchWindow({binary, home, dirs, world, speed = 5, out, label})
     const log = fs.openSync(logPath, 'w');
     const appLog = path.join(home, 'logs', 'cloudcontrol.log');
     const logOffset = fs.existsSync(appLog) ? fs.statSync(appLog).size : 0;
-    const proc = spawn(binary, args, {cwd: repo, env: {...process.env, CLOUDCONTROL_HOME: home}, stdio: ['ignore', log, log]});
+    const proc = spawn(binary, args, {
+        cwd: repo,
+        env: {...process.env, CLOUDCONTROL_HOME: home},
+        stdio: ['ignore', log, log],
+    });
     fs.closeSync(log);
     return {proc, home, logPath, logOffset, label};
 }
@@ -142,6 +200,12 @@ export function launchWindow({binary, home, dirs, world, speed = 5, out, label})
  * view: "window" (the real WebKitGTK window) or "browser".
  */
 export async function listShownFromLog(home, view, since = 0, timeoutMs = 10_000) {
-    const m = await waitLogLine(home, since, /msg="environment list on screen" view=(\w+) after_launch_ms=(\d+) page_ms=(\d+)/g, (x) => x[1] === view, timeoutMs);
+    const m = await waitLogLine(
+        home,
+        since,
+        /msg="environment list on screen" view=(\w+) after_launch_ms=(\d+) page_ms=(\d+)/g,
+        (x) => x[1] === view,
+        timeoutMs,
+    );
     return m && {afterLaunch: Number(m[2]), page: Number(m[3])};
 }

@@ -9,19 +9,26 @@
  * holds is recorded under `key`. Resolves once armed.
  */
 export async function arm(page, key, predicate, arg) {
-    await page.evaluate(({key, src, arg}) => {
-        // eslint-disable-next-line no-eval
-        const pred = (0, eval)(`(${src})`);
-        const hits = (window.__e2eHits ??= {});
-        delete hits[key];
-        const tick = () => {
-            let v;
-            try { v = pred(arg); } catch { v = false; }
-            if (v) hits[key] = {at: performance.timeOrigin + performance.now(), value: v};
-            else requestAnimationFrame(tick);
-        };
-        requestAnimationFrame(tick);
-    }, {key, src: predicate.toString(), arg});
+    await page.evaluate(
+        ({key, src, arg}) => {
+            // Indirect eval: the predicate's source runs in the page's global scope.
+            const pred = (0, eval)(`(${src})`);
+            const hits = (window.__e2eHits ??= {});
+            delete hits[key];
+            const tick = () => {
+                let v;
+                try {
+                    v = pred(arg);
+                } catch {
+                    v = false;
+                }
+                if (v) hits[key] = {at: performance.timeOrigin + performance.now(), value: v};
+                else requestAnimationFrame(tick);
+            };
+            requestAnimationFrame(tick);
+        },
+        {key, src: predicate.toString(), arg},
+    );
 }
 
 /** Waits for an armed condition; returns {at, value}. */
@@ -32,8 +39,12 @@ export async function hit(page, key, timeout = 15_000) {
 
 /** The sidebar's environments in order: [{name, state}]. */
 export async function sidebar(page) {
-    return page.evaluate(() => [...document.querySelectorAll('nav[aria-label="Environments"] [role="listitem"]')]
-        .map((li) => ({name: li.getAttribute('aria-label'), state: li.dataset.state})));
+    return page.evaluate(() =>
+        [...document.querySelectorAll('nav[aria-label="Environments"] [role="listitem"]')].map((li) => ({
+            name: li.getAttribute('aria-label'),
+            state: li.dataset.state,
+        })),
+    );
 }
 
 export function nowEpoch() {

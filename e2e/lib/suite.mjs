@@ -22,7 +22,11 @@ export class Suite {
             console.log(`PASS ${name} (${((performance.now() - start) / 1000).toFixed(1)}s)`);
         } catch (err) {
             this.results.push({name, ok: false, error: String(err?.stack ?? err)});
-            console.log(`FAIL ${name} (${((performance.now() - start) / 1000).toFixed(1)}s)\n  ${String(err?.message ?? err).split('\n').join('\n  ')}`);
+            console.log(
+                `FAIL ${name} (${((performance.now() - start) / 1000).toFixed(1)}s)\n  ${String(err?.message ?? err)
+                    .split('\n')
+                    .join('\n  ')}`,
+            );
             if (this.page && !this.page.isClosed()) {
                 const file = path.join(this.out, `failure-${this.results.length}.png`);
                 await this.page.screenshot({path: file}).catch(() => {});
@@ -33,7 +37,9 @@ export class Suite {
     /** Records a measured figure; budget (same unit) is printed beside it. */
     figure(name, value, unit, budget) {
         this.figures.push({name, value: Math.round(value * 10) / 10, unit, budget});
-        console.log(`  [perf] ${name}: ${value.toFixed(1)} ${unit}${budget !== undefined ? ` (budget ${budget} ${unit})` : ''}`);
+        console.log(
+            `  [perf] ${name}: ${value.toFixed(1)} ${unit}${budget !== undefined ? ` (budget ${budget} ${unit})` : ''}`,
+        );
     }
 
     /** Prints the figures and the summary; returns the exit code. */
@@ -41,9 +47,14 @@ export class Suite {
         console.log('\nFigures:');
         for (const f of this.figures) {
             const verdict = f.budget === undefined ? '' : f.value < f.budget ? '  ok' : '  OVER BUDGET';
-            console.log(`  ${f.name.padEnd(62)} ${String(f.value).padStart(8)} ${f.unit}${f.budget !== undefined ? ` (< ${f.budget})` : ''}${verdict}`);
+            console.log(
+                `  ${f.name.padEnd(62)} ${String(f.value).padStart(8)} ${f.unit}${f.budget !== undefined ? ` (< ${f.budget})` : ''}${verdict}`,
+            );
         }
-        fs.writeFileSync(path.join(this.out, 'results.json'), JSON.stringify({results: this.results, figures: this.figures}, null, 2));
+        fs.writeFileSync(
+            path.join(this.out, 'results.json'),
+            JSON.stringify({results: this.results, figures: this.figures}, null, 2),
+        );
         const passed = this.results.filter((r) => r.ok).length;
         const failed = this.results.length - passed;
         console.log(`\ne2e-desktop: ${passed} passed, ${failed} failed (screenshots and logs in ${this.out})`);

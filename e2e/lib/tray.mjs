@@ -30,9 +30,11 @@ export async function startWatcher(binary) {
                 if (registered.length > since) return registered[registered.length - 1].sender;
                 await sleep(20);
             }
-            throw new Error('the app\'s tray never registered with the StatusNotifierWatcher');
+            throw new Error("the app's tray never registered with the StatusNotifierWatcher");
         },
-        stop() { proc.stdin.end(); },
+        stop() {
+            proc.stdin.end();
+        },
     };
 }
 
@@ -42,13 +44,32 @@ function busctl(args) {
 
 /** The tray menu as a flat list of {id, label, visible, enabled, type, depth}. */
 export function trayLayout(service) {
-    const out = busctl(['--json=short', 'call', service, '/StatusNotifierItem/menu', 'com.canonical.dbusmenu',
-        'GetLayout', 'iias', '--', '0', '-1', '0']);
+    const out = busctl([
+        '--json=short',
+        'call',
+        service,
+        '/StatusNotifierItem/menu',
+        'com.canonical.dbusmenu',
+        'GetLayout',
+        'iias',
+        '--',
+        '0',
+        '-1',
+        '0',
+    ]);
     const [, root] = JSON.parse(out).data;
     const items = [];
     const walk = ([id, props, children], depth) => {
         const p = (k, d) => (props[k] ? props[k].data : d);
-        if (id !== 0) items.push({id, label: p('label', ''), visible: p('visible', true), enabled: p('enabled', true), type: p('type', 'standard'), depth});
+        if (id !== 0)
+            items.push({
+                id,
+                label: p('label', ''),
+                visible: p('visible', true),
+                enabled: p('enabled', true),
+                type: p('type', 'standard'),
+                depth,
+            });
         for (const c of children) walk(c.data, depth + 1);
     };
     walk(root, 0);
@@ -57,6 +78,18 @@ export function trayLayout(service) {
 
 /** Clicks a tray menu item by its dbusmenu id. */
 export function trayClick(service, id) {
-    busctl(['call', service, '/StatusNotifierItem/menu', 'com.canonical.dbusmenu', 'Event', 'isvu', '--',
-        String(id), 'clicked', 's', '', '0']);
+    busctl([
+        'call',
+        service,
+        '/StatusNotifierItem/menu',
+        'com.canonical.dbusmenu',
+        'Event',
+        'isvu',
+        '--',
+        String(id),
+        'clicked',
+        's',
+        '',
+        '0',
+    ]);
 }

@@ -8,7 +8,14 @@ import {launchWindow, listShownFromLog, stopApp, windowVisible} from '../lib/app
 
 export async function productionWindow(ctx, {binary, home, dirs, world}) {
     for (const what of ['fresh', 'last known state']) {
-        const app = launchWindow({binary, home, dirs, world, out: ctx.out, label: `window-${what.replaceAll(' ', '-')}`});
+        const app = launchWindow({
+            binary,
+            home,
+            dirs,
+            world,
+            out: ctx.out,
+            label: `window-${what.replaceAll(' ', '-')}`,
+        });
         try {
             const shown = await listShownFromLog(home, 'window', app.logOffset, 15_000);
             assert(shown, `the production window (${what}) never logged its environment list on screen`);
@@ -16,7 +23,10 @@ export async function productionWindow(ctx, {binary, home, dirs, world}) {
             console.log(`  (page load → list ${shown.page} ms)`);
             for (let i = 0; i < 50 && !windowVisible('Cloud Control (Sandbox)'); i++) await sleep(100);
             assert(windowVisible('Cloud Control (Sandbox)'), 'no visible X window titled "Cloud Control (Sandbox)"');
-            withinBudget(shown.afterLaunch < 1500, `the production window listed the environments ${shown.afterLaunch} ms after launch (${what}; budget 1500 ms)`);
+            withinBudget(
+                shown.afterLaunch < 1500,
+                `the production window listed the environments ${shown.afterLaunch} ms after launch (${what}; budget 1500 ms)`,
+            );
         } finally {
             await stopApp(app);
         }

@@ -1,10 +1,13 @@
 import {describe, expect, it, vi} from 'vitest';
 import {act, fireEvent, screen, waitFor, within} from '@testing-library/react';
+import {op} from './api/types';
 import {fakeApi} from './test/fakeApi';
 import {overview, startPlan, threeTier} from './test/envs';
+import {progress, startStages} from './test/progress';
 import {renderApp} from './test/render';
 
-const base = {env: 'three-tier', action: 'start'};
+const base = {env: 'three-tier', action: op.Action.START};
+const {ACTIVE, READY, SKIPPED, FAILED, CANCELLED} = op.StageStatus;
 
 async function openStartPlan() {
     const fake = fakeApi(overview([threeTier()]), {'three-tier/start': startPlan()});
@@ -13,6 +16,12 @@ async function openStartPlan() {
     const dialog = await screen.findByRole('dialog', {name: 'Start three-tier?'});
     await within(dialog).findByTestId('plan');
     return {fake, dialog};
+}
+
+/** The dashboard's three-tier with these stage states, as the Go side decides them during a run. */
+function stagesIn(states: Record<string, op.State>) {
+    const e = threeTier({state: op.State.STARTING});
+    return threeTier({state: op.State.STARTING, stages: e.stages.map((s) => ({...s, state: states[s.name] ?? s.state}))});
 }
 
 describe('start: plan, confirm, live progress', () => {
@@ -34,16 +43,21 @@ describe('start: plan, confirm, live progress', () => {
         expect(within(stages[3]).getByText('already running; its gates are checked')).toBeInTheDocument();
     });
 
-    it('runs only after the explicit confirm, then follows the pushed events', async () => {
+    it('runs only after the explicit confirm, then shows the pushed progress', async () => {
         const {fake, dialog} = await openStartPlan();
         fireEvent.click(within(dialog).getByRole('button', {name: 'Confirm start'}));
         await waitFor(() => expect(fake.api.run).toHaveBeenCalledWith('three-tier', 'start'));
         await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
 
-        fake.pushEvent({...base, type: 'run-started', time: new Date().toISOString(), message: '4 stages'});
-        fake.pushEvent({...base, type: 'stage-started', stage: 'database', elapsed: 0.1});
-        fake.pushEvent({...base, type: 'gate-passed', stage: 'database', gate: 'running', instance: 'i-0db1', name: 'shop-db', elapsed: 0.8});
-        fake.pushEvent({...base, type: 'gate-waiting', stage: 'database', gate: 'tcp 5432', instance: 'i-0db1', name: 'shop-db', message: '10.0.0.1:5432', elapsed: 0.9});
+        fake.pushEvent({...base, type: op.EventType.RUN_STARTED, time: new Date().toISOString(), message: '4 stages'});
+        fake.pushEvent({...base, type: op.EventType.STAGE_STARTED, stage: 'database', elapsed: 0.1});
+        fake.pushEvent({...base, type: op.EventType.GATE_PASSED, stage: 'database', gate: 'running', instance: 'i-0db1', name: 'shop-db', elapsed: 0.8});
+        fake.pushEvent({...base, type: op.EventType.GATE_WAITING, stage: 'database', gate: 'tcp 5432', instance: 'i-0db1', name: 'shop-db', message: '10.0.0.1:5432', elapsed: 0.9});
+        fake.pushProgress(progress({elapsed: 0.9, events: 4, started: new Date().toISOString(), stages: startStages({
+            database: {status: ACTIVE, state: op.State.STARTING, passed: 1, started: new Date().toISOString(), timeoutSeconds: 900,
+                waiting: {gate: 'tcp 5432', instance: 'i-0db1', name: 'shop-db', address: '10.0.0.1:5432'}},
+        })}));
+        fake.pushEnvs([stagesIn({database: op.State.STARTING})]);
 
         const panel = screen.getByRole('region', {name: 'Run progress'});
         expect(within(panel).getByTestId('run-status')).toHaveTextContent('in progress');
@@ -52,41 +66,49 @@ describe('start: plan, confirm, live progress', () => {
         expect(within(panel).getByRole('progressbar', {name: 'database progress'})).toHaveAttribute('aria-valuenow', '50');
         expect(within(panel).getByTestId('progress-web')).toHaveAttribute('data-status', 'pending');
         expect(within(panel).getByRole('log', {name: 'Activity log'})).toHaveTextContent('running ok on shop-db (i-0db1)');
+        // An active stage counts down to its timeout.
+        expect(within(panel).getByTestId('timeout-database')).toHaveTextContent(/times out in 1[45]m/);
         // A run in progress holds the environment: no second start from here.
         expect(screen.getByRole('button', {name: 'Start'})).toBeDisabled();
-        // The stage graph follows the events at once, not the next refresh.
+        // The stage graph shows the state the Go side decided, and the gate waited on.
         const dbNode = screen.getByTestId('stage-database');
         expect(within(dbNode).getByTestId('state-badge')).toHaveAttribute('data-state', 'starting');
         expect(within(dbNode).getByTestId('stage-detail-database')).toHaveTextContent('waiting for tcp 5432 on shop-db');
         expect(within(screen.getByTestId('stage-web')).getByTestId('state-badge')).toHaveAttribute('data-state', 'stopped');
 
-        fake.pushEvent({...base, type: 'gate-passed', stage: 'database', gate: 'tcp 5432', instance: 'i-0db1', elapsed: 2});
-        fake.pushEvent({...base, type: 'stage-ready', stage: 'database', elapsed: 2});
+        fake.pushEvent({...base, type: op.EventType.GATE_PASSED, stage: 'database', gate: 'tcp 5432', instance: 'i-0db1', elapsed: 2});
+        fake.pushEvent({...base, type: op.EventType.STAGE_READY, stage: 'database', elapsed: 2});
+        fake.pushProgress(progress({elapsed: 2, events: 6, started: new Date().toISOString(), stages: startStages({database: {status: READY, state: op.State.RUNNING, passed: 2}})}));
+        fake.pushEnvs([stagesIn({database: op.State.RUNNING})]);
         expect(within(panel).getByTestId('progress-database')).toHaveAttribute('data-status', 'ready');
         expect(within(panel).queryByTestId('waiting-database')).not.toBeInTheDocument();
         expect(within(dbNode).getByTestId('state-badge')).toHaveAttribute('data-state', 'running');
         expect(within(dbNode).getByTestId('stage-detail-database')).toHaveTextContent('gates: tcp');
     });
 
+    it('keeps the later progress when two arrive out of order', async () => {
+        const fake = fakeApi(overview([threeTier()]));
+        renderApp(fake.api);
+        await screen.findByRole('button', {name: 'Start'});
+        fake.pushProgress(progress({events: 9, stages: startStages({database: {status: READY}})}));
+        fake.pushProgress(progress({events: 3, stages: startStages({database: {status: ACTIVE}})}));
+        expect(screen.getByTestId('progress-database')).toHaveAttribute('data-status', 'ready');
+    });
+
     it('names the stage, instance and gate of a failure, and resumes in one click', async () => {
         const {fake, dialog} = await openStartPlan();
         fireEvent.click(within(dialog).getByRole('button', {name: 'Confirm start'}));
         await waitFor(() => expect(fake.api.run).toHaveBeenCalledTimes(1));
-        fake.pushEvent({...base, type: 'run-started'});
-        fake.pushEvent({...base, type: 'stage-started', stage: 'database'});
-        fake.pushEvent({...base, type: 'stage-ready', stage: 'database', elapsed: 3});
-        fake.pushEvent({...base, type: 'stage-started', stage: 'app', elapsed: 3});
-        fake.pushEvent({...base, type: 'stage-started', stage: 'cache', elapsed: 3});
-        fake.pushEvent({...base, type: 'stage-failed', stage: 'app', instance: 'i-0ap2', name: 'shop-app-2', gate: 'http http://{{.PrivateIP}}:8080/health', message: 'not healthy after 15m0s: HTTP 503', elapsed: 903});
-        fake.pushEvent({...base, type: 'stage-cancelled', stage: 'cache', message: 'abandoned', elapsed: 903});
-        fake.pushEvent({...base, type: 'run-failed', stage: 'app', instance: 'i-0ap2', name: 'shop-app-2', gate: 'http http://{{.PrivateIP}}:8080/health', message: 'start three-tier failed in stage "app"', elapsed: 903});
-        fake.pushProgress({...base, done: true, outcome: 'failed', elapsed: 903, error: 'start three-tier failed in stage "app": not healthy',
-            stages: [{name: 'database', status: 'ready', message: ''}, {name: 'cache', status: 'cancelled', message: ''}, {name: 'app', status: 'failed', message: ''}, {name: 'web', status: 'not-started', message: ''}],
-            failure: {stage: 'app', instance: 'i-0ap2', name: 'shop-app-2', gate: 'http http://{{.PrivateIP}}:8080/health', message: 'not healthy after 15m0s: HTTP 503', leftRunning: ['i-0db1 (shop-db)']}});
+        const gate = 'http http://{{.PrivateIP}}:8080/health';
+        fake.pushEvent({...base, type: op.EventType.RUN_STARTED});
+        fake.pushEvent({...base, type: op.EventType.STAGE_FAILED, stage: 'app', instance: 'i-0ap2', name: 'shop-app-2', gate, message: 'not healthy after 15m0s: HTTP 503', elapsed: 903});
+        fake.pushProgress(progress({outcome: op.Outcome.FAILED, elapsed: 903, events: 8, message: 'start three-tier failed in stage "app": not healthy',
+            stages: startStages({database: {status: READY, passed: 2}, cache: {status: CANCELLED}, app: {status: FAILED, state: op.State.FAILED}}),
+            failure: {stage: 'app', instance: 'i-0ap2', name: 'shop-app-2', gate, message: 'not healthy after 15m0s: HTTP 503', leftRunning: ['i-0db1 (shop-db)']}}));
 
         const panel = screen.getByRole('region', {name: 'Run progress'});
         const alert = within(panel).getByTestId('run-failure');
-        expect(alert).toHaveTextContent('Failed at stage app, instance shop-app-2 (i-0ap2), gate http http://{{.PrivateIP}}:8080/health');
+        expect(alert).toHaveTextContent(`Failed at stage app, instance shop-app-2 (i-0ap2), gate ${gate}`);
         expect(alert).toHaveTextContent('not healthy after 15m0s: HTTP 503');
         expect(alert).toHaveTextContent('Left running: i-0db1 (shop-db)');
         expect(within(panel).getByTestId('run-status')).toHaveTextContent('failed');
@@ -100,13 +122,16 @@ describe('start: plan, confirm, live progress', () => {
         // Resume goes straight to the run: no second plan dialog.
         expect(fake.api.plan).toHaveBeenCalledTimes(1);
 
-        fake.pushEvent({...base, type: 'run-started', elapsed: 0});
-        fake.pushEvent({...base, type: 'stage-skipped', stage: 'database', message: 'already ready'});
+        const again = '2025-01-01T11:00:00Z';
+        fake.pushEvent({...base, type: op.EventType.RUN_STARTED, elapsed: 0});
+        fake.pushEvent({...base, type: op.EventType.STAGE_SKIPPED, stage: 'database', message: 'already ready'});
+        fake.pushProgress(progress({started: again, events: 2, stages: startStages({database: {status: SKIPPED, passed: 2}})}));
         expect(within(panel).queryByTestId('run-failure')).not.toBeInTheDocument();
         expect(within(panel).getByTestId('progress-database')).toHaveAttribute('data-status', 'skipped');
         expect(within(panel).getByTestId('progress-app')).toHaveAttribute('data-status', 'pending');
-        for (const stage of ['app', 'cache', 'web']) fake.pushEvent({...base, type: 'stage-ready', stage, elapsed: 60});
-        fake.pushEvent({...base, type: 'run-done', message: 'start three-tier done after 1m0s', elapsed: 60});
+        fake.pushEvent({...base, type: op.EventType.RUN_DONE, message: 'start three-tier done after 1m0s', elapsed: 60});
+        fake.pushProgress(progress({started: again, outcome: op.Outcome.DONE, events: 7, elapsed: 60, message: 'start three-tier done after 1m0s',
+            stages: startStages({database: {status: SKIPPED}, cache: {status: READY}, app: {status: READY}, web: {status: READY}})}));
         expect(within(panel).getByTestId('run-status')).toHaveTextContent('done');
         // The log keeps both attempts.
         expect(within(panel).getByRole('log')).toHaveTextContent('FAILED on shop-app-2 (i-0ap2)');
@@ -117,33 +142,50 @@ describe('start: plan, confirm, live progress', () => {
         const {fake, dialog} = await openStartPlan();
         fireEvent.click(within(dialog).getByRole('button', {name: 'Confirm start'}));
         await waitFor(() => expect(fake.api.run).toHaveBeenCalled());
-        fake.pushEvent({...base, type: 'run-started'});
+        fake.pushProgress(progress());
         fireEvent.click(screen.getByRole('button', {name: 'Cancel run'}));
         await waitFor(() => expect(fake.api.cancel).toHaveBeenCalledWith('three-tier'));
-        fake.pushEvent({...base, type: 'run-cancelled', message: 'cancelled; shop-db left running', elapsed: 4});
+        fake.pushProgress(progress({outcome: op.Outcome.CANCELLED, events: 5, elapsed: 4, message: 'cancelled; shop-db left running'}));
         expect(screen.getByTestId('run-status')).toHaveTextContent('cancelled');
         expect(screen.getByRole('region', {name: 'Run progress'})).toHaveTextContent('cancelled; shop-db left running');
     });
 
     it('keeps the dialog open with the reason when the run cannot begin', async () => {
         const {fake, dialog} = await openStartPlan();
-        fake.api.run.mockRejectedValueOnce(new Error('three-tier is busy: "stop" by alice (pid 42, cli)'));
+        const why = 'three-tier is busy: "stop" by alice (pid 42, cli)';
+        fake.api.run.mockImplementationOnce(async () => {
+            // The Go side pushes the refusal as the run's progress, then rejects.
+            fake.pushProgress({env: 'three-tier', action: op.Action.START, outcome: op.Outcome.REFUSED, started: '0001-01-01T00:00:00Z', events: 1, elapsed: 0, stages: [], failure: {message: why}, message: why});
+            throw new Error(why);
+        });
         fireEvent.click(within(dialog).getByRole('button', {name: 'Confirm start'}));
         expect(await within(dialog).findByRole('alert')).toHaveTextContent('three-tier is busy');
         expect(screen.getByTestId('run-status')).toHaveTextContent('could not begin');
+        expect(screen.getByTestId('run-failure')).toHaveTextContent('Could not begin');
     });
 
-    it('follows a run started elsewhere (the tray) from its events alone', async () => {
+    it('follows a run started elsewhere (the tray) from its pushed progress alone', async () => {
         const fake = fakeApi(overview([threeTier()]));
         renderApp(fake.api);
         await screen.findByRole('button', {name: 'Stop'});
-        const stop = {env: 'three-tier', action: 'stop'};
-        fake.pushEvent({...stop, type: 'run-started'});
-        fake.pushEvent({...stop, type: 'stage-started', stage: 'web'});
+        const stop = ['web', 'app', 'cache', 'database'].map((name) => ({name, total: 1, passed: 0, status: name === 'web' ? ACTIVE : op.StageStatus.PENDING, instances: []}));
+        fake.pushEvent({env: 'three-tier', action: op.Action.STOP, type: op.EventType.STAGE_STARTED, stage: 'web'});
+        fake.pushProgress(progress({action: op.Action.STOP, events: 2, stages: stop}));
         const panel = screen.getByRole('region', {name: 'Run progress'});
-        // Stop order is the reverse of the file's.
+        // In stop order, the reverse of the file's, as the Go side sends it.
         expect(within(within(panel).getByRole('list', {name: 'Stage progress'})).getAllByRole('listitem').map((l) => l.dataset.testid)).toEqual(['progress-web', 'progress-app', 'progress-cache', 'progress-database']);
         expect(within(panel).getByTestId('progress-web')).toHaveAttribute('data-status', 'active');
+        expect(panel).toHaveTextContent('Stop three-tier');
+    });
+
+    it('catches up on a run under way when the window opens', async () => {
+        const fake = fakeApi(overview([threeTier()], {runs: [progress({events: 2, stages: startStages({database: {status: ACTIVE}})})]}));
+        fake.api.runLog.mockResolvedValue([op.Event.createFrom({...base, type: op.EventType.STAGE_STARTED, stage: 'database', elapsed: 1})]);
+        renderApp(fake.api);
+        const panel = await screen.findByRole('region', {name: 'Run progress'});
+        expect(within(panel).getByTestId('progress-database')).toHaveAttribute('data-status', 'active');
+        await waitFor(() => expect(within(panel).getByRole('log')).toHaveTextContent('stage database: started'));
+        expect(fake.api.runLog).toHaveBeenCalledWith('three-tier');
     });
 
     it('never polls: one overview, then only pushed events', async () => {
@@ -165,4 +207,3 @@ describe('start: plan, confirm, live progress', () => {
         }
     });
 });
-

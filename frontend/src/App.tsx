@@ -2,6 +2,8 @@ import {lazy, Suspense, useEffect, useRef, useState} from 'react';
 import {ActionIcon, AppShell, Badge, Button, Center, Group, Loader, Text, Title, Tooltip} from '@mantine/core';
 import {useHotkeys} from '@mantine/hooks';
 import {useApi} from './api/context';
+import {op} from './api/types';
+import {runOf} from './state/dashboard';
 import {useDashboard} from './state/useDashboard';
 import {useControls} from './state/useControls';
 import {useSettings} from './state/useSettings';
@@ -24,7 +26,7 @@ type View = 'env' | 'profiles' | 'reports';
 export default function App() {
     const api = useApi();
     const {state, dispatch} = useDashboard();
-    const controls = useControls(dispatch);
+    const controls = useControls();
     const settings = useSettings(dispatch);
     const profiles = useProfiles();
     const [view, setView] = useState<View>('env');
@@ -58,8 +60,8 @@ export default function App() {
     }, [listed, api]);
 
     const env = state.envs.find((e) => e.name === selected);
-    const run = env ? state.runs[env.name] : undefined;
-    const canAct = view === 'env' && !!env && env.usable && !env.busy && run?.status !== 'running';
+    const run = env ? runOf(state, env.name) : undefined;
+    const canAct = view === 'env' && !!env && env.usable && !env.busy && run?.progress.outcome !== op.Outcome.RUNNING;
     const dialogOpen = !!controls.planFlow || !!controls.instanceFlow || settings.opened;
     const refresh = () => api.refresh().catch(() => {});
     const move = (d: number) => {
@@ -70,8 +72,8 @@ export default function App() {
 
     useHotkeys([
         ['mod+K', () => searchRef.current?.focus()],
-        ['S', () => !dialogOpen && canAct && controls.openPlan(env!.name, 'start')],
-        ['X', () => !dialogOpen && canAct && controls.openPlan(env!.name, 'stop')],
+        ['S', () => !dialogOpen && canAct && controls.openPlan(env!.name, op.Action.START)],
+        ['X', () => !dialogOpen && canAct && controls.openPlan(env!.name, op.Action.STOP)],
         ['R', () => !dialogOpen && refresh()],
         ['alt+ArrowDown', () => !dialogOpen && move(1)],
         ['alt+ArrowUp', () => !dialogOpen && move(-1)],
@@ -92,6 +94,13 @@ export default function App() {
                             <Tooltip label={`Simulated AWS at ${state.sandboxUrl}: nothing here touches a real account`}>
                                 <Badge color="orange" data-testid="sandbox-badge" aria-label="Sandbox" style={{flexShrink: 0}}>
                                     Sandbox
+                                </Badge>
+                            </Tooltip>
+                        )}
+                        {state.settingsProblem && (
+                            <Tooltip label={state.settingsProblem} multiline w={360}>
+                                <Badge color="red" data-testid="settings-problem" style={{flexShrink: 0, cursor: 'pointer'}} onClick={settings.open}>
+                                    Settings not saved
                                 </Badge>
                             </Tooltip>
                         )}
@@ -153,10 +162,10 @@ export default function App() {
                         env={env}
                         run={run}
                         cancelling={controls.cancelling === env.name}
-                        onStart={() => controls.openPlan(env.name, 'start')}
-                        onStop={() => controls.openPlan(env.name, 'stop')}
+                        onStart={() => controls.openPlan(env.name, op.Action.START)}
+                        onStop={() => controls.openPlan(env.name, op.Action.STOP)}
                         onCancel={() => controls.cancel(env.name)}
-                        onResume={() => run && controls.resume(env.name, run.action as 'start' | 'stop')}
+                        onResume={() => run && controls.resume(env.name, run.progress.action)}
                         onInstanceAction={controls.askInstance}
                         searchRef={searchRef}
                     />
@@ -192,6 +201,7 @@ export default function App() {
             <SettingsDialog
                 opened={settings.opened}
                 folders={state.folders}
+                problem={state.settingsProblem}
                 error={settings.error}
                 busy={settings.busy}
                 onAdd={settings.add}

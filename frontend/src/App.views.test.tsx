@@ -5,6 +5,7 @@ import {env, overview, startPlan, threeTier} from './test/envs';
 import {renderApp} from './test/render';
 import {useFakeLayout} from './test/layout';
 import {viewKind} from './api/api';
+import {desktop, orchestrate} from './api/types';
 
 useFakeLayout();
 
@@ -120,6 +121,28 @@ describe('the window', () => {
         fireEvent.click(within(dialog).getByRole('button', {name: 'Remove folder /home/tester/envs'}));
         await waitFor(() => expect(within(list).queryByRole('listitem', {name: '/home/tester/envs'})).not.toBeInTheDocument());
         expect(fake.api.removeFolder).toHaveBeenCalledWith('/home/tester/envs');
+    });
+
+    it('shows a damaged settings file until it is fixed, and says so in Settings', async () => {
+        const damaged = 'the settings file /home/tester/.config/cloudcontrol/settings.json is damaged (unexpected end of JSON input): fix it or remove it';
+        const fake = fakeApi(overview([threeTier()], {settingsProblem: damaged}));
+        renderApp(fake.api);
+        fireEvent.click(await screen.findByTestId('settings-problem'));
+        const dialog = await screen.findByRole('dialog', {name: 'Settings'});
+        expect(within(dialog).getByTestId('settings-file-problem')).toHaveTextContent(damaged);
+        fake.pushSettings(desktop.SettingsView.createFrom({folders: ['/envs'], refreshSeconds: 15}));
+        await waitFor(() => expect(screen.queryByTestId('settings-problem')).not.toBeInTheDocument());
+        expect(within(dialog).queryByTestId('settings-file-problem')).not.toBeInTheDocument();
+    });
+
+    it('says a plan acts with the keys in the environment variables, not a profile', async () => {
+        const plan = orchestrate.Plan.createFrom({...startPlan(), profile: '(environment)'});
+        const fake = fakeApi(overview([threeTier()]), {'three-tier/start': plan});
+        renderApp(fake.api);
+        fireEvent.click(await screen.findByRole('button', {name: 'Start'}));
+        const target = await screen.findByTestId('plan-target');
+        expect(target).toHaveTextContent('Acts on account 123456789012 in region eu-west-1 with the keys in the environment variables');
+        expect(target).not.toHaveTextContent('profile');
     });
 
     it('opens the start plan with S, the stop plan with X, refreshes with R and lists the shortcuts', async () => {

@@ -6,7 +6,7 @@ import * as Settings from '../../wailsjs/go/desktop/Settings';
 import * as Profiles from '../../wailsjs/go/desktop/Profiles';
 import * as Costs from '../../wailsjs/go/desktop/Costs';
 import {EventsEmit, EventsOn} from '../../wailsjs/runtime/runtime';
-import {desktop, orchestrate} from '../../wailsjs/go/models';
+import {desktop, op} from '../../wailsjs/go/models';
 import type {
     Action,
     CostReport,
@@ -19,10 +19,10 @@ import type {
     Plan,
     Profile,
     ProfileList,
+    Progress,
     Report,
     ReportRequest,
     RunEvent,
-    RunView,
     SettingsView,
     SSOProgress,
     Whoami,
@@ -46,7 +46,8 @@ export interface Api {
 
     onEnvs(cb: (envs: EnvView[]) => void): Unsubscribe;
     onRunEvent(cb: (ev: RunEvent) => void): Unsubscribe;
-    onRunProgress(cb: (run: RunView) => void): Unsubscribe;
+    /** A run's progress after each of its events, and once it has ended (run:progress, run:finished). */
+    onRunProgress(cb: (run: Progress) => void): Unsubscribe;
     onSettings(cb: (s: SettingsView) => void): Unsubscribe;
 
     // Profiles: secrets go in (addProfile/editProfile) and never come back.
@@ -116,7 +117,7 @@ export function wailsApi(): Api {
     return {
         overview: () => Envs.Overview(),
         plan: (env, action) => Envs.Plan(env, action),
-        run: (env, action) => (action === 'start' ? Envs.Start(env) : Envs.Stop(env)),
+        run: (env, action) => (action === op.Action.START ? Envs.Start(env) : Envs.Stop(env)),
         cancel: (env) => Envs.Cancel(env),
         instanceAction: (env, id, action) => Envs.InstanceAction(env, id, action),
         runLog: (env) => Envs.RunLog(env),
@@ -125,9 +126,9 @@ export function wailsApi(): Api {
         addFolder: () => Settings.AddFolder(),
         removeFolder: (path) => Settings.RemoveFolder(path),
         onEnvs: (cb) => on(events.envs, envList, cb),
-        onRunEvent: (cb) => on(events.runEvent, (r) => orchestrate.Event.createFrom(r), cb),
+        onRunEvent: (cb) => on(events.runEvent, (r) => op.Event.createFrom(r), cb),
         onRunProgress: (cb) => {
-            const make = (r: unknown) => desktop.RunView.createFrom(r);
+            const make = (r: unknown) => op.Progress.createFrom(r);
             const offs = [on(events.runProgress, make, cb), on(events.runFinished, make, cb)];
             return () => offs.forEach((off) => off());
         },
@@ -147,8 +148,8 @@ export function wailsApi(): Api {
         submitMFA: (code) => Profiles.SubmitMFA(code),
         cancelMFA: () => Profiles.CancelMFA(),
         onProfiles: (cb) => on(events.profiles, (r) => desktop.ProfileList.createFrom(r), cb),
-        onMFA: (cb) => on(events.mfa, (r) => r as MFAQuestion, cb),
-        onSSO: (cb) => on(events.sso, (r) => r as SSOProgress, cb),
+        onMFA: (cb) => on(events.mfa, (r) => desktop.MFAQuestion.createFrom(r), cb),
+        onSSO: (cb) => on(events.sso, (r) => desktop.SSOProgress.createFrom(r), cb),
 
         envCost: (env, offline) => Costs.EnvCost(env, offline),
         refreshPrices: (env) => Costs.RefreshPrices(env),

@@ -1,13 +1,12 @@
 // The front end's types are the ones Wails generates from the Go structs
 // (wailsjs/go/models.ts); this file only gives them short names.
-import {cloud, control, cost, creds, desktop, history, lock, orchestrate} from '../../wailsjs/go/models';
+// Nothing outside src/api imports wailsjs: components and tests import from here.
+import {cloud, control, cost, creds, desktop, history, lock, op, orchestrate} from '../../wailsjs/go/models';
 
 export type Instance = cloud.Instance;
 export type EnvView = desktop.EnvView;
 export type StageView = desktop.StageView;
 export type ProblemView = desktop.ProblemView;
-export type RunView = desktop.RunView;
-export type RunFailure = desktop.RunFailure;
 export type Overview = desktop.Overview;
 export type SettingsView = desktop.SettingsView;
 export type Holder = lock.Holder;
@@ -15,7 +14,12 @@ export type Plan = orchestrate.Plan;
 export type PlanStage = orchestrate.PlanStage;
 export type PlanInstance = orchestrate.PlanInstance;
 export type Gate = orchestrate.Gate;
-export type RunEvent = orchestrate.Event;
+export type RunEvent = op.Event;
+/** A start's or stop's progress, folded on the Go side (op.Progress); the window renders it as it is. */
+export type Progress = op.Progress;
+export type StageProgress = op.StageProgress;
+export type Failure = op.Failure;
+export type Waiting = op.Waiting;
 
 // Profiles and credentials (never a secret: a key id's last four at most).
 export type Profile = creds.Profile;
@@ -25,19 +29,9 @@ export type KeychainInput = desktop.KeychainInput;
 export type Whoami = control.Whoami;
 
 /** Payload of "profiles:mfa": a session needs a code. */
-export interface MFAQuestion {
-    profile: string;
-    mfaSerial: string;
-}
-
+export type MFAQuestion = desktop.MFAQuestion;
 /** Payload of "profiles:sso": an IAM Identity Center sign-in's progress. */
-export interface SSOProgress {
-    profile: string;
-    state: 'code' | 'done' | 'failed';
-    device?: {userCode: string; verificationUri: string; verificationUriComplete: string};
-    expires?: string;
-    error?: string;
-}
+export type SSOProgress = desktop.SSOProgress;
 
 // Prices and cost.
 export type CostReport = control.CostReport;
@@ -51,7 +45,9 @@ export type ReportDay = history.Day;
 export type ReportRequest = desktop.ReportRequest;
 export type OperationRow = history.OperationRow;
 
-export type Action = 'start' | 'stop';
-export type InstanceAction = 'start' | 'stop' | 'reboot';
+// The typed vocabulary: Go's constants, generated as TypeScript enums.
+export type Action = op.Action;
+export type InstanceAction = control.InstanceAction;
+export type State = op.State;
 
-export {cloud, control, cost, creds, desktop, history, lock, orchestrate};
+export {cloud, control, cost, creds, desktop, history, lock, op, orchestrate};

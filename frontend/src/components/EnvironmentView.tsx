@@ -1,6 +1,6 @@
 import {useEffect, useMemo, type Ref} from 'react';
 import {Stack} from '@mantine/core';
-import type {EnvView, InstanceAction} from '../api/types';
+import {op, type EnvView, type InstanceAction} from '../api/types';
 import type {Run} from '../state/dashboard';
 import {measureRender} from '../lib/perf';
 import {useNow} from '../lib/useNow';
@@ -30,7 +30,7 @@ export function EnvironmentView({env, run, cancelling, onStart, onStop, onCancel
         () => (env.stages ?? []).flatMap((s) => (s.instances ?? []).map((i) => ({...i, stage: s.name}))),
         [env.stages],
     );
-    const running = run?.status === 'running';
+    const running = run?.progress.outcome === op.Outcome.RUNNING;
 
     useEffect(() => {
         measureRender(env.name, rows.length);
@@ -44,7 +44,7 @@ export function EnvironmentView({env, run, cancelling, onStart, onStop, onCancel
                 <>
                     <CostPanel env={env.name} state={env.state} now={now} />
                     {run && <RunProgress run={run} now={now} onCancel={onCancel} onResume={onResume} cancelling={cancelling} />}
-                    {env.stages?.length > 0 && <StageGraph stages={env.stages} progress={running ? run.stages : undefined} action={run?.action} />}
+                    {env.stages?.length > 0 && <StageGraph stages={env.stages} progress={running ? run.progress : undefined} />}
                     <InstanceTable rows={rows} now={now} onAction={onInstanceAction} busy={!!env.busy || running} searchRef={searchRef} />
                 </>
             )}

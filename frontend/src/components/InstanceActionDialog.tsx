@@ -1,5 +1,5 @@
 import {Alert, Button, Group, Modal, Text} from '@mantine/core';
-import type {InstanceAction} from '../api/types';
+import {control, type InstanceAction} from '../api/types';
 import type {InstanceRow} from './InstanceTable';
 
 interface Props {
@@ -44,7 +44,7 @@ export function InstanceActionDialog({env, target, account, region, working, err
                         <Button variant="default" onClick={onClose}>
                             Close
                         </Button>
-                        <Button color={target.action === 'start' ? 'green' : 'red'} onClick={onConfirm} loading={working} data-autofocus>
+                        <Button color={target.action === control.InstanceAction.START ? 'green' : 'red'} onClick={onConfirm} loading={working} data-autofocus>
                             {`Confirm ${target.action}`}
                         </Button>
                     </Group>

@@ -1,7 +1,7 @@
 import {createContext, memo, useContext, useMemo, useRef, useState} from 'react';
 import {useVirtualizer} from '@tanstack/react-virtual';
 import {ActionIcon, Group, Menu, MultiSelect, Text, TextInput} from '@mantine/core';
-import type {Instance, InstanceAction} from '../api/types';
+import {control, type Instance, type InstanceAction} from '../api/types';
 import {uptime, uptimeSeconds} from '../lib/format';
 import {StateBadge} from './StateBadge';
 import classes from './InstanceTable.module.css';
@@ -36,8 +36,8 @@ interface Props {
 
 // Where a row can go from its state; EC2 refuses the rest.
 const allowed: Record<string, InstanceAction[]> = {
-    stopped: ['start'],
-    running: ['stop', 'reboot'],
+    stopped: [control.InstanceAction.START],
+    running: [control.InstanceAction.STOP, control.InstanceAction.REBOOT],
 };
 
 function matches(r: InstanceRow, q: string): boolean {
@@ -222,7 +222,7 @@ function RowMenu({row, busy, onAction}: {row: InstanceRow; busy?: boolean; onAct
                 </ActionIcon>
             </Menu.Target>
             <Menu.Dropdown>
-                {(['start', 'stop', 'reboot'] as InstanceAction[]).map((a) => (
+                {[control.InstanceAction.START, control.InstanceAction.STOP, control.InstanceAction.REBOOT].map((a) => (
                     <Menu.Item key={a} disabled={!can.includes(a)} onClick={() => onAction(row, a)} aria-label={`${cap(a)} ${label}`}>
                         {cap(a)}
                     </Menu.Item>

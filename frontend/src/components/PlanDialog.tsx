@@ -1,5 +1,5 @@
 import {Alert, Badge, Button, Group, Loader, Modal, ScrollArea, Stack, Table, Text} from '@mantine/core';
-import type {Action, CostReport, Plan, PlanStage} from '../api/types';
+import {op, type Action, type CostReport, type Plan, type PlanStage} from '../api/types';
 import {missing, money} from '../lib/cost';
 import {duration} from '../lib/format';
 import {doText, gateText} from '../lib/plan';
@@ -20,7 +20,7 @@ interface Props {
     onClose: () => void;
 }
 
-const verb = (a: Action) => (a === 'start' ? 'Start' : 'Stop');
+const verb = (a: Action) => (a === op.Action.START ? 'Start' : 'Stop');
 
 /** The plan, shown before anything is done, with an explicit confirm button. */
 export function PlanDialog({opened, env, action, plan, loading, error, sandbox, confirming, cost, costError, onConfirm, onClose}: Props) {
@@ -43,13 +43,16 @@ export function PlanDialog({opened, env, action, plan, loading, error, sandbox, 
                 <Button variant="default" onClick={onClose}>
                     Close
                 </Button>
-                <Button color={action === 'stop' ? 'red' : 'green'} onClick={onConfirm} disabled={blocked || loading} loading={confirming} data-autofocus>
+                <Button color={action === op.Action.STOP ? 'red' : 'green'} onClick={onConfirm} disabled={blocked || loading} loading={confirming} data-autofocus>
                     {`Confirm ${action}`}
                 </Button>
             </Group>
         </Modal>
     );
 }
+
+/** The profile name of keys taken from AWS_ACCESS_KEY_ID (cloud.EnvCredentials): no profile applies. */
+const envCredentials = '(environment)';
 
 function PlanBody({plan, sandbox}: {plan: Plan; sandbox: boolean}) {
     const instances = plan.stages.reduce((n, s) => n + (s.instances?.length ?? 0), 0);
@@ -58,7 +61,11 @@ function PlanBody({plan, sandbox}: {plan: Plan; sandbox: boolean}) {
             <Alert color={sandbox ? 'orange' : 'blue'} variant="light" role="note" data-testid="plan-target">
                 <Text size="sm">
                     Acts on account <b>{plan.account || 'unknown'}</b> in region <b>{plan.region}</b>
-                    {plan.profile ? <> with profile <b>{plan.profile}</b></> : null}
+                    {plan.profile === envCredentials ? (
+                        <> with the keys in the environment variables</>
+                    ) : plan.profile ? (
+                        <> with profile <b>{plan.profile}</b></>
+                    ) : null}
                     {sandbox ? <Badge ml="xs" color="orange" size="sm">Sandbox</Badge> : null}
                 </Text>
             </Alert>
@@ -93,7 +100,7 @@ export function PlanCost({action, cost, error}: {action: Action; cost?: CostRepo
     let why = '';
     if (error) text = `Cost unknown: ${error}`;
     else if (!cost) text = 'Pricing…';
-    else if (action === 'start') {
+    else if (action === op.Action.START) {
         const e = cost.estimate;
         text = `Running costs ${money(e.hourlyWhileRunning)} per hour (overnight ${money(e.overnight.cost)}, a weekend ${money(e.weekend.cost)}).`;
         why = missing(e.hourlyWhileRunning);

@@ -4,6 +4,7 @@ import {fakeApi} from '../test/fakeApi';
 import {overview, threeTier} from '../test/envs';
 import {profileList} from '../test/costs';
 import {renderApp} from '../test/render';
+import {desktop} from '../api/types';
 
 const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 
@@ -143,11 +144,11 @@ describe('Profiles view', () => {
         fireEvent.click(within(view).getByRole('button', {name: 'Sign in dev'}));
         expect(fake.api.login).toHaveBeenCalledWith('dev');
         const dialog = await screen.findByRole('dialog', {name: 'Sign in to dev'});
-        fake.pushSSO({profile: 'dev', state: 'code', device: {userCode: 'WDJB-MJHT', verificationUri: 'https://device.sso.example/', verificationUriComplete: 'https://device.sso.example/?user_code=WDJB-MJHT'}});
+        fake.pushSSO({profile: 'dev', state: desktop.SSOState.CODE, device: {userCode: 'WDJB-MJHT', verificationUri: 'https://device.sso.example/', verificationUriComplete: 'https://device.sso.example/?user_code=WDJB-MJHT'}});
         expect(within(dialog).getByTestId('sso-code')).toHaveTextContent('WDJB-MJHT');
         fireEvent.click(within(dialog).getByRole('button', {name: 'Open the sign-in page'}));
         expect(fake.api.openSignInPage).toHaveBeenCalled();
-        fake.pushSSO({profile: 'dev', state: 'done', expires: '2026-11-02T20:00:00Z'});
+        fake.pushSSO({profile: 'dev', state: desktop.SSOState.DONE, expires: '2026-11-02T20:00:00Z'});
         expect(within(dialog).getByRole('status')).toHaveTextContent('Signed in');
     });
 

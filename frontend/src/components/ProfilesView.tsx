@@ -2,7 +2,7 @@ import {useEffect, useState} from 'react';
 import {Alert, Badge, Button, Code, Group, Modal, ScrollArea, Stack, Table, Text, Title} from '@mantine/core';
 import {notifications} from '@mantine/notifications';
 import {useApi} from '../api/context';
-import type {KeychainInput, ProfileList, ProfileView, SSOProgress} from '../api/types';
+import {desktop, type KeychainInput, type ProfileList, type ProfileView, type SSOProgress} from '../api/types';
 import {when} from '../lib/cost';
 import {ProfileForm} from './ProfileForm';
 
@@ -60,8 +60,10 @@ export function ProfilesView({list, error, onUse}: Props) {
     };
 
     const signIn = (name: string) => {
-        setSSO({profile: name, state: 'code'});
-        api.login(name).catch((err) => setSSO((s) => (s && s.state !== 'failed' ? {profile: name, state: 'failed', error: message(err)} : s)));
+        setSSO(desktop.SSOProgress.createFrom({profile: name, state: desktop.SSOState.CODE}));
+        api.login(name).catch((err) =>
+            setSSO((s) => (s && s.state !== desktop.SSOState.FAILED ? desktop.SSOProgress.createFrom({profile: name, state: desktop.SSOState.FAILED, error: message(err)}) : s)),
+        );
     };
 
     const save = async (input: KeychainInput) => {
@@ -136,7 +138,7 @@ export function ProfilesView({list, error, onUse}: Props) {
                                             </Button>
                                         )}
                                         {p.kind === 'sso' && (
-                                            <Button size="compact-xs" variant="light" aria-label={`Sign in ${p.name}`} onClick={() => signIn(p.name)} disabled={sso?.state === 'code'}>
+                                            <Button size="compact-xs" variant="light" aria-label={`Sign in ${p.name}`} onClick={() => signIn(p.name)} disabled={sso?.state === desktop.SSOState.CODE}>
                                                 Sign in
                                             </Button>
                                         )}
@@ -217,7 +219,7 @@ function ConfirmDialog({confirm, working, onConfirm, onClose}: {confirm?: Confir
 
 function SSODialog({progress, onOpen, onCancel, onClose}: {progress?: SSOProgress; onOpen: () => void; onCancel: () => void; onClose: () => void}) {
     if (!progress) return null;
-    const waiting = progress.state === 'code';
+    const waiting = progress.state === desktop.SSOState.CODE;
     return (
         <Modal opened onClose={waiting ? onCancel : onClose} title={`Sign in to ${progress.profile}`}>
             {waiting && !progress.device && <Text size="sm">Asking IAM Identity Center for a code…</Text>}
@@ -235,12 +237,12 @@ function SSODialog({progress, onOpen, onCancel, onClose}: {progress?: SSOProgres
                     </Text>
                 </Stack>
             )}
-            {progress.state === 'done' && (
+            {progress.state === desktop.SSOState.DONE && (
                 <Alert color="green" role="status">
                     Signed in{progress.expires ? `; the session ends ${when(progress.expires)}` : ''}.
                 </Alert>
             )}
-            {progress.state === 'failed' && (
+            {progress.state === desktop.SSOState.FAILED && (
                 <Alert color="red" role="alert">
                     {progress.error}
                 </Alert>

@@ -1,45 +1,51 @@
 import {useEffect, useRef} from 'react';
-import {Alert, Badge, Button, Group, Paper, Progress, ScrollArea, Stack, Text} from '@mantine/core';
+import {Alert, Badge, Button, Group, Paper, Progress as Bar, ScrollArea, Stack, Text} from '@mantine/core';
+import {op, type StageProgress} from '../api/types';
 import type {Run} from '../state/dashboard';
 import {elapsed} from '../lib/format';
-import {stampedLine} from '../lib/log';
-import type {StageProgress} from '../lib/run';
+import {stampedLine, waitingText} from '../lib/log';
 
 interface Props {
     run: Run;
-    /** Wall clock (ms) for the live elapsed time while running. */
+    /** Wall clock (ms) for the live elapsed time and the stages' timeouts while running. */
     now: number;
     onCancel: () => void;
     onResume: () => void;
     cancelling?: boolean;
 }
 
-const statusText: Record<Run['status'], string> = {
-    running: 'in progress',
-    done: 'done',
-    failed: 'failed',
-    cancelled: 'cancelled',
-    refused: 'could not begin',
+const outcomeText: Record<string, string> = {
+    [op.Outcome.RUNNING]: 'in progress',
+    [op.Outcome.DONE]: 'done',
+    [op.Outcome.FAILED]: 'failed',
+    [op.Outcome.CANCELLED]: 'cancelled',
+    [op.Outcome.REFUSED]: 'could not begin',
+    [op.Outcome.INTERRUPTED]: 'interrupted',
 };
-const statusColor: Record<string, string> = {
-    running: 'blue', done: 'green', failed: 'red', cancelled: 'gray', refused: 'red',
-    pending: 'gray', active: 'blue', ready: 'green', skipped: 'teal',
+const color: Record<string, string> = {
+    [op.Outcome.RUNNING]: 'blue', [op.Outcome.DONE]: 'green', [op.Outcome.FAILED]: 'red', [op.Outcome.CANCELLED]: 'gray',
+    [op.Outcome.REFUSED]: 'red', [op.Outcome.INTERRUPTED]: 'gray',
+    [op.StageStatus.PENDING]: 'gray', [op.StageStatus.ACTIVE]: 'blue', [op.StageStatus.READY]: 'green', [op.StageStatus.SKIPPED]: 'teal',
 };
 
 const MAX_LOG = 300;
 
-/** Live progress of a start or stop, drawn only from pushed events. */
+const epoch = (t: unknown) => (typeof t === 'string' && !t.startsWith('0001') ? Date.parse(t) : NaN);
+
+/** Live progress of a start or stop: the Go side's progress as it is pushed, and the run's events as a log. */
 export function RunProgress({run, now, onCancel, onResume, cancelling}: Props) {
-    const running = run.status === 'running';
-    const secs = running && run.startedAt ? Math.max(run.elapsed, (now - run.startedAt) / 1000) : run.elapsed;
-    const verb = run.action === 'start' ? 'Start' : 'Stop';
+    const p = run.progress;
+    const running = p.outcome === op.Outcome.RUNNING;
+    const started = epoch(p.started);
+    const secs = running && !Number.isNaN(started) ? Math.max(p.elapsed, (now - started) / 1000) : p.elapsed;
+    const verb = p.action === op.Action.START ? 'Start' : 'Stop';
     return (
-        <Paper withBorder p="sm" role="region" aria-label="Run progress" data-testid="run-progress" data-status={run.status}>
+        <Paper withBorder p="sm" role="region" aria-label="Run progress" data-testid="run-progress" data-status={p.outcome}>
             <Group justify="space-between" mb="xs">
                 <Group gap="xs">
-                    <Text fw={600}>{`${verb} ${run.env}`}</Text>
-                    <Badge color={statusColor[run.status]} data-testid="run-status">
-                        {statusText[run.status]}
+                    <Text fw={600}>{`${verb} ${p.env}`}</Text>
+                    <Badge color={color[p.outcome]} data-testid="run-status">
+                        {outcomeText[p.outcome] ?? p.outcome}
                     </Badge>
                     <Text size="sm" c="dimmed" data-testid="run-elapsed" aria-label="Elapsed time">
                         {elapsed(secs)}
@@ -50,46 +56,53 @@ export function RunProgress({run, now, onCancel, onResume, cancelling}: Props) {
                         Cancel run
                     </Button>
                 )}
-                {(run.status === 'failed' || run.status === 'cancelled') && (
+                {(p.outcome === op.Outcome.FAILED || p.outcome === op.Outcome.CANCELLED) && (
                     <Button size="xs" onClick={onResume}>
                         Resume
                     </Button>
                 )}
             </Group>
-            {run.failure && <FailureAlert run={run} />}
-            {run.status === 'cancelled' && run.message && (
+            {p.failure && <FailureAlert run={run} />}
+            {p.outcome === op.Outcome.CANCELLED && p.message && (
                 <Alert color="gray" mb="xs">
-                    {run.message}
+                    {p.message}
                 </Alert>
             )}
             <Stack gap={6} mb="xs" role="list" aria-label="Stage progress">
-                {run.stages.map((s) => (
-                    <StageRow key={s.name} s={s} />
+                {(p.stages ?? []).map((s) => (
+                    <StageRow key={s.name} s={s} now={running ? now : undefined} />
                 ))}
             </Stack>
-            <ActivityLog run={run} />
+            <ActivityLog log={run.log} />
         </Paper>
     );
 }
 
-function StageRow({s}: {s: StageProgress}) {
+function StageRow({s, now}: {s: StageProgress; now?: number}) {
     const pct = s.total ? Math.round((100 * s.passed) / s.total) : 0;
+    const active = s.status === op.StageStatus.ACTIVE;
+    const since = epoch(s.started);
+    const left = active && now !== undefined && s.timeoutSeconds && !Number.isNaN(since) ? since / 1000 + s.timeoutSeconds - now / 1000 : undefined;
     return (
         <div role="listitem" aria-label={`Stage ${s.name}: ${s.status}`} data-testid={`progress-${s.name}`} data-status={s.status}>
             <Group gap="xs" wrap="nowrap">
                 <Text size="sm" w={140} truncate fw={500}>
                     {s.name}
                 </Text>
-                <Progress value={pct} color={statusColor[s.status] ?? 'gray'} style={{flex: 1}} aria-label={`${s.name} progress`} animated={s.status === 'active'} />
-                <Badge size="xs" variant="light" color={statusColor[s.status] ?? 'gray'} w={80}>
-                    {s.status === 'pending' ? 'waiting' : s.status}
+                <Bar value={pct} color={color[s.status] ?? 'gray'} style={{flex: 1}} aria-label={`${s.name} progress`} animated={active} />
+                <Badge size="xs" variant="light" color={color[s.status] ?? 'gray'} w={80}>
+                    {s.status === op.StageStatus.PENDING ? 'waiting' : s.status}
                 </Badge>
             </Group>
-            {s.status === 'active' && s.waiting && (
+            {active && s.waiting && (
                 <Text size="xs" c="dimmed" ml={148} data-testid={`waiting-${s.name}`}>
-                    waiting for {s.waiting.gate}
-                    {s.waiting.instance ? ` on ${s.waiting.name || s.waiting.instance}` : ''}
-                    {s.waiting.message ? ` (${s.waiting.message})` : ''}
+                    {waitingText(s.waiting)}
+                    {s.waiting.address ? ` (${s.waiting.address})` : ''}
+                </Text>
+            )}
+            {left !== undefined && (
+                <Text size="xs" c="dimmed" ml={148} data-testid={`timeout-${s.name}`}>
+                    {left > 0 ? `times out in ${elapsed(left)}` : 'timing out'}
                 </Text>
             )}
         </div>
@@ -97,17 +110,19 @@ function StageRow({s}: {s: StageProgress}) {
 }
 
 function FailureAlert({run}: {run: Run}) {
-    const f = run.failure!;
+    const p = run.progress;
+    const f = p.failure!;
     const where = [
         f.stage && `stage ${f.stage}`,
         f.instance && `instance ${f.name ? `${f.name} (${f.instance})` : f.instance}`,
         f.gate && `gate ${f.gate}`,
     ].filter(Boolean);
+    const refused = p.outcome === op.Outcome.REFUSED;
     return (
-        <Alert color="red" mb="xs" role="alert" title={run.status === 'refused' ? 'Could not begin' : where.length ? `Failed at ${where.join(', ')}` : 'Failed'} data-testid="run-failure">
+        <Alert color="red" mb="xs" role="alert" title={refused ? 'Could not begin' : where.length ? `Failed at ${where.join(', ')}` : 'Failed'} data-testid="run-failure">
             <Text size="sm">{f.message}</Text>
-            {run.leftRunning && run.leftRunning.length > 0 && <Text size="xs" mt={4}>Left running: {run.leftRunning.join(', ')}</Text>}
-            {run.status === 'failed' && (
+            {f.leftRunning && f.leftRunning.length > 0 && <Text size="xs" mt={4}>Left running: {f.leftRunning.join(', ')}</Text>}
+            {p.outcome === op.Outcome.FAILED && (
                 <Text size="xs" mt={4} c="dimmed">
                     Resume starts again; stages already done are skipped.
                 </Text>
@@ -116,19 +131,19 @@ function FailureAlert({run}: {run: Run}) {
     );
 }
 
-function ActivityLog({run}: {run: Run}) {
-    const lines = run.log.slice(-MAX_LOG);
+function ActivityLog({log}: {log: Run['log']}) {
+    const lines = log.slice(-MAX_LOG);
     const viewport = useRef<HTMLDivElement>(null);
     // Follow the newest line, as a terminal would.
     useEffect(() => {
         const v = viewport.current;
         if (v) v.scrollTop = v.scrollHeight;
-    }, [run.log.length]);
+    }, [log.length]);
     return (
         <ScrollArea h={160} type="auto" viewportRef={viewport}>
             <ol role="log" aria-label="Activity log" style={{margin: 0, paddingLeft: 0, listStyle: 'none', fontFamily: 'var(--mantine-font-family-monospace)', fontSize: 12}}>
                 {lines.map((ev, i) => (
-                    <li key={run.log.length - lines.length + i} data-type={ev.type}>
+                    <li key={log.length - lines.length + i} data-type={ev.type}>
                         {stampedLine(ev, ev.elapsed)}
                     </li>
                 ))}

@@ -3,6 +3,8 @@ import {ActionIcon, Alert, Button, Group, Modal, Stack, Text} from '@mantine/cor
 interface Props {
     opened: boolean;
     folders: string[];
+    /** The settings file is damaged: shown until it is fixed or removed. */
+    problem?: string;
     error?: string;
     busy?: boolean;
     onAdd: () => void;
@@ -11,9 +13,14 @@ interface Props {
 }
 
 /** The watched environment folders; adding one opens the native folder dialog (Go side). */
-export function SettingsDialog({opened, folders, error, busy, onAdd, onRemove, onClose}: Props) {
+export function SettingsDialog({opened, folders, problem, error, busy, onAdd, onRemove, onClose}: Props) {
     return (
         <Modal opened={opened} onClose={onClose} title="Settings" size="lg">
+            {problem && (
+                <Alert color="red" mb="sm" title="Settings are not saved" data-testid="settings-file-problem">
+                    {problem}
+                </Alert>
+            )}
             <Text fw={600} size="sm" mb={4}>
                 Environment folders
             </Text>
@@ -33,7 +40,7 @@ export function SettingsDialog({opened, folders, error, busy, onAdd, onRemove, o
                     </Group>
                 ))}
             </Stack>
-            {error && (
+            {error && !(problem && error.includes(problem)) && (
                 <Alert color="red" mt="sm" role="alert">
                     {error}
                 </Alert>

@@ -1,7 +1,7 @@
 import {Paper, Text} from '@mantine/core';
-import type {StageView} from '../api/types';
+import {op, type Progress, type StageView} from '../api/types';
 import {layoutStages} from '../lib/graph';
-import {stageDisplayState, type StageProgress} from '../lib/run';
+import {waitingText} from '../lib/log';
 import {StateBadge} from './StateBadge';
 import classes from './StageGraph.module.css';
 
@@ -11,11 +11,10 @@ const GAP_X = 48;
 const GAP_Y = 14;
 
 interface Props {
+    /** Each stage with its state as the Go side decided it (a running start or stop's word for it first). */
     stages: StageView[];
-    /** The running start/stop's view of each stage, when there is one. */
-    progress?: StageProgress[];
-    /** That run's action (start or stop). */
-    action?: string;
+    /** The running start or stop, when there is one: the gate each stage waits on. */
+    progress?: Progress;
 }
 
 /**
@@ -23,13 +22,13 @@ interface Props {
  * with SVG connectors. Positions are computed, not measured, so it renders in
  * one pass.
  */
-export function StageGraph({stages, progress, action = 'start'}: Props) {
+export function StageGraph({stages, progress}: Props) {
     const layout = layoutStages(stages.map((s) => ({name: s.name, after: s.after ?? []})));
     const at = new Map(layout.placed.map((p) => [p.name, {x: p.column * (W + GAP_X), y: p.row * (H + GAP_Y)}]));
     const width = layout.columns * (W + GAP_X) - GAP_X;
     const height = layout.rows * (H + GAP_Y) - GAP_Y;
     const byName = new Map(stages.map((s) => [s.name, s]));
-    const prog = new Map((progress ?? []).map((p) => [p.name, p]));
+    const prog = new Map((progress?.stages ?? []).map((p) => [p.name, p]));
 
     return (
         <div className={classes.scroll} role="list" aria-label="Stages">
@@ -50,7 +49,7 @@ export function StageGraph({stages, progress, action = 'start'}: Props) {
                     const s = byName.get(p.name)!;
                     const pos = at.get(p.name)!;
                     const pr = prog.get(p.name);
-                    const detail = pr?.status === 'active' && pr.waiting ? waitingText(pr.waiting) : gateText(s);
+                    const detail = pr?.status === op.StageStatus.ACTIVE && pr.waiting ? waitingText(pr.waiting) : gateText(s);
                     return (
                         <Paper
                             key={p.name}
@@ -67,7 +66,7 @@ export function StageGraph({stages, progress, action = 'start'}: Props) {
                                 {p.name}
                             </Text>
                             <div className={classes.meta}>
-                                <StateBadge state={stageDisplayState(action, s.state, pr)} size="xs" />
+                                <StateBadge state={s.state} size="xs" />
                                 <Text size="xs" c="dimmed" truncate>
                                     {s.instances?.length ?? 0} instance{s.instances?.length === 1 ? '' : 's'}
                                 </Text>
@@ -81,10 +80,6 @@ export function StageGraph({stages, progress, action = 'start'}: Props) {
             </div>
         </div>
     );
-}
-
-function waitingText(w: NonNullable<StageProgress['waiting']>): string {
-    return `waiting for ${w.gate}${w.name || w.instance ? ` on ${w.name || w.instance}` : ''}`;
 }
 
 function gateText(s: StageView): string {

@@ -1,10 +1,14 @@
 // The window's state, folded from Overview() and the pushed events only:
-// nothing here polls. A plain reducer, so tests can drive it directly.
+// nothing here polls, and nothing here works out a run's progress (the Go
+// side folds it and pushes it whole). A plain reducer, so tests can drive it.
 import {share} from '../lib/share';
-import type {EnvView, Overview, Plan, RunEvent, RunView, SettingsView} from '../api/types';
-import {applyEvent, applyProgress, initRun, outlineFromStages, type PlanLike, type RunState} from '../lib/run';
+import type {EnvView, Overview, Progress, RunEvent, SettingsView} from '../api/types';
 
-export type Run = RunState<RunEvent>;
+/** One environment's run as the window shows it: the Go side's progress and the events for the activity log. */
+export interface Run {
+    progress: Progress;
+    log: RunEvent[];
+}
 
 export interface DashboardState {
     loaded: boolean;
@@ -13,9 +17,13 @@ export interface DashboardState {
     sandboxUrl: string;
     trayAvailable: boolean;
     folders: string[];
+    /** Why the settings file cannot be read (damaged); nothing is saved until it is fixed. */
+    settingsProblem?: string;
     envs: EnvView[];
-    /** This window's view of the current or last run of each environment. */
-    runs: Record<string, Run>;
+    /** This app's current or last run of each environment, by name. */
+    runs: Record<string, Progress>;
+    /** Every run event of each environment since the window opened (and the current run's before it). */
+    logs: Record<string, RunEvent[]>;
 }
 
 export type DashboardAction =
@@ -23,9 +31,8 @@ export type DashboardAction =
     | {type: 'failed'; error: string}
     | {type: 'envs'; envs: EnvView[]}
     | {type: 'event'; event: RunEvent}
-    | {type: 'progress'; run: RunView}
-    | {type: 'seed'; plan: Plan}
-    | {type: 'replay'; env: string; events: RunEvent[]; run: RunView}
+    | {type: 'progress'; run: Progress}
+    | {type: 'replay'; env: string; events: RunEvent[]}
     | {type: 'settings'; settings: SettingsView};
 
 export const initialDashboard: DashboardState = {
@@ -36,23 +43,25 @@ export const initialDashboard: DashboardState = {
     folders: [],
     envs: [],
     runs: {},
+    logs: {},
 };
 
-function outline(s: DashboardState, env: string, action: string): PlanLike {
-    const e = s.envs.find((x) => x.name === env);
-    return outlineFromStages(env, action, e?.stages ?? []);
+/** The run of an environment to show, if there is one. */
+export function runOf(s: DashboardState, env: string): Run | undefined {
+    const progress = s.runs[env];
+    return progress && {progress, log: s.logs[env] ?? []};
 }
 
-/** The run a pushed event or summary belongs to: the known one, or a new one outlined from the dashboard. */
-function runFor(s: DashboardState, env: string, action: string, fresh: boolean): Run {
-    const cur = s.runs[env];
-    if (cur && cur.action === action && !(fresh && cur.status !== 'running' && cur.status !== 'failed')) return cur;
-    return initRun<RunEvent>(outline(s, env, action));
+/** A progress pushed after a later one of the same run (events can arrive out of order) is dropped. */
+function newer(cur: Progress | undefined, next: Progress): boolean {
+    return !cur || String(cur.started) !== String(next.started) || next.events >= cur.events;
 }
 
 export function dashboardReducer(s: DashboardState, a: DashboardAction): DashboardState {
     switch (a.type) {
-        case 'overview':
+        case 'overview': {
+            const runs = {...s.runs};
+            for (const p of a.overview.runs ?? []) if (newer(runs[p.env], p)) runs[p.env] = p;
             return {
                 ...s,
                 loaded: true,
@@ -61,8 +70,11 @@ export function dashboardReducer(s: DashboardState, a: DashboardAction): Dashboa
                 sandboxUrl: a.overview.sandboxUrl,
                 trayAvailable: a.overview.trayAvailable,
                 folders: a.overview.folders ?? [],
+                settingsProblem: a.overview.settingsProblem || undefined,
                 envs: share(s.envs, a.overview.environments ?? []),
+                runs,
             };
+        }
         case 'failed':
             return {...s, loaded: true, error: a.error};
         case 'envs':
@@ -70,25 +82,16 @@ export function dashboardReducer(s: DashboardState, a: DashboardAction): Dashboa
             // objects, so a refresh does not re-render what it did not change.
             return {...s, envs: share(s.envs, a.envs ?? [])};
         case 'settings':
-            return {...s, folders: a.settings.folders ?? []};
-        case 'seed':
-            // The user confirmed this plan: its stages and instances frame the progress.
-            return {...s, runs: {...s.runs, [a.plan.env]: initRun<RunEvent>(a.plan)}};
+            return {...s, folders: a.settings.folders ?? [], settingsProblem: a.settings.problem || undefined};
         case 'event': {
             const ev = a.event;
-            // A run-started after a finished run is a new run (or a resume of a failed one).
-            const base = runFor(s, ev.env, ev.action, ev.type === 'run-started');
-            return {...s, runs: {...s.runs, [ev.env]: applyEvent(base, ev)}};
+            return {...s, logs: {...s.logs, [ev.env]: [...(s.logs[ev.env] ?? []), ev]}};
         }
-        case 'progress': {
-            const base = runFor(s, a.run.env, a.run.action, false);
-            return {...s, runs: {...s.runs, [a.run.env]: applyProgress(base, a.run)}};
-        }
-        case 'replay': {
-            let r = initRun<RunEvent>(outline(s, a.env, a.run.action));
-            for (const ev of a.events) r = applyEvent(r, ev);
-            r = applyProgress(r, a.run);
-            return {...s, runs: {...s.runs, [a.env]: r}};
-        }
+        case 'progress':
+            if (!newer(s.runs[a.run.env], a.run)) return s;
+            return {...s, runs: {...s.runs, [a.run.env]: a.run}};
+        case 'replay':
+            // Caught up after a reload: the run's events so far, before what was pushed since.
+            return {...s, logs: {...s.logs, [a.env]: [...a.events, ...(s.logs[a.env] ?? [])]}};
     }
 }

@@ -1,9 +1,8 @@
 import {useCallback, useState} from 'react';
 import {notifications} from '@mantine/notifications';
 import {useApi} from '../api/context';
-import {orchestrate, type Action, type CostReport, type InstanceAction, type Plan} from '../api/types';
+import type {Action, CostReport, InstanceAction, Plan} from '../api/types';
 import type {InstanceRow} from '../components/InstanceTable';
-import type {DashboardAction} from './dashboard';
 
 export interface PlanFlow {
     env: string;
@@ -26,18 +25,12 @@ export interface InstanceFlow {
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-/** The user's actions: plan then run, cancel, resume, per-instance actions. Progress itself arrives as events. */
-export function useControls(dispatch: (a: DashboardAction) => void) {
+/** The user's actions: plan then run, cancel, resume, per-instance actions. Progress itself, a refusal too, arrives pushed. */
+export function useControls() {
     const api = useApi();
     const [planFlow, setPlanFlow] = useState<PlanFlow | undefined>();
     const [instanceFlow, setInstanceFlow] = useState<InstanceFlow | undefined>();
     const [cancelling, setCancelling] = useState<string | undefined>();
-
-    const refused = useCallback(
-        (env: string, action: Action, err: unknown) =>
-            dispatch({type: 'event', event: orchestrate.Event.createFrom({env, action, type: 'run-refused', message: message(err), elapsed: 0})}),
-        [dispatch],
-    );
 
     const openPlan = useCallback(
         (env: string, action: Action) => {
@@ -58,16 +51,13 @@ export function useControls(dispatch: (a: DashboardAction) => void) {
         const f = planFlow;
         if (!f?.plan) return;
         setPlanFlow({...f, confirming: true});
-        // Seed before asking: the first events can arrive before the call returns.
-        dispatch({type: 'seed', plan: f.plan});
         try {
             await api.run(f.env, f.action);
             setPlanFlow(undefined);
         } catch (err) {
-            refused(f.env, f.action, err);
             setPlanFlow({...f, confirming: false, error: message(err)});
         }
-    }, [api, planFlow, dispatch, refused]);
+    }, [api, planFlow]);
 
     const resume = useCallback(
         async (env: string, action: Action) => {

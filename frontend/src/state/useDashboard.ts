@@ -19,11 +19,10 @@ export function useDashboard() {
             .then(async (overview) => {
                 if (!live) return;
                 dispatch({type: 'overview', overview});
-                // Catch up on runs already under way (or just ended) before this window opened.
-                for (const e of overview.environments ?? []) {
-                    if (!e.run) continue;
-                    const events = await api.runLog(e.name).catch(() => []);
-                    if (live) dispatch({type: 'replay', env: e.name, events: events ?? [], run: e.run});
+                // Catch up on the activity log of runs under way (or just ended) before this window opened.
+                for (const p of overview.runs ?? []) {
+                    const events = await api.runLog(p.env).catch(() => []);
+                    if (live) dispatch({type: 'replay', env: p.env, events: events ?? []});
                 }
             })
             .catch((err) => live && dispatch({type: 'failed', error: String(err)}));

@@ -1,4 +1,4 @@
-import {control, desktop, history, orchestrate} from '../api/types';
+import {control, desktop, history, op} from '../api/types';
 
 const quote = (usd: number, known = true, extra: object = {}) => ({usd, unit: 'hour', known, source: known ? 'built-in table' : '', asOf: known ? '2025-05-28T00:00:00Z' : '0001-01-01T00:00:00Z', ...extra});
 const m = (usd: number, unknown?: string[], any = true) => ({usd, unknown, any});
@@ -73,9 +73,9 @@ export function novemberOperations() {
 }
 
 export function novemberStopEvents() {
-    const base = {env: 'three-tier', action: 'stop', elapsed: 0};
+    const base = {env: 'three-tier', action: op.Action.STOP, elapsed: 0};
     return [
-        orchestrate.Event.createFrom({...base, time: '2026-11-03T18:30:00Z', type: 'run-started', message: 'stop three-tier: 4 stage(s)'}),
-        orchestrate.Event.createFrom({...base, time: '2026-11-03T18:31:05Z', type: 'stage-ready', stage: 'web'}),
+        op.Event.createFrom({...base, time: '2026-11-03T18:30:00Z', type: op.EventType.RUN_STARTED, message: 'stop three-tier: 4 stage(s)'}),
+        op.Event.createFrom({...base, time: '2026-11-03T18:31:05Z', type: op.EventType.STAGE_READY, stage: 'web'}),
     ];
 }

@@ -4,7 +4,7 @@ import type {Api} from '../api/api';
 import {
     control,
     desktop,
-    orchestrate,
+    op,
     type Action,
     type CostReport,
     type EnvView,
@@ -13,9 +13,9 @@ import {
     type Overview,
     type Plan,
     type ProfileList,
+    type Progress,
     type ReportRequest,
     type RunEvent,
-    type RunView,
     type SettingsView,
     type SSOProgress,
 } from '../api/types';
@@ -27,7 +27,7 @@ type Listener<T> = (v: T) => void;
 export function fakeApi(overview: Overview, plans: Record<string, Plan> = {}) {
     const envs = new Set<Listener<EnvView[]>>();
     const runEvents = new Set<Listener<RunEvent>>();
-    const progress = new Set<Listener<RunView>>();
+    const progress = new Set<Listener<Progress>>();
     const settings = new Set<Listener<SettingsView>>();
     const profiles = new Set<Listener<ProfileList>>();
     const mfa = new Set<Listener<MFAQuestion>>();
@@ -97,11 +97,13 @@ export function fakeApi(overview: Overview, plans: Record<string, Plan> = {}) {
     return {
         api,
         pushEnvs: (v: EnvView[]) => push(envs, v),
-        pushEvent: (v: Partial<RunEvent> & {type: string}) => push(runEvents, orchestrate.Event.createFrom({elapsed: 0, ...v})),
-        pushProgress: (v: Partial<RunView>) => push(progress, desktop.RunView.createFrom(v)),
+        /** Pushes run events and progress as the Go side sends them (JSON objects). */
+        pushEvent: (v: Partial<Omit<RunEvent, 'convertValues'>> & {type: op.EventType}) => push(runEvents, op.Event.createFrom({elapsed: 0, ...v})),
+        pushProgress: (v: object) => push(progress, op.Progress.createFrom(v)),
         pushProfiles: (v: ProfileList) => push(profiles, v),
-        pushMFA: (v: MFAQuestion) => push(mfa, v),
-        pushSSO: (v: SSOProgress) => push(sso, v),
+        pushSettings: (v: SettingsView) => push(settings, v),
+        pushMFA: (v: object) => push(mfa, desktop.MFAQuestion.createFrom(v)),
+        pushSSO: (v: object) => push(sso, desktop.SSOProgress.createFrom(v)),
         listeners: () => envs.size + runEvents.size + progress.size + settings.size + profiles.size + mfa.size + sso.size,
     };
 }

@@ -77,6 +77,11 @@ export namespace cloud {
 
 export namespace control {
 	
+	export enum InstanceAction {
+	    REBOOT = "reboot",
+	    START = "start",
+	    STOP = "stop",
+	}
 	export class Target {
 	    profile?: string;
 	    region: string;
@@ -463,6 +468,26 @@ export namespace cost {
 
 export namespace creds {
 	
+	export class Device {
+	    userCode: string;
+	    verificationUri: string;
+	    verificationUriComplete: string;
+	    ExpiresIn: number;
+	    Interval: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Device(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.userCode = source["userCode"];
+	        this.verificationUri = source["verificationUri"];
+	        this.verificationUriComplete = source["verificationUriComplete"];
+	        this.ExpiresIn = source["ExpiresIn"];
+	        this.Interval = source["Interval"];
+	    }
+	}
 	export class Profile {
 	    name: string;
 	    kind: string;
@@ -498,6 +523,11 @@ export namespace creds {
 
 export namespace desktop {
 	
+	export enum SSOState {
+	    CODE = "code",
+	    DONE = "done",
+	    FAILED = "failed",
+	}
 	export class CSVExport {
 	    fileName: string;
 	    csv: string;
@@ -516,7 +546,7 @@ export namespace desktop {
 	    name: string;
 	    after: string[];
 	    gates: orchestrate.Gate[];
-	    state: string;
+	    state: op.State;
 	    instances: cloud.Instance[];
 	
 	    static createFrom(source: any = {}) {
@@ -572,91 +602,6 @@ export namespace desktop {
 	        this.text = source["text"];
 	    }
 	}
-	export class RunFailure {
-	    stage: string;
-	    instance: string;
-	    name: string;
-	    gate: string;
-	    message: string;
-	    leftRunning: string[];
-	
-	    static createFrom(source: any = {}) {
-	        return new RunFailure(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.stage = source["stage"];
-	        this.instance = source["instance"];
-	        this.name = source["name"];
-	        this.gate = source["gate"];
-	        this.message = source["message"];
-	        this.leftRunning = source["leftRunning"];
-	    }
-	}
-	export class StageProgress {
-	    name: string;
-	    status: string;
-	    message: string;
-	
-	    static createFrom(source: any = {}) {
-	        return new StageProgress(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.name = source["name"];
-	        this.status = source["status"];
-	        this.message = source["message"];
-	    }
-	}
-	export class RunView {
-	    env: string;
-	    action: string;
-	    // Go type: time
-	    started: any;
-	    stages: StageProgress[];
-	    done: boolean;
-	    outcome: string;
-	    failure?: RunFailure;
-	    error: string;
-	    elapsed: number;
-	
-	    static createFrom(source: any = {}) {
-	        return new RunView(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.env = source["env"];
-	        this.action = source["action"];
-	        this.started = this.convertValues(source["started"], null);
-	        this.stages = this.convertValues(source["stages"], StageProgress);
-	        this.done = source["done"];
-	        this.outcome = source["outcome"];
-	        this.failure = this.convertValues(source["failure"], RunFailure);
-	        this.error = source["error"];
-	        this.elapsed = source["elapsed"];
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
 	export class EnvView {
 	    name: string;
 	    file: string;
@@ -664,13 +609,12 @@ export namespace desktop {
 	    region: string;
 	    profile: string;
 	    account: string;
-	    state: string;
+	    state: op.State;
 	    live: boolean;
 	    // Go type: time
 	    checkedAt: any;
 	    error: string;
 	    busy?: lock.Holder;
-	    run?: RunView;
 	    usable: boolean;
 	    problems: ProblemView[];
 	    stages: StageView[];
@@ -692,7 +636,6 @@ export namespace desktop {
 	        this.checkedAt = this.convertValues(source["checkedAt"], null);
 	        this.error = source["error"];
 	        this.busy = this.convertValues(source["busy"], lock.Holder);
-	        this.run = this.convertValues(source["run"], RunView);
 	        this.usable = source["usable"];
 	        this.problems = this.convertValues(source["problems"], ProblemView);
 	        this.stages = this.convertValues(source["stages"], StageView);
@@ -740,12 +683,28 @@ export namespace desktop {
 	        this.sessionMinutes = source["sessionMinutes"];
 	    }
 	}
+	export class MFAQuestion {
+	    profile: string;
+	    mfaSerial: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new MFAQuestion(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.profile = source["profile"];
+	        this.mfaSerial = source["mfaSerial"];
+	    }
+	}
 	export class Overview {
 	    sandbox: boolean;
 	    sandboxUrl: string;
 	    trayAvailable: boolean;
 	    folders: string[];
 	    environments: EnvView[];
+	    runs: op.Progress[];
+	    settingsProblem?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Overview(source);
@@ -758,6 +717,79 @@ export namespace desktop {
 	        this.trayAvailable = source["trayAvailable"];
 	        this.folders = source["folders"];
 	        this.environments = this.convertValues(source["environments"], EnvView);
+	        this.runs = this.convertValues(source["runs"], op.Progress);
+	        this.settingsProblem = source["settingsProblem"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class SSOProgress {
+	    profile: string;
+	    state: SSOState;
+	    device?: creds.Device;
+	    // Go type: time
+	    expires?: any;
+	    error?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SSOProgress(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.profile = source["profile"];
+	        this.state = source["state"];
+	        this.device = this.convertValues(source["device"], creds.Device);
+	        this.expires = this.convertValues(source["expires"], null);
+	        this.error = source["error"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Payloads {
+	    mfa: MFAQuestion;
+	    sso: SSOProgress;
+	
+	    static createFrom(source: any = {}) {
+	        return new Payloads(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.mfa = this.convertValues(source["mfa"], MFAQuestion);
+	        this.sso = this.convertValues(source["sso"], SSOProgress);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -841,6 +873,7 @@ export namespace desktop {
 	    profiles: ProfileView[];
 	    active: string;
 	    region: string;
+	    inUse: string;
 	    problems?: string[];
 	
 	    static createFrom(source: any = {}) {
@@ -852,6 +885,7 @@ export namespace desktop {
 	        this.profiles = this.convertValues(source["profiles"], ProfileView);
 	        this.active = source["active"];
 	        this.region = source["region"];
+	        this.inUse = source["inUse"];
 	        this.problems = source["problems"];
 	    }
 	
@@ -891,10 +925,10 @@ export namespace desktop {
 	    }
 	}
 	
-	
 	export class SettingsView {
 	    folders: string[];
 	    refreshSeconds: number;
+	    problem?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new SettingsView(source);
@@ -904,9 +938,9 @@ export namespace desktop {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.folders = source["folders"];
 	        this.refreshSeconds = source["refreshSeconds"];
+	        this.problem = source["problem"];
 	    }
 	}
-	
 
 }
 
@@ -1211,14 +1245,66 @@ export namespace lock {
 
 }
 
-export namespace orchestrate {
+export namespace op {
 	
+	export enum Action {
+	    CLEAN_UP = "clean-up",
+	    DEPLOY = "deploy",
+	    LAUNCH = "launch",
+	    LEASE = "lease",
+	    START = "start",
+	    STOP = "stop",
+	    TERMINATE = "terminate",
+	}
+	export enum EventType {
+	    ACTION_SENT = "action-sent",
+	    GATE_PASSED = "gate-passed",
+	    GATE_WAITING = "gate-waiting",
+	    INSTANCE_STATE = "instance-state",
+	    NOTE = "note",
+	    RUN_CANCELLED = "run-cancelled",
+	    RUN_DONE = "run-done",
+	    RUN_FAILED = "run-failed",
+	    RUN_REFUSED = "run-refused",
+	    RUN_STARTED = "run-started",
+	    STAGE_CANCELLED = "stage-cancelled",
+	    STAGE_FAILED = "stage-failed",
+	    STAGE_READY = "stage-ready",
+	    STAGE_SKIPPED = "stage-skipped",
+	    STAGE_STARTED = "stage-started",
+	}
+	export enum Outcome {
+	    CANCELLED = "cancelled",
+	    DONE = "done",
+	    FAILED = "failed",
+	    INTERRUPTED = "interrupted",
+	    REFUSED = "refused",
+	    RUNNING = "running",
+	}
+	export enum StageStatus {
+	    ACTIVE = "active",
+	    CANCELLED = "cancelled",
+	    FAILED = "failed",
+	    PENDING = "pending",
+	    READY = "ready",
+	    SKIPPED = "skipped",
+	}
+	export enum State {
+	    FAILED = "failed",
+	    INVALID = "invalid",
+	    PARTLY = "partly running",
+	    RUNNING = "running",
+	    STARTING = "starting",
+	    STOPPED = "stopped",
+	    STOPPING = "stopping",
+	    UNKNOWN = "unknown",
+	}
 	export class Event {
 	    // Go type: time
 	    time: any;
 	    env: string;
-	    action: string;
-	    type: string;
+	    action: Action;
+	    type: EventType;
 	    stage?: string;
 	    instance?: string;
 	    name?: string;
@@ -1264,6 +1350,164 @@ export namespace orchestrate {
 		    return a;
 		}
 	}
+	export class Failure {
+	    stage?: string;
+	    instance?: string;
+	    name?: string;
+	    gate?: string;
+	    message: string;
+	    leftRunning?: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Failure(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.stage = source["stage"];
+	        this.instance = source["instance"];
+	        this.name = source["name"];
+	        this.gate = source["gate"];
+	        this.message = source["message"];
+	        this.leftRunning = source["leftRunning"];
+	    }
+	}
+	export class Instance {
+	    id: string;
+	    name?: string;
+	    state: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Instance(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.state = source["state"];
+	    }
+	}
+	export class Waiting {
+	    gate: string;
+	    instance?: string;
+	    name?: string;
+	    address?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Waiting(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.gate = source["gate"];
+	        this.instance = source["instance"];
+	        this.name = source["name"];
+	        this.address = source["address"];
+	    }
+	}
+	export class StageProgress {
+	    name: string;
+	    status: StageStatus;
+	    state?: State;
+	    instances: Instance[];
+	    waiting?: Waiting;
+	    passed: number;
+	    total: number;
+	    // Go type: time
+	    started: any;
+	    timeoutSeconds?: number;
+	    message?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new StageProgress(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.status = source["status"];
+	        this.state = source["state"];
+	        this.instances = this.convertValues(source["instances"], Instance);
+	        this.waiting = this.convertValues(source["waiting"], Waiting);
+	        this.passed = source["passed"];
+	        this.total = source["total"];
+	        this.started = this.convertValues(source["started"], null);
+	        this.timeoutSeconds = source["timeoutSeconds"];
+	        this.message = source["message"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Progress {
+	    env: string;
+	    action: Action;
+	    outcome: Outcome;
+	    // Go type: time
+	    started: any;
+	    elapsed: number;
+	    events: number;
+	    stages: StageProgress[];
+	    failure?: Failure;
+	    message?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Progress(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.env = source["env"];
+	        this.action = source["action"];
+	        this.outcome = source["outcome"];
+	        this.started = this.convertValues(source["started"], null);
+	        this.elapsed = source["elapsed"];
+	        this.events = source["events"];
+	        this.stages = this.convertValues(source["stages"], StageProgress);
+	        this.failure = this.convertValues(source["failure"], Failure);
+	        this.message = source["message"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+
+}
+
+export namespace orchestrate {
+	
 	export class Gate {
 	    kind: string;
 	    port?: number;
@@ -1353,7 +1597,7 @@ export namespace orchestrate {
 	export class Plan {
 	    env: string;
 	    description?: string;
-	    action: string;
+	    action: op.Action;
 	    profile?: string;
 	    region: string;
 	    account?: string;

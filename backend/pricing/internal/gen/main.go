@@ -12,8 +12,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"time"
+
+	"cloudcontrol/backend/atomicfile"
 )
 
 func main() {
@@ -45,26 +46,19 @@ func run(args []string, out io.Writer) error {
 	}
 	defer f.Close()
 
-	// Write next to the destination and rename, so a failed run never
+	// Written beside the destination and renamed, so a failed run never
 	// leaves a half-written table behind for the build to embed.
-	tmp, err := os.CreateTemp(filepath.Dir(*dst), ".gen-*")
+	var st Stats
+	err = atomicfile.WriteWith(*dst, 0o644, func(w io.Writer) error {
+		var cerr error
+		st, cerr = Convert(bufio.NewReaderSize(f, 1<<20), w, Meta{AsOf: date, Source: *source})
+		if cerr != nil {
+			return fmt.Errorf("%s: %w", *in, cerr)
+		}
+		return nil
+	})
 	if err != nil {
-		return fmt.Errorf("creating the output next to %s: %w", *dst, err)
-	}
-	defer os.Remove(tmp.Name())
-	st, err := Convert(bufio.NewReaderSize(f, 1<<20), tmp, Meta{AsOf: date, Source: *source})
-	if err != nil {
-		tmp.Close()
-		return fmt.Errorf("%s: %w", *in, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", *dst, err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
 		return err
-	}
-	if err := os.Rename(tmp.Name(), *dst); err != nil {
-		return fmt.Errorf("moving the table into place at %s: %w", *dst, err)
 	}
 	info, err := os.Stat(*dst)
 	if err != nil {

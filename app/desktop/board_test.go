@@ -1,0 +1,48 @@
+package desktop
+
+import (
+	"testing"
+
+	"cloudcontrol/backend/cloud"
+	"cloudcontrol/backend/control"
+	"cloudcontrol/backend/env"
+	"cloudcontrol/backend/lock"
+	"cloudcontrol/backend/op"
+)
+
+// The dashboard's states come from control.StateOf/StageStateOf: this app's
+// run first, else the progress of another process's start as the usage
+// history has it (read with the live status), else the instances.
+func TestTheBoardShowsTheRunItKnowsOf(t *testing.T) {
+	e := &env.Environment{Name: "shop", Stages: []env.Stage{{Name: "data"}, {Name: "app"}}}
+	b := newBoard(newFakePlatform())
+	b.snap = env.Snapshot{Set: env.Set{Envs: []*env.Environment{e}}}
+	insts := func(state string) []cloud.Instance { return []cloud.Instance{{ID: "i-" + state, State: state}} }
+	elsewhere := op.Fold(op.Outline{}, op.Event{Env: "shop", Action: op.Start, Type: op.EventRunStarted},
+		op.Event{Env: "shop", Action: op.Start, Type: op.EventStageReady, Stage: "data"},
+		op.Event{Env: "shop", Action: op.Start, Type: op.EventStageStarted, Stage: "app"})
+	b.setLive(e, &control.Status{Env: "shop", Holder: &lock.Holder{Action: "start", Client: "cli"}, Progress: &elsewhere,
+		Stages: []control.StageStatus{{Name: "data", Instances: insts(cloud.Running)}, {Name: "app", Instances: insts(cloud.Stopped)}}}, nil)
+	b.busy["shop"] = &lock.Holder{Action: "start", Client: "cli"}
+	v := b.views()[0]
+	if v.State != op.StateStarting || v.Stages[0].State != op.StateRunning || v.Stages[1].State != op.StateStarting {
+		t.Errorf("another process's start: %s, stages %s %s; want starting, running, starting", v.State, v.Stages[0].State, v.Stages[1].State)
+	}
+
+	// This app's own stop wins over what the history had.
+	mine := op.Fold(op.Outline{}, op.Event{Env: "shop", Action: op.Stop, Type: op.EventRunStarted},
+		op.Event{Env: "shop", Action: op.Stop, Type: op.EventStageStarted, Stage: "app"})
+	b.setRun(mine)
+	if v = b.views()[0]; v.State != op.StateStopping || v.Stages[1].State != op.StateStopping || v.Stages[0].State != op.StateRunning {
+		t.Errorf("this app's stop: %s, stages %s %s; want stopping, running (its instances), stopping", v.State, v.Stages[0].State, v.Stages[1].State)
+	}
+
+	// Once nothing holds it, the instances say.
+	b.setLive(e, &control.Status{Env: "shop", Stages: []control.StageStatus{{Name: "data", Instances: insts(cloud.Running)},
+		{Name: "app", Instances: insts(cloud.Stopped)}}}, nil)
+	delete(b.busy, "shop")
+	b.setRun(op.Fold(op.Outline{}, op.Event{Env: "shop", Action: op.Stop, Type: op.EventRunDone}))
+	if v = b.views()[0]; v.State != op.StatePartly || v.Stages[1].State != op.StateStopped {
+		t.Errorf("free: %s, app %s; want partly running, stopped", v.State, v.Stages[1].State)
+	}
+}
