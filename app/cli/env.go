@@ -26,7 +26,7 @@ func newEnvCmd(g *globals) *cobra.Command {
 	}
 	cmd.AddCommand(newEnvListCmd(g), newEnvValidateCmd(g), newEnvPlanCmd(g),
 		newEnvRunCmd(g, op.Start), newEnvRunCmd(g, op.Stop),
-		newEnvStatusCmd(g), newEnvCostCmd(g), newEnvSchemaCmd(g))
+		newEnvStatusCmd(g), newEnvCostCmd(g), newEnvSchemaCmd(g), newEnvExportCmd(g))
 	return cmd
 }
 

@@ -59,16 +59,11 @@ func newAppRig(t *testing.T, prepare func(p paths.Dirs)) *appRig {
 	srv := serveExamples(t)
 	isolateAWS(t)
 	r := &appRig{plat: newFakePlatform(), tray: &fakeTray{}, sb: srv.Sandbox, p: paths.Under(t.TempDir()), dir: t.TempDir()}
-	b, err := os.ReadFile(filepath.Join(examplesDir, "three-tier.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(r.dir, "three-tier.yaml"), b, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	copyExamples(t, r.dir, "three-tier.yaml")
 	if prepare != nil {
 		prepare(r.p)
 	}
+	var err error
 	r.app, err = newDesktopApp(appOptions{Window: launch.WindowOptions{Dirs: []string{r.dir}, Paths: r.p}, SandboxURL: srv.URL,
 		Plat: r.plat, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Tick: 20 * time.Millisecond, Debounce: 10 * time.Millisecond,
 		OpenTray: func(m *trayMenu) (trayUI, error) { r.tray.menu = m; return r.tray, nil }})

@@ -51,9 +51,7 @@ func TestCanaryWindowRunOnAKeychainProfile(t *testing.T) {
 
 	home := t.TempDir()
 	dir := filepath.Join(home, "envs")
-	os.MkdirAll(dir, 0o700)
-	b, _ := os.ReadFile(filepath.Join(examplesDir, "three-tier.yaml"))
-	os.WriteFile(filepath.Join(dir, "three-tier.yaml"), b, 0o600)
+	copyExamples(t, dir, "three-tier.yaml")
 	p := paths.Under(filepath.Join(home, "cc"))
 	plat := newFakePlatform()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -99,14 +97,22 @@ func TestCanaryWindowRunOnAKeychainProfile(t *testing.T) {
 		if strings.Contains(seen.String(), secret) {
 			t.Errorf("a payload for the front end holds a secret (%.12s...)", secret)
 		}
-		filepath.WalkDir(home, func(path string, d fs.DirEntry, err error) error {
-			if err == nil && !d.IsDir() {
-				if b, _ := os.ReadFile(path); bytes.Contains(b, []byte(secret)) {
-					t.Errorf("%s holds a secret (%.12s...)", path, secret)
-				}
+		err := filepath.WalkDir(home, func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			if bytes.Contains(b, []byte(secret)) {
+				t.Errorf("%s holds a secret (%.12s...)", path, secret)
 			}
 			return nil
 		})
+		if err != nil {
+			t.Fatalf("reading what the window wrote: %v", err)
+		}
 	}
 }
 

@@ -128,21 +128,31 @@ type rig struct {
 	stop  func()
 }
 
+// copyExamples copies the named example environment files into dir (made if
+// missing), the folder a test's window watches.
+func copyExamples(t *testing.T, dir string, files ...string) {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(filepath.Join(examplesDir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 func newRig(t *testing.T, prepare func(r *rig)) *rig {
 	t.Helper()
 	srv := serveExamples(t)
 	isolateAWS(t)
 
 	r := &rig{plat: newFakePlatform(), sb: srv.Sandbox, dir: t.TempDir(), paths: paths.Under(t.TempDir())}
-	for _, f := range []string{"three-tier.yaml", "analytics.yaml"} {
-		b, err := os.ReadFile(filepath.Join(examplesDir, f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(r.dir, f), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	copyExamples(t, r.dir, "three-tier.yaml", "analytics.yaml")
 	if prepare != nil {
 		prepare(r)
 	}

@@ -28,7 +28,8 @@ func TestControlsShareTheKeychain(t *testing.T) {
 		made = append(made, o)
 		return control.New(control.Options{Client: client, Connect: connector(o)})
 	})
-	if c.get("window") != c.get("window") || c.get("tray") == c.get("window") {
+	window := c.get("window")
+	if c.get("window") != window || c.get("tray") == window {
 		t.Fatal("one service per lock client, made once")
 	}
 	if len(made) != 2 || made[0].Keychain != p.creds || made[1].Keychain != p.creds || made[0].Region != "eu-west-1" {

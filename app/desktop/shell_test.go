@@ -230,7 +230,9 @@ func TestStartRefusesWhenBusyAndCancelStopsARun(t *testing.T) {
 	if v := find(r.plat.lastEnvs(), "analytics"); v == nil || v.Busy == nil || v.Busy.Client != "cli" {
 		t.Errorf("dashboard busy info = %+v, want the cli holder", v)
 	}
-	l.Release()
+	if err := l.Release(); err != nil {
+		t.Fatal(err)
+	}
 	if n := len(r.plat.sent(EventRun)); n != 0 {
 		t.Errorf("a refused start pushed %d run events", n)
 	}

@@ -35,7 +35,7 @@ func toInstance(region string, in types.Instance) cloud.Instance {
 	out.StateChanged = transitionTime(sdkaws.ToString(in.StateTransitionReason))
 	out.Lifecycle = string(in.InstanceLifecycle)
 	out.Name = out.Tags["Name"]
-	return out
+	return cloud.Annotated(out)
 }
 
 func tagMap(tags []types.Tag) map[string]string {

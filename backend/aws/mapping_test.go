@@ -36,6 +36,16 @@ func TestToInstanceMapsEveryField(t *testing.T) {
 	}
 }
 
+func TestToInstanceReadsCloudControlTags(t *testing.T) {
+	got := toInstance("eu-west-1", types.Instance{InstanceId: sdkaws.String("i-1"), Tags: []types.Tag{
+		{Key: sdkaws.String(cloud.TagProgress), Value: sdkaws.String("40 installing packages")},
+		{Key: sdkaws.String(cloud.TagLeaseUntil), Value: sdkaws.String("2026-12-01T17:00:00Z")},
+	}})
+	if got.Progress == nil || *got.Progress != (cloud.BootProgress{Percent: 40, Message: "installing packages"}) || got.LeaseUntil == nil {
+		t.Errorf("toInstance did not read Cloud Control's tags: %+v", got)
+	}
+}
+
 func TestToInstanceToleratesMissingParts(t *testing.T) {
 	got := toInstance("us-east-1", types.Instance{InstanceId: sdkaws.String("i-1")})
 	if want := (cloud.Instance{ID: "i-1", Region: "us-east-1"}); !reflect.DeepEqual(got, want) {

@@ -39,6 +39,19 @@ type Instance struct {
 	StateChanged time.Time `json:"stateChanged,omitzero"`
 	// Lifecycle is "spot" for a Spot Instance, empty for on-demand.
 	Lifecycle string `json:"lifecycle,omitempty"`
+
+	// What Cloud Control's own tags say (tags.go; filled by Annotated).
+	// Progress is the instance's own boot progress while it reports one.
+	Progress *BootProgress `json:"progress,omitempty"`
+	// Launch is the launch id when Cloud Control launched it.
+	Launch string `json:"launch,omitempty"`
+	// DNSName is the Route 53 name Cloud Control keeps pointing at it.
+	DNSName   string `json:"dnsName,omitempty"`
+	StartedBy string `json:"startedBy,omitempty"`
+	// StartedAt and LeaseUntil are nil when the tag is absent or unreadable.
+	StartedAt  *time.Time `json:"startedAt,omitempty"`
+	LeaseUntil *time.Time `json:"leaseUntil,omitempty"`
+	LeaseBy    string     `json:"leaseBy,omitempty"`
 }
 
 // Check status values as EC2 reports them for instance and system checks.

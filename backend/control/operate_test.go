@@ -84,11 +84,7 @@ func TestRefusalsAreRecordedAsRefused(t *testing.T) {
 	}
 	r := newRig(t, files, func(o *Options) { o.Profile, o.Region = "home", "eu-west-1" })
 	r.addShop()
-	held, err := lock.Acquire(r.paths.Locks(), "shop", lock.Holder{Action: "stop", Client: "window", User: "alice"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer held.Release()
+	r.hold("shop", lock.Holder{Action: "stop", Client: "window", User: "alice"})
 	for _, c := range []struct {
 		env, pin string
 		says     []string

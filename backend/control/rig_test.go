@@ -13,6 +13,7 @@ import (
 	"cloudcontrol/backend/cloud"
 	"cloudcontrol/backend/cloud/cloudtest"
 	"cloudcontrol/backend/history"
+	"cloudcontrol/backend/lock"
 	"cloudcontrol/backend/op"
 	"cloudcontrol/backend/paths"
 )
@@ -46,6 +47,22 @@ type rig struct {
 
 	mu       sync.Mutex
 	connects []string // "profile/region" of every Connect
+}
+
+// hold takes env's lock as another client would, until the test ends or
+// releases it sooner (Release is safe to call twice).
+func (r *rig) hold(env string, h lock.Holder) *lock.Lock {
+	r.t.Helper()
+	l, err := lock.Acquire(r.paths.Locks(), env, h)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	r.t.Cleanup(func() {
+		if err := l.Release(); err != nil {
+			r.t.Error(err)
+		}
+	})
+	return l
 }
 
 // account is the fake credentials' account.

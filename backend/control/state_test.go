@@ -126,10 +126,7 @@ func TestStatusSaysWhoHoldsTheEnvironment(t *testing.T) {
 	if err != nil || st.State != op.StatePartly || st.Holder != nil || st.Stages[0].State != op.StateRunning {
 		t.Fatalf("free: %+v, %v", st, err)
 	}
-	l, err := lock.Acquire(r.paths.Locks(), "shop", lock.Holder{Action: "start", Client: "window", User: "alice", PID: 42, Since: t0})
-	if err != nil {
-		t.Fatal(err)
-	}
+	l := r.hold("shop", lock.Holder{Action: "start", Client: "window", User: "alice", PID: 42, Since: t0})
 	st, err = r.svc.Status(context.Background(), "shop")
 	if err != nil || st.State != op.StateStarting || st.Holder == nil || st.Holder.Client != "window" || st.Holder.PID != 42 {
 		t.Fatalf("held: %+v, %v", st, err)
@@ -165,7 +162,9 @@ func TestStatusSaysWhoHoldsTheEnvironment(t *testing.T) {
 	if st, _ = r.svc.Status(context.Background(), "shop"); st.Progress != nil || st.State != op.StateStarting {
 		t.Errorf("held, its operation ended: %+v", st)
 	}
-	l.Release()
+	if err := l.Release(); err != nil {
+		t.Fatal(err)
+	}
 	if next, _ = r.svc.Refresh(context.Background(), mustEnv(t, r, "shop"), st); next.State != op.StatePartly || next.Holder != nil {
 		t.Errorf("refreshed once free: %+v", next)
 	}
@@ -243,11 +242,7 @@ func TestInstanceActionsActOnTheEnvironmentsInstancesInTheirRegion(t *testing.T)
 		t.Errorf("start calls %+v, stops %+v", c, r.fleet.CallsOf("Stop"))
 	}
 	// Under the environment's lock: refused while a start holds it.
-	l, err := lock.Acquire(r.paths.Locks(), "shop", lock.Holder{Action: "start", Client: "tray"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Release()
+	r.hold("shop", lock.Holder{Action: "start", Client: "tray"})
 	if err := r.svc.InstanceAction(ctx, e, "i-db", InstanceStop); !IsRefusal(err) {
 		t.Errorf("while a start holds it: %v, want a refusal", err)
 	}

@@ -24,6 +24,8 @@ func (a *AWSOIDC) client(region string) *ssooidc.Client {
 	return ssooidc.New(ssooidc.Options{Region: region}, a.options...)
 }
 
+// RegisterClient registers this app as a public OIDC client in region and
+// returns the client's ID and secret.
 func (a *AWSOIDC) RegisterClient(ctx context.Context, region, name string) (string, string, error) {
 	out, err := a.client(region).RegisterClient(ctx, &ssooidc.RegisterClientInput{
 		ClientName: aws.String(name), ClientType: aws.String("public")})
@@ -33,6 +35,8 @@ func (a *AWSOIDC) RegisterClient(ctx context.Context, region, name string) (stri
 	return aws.ToString(out.ClientId), aws.ToString(out.ClientSecret), nil
 }
 
+// StartDeviceAuthorization begins the device sign-in at startURL: the codes
+// and the address the person approves it at.
 func (a *AWSOIDC) StartDeviceAuthorization(ctx context.Context, region, id, secret, startURL string) (Device, error) {
 	out, err := a.client(region).StartDeviceAuthorization(ctx, &ssooidc.StartDeviceAuthorizationInput{
 		ClientId: aws.String(id), ClientSecret: aws.String(secret), StartUrl: aws.String(startURL)})
@@ -44,6 +48,8 @@ func (a *AWSOIDC) StartDeviceAuthorization(ctx context.Context, region, id, secr
 		ExpiresIn: time.Duration(out.ExpiresIn) * time.Second, Interval: time.Duration(out.Interval) * time.Second}, nil
 }
 
+// CreateToken asks once whether the device sign-in was approved: the access
+// token if it was, else one of the ErrSSO errors (see OIDC).
 func (a *AWSOIDC) CreateToken(ctx context.Context, region, id, secret, deviceCode string) (SSOToken, error) {
 	out, err := a.client(region).CreateToken(ctx, &ssooidc.CreateTokenInput{ClientId: aws.String(id),
 		ClientSecret: aws.String(secret), DeviceCode: aws.String(deviceCode),

@@ -26,7 +26,10 @@ type stsServer struct {
 }
 
 func (s *stsServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	r.ParseForm()
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
 	s.mu.Lock()
 	s.forms = append(s.forms, r.PostForm)
 	s.authz = append(s.authz, r.Header.Get("Authorization"))

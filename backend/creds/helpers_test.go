@@ -106,6 +106,15 @@ func (f *fakeSTS) AssumeRole(_ context.Context, keys Credentials, role, name, mf
 		MFASerial: mfa, Code: code, Duration: d}, d)
 }
 
+// mustGet gets name's credentials from s, for a test that counts the STS
+// calls behind them.
+func mustGet(t *testing.T, s *Sessions, name string) {
+	t.Helper()
+	if _, err := s.Get(context.Background(), name); err != nil {
+		t.Fatalf("credentials for %s: %v", name, err)
+	}
+}
+
 func writeFile(t *testing.T, name, content string) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), name)

@@ -49,14 +49,21 @@ func (e *KeychainError) Unwrap() []error { return []error{ErrKeychainUnavailable
 // indexKey names the item that lists every other key of the service.
 const indexKey = "index"
 
+// keyringMu serializes every go-keyring call in the process. go-keyring's
+// backend is one per process, and the one keyring.MockInit installs for
+// tests is a bare map, unsafe for concurrent use (the OS keychains are
+// safe, but nothing here should depend on which backend is in). Held across
+// an item's write and its index update, it also keeps each service's index
+// consistent within this process, whichever SystemKeyring value writes; two
+// processes writing new keys at the same instant could still lose an index
+// entry.
+var keyringMu sync.Mutex
+
 // SystemKeyring stores items in the OS keychain (macOS Keychain, Windows
 // Credential Manager, Secret Service on Linux) under one service name,
 // through go-keyring. keyring.MockInit swaps the backend for tests.
 type SystemKeyring struct {
 	service string
-	// mu keeps the index consistent within this process; two processes
-	// writing new keys at the same instant could still lose an index entry.
-	mu sync.Mutex
 }
 
 // NewSystemKeyring uses the OS keychain under the given service name
@@ -77,6 +84,8 @@ func (k *SystemKeyring) wrap(op, key string, err error) error {
 
 // Get returns the item, or an error matching ErrNotFound.
 func (k *SystemKeyring) Get(key string) (string, error) {
+	keyringMu.Lock()
+	defer keyringMu.Unlock()
 	v, err := keyring.Get(k.service, key)
 	return v, k.wrap("read", key, err)
 }
@@ -88,8 +97,8 @@ func (k *SystemKeyring) Set(key, value string) error {
 	if key == indexKey {
 		return fmt.Errorf("%q is reserved for the keychain index", key)
 	}
-	k.mu.Lock()
-	defer k.mu.Unlock()
+	keyringMu.Lock()
+	defer keyringMu.Unlock()
 	keys, err := k.readIndex()
 	if err != nil {
 		return err
@@ -111,8 +120,8 @@ func (k *SystemKeyring) Set(key, value string) error {
 // keychain but still in the index is dropped from the index, so the index
 // heals itself, and the result matches ErrNotFound.
 func (k *SystemKeyring) Delete(key string) error {
-	k.mu.Lock()
-	defer k.mu.Unlock()
+	keyringMu.Lock()
+	defer keyringMu.Unlock()
 	keys, err := k.readIndex()
 	if err != nil {
 		return err
@@ -131,8 +140,8 @@ func (k *SystemKeyring) Delete(key string) error {
 
 // Keys lists the keys recorded in the index.
 func (k *SystemKeyring) Keys() ([]string, error) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
+	keyringMu.Lock()
+	defer keyringMu.Unlock()
 	return k.readIndex()
 }
 

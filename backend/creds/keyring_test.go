@@ -2,8 +2,10 @@ package creds
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/zalando/go-keyring"
@@ -39,6 +41,32 @@ func TestSystemKeyringKeepsAnIndex(t *testing.T) {
 	}
 	if err := k.Set(indexKey, "x"); err == nil {
 		t.Fatal("writing the index key directly should be refused")
+	}
+}
+
+// Reads and writes of several values of one service at once (a window
+// refreshing while the SDK saves a session) lose no index entry and, under
+// -race, touch go-keyring's backend one at a time: the mock's is a bare map.
+func TestSystemKeyringIsSafeForConcurrentUse(t *testing.T) {
+	keyring.MockInit()
+	kr := []*SystemKeyring{NewSystemKeyring("cloudcontrol-test"), NewSystemKeyring("cloudcontrol-test")}
+	var want []string
+	var wg sync.WaitGroup
+	for i := range 20 {
+		k, key := kr[i%2], fmt.Sprintf("profile/%02d", i)
+		want = append(want, key)
+		wg.Go(func() {
+			if err := k.Set(key, "v-"+key); err != nil {
+				t.Error(err)
+			}
+			if v, err := k.Get(key); err != nil || v != "v-"+key {
+				t.Errorf("Get(%s) = %q, %v", key, v, err)
+			}
+		})
+	}
+	wg.Wait()
+	if keys, err := kr[0].Keys(); err != nil || !slices.Equal(keys, want) {
+		t.Fatalf("Keys() = %v, %v; want all %d", keys, err, len(want))
 	}
 }
 

@@ -39,7 +39,9 @@ func TestProviderForSDK(t *testing.T) {
 	}
 	plain := sample("plain")
 	plain.MFASerial = ""
-	h.store.Add(plain)
+	if err := h.store.Add(plain); err != nil {
+		t.Fatal(err)
+	}
 	got, err = h.sessions().Provider("plain").Retrieve(context.Background())
 	if err != nil || got.AccessKeyID != testKeyID || got.SecretAccessKey != testSecret || got.CanExpire {
 		t.Fatalf("long-term Retrieve = %+v, %v", got, err)

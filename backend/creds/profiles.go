@@ -15,6 +15,7 @@ import (
 // Kind says where a profile's credentials come from.
 type Kind string
 
+// The kinds of profile, as they appear in Profile.Kind and in the front end.
 const (
 	KindSSO               Kind = "sso"
 	KindSSOSession        Kind = "sso-session" // an [sso-session] block that profiles refer to

@@ -33,9 +33,14 @@ func TestRealKeyringStoreAndSessions(t *testing.T) {
 	service := fmt.Sprintf("cloudcontrol-test-%d", time.Now().UnixNano())
 	kr := NewSystemKeyring(service)
 	t.Cleanup(func() {
-		keys, _ := kr.Keys()
+		keys, err := kr.Keys()
+		if err != nil {
+			t.Errorf("listing the test's keychain items to delete them: %v", err)
+		}
 		for _, k := range keys {
-			kr.Delete(k)
+			if err := kr.Delete(k); err != nil {
+				t.Errorf("deleting the test's keychain item %s: %v", k, err)
+			}
 		}
 	})
 	store := NewStore(kr)

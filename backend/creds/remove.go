@@ -18,15 +18,15 @@ import (
 // next section. The file is replaced atomically and stays private (0600 at
 // most).
 func RemoveFromCredentialsFile(path, name string) error {
-	real, err := filepath.EvalSymlinks(path) // keep a dotfiles symlink a symlink
+	target, err := filepath.EvalSymlinks(path) // keep a dotfiles symlink a symlink
 	if err != nil {
 		return fmt.Errorf("removing profile %q from %s: %w", name, path, err)
 	}
-	info, err := os.Stat(real)
+	info, err := os.Stat(target)
 	if err != nil {
 		return fmt.Errorf("removing profile %q from %s: %w", name, path, err)
 	}
-	data, err := os.ReadFile(real)
+	data, err := os.ReadFile(target)
 	if err != nil {
 		return fmt.Errorf("removing profile %q from %s: %w", name, path, err)
 	}
@@ -34,7 +34,7 @@ func RemoveFromCredentialsFile(path, name string) error {
 	if err != nil {
 		return err
 	}
-	if err := atomicfile.Write(real, out, info.Mode().Perm()&0o600); err != nil {
+	if err := atomicfile.Write(target, out, info.Mode().Perm()&0o600); err != nil {
 		return fmt.Errorf("removing profile %q from %s: %w", name, path, err)
 	}
 	return nil

@@ -31,6 +31,8 @@ var (
 	ErrKeysExpired  = errors.New("the credentials have expired")
 )
 
+// Defaults: how long an STS session lasts when the profile does not say, and
+// how long before it expires a session is renewed.
 const (
 	DefaultSessionDuration = time.Hour
 	DefaultRenewMargin     = 5 * time.Minute
@@ -54,9 +56,15 @@ type Sessions struct {
 // SessionOption changes a default of NewSessions.
 type SessionOption func(*Sessions)
 
-func WithClock(c clockwork.Clock) SessionOption     { return func(s *Sessions) { s.clock = c } }
+// WithClock sets the clock expiry is judged by (a fake one in tests).
+func WithClock(c clockwork.Clock) SessionOption { return func(s *Sessions) { s.clock = c } }
+
+// WithRenewMargin sets how long before expiry a session is renewed
+// (DefaultRenewMargin otherwise).
 func WithRenewMargin(d time.Duration) SessionOption { return func(s *Sessions) { s.margin = d } }
-func WithLogger(l *slog.Logger) SessionOption       { return func(s *Sessions) { s.log = l } }
+
+// WithLogger sets where renewals and cache problems are logged (nowhere otherwise).
+func WithLogger(l *slog.Logger) SessionOption { return func(s *Sessions) { s.log = l } }
 
 // NewSessions makes sessions for the profiles in store.
 func NewSessions(store *Store, sts STS, prompt Prompt, opts ...SessionOption) *Sessions {

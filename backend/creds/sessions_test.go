@@ -104,17 +104,14 @@ func TestSessionsMFACachedThenRenewedBeforeExpiry(t *testing.T) {
 func TestSessionsCustomMargin(t *testing.T) {
 	h := newHarness(t, mfaProfile())
 	s := h.sessions(WithRenewMargin(20 * time.Minute))
-	ctx := context.Background()
-	if _, err := s.Get(ctx, "work"); err != nil {
-		t.Fatal(err)
-	}
+	mustGet(t, s, "work")
 	h.clock.Advance(39 * time.Minute)
-	s.Get(ctx, "work")
+	mustGet(t, s, "work")
 	if len(h.sts.calls) != 1 {
 		t.Fatalf("renewed too early: %d calls", len(h.sts.calls))
 	}
 	h.clock.Advance(time.Minute)
-	s.Get(ctx, "work")
+	mustGet(t, s, "work")
 	if len(h.sts.calls) != 2 {
 		t.Fatalf("not renewed 20m before expiry: %d calls", len(h.sts.calls))
 	}
@@ -190,19 +187,18 @@ func TestSessionsPromptProblems(t *testing.T) {
 func TestSessionsDroppedOnUpdateAndForget(t *testing.T) {
 	h := newHarness(t, mfaProfile())
 	s := h.sessions()
-	ctx := context.Background()
-	s.Get(ctx, "work")
+	mustGet(t, s, "work")
 	if err := h.store.Update(KeychainProfile{Name: "work", MFASerial: "arn:aws:iam::1:mfa/new"}); err != nil {
 		t.Fatal(err)
 	}
-	s.Get(ctx, "work")
+	mustGet(t, s, "work")
 	if len(h.sts.calls) != 2 || h.sts.calls[1].MFASerial != "arn:aws:iam::1:mfa/new" {
 		t.Fatalf("cached session survived Update: %+v", h.sts.calls)
 	}
 	if err := s.Forget("work"); err != nil {
 		t.Fatal(err)
 	}
-	s.Get(ctx, "work")
+	mustGet(t, s, "work")
 	if len(h.sts.calls) != 3 {
 		t.Fatalf("cached session survived Forget: %d calls", len(h.sts.calls))
 	}

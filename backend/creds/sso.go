@@ -79,12 +79,21 @@ type SSOToken struct {
 	Expires     time.Time
 }
 
+// String shows the expiry and masks the token.
 func (t SSOToken) String() string {
 	return fmt.Sprintf("SSOToken{AccessToken: %s, Expires: %s}", mask(t.AccessToken), t.Expires.UTC().Format(time.RFC3339))
 }
-func (t SSOToken) GoString() string              { return "creds." + t.String() }
+
+// GoString redacts %#v like String.
+func (t SSOToken) GoString() string { return "creds." + t.String() }
+
+// Format redacts every fmt verb (%v, %+v, %s, %q...) like String.
 func (t SSOToken) Format(f fmt.State, verb rune) { formatRedacted(f, verb, t.String()) }
-func (t SSOToken) LogValue() slog.Value          { return slog.GroupValue(slog.Time("expires", t.Expires)) }
+
+// LogValue logs only the expiry.
+func (t SSOToken) LogValue() slog.Value { return slog.GroupValue(slog.Time("expires", t.Expires)) }
+
+// MarshalJSON masks the token, so JSON never carries it either.
 func (t SSOToken) MarshalJSON() ([]byte, error) {
 	return json.Marshal(map[string]any{"AccessToken": mask(t.AccessToken), "Expires": t.Expires})
 }
@@ -153,6 +162,7 @@ type OIDC interface {
 	CreateToken(ctx context.Context, region, clientID, clientSecret, deviceCode string) (SSOToken, error)
 }
 
+// What OIDC.CreateToken can say about a device sign-in, for errors.Is.
 var (
 	ErrSSOPending  = errors.New("the sign-in is not approved yet")
 	ErrSSOSlowDown = errors.New("polling too fast")

@@ -22,14 +22,21 @@ type KeychainProfile struct {
 	SessionDuration time.Duration // of STS sessions; 0 means DefaultSessionDuration
 }
 
+// String masks the secret and shows only the key ID's last four characters.
 func (p KeychainProfile) String() string {
 	return fmt.Sprintf("KeychainProfile{Name: %q, AccessKeyID: %s, SecretAccessKey: %s, MFASerial: %q, "+
 		"RoleARN: %q, Region: %q, SessionDuration: %s}", p.Name, KeyIDSuffix(p.AccessKeyID),
 		mask(p.SecretAccessKey), p.MFASerial, p.RoleARN, p.Region, p.SessionDuration)
 }
 
-func (p KeychainProfile) GoString() string              { return "creds." + p.String() }
+// GoString redacts %#v like String.
+func (p KeychainProfile) GoString() string { return "creds." + p.String() }
+
+// Format redacts every fmt verb (%v, %+v, %s, %q...) like String.
 func (p KeychainProfile) Format(f fmt.State, verb rune) { formatRedacted(f, verb, p.String()) }
+
+// LogValue logs the name, the key ID's last four characters, the MFA device and
+// the role: never the secret.
 func (p KeychainProfile) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("name", p.Name), slog.String("access_key_id", KeyIDSuffix(p.AccessKeyID)),
 		slog.String("mfa_serial", p.MFASerial), slog.String("role_arn", p.RoleARN))

@@ -38,6 +38,9 @@ type Environment struct {
 	Select map[string]string `json:"select,omitempty" jsonschema:"description=Tag filter ANDed into every selector of every stage"`
 	Stages []Stage           `json:"stages" jsonschema:"minItems=1"`
 	Stop   StopSpec          `json:"stop,omitzero"`
+	// Schedule is when `env deploy` has AWS start and stop the environment;
+	// nil when the file has no schedule: section.
+	Schedule *Schedule `json:"schedule,omitempty"`
 
 	// File is the path the environment was read from.
 	File string `json:"-"`
@@ -77,6 +80,15 @@ type Ready struct {
 	TCP          []int    `json:"tcp,omitempty" jsonschema:"description=Ports that must accept connections on each instance's private IP"`
 	HTTP         []string `json:"http,omitempty" jsonschema:"description=URLs that must answer 2xx; {{.PrivateIP}} {{.PublicIP}} {{.ID}} {{.Name}} are replaced"`
 	Delay        Duration `json:"delay,omitzero" jsonschema:"description=Settle time after the other gates"`
+	// Command is a shell script (its lines) run on each instance through
+	// SSM Run Command (AWS-RunShellScript) after the other gates; it passes
+	// when it exits 0 on every instance.
+	Command []string `json:"command,omitempty" jsonschema:"description=Shell command (or its lines) run on each instance with SSM Run Command (AWS-RunShellScript) after the other gates; exit 0 on every instance passes; retried until the stage's timeout"`
+	// SSMGrace is how long after an instance runs it may take to register
+	// with SSM before the command gate fails; set only with Command.
+	SSMGrace Duration `json:"ssm-grace,omitzero" jsonschema:"description=With command: how long an instance may take to register with SSM after it runs before the gate fails; default 3m"`
+	// SSMGracePos is where the file sets ssm-grace (zero when it does not).
+	SSMGracePos Pos `json:"-"`
 }
 
 // StopSpec says how the environment stops.
@@ -97,6 +109,8 @@ type StopSpec struct {
 const (
 	DefaultStageTimeout = 15 * time.Minute
 	DefaultStopTimeout  = 10 * time.Minute
+	// DefaultSSMGrace leaves the SSM agent the minute or two it needs after boot.
+	DefaultSSMGrace = 3 * time.Minute
 )
 
 // Duration is a time.Duration written as a Go duration string ("30s", "15m").

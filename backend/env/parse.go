@@ -142,7 +142,7 @@ func (d *decoder) environment(root *yaml.Node) *Environment {
 		return nil
 	}
 	f := d.known(pairs, "the environment",
-		"version", "name", "description", "account", "profile", "region", "select", "stages", "stop")
+		"version", "name", "description", "account", "profile", "region", "select", "stages", "stop", "schedule")
 
 	if p, ok := f["version"]; ok {
 		if v, good := d.integer(p.val, "version"); good && v != Version {
@@ -198,6 +198,9 @@ func (d *decoder) environment(root *yaml.Node) *Environment {
 	var stop stopSrc
 	if p, ok := f["stop"]; ok {
 		stop = d.stop(p)
+	}
+	if p, ok := f["schedule"]; ok {
+		e.Schedule = d.schedule(p)
 	}
 	e.Stop = stop.spec
 	e.Stop.Timeout = Duration(DefaultStopTimeout)

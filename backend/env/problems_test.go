@@ -6,9 +6,9 @@ import (
 )
 
 const (
-	allowedTop   = "(allowed: version, name, description, account, profile, region, select, stages, stop)"
+	allowedTop   = "(allowed: version, name, description, account, profile, region, select, stages, stop, schedule)"
 	allowedStage = "(allowed: name, after, instances, ready, timeout)"
-	allowedReady = "(allowed: status-checks, tcp, http, delay)"
+	allowedReady = "(allowed: status-checks, tcp, http, delay, command, ssm-grace)"
 	durHint      = "write a Go duration such as 90s, 15m or 1h30m"
 	// okStages is a valid stages list for cases about other keys.
 	okStages = "stages: [{name: a, instances: [i-01234567]}]\n"

@@ -73,7 +73,7 @@ func (Selector) JSONSchema() *jsonschema.Schema {
 	}
 }
 
-// JSONSchemaExtend lets tcp and http take one value or a list, as Parse does.
+// JSONSchemaExtend lets tcp, http and command take one value or a list, as Parse does.
 func (Ready) JSONSchemaExtend(s *jsonschema.Schema) {
 	oneOrList := func(key string, item *jsonschema.Schema) {
 		old, _ := s.Properties.Get(key)
@@ -85,6 +85,30 @@ func (Ready) JSONSchemaExtend(s *jsonschema.Schema) {
 	}
 	oneOrList("tcp", &jsonschema.Schema{Type: "integer", Minimum: "1", Maximum: "65535"})
 	oneOrList("http", &jsonschema.Schema{Type: "string", Pattern: "^https?://"})
+	oneOrList("command", &jsonschema.Schema{Type: "string", Pattern: `\S`})
+	if c, ok := s.Properties.Get("command"); ok {
+		one := uint64(1)
+		c.OneOf[1].MinItems = &one
+	}
+}
+
+// scheduleExpression is the shape of an EventBridge Scheduler expression;
+// Parse checks the fields.
+const scheduleExpression = `^(cron|rate|at)\(.+\)$`
+
+// JSONSchemaExtend gives start and stop the expression shape and asks for
+// at least one of them, as Parse does.
+func (Schedule) JSONSchemaExtend(s *jsonschema.Schema) {
+	for _, key := range []string{"start", "stop"} {
+		if p, ok := s.Properties.Get(key); ok {
+			p.Pattern = scheduleExpression
+		}
+	}
+	if p, ok := s.Properties.Get("timezone"); ok {
+		p.Pattern = `^[A-Z][A-Za-z0-9_+-]*(/[A-Z][A-Za-z0-9_+-]*)*$`
+		p.Examples = []any{"UTC", "Europe/Berlin", "America/New_York"}
+	}
+	s.AnyOf = []*jsonschema.Schema{{Required: []string{"start"}}, {Required: []string{"stop"}}}
 }
 
 // JSONSchemaExtend lets order be "reverse" or a list of stage names.

@@ -2,13 +2,13 @@ package env
 
 import (
 	"bytes"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
-	"go.yaml.in/yaml/v3"
+
+	"cloudcontrol/backend/internal/schematest"
 )
 
 const schemaFile = "../../environments/schema.json"
@@ -36,39 +36,12 @@ func compileSchema(t *testing.T) *jsonschema.Schema {
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := jsonschema.NewCompiler()
-	if err := c.AddResource("environment.json", doc); err != nil {
-		t.Fatal(err)
-	}
-	s, err := c.Compile("environment.json")
-	if err != nil {
-		t.Fatalf("the generated schema does not compile: %v", err)
-	}
-	return s
+	return schematest.Compile(t, "environment.json", b)
 }
 
 // yamlToJSON turns a YAML document into the value a JSON Schema validator
 // sees, the way editors' YAML language servers do.
-func yamlToJSON(t *testing.T, doc string) any {
-	t.Helper()
-	var v any
-	if err := yaml.Unmarshal([]byte(doc), &v); err != nil {
-		t.Fatalf("test document is not YAML: %v", err)
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
+func yamlToJSON(t *testing.T, doc string) any { return schematest.YAML(t, []byte(doc)) }
 
 // TestSchemaAgreesWithParse checks that the schema an editor uses accepts
 // and refuses the same documents as Parse, for the rules a schema can say.
@@ -106,6 +79,18 @@ func TestSchemaAgreesWithParse(t *testing.T) {
 		{"region", "region: eu-west\n" + st, false},
 		{"bad name", "name: my env\n" + st, false},
 		{"select number", "select: {Env: 2}\n" + st, false},
+		// The "In AWS" keys.
+		{"command and grace", "stages: [{name: a, instances: [i-01234567], ready: {command: [a, b], ssm-grace: 90s}}]\n", true},
+		{"only a stop", st + "schedule: {stop: at(2026-12-24T18:00:00)}\n", true},
+		{"schedule with a zone", st + "schedule: {timezone: Europe/Berlin, start: 'cron(0 8 ? * MON-FRI *)', stop: rate(1 day)}\n", true},
+		{"command a number", "stages: [{name: a, instances: [i-01234567], ready: {command: 5}}]\n", false},
+		{"empty command list", "stages: [{name: a, instances: [i-01234567], ready: {command: []}}]\n", false},
+		{"blank command", "stages: [{name: a, instances: [i-01234567], ready: {command: \" \"}}]\n", false},
+		{"grace a number", "stages: [{name: a, instances: [i-01234567], ready: {command: ls, ssm-grace: 3}}]\n", false},
+		{"no start or stop", st + "schedule: {timezone: UTC}\n", false},
+		{"not an expression", st + "schedule: {start: every monday}\n", false},
+		{"zone in lower case", st + "schedule: {timezone: utc, start: rate(1 hour)}\n", false},
+		{"unknown schedule key", st + "schedule: {start: rate(1 hour), every: day}\n", false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -86,6 +86,7 @@ func (d *decoder) stage(n *yaml.Node, index int) stageSrc {
 			out.stage.Timeout = t
 		}
 	}
+	d.graceWithinTimeout(&out.stage)
 	return out
 }
 
@@ -149,7 +150,7 @@ func (d *decoder) ready(p pair, where string) Ready {
 	if !ok {
 		return r
 	}
-	f := d.known(pairs, "ready of "+where, "status-checks", "tcp", "http", "delay")
+	f := d.known(pairs, "ready of "+where, "status-checks", "tcp", "http", "delay", "command", "ssm-grace")
 	if p, ok := f["status-checks"]; ok {
 		r.StatusChecks, _ = d.boolean(p)
 	}
@@ -186,5 +187,6 @@ func (d *decoder) ready(p pair, where string) Ready {
 	if p, ok := f["delay"]; ok {
 		r.Delay, _ = d.duration(p, true)
 	}
+	d.commandGate(f, &r, where)
 	return r
 }

@@ -241,6 +241,9 @@ func NewPlan(e *env.Environment, action op.Action, res *Resolved, opts PlanOptio
 					}
 				}
 			}
+			if len(st.Ready.Command) > 0 { // the SSM command gate is run by exported runbooks only, so far
+				p.Warnings = append(p.Warnings, fmt.Sprintf("stage %q: its command gate is not checked by env start in this version; only the runbooks env export writes run it", st.Name))
+			}
 		} else {
 			ps.Gates = []Gate{{Kind: GateStopped}}
 			ps.Timeout = Seconds(orDefault(e.Stop.Timeout.D(), env.DefaultStopTimeout))

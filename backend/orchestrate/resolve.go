@@ -60,8 +60,8 @@ func Resolve(ctx context.Context, e *env.Environment, fleet cloud.Fleet, region 
 	}
 	if !slices.Contains(regions, region) {
 		msg := fmt.Sprintf("region %q does not exist or is not enabled for this account", region)
-		if close := closeNames(region, regions); len(close) > 0 {
-			msg += "; did you mean " + strings.Join(close, ", ") + "?"
+		if near := closeNames(region, regions); len(near) > 0 {
+			msg += "; did you mean " + strings.Join(near, ", ") + "?"
 		}
 		return nil, &ProblemsError{[]env.Problem{{Pos: e.Pos, Message: msg}}}
 	}

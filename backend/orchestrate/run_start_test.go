@@ -96,11 +96,9 @@ func TestAPIEconomyThousandInstances(t *testing.T) {
 	h := newHarness(t)
 	var stages []env.Stage
 	for s := range 5 {
-		var names []string
 		for i := range 200 {
 			name := fmt.Sprintf("s%d-%03d", s, i)
 			h.fleet.Add("i-"+name, name, cloud.Stopped, map[string]string{"Stage": fmt.Sprint(s)})
-			names = append(names, name)
 		}
 		st := env.Stage{Name: fmt.Sprintf("s%d", s), After: []string{}, Ready: env.Ready{StatusChecks: true},
 			Instances: []env.Selector{{Tags: map[string]string{"Stage": fmt.Sprint(s)}}}}

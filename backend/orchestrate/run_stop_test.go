@@ -9,19 +9,22 @@ import (
 
 	"cloudcontrol/backend/cloud"
 	"cloudcontrol/backend/cloud/cloudtest"
+	"cloudcontrol/backend/env"
 	"cloudcontrol/backend/op"
 )
 
-// upDiamond is data <- (app, jobs) <- web, everything running; jobs stops slowly.
-func upDiamond(h *harness) *Plan {
+// runningDiamond is data <- (app, jobs) <- web, everything running; jobs stops slowly.
+func runningDiamond(h *harness) *env.Environment {
 	for _, n := range []string{"db", "app", "jobs", "web"} {
 		h.fleet.Add("i-"+n, n, cloud.Running, nil)
 	}
 	h.fleet.Inst("i-jobs").StopTook = 40 * time.Second
-	e := environment(stage("data", []string{}, "db"), stage("app", []string{"data"}, "app"),
+	return environment(stage("data", []string{}, "db"), stage("app", []string{"data"}, "app"),
 		stage("jobs", []string{"data"}, "jobs"), stage("web", []string{"app"}, "web"))
-	return h.plan(e, op.Stop)
 }
+
+// upDiamond plans stopping runningDiamond.
+func upDiamond(h *harness) *Plan { return h.plan(runningDiamond(h), op.Stop) }
 
 func TestStopInReverseWithParallelBranches(t *testing.T) {
 	h := newHarness(t)
@@ -54,12 +57,10 @@ func TestStopInReverseWithParallelBranches(t *testing.T) {
 
 func TestStopInListedOrderIsSequential(t *testing.T) {
 	h := newHarness(t)
-	p := upDiamond(h)
-	e := environment(stage("data", []string{}, "db"), stage("app", []string{"data"}, "app"),
-		stage("jobs", []string{"data"}, "jobs"), stage("web", []string{"app"}, "web"))
+	e := runningDiamond(h)
 	e.Stop.Order = []string{"jobs", "web", "app", "data"}
 	e.Stop.Reverse = false
-	p = h.plan(e, op.Stop)
+	p := h.plan(e, op.Stop)
 	if _, err := h.run(context.Background(), p); err != nil {
 		t.Fatal(err)
 	}

@@ -160,7 +160,7 @@ func encode(s Settings) ([]byte, error) {
 // disk now (another process may have changed it); when change fails,
 // nothing is written. A damaged file is not overwritten: the error says
 // which file to fix or remove.
-func (f *File) Update(change func(*Settings) error) (Settings, error) {
+func (f *File) Update(change func(*Settings) error) (_ Settings, err error) {
 	if err := os.MkdirAll(filepath.Dir(f.path), 0o700); err != nil {
 		return Settings{}, fmt.Errorf("creating the settings folder: %w", err)
 	}
@@ -168,7 +168,13 @@ func (f *File) Update(change func(*Settings) error) (Settings, error) {
 	if err := lk.Lock(); err != nil {
 		return Settings{}, fmt.Errorf("locking the settings file %s: %w", f.path, err)
 	}
-	defer lk.Unlock()
+	// A lock left held would block every other front end's next save, so
+	// failing to release it is reported (after an otherwise good save too).
+	defer func() {
+		if uerr := lk.Unlock(); uerr != nil && err == nil {
+			err = fmt.Errorf("the settings were saved, but unlocking %s failed: %w", lk.Path(), uerr)
+		}
+	}()
 	s, err := f.Load()
 	if err != nil {
 		return Settings{}, fmt.Errorf("not saved: %w", err)

@@ -4,10 +4,10 @@ import {fakeApi} from './test/fakeApi';
 import {env, overview, threeTier} from './test/envs';
 import {manyInstances} from './test/fixtures';
 import {renderApp} from './test/render';
-import {useFakeLayout} from './test/layout';
+import {installFakeLayout} from './test/layout';
 import {RENDER_MEASURE} from './lib/perf';
 
-useFakeLayout();
+installFakeLayout();
 
 // The budget is "a 1,000-instance environment renders in under 200 ms" in
 // the real window; jsdom is slower and has no paint, so these figures are
@@ -16,7 +16,13 @@ describe('a 1,000-instance environment', () => {
     it('renders a window of rows and records the cc:env-render measure', async () => {
         const rows = manyInstances(1000);
         const big = env('big', 'partly running', {
-            stages: [0, 1, 2, 3].map((k) => ({name: `stage-${k}`, after: k ? [`stage-${k - 1}`] : [], gates: [{kind: 'running'}], state: 'partly running', instances: rows.slice(k * 250, (k + 1) * 250)})),
+            stages: [0, 1, 2, 3].map((k) => ({
+                name: `stage-${k}`,
+                after: k ? [`stage-${k - 1}`] : [],
+                gates: [{kind: 'running'}],
+                state: 'partly running',
+                instances: rows.slice(k * 250, (k + 1) * 250),
+            })),
         });
         performance.clearMeasures(RENDER_MEASURE);
         renderApp(fakeApi(overview([threeTier(), big])).api);
@@ -29,6 +35,8 @@ describe('a 1,000-instance environment', () => {
         // One for the first environment, one for the switch to big.
         expect(measures).toHaveLength(2);
         expect(measures[1].detail).toEqual({env: 'big', rows: 1000});
-        console.log(`[perf] switch to a 1,000-instance environment: ${measures[1].duration.toFixed(1)} ms to commit (jsdom, indicative only)`);
+        console.log(
+            `[perf] switch to a 1,000-instance environment: ${measures[1].duration.toFixed(1)} ms to commit (jsdom, indicative only)`,
+        );
     });
 });

@@ -21,7 +21,10 @@ async function openStartPlan() {
 /** The dashboard's three-tier with these stage states, as the Go side decides them during a run. */
 function stagesIn(states: Record<string, op.State>) {
     const e = threeTier({state: op.State.STARTING});
-    return threeTier({state: op.State.STARTING, stages: e.stages.map((s) => ({...s, state: states[s.name] ?? s.state}))});
+    return threeTier({
+        state: op.State.STARTING,
+        stages: e.stages.map((s) => ({...s, state: states[s.name] ?? s.state})),
+    });
 }
 
 describe('start: plan, confirm, live progress', () => {
@@ -29,10 +32,19 @@ describe('start: plan, confirm, live progress', () => {
         const {fake, dialog} = await openStartPlan();
         expect(fake.api.plan).toHaveBeenCalledWith('three-tier', 'start');
         expect(fake.api.run).not.toHaveBeenCalled();
-        expect(within(dialog).getByTestId('plan-target')).toHaveTextContent('Acts on account 123456789012 in region eu-west-1 with profile testing');
-        expect(within(dialog).getByTestId('plan-summary')).toHaveTextContent('4 stages, 5 instances; expected to take about 4m 05s');
+        expect(within(dialog).getByTestId('plan-target')).toHaveTextContent(
+            'Acts on account 123456789012 in region eu-west-1 with profile testing',
+        );
+        expect(within(dialog).getByTestId('plan-summary')).toHaveTextContent(
+            '4 stages, 5 instances; expected to take about 4m 05s',
+        );
         const stages = within(within(dialog).getByRole('list', {name: 'Stages in order'})).getAllByRole('listitem');
-        expect(stages.map((s) => s.getAttribute('aria-label'))).toEqual(['Stage database', 'Stage cache', 'Stage app', 'Stage web']);
+        expect(stages.map((s) => s.getAttribute('aria-label'))).toEqual([
+            'Stage database',
+            'Stage cache',
+            'Stage app',
+            'Stage web',
+        ]);
         expect(stages[0]).toHaveTextContent('Gates: running → tcp 5432');
         // database's estimate is how long it took last time; cache's is the generic one.
         expect(stages[0]).toHaveTextContent('as last time');
@@ -51,21 +63,58 @@ describe('start: plan, confirm, live progress', () => {
 
         fake.pushEvent({...base, type: op.EventType.RUN_STARTED, time: new Date().toISOString(), message: '4 stages'});
         fake.pushEvent({...base, type: op.EventType.STAGE_STARTED, stage: 'database', elapsed: 0.1});
-        fake.pushEvent({...base, type: op.EventType.GATE_PASSED, stage: 'database', gate: 'running', instance: 'i-0db1', name: 'shop-db', elapsed: 0.8});
-        fake.pushEvent({...base, type: op.EventType.GATE_WAITING, stage: 'database', gate: 'tcp 5432', instance: 'i-0db1', name: 'shop-db', message: '10.0.0.1:5432', elapsed: 0.9});
-        fake.pushProgress(progress({elapsed: 0.9, events: 4, started: new Date().toISOString(), stages: startStages({
-            database: {status: ACTIVE, state: op.State.STARTING, passed: 1, started: new Date().toISOString(), timeoutSeconds: 900,
-                waiting: {gate: 'tcp 5432', instance: 'i-0db1', name: 'shop-db', address: '10.0.0.1:5432'}},
-        })}));
+        fake.pushEvent({
+            ...base,
+            type: op.EventType.GATE_PASSED,
+            stage: 'database',
+            gate: 'running',
+            instance: 'i-0db1',
+            name: 'shop-db',
+            elapsed: 0.8,
+        });
+        fake.pushEvent({
+            ...base,
+            type: op.EventType.GATE_WAITING,
+            stage: 'database',
+            gate: 'tcp 5432',
+            instance: 'i-0db1',
+            name: 'shop-db',
+            message: '10.0.0.1:5432',
+            elapsed: 0.9,
+        });
+        fake.pushProgress(
+            progress({
+                elapsed: 0.9,
+                events: 4,
+                started: new Date().toISOString(),
+                stages: startStages({
+                    database: {
+                        status: ACTIVE,
+                        state: op.State.STARTING,
+                        passed: 1,
+                        started: new Date().toISOString(),
+                        timeoutSeconds: 900,
+                        waiting: {gate: 'tcp 5432', instance: 'i-0db1', name: 'shop-db', address: '10.0.0.1:5432'},
+                    },
+                }),
+            }),
+        );
         fake.pushEnvs([stagesIn({database: op.State.STARTING})]);
 
         const panel = screen.getByRole('region', {name: 'Run progress'});
         expect(within(panel).getByTestId('run-status')).toHaveTextContent('in progress');
         expect(within(panel).getByTestId('progress-database')).toHaveAttribute('data-status', 'active');
-        expect(within(panel).getByTestId('waiting-database')).toHaveTextContent('waiting for tcp 5432 on shop-db (10.0.0.1:5432)');
-        expect(within(panel).getByRole('progressbar', {name: 'database progress'})).toHaveAttribute('aria-valuenow', '50');
+        expect(within(panel).getByTestId('waiting-database')).toHaveTextContent(
+            'waiting for tcp 5432 on shop-db (10.0.0.1:5432)',
+        );
+        expect(within(panel).getByRole('progressbar', {name: 'database progress'})).toHaveAttribute(
+            'aria-valuenow',
+            '50',
+        );
         expect(within(panel).getByTestId('progress-web')).toHaveAttribute('data-status', 'pending');
-        expect(within(panel).getByRole('log', {name: 'Activity log'})).toHaveTextContent('running ok on shop-db (i-0db1)');
+        expect(within(panel).getByRole('log', {name: 'Activity log'})).toHaveTextContent(
+            'running ok on shop-db (i-0db1)',
+        );
         // An active stage counts down to its timeout.
         expect(within(panel).getByTestId('timeout-database')).toHaveTextContent(/times out in 1[45]m/);
         // A run in progress holds the environment: no second start from here.
@@ -73,12 +122,31 @@ describe('start: plan, confirm, live progress', () => {
         // The stage graph shows the state the Go side decided, and the gate waited on.
         const dbNode = screen.getByTestId('stage-database');
         expect(within(dbNode).getByTestId('state-badge')).toHaveAttribute('data-state', 'starting');
-        expect(within(dbNode).getByTestId('stage-detail-database')).toHaveTextContent('waiting for tcp 5432 on shop-db');
-        expect(within(screen.getByTestId('stage-web')).getByTestId('state-badge')).toHaveAttribute('data-state', 'stopped');
+        expect(within(dbNode).getByTestId('stage-detail-database')).toHaveTextContent(
+            'waiting for tcp 5432 on shop-db',
+        );
+        expect(within(screen.getByTestId('stage-web')).getByTestId('state-badge')).toHaveAttribute(
+            'data-state',
+            'stopped',
+        );
 
-        fake.pushEvent({...base, type: op.EventType.GATE_PASSED, stage: 'database', gate: 'tcp 5432', instance: 'i-0db1', elapsed: 2});
+        fake.pushEvent({
+            ...base,
+            type: op.EventType.GATE_PASSED,
+            stage: 'database',
+            gate: 'tcp 5432',
+            instance: 'i-0db1',
+            elapsed: 2,
+        });
         fake.pushEvent({...base, type: op.EventType.STAGE_READY, stage: 'database', elapsed: 2});
-        fake.pushProgress(progress({elapsed: 2, events: 6, started: new Date().toISOString(), stages: startStages({database: {status: READY, state: op.State.RUNNING, passed: 2}})}));
+        fake.pushProgress(
+            progress({
+                elapsed: 2,
+                events: 6,
+                started: new Date().toISOString(),
+                stages: startStages({database: {status: READY, state: op.State.RUNNING, passed: 2}}),
+            }),
+        );
         fake.pushEnvs([stagesIn({database: op.State.RUNNING})]);
         expect(within(panel).getByTestId('progress-database')).toHaveAttribute('data-status', 'ready');
         expect(within(panel).queryByTestId('waiting-database')).not.toBeInTheDocument();
@@ -101,10 +169,37 @@ describe('start: plan, confirm, live progress', () => {
         await waitFor(() => expect(fake.api.run).toHaveBeenCalledTimes(1));
         const gate = 'http http://{{.PrivateIP}}:8080/health';
         fake.pushEvent({...base, type: op.EventType.RUN_STARTED});
-        fake.pushEvent({...base, type: op.EventType.STAGE_FAILED, stage: 'app', instance: 'i-0ap2', name: 'shop-app-2', gate, message: 'not healthy after 15m0s: HTTP 503', elapsed: 903});
-        fake.pushProgress(progress({outcome: op.Outcome.FAILED, elapsed: 903, events: 8, message: 'start three-tier failed in stage "app": not healthy',
-            stages: startStages({database: {status: READY, passed: 2}, cache: {status: CANCELLED}, app: {status: FAILED, state: op.State.FAILED}}),
-            failure: {stage: 'app', instance: 'i-0ap2', name: 'shop-app-2', gate, message: 'not healthy after 15m0s: HTTP 503', leftRunning: ['i-0db1 (shop-db)']}}));
+        fake.pushEvent({
+            ...base,
+            type: op.EventType.STAGE_FAILED,
+            stage: 'app',
+            instance: 'i-0ap2',
+            name: 'shop-app-2',
+            gate,
+            message: 'not healthy after 15m0s: HTTP 503',
+            elapsed: 903,
+        });
+        fake.pushProgress(
+            progress({
+                outcome: op.Outcome.FAILED,
+                elapsed: 903,
+                events: 8,
+                message: 'start three-tier failed in stage "app": not healthy',
+                stages: startStages({
+                    database: {status: READY, passed: 2},
+                    cache: {status: CANCELLED},
+                    app: {status: FAILED, state: op.State.FAILED},
+                }),
+                failure: {
+                    stage: 'app',
+                    instance: 'i-0ap2',
+                    name: 'shop-app-2',
+                    gate,
+                    message: 'not healthy after 15m0s: HTTP 503',
+                    leftRunning: ['i-0db1 (shop-db)'],
+                },
+            }),
+        );
 
         const panel = screen.getByRole('region', {name: 'Run progress'});
         const alert = within(panel).getByTestId('run-failure');
@@ -125,13 +220,33 @@ describe('start: plan, confirm, live progress', () => {
         const again = '2025-01-01T11:00:00Z';
         fake.pushEvent({...base, type: op.EventType.RUN_STARTED, elapsed: 0});
         fake.pushEvent({...base, type: op.EventType.STAGE_SKIPPED, stage: 'database', message: 'already ready'});
-        fake.pushProgress(progress({started: again, events: 2, stages: startStages({database: {status: SKIPPED, passed: 2}})}));
+        fake.pushProgress(
+            progress({started: again, events: 2, stages: startStages({database: {status: SKIPPED, passed: 2}})}),
+        );
         expect(within(panel).queryByTestId('run-failure')).not.toBeInTheDocument();
         expect(within(panel).getByTestId('progress-database')).toHaveAttribute('data-status', 'skipped');
         expect(within(panel).getByTestId('progress-app')).toHaveAttribute('data-status', 'pending');
-        fake.pushEvent({...base, type: op.EventType.RUN_DONE, message: 'start three-tier done after 1m0s', elapsed: 60});
-        fake.pushProgress(progress({started: again, outcome: op.Outcome.DONE, events: 7, elapsed: 60, message: 'start three-tier done after 1m0s',
-            stages: startStages({database: {status: SKIPPED}, cache: {status: READY}, app: {status: READY}, web: {status: READY}})}));
+        fake.pushEvent({
+            ...base,
+            type: op.EventType.RUN_DONE,
+            message: 'start three-tier done after 1m0s',
+            elapsed: 60,
+        });
+        fake.pushProgress(
+            progress({
+                started: again,
+                outcome: op.Outcome.DONE,
+                events: 7,
+                elapsed: 60,
+                message: 'start three-tier done after 1m0s',
+                stages: startStages({
+                    database: {status: SKIPPED},
+                    cache: {status: READY},
+                    app: {status: READY},
+                    web: {status: READY},
+                }),
+            }),
+        );
         expect(within(panel).getByTestId('run-status')).toHaveTextContent('done');
         // The log keeps both attempts.
         expect(within(panel).getByRole('log')).toHaveTextContent('FAILED on shop-app-2 (i-0ap2)');
@@ -145,7 +260,14 @@ describe('start: plan, confirm, live progress', () => {
         fake.pushProgress(progress());
         fireEvent.click(screen.getByRole('button', {name: 'Cancel run'}));
         await waitFor(() => expect(fake.api.cancel).toHaveBeenCalledWith('three-tier'));
-        fake.pushProgress(progress({outcome: op.Outcome.CANCELLED, events: 5, elapsed: 4, message: 'cancelled; shop-db left running'}));
+        fake.pushProgress(
+            progress({
+                outcome: op.Outcome.CANCELLED,
+                events: 5,
+                elapsed: 4,
+                message: 'cancelled; shop-db left running',
+            }),
+        );
         expect(screen.getByTestId('run-status')).toHaveTextContent('cancelled');
         expect(screen.getByRole('region', {name: 'Run progress'})).toHaveTextContent('cancelled; shop-db left running');
     });
@@ -155,7 +277,17 @@ describe('start: plan, confirm, live progress', () => {
         const why = 'three-tier is busy: "stop" by alice (pid 42, cli)';
         fake.api.run.mockImplementationOnce(async () => {
             // The Go side pushes the refusal as the run's progress, then rejects.
-            fake.pushProgress({env: 'three-tier', action: op.Action.START, outcome: op.Outcome.REFUSED, started: '0001-01-01T00:00:00Z', events: 1, elapsed: 0, stages: [], failure: {message: why}, message: why});
+            fake.pushProgress({
+                env: 'three-tier',
+                action: op.Action.START,
+                outcome: op.Outcome.REFUSED,
+                started: '0001-01-01T00:00:00Z',
+                events: 1,
+                elapsed: 0,
+                stages: [],
+                failure: {message: why},
+                message: why,
+            });
             throw new Error(why);
         });
         fireEvent.click(within(dialog).getByRole('button', {name: 'Confirm start'}));
@@ -168,19 +300,33 @@ describe('start: plan, confirm, live progress', () => {
         const fake = fakeApi(overview([threeTier()]));
         renderApp(fake.api);
         await screen.findByRole('button', {name: 'Stop'});
-        const stop = ['web', 'app', 'cache', 'database'].map((name) => ({name, total: 1, passed: 0, status: name === 'web' ? ACTIVE : op.StageStatus.PENDING, instances: []}));
+        const stop = ['web', 'app', 'cache', 'database'].map((name) => ({
+            name,
+            total: 1,
+            passed: 0,
+            status: name === 'web' ? ACTIVE : op.StageStatus.PENDING,
+            instances: [],
+        }));
         fake.pushEvent({env: 'three-tier', action: op.Action.STOP, type: op.EventType.STAGE_STARTED, stage: 'web'});
         fake.pushProgress(progress({action: op.Action.STOP, events: 2, stages: stop}));
         const panel = screen.getByRole('region', {name: 'Run progress'});
         // In stop order, the reverse of the file's, as the Go side sends it.
-        expect(within(within(panel).getByRole('list', {name: 'Stage progress'})).getAllByRole('listitem').map((l) => l.dataset.testid)).toEqual(['progress-web', 'progress-app', 'progress-cache', 'progress-database']);
+        expect(
+            within(within(panel).getByRole('list', {name: 'Stage progress'}))
+                .getAllByRole('listitem')
+                .map((l) => l.dataset.testid),
+        ).toEqual(['progress-web', 'progress-app', 'progress-cache', 'progress-database']);
         expect(within(panel).getByTestId('progress-web')).toHaveAttribute('data-status', 'active');
         expect(panel).toHaveTextContent('Stop three-tier');
     });
 
     it('catches up on a run under way when the window opens', async () => {
-        const fake = fakeApi(overview([threeTier()], {runs: [progress({events: 2, stages: startStages({database: {status: ACTIVE}})})]}));
-        fake.api.runLog.mockResolvedValue([op.Event.createFrom({...base, type: op.EventType.STAGE_STARTED, stage: 'database', elapsed: 1})]);
+        const fake = fakeApi(
+            overview([threeTier()], {runs: [progress({events: 2, stages: startStages({database: {status: ACTIVE}})})]}),
+        );
+        fake.api.runLog.mockResolvedValue([
+            op.Event.createFrom({...base, type: op.EventType.STAGE_STARTED, stage: 'database', elapsed: 1}),
+        ]);
         renderApp(fake.api);
         const panel = await screen.findByRole('region', {name: 'Run progress'});
         expect(within(panel).getByTestId('progress-database')).toHaveAttribute('data-status', 'active');
@@ -199,9 +345,12 @@ describe('start: plan, confirm, live progress', () => {
                 vi.advanceTimersByTime(10 * 60_000);
             });
             for (const call of [fake.api.overview]) expect(call).toHaveBeenCalledTimes(1);
-            for (const call of [fake.api.plan, fake.api.refresh, fake.api.runLog, fake.api.settings]) expect(call).not.toHaveBeenCalled();
+            for (const call of [fake.api.plan, fake.api.refresh, fake.api.runLog, fake.api.settings])
+                expect(call).not.toHaveBeenCalled();
             fake.pushEnvs([threeTier({state: 'running'})]);
-            expect(within(screen.getByRole('listitem', {name: 'three-tier'})).getByTestId('state-badge')).toHaveAttribute('data-state', 'running');
+            expect(
+                within(screen.getByRole('listitem', {name: 'three-tier'})).getByTestId('state-badge'),
+            ).toHaveAttribute('data-state', 'running');
         } finally {
             vi.useRealTimers();
         }

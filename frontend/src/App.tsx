@@ -39,14 +39,13 @@ export default function App() {
         setSelected(name);
         setView('env');
     };
-    // Choose the first environment once the list arrives, and again if the chosen one disappears.
+    // Choose the first environment once the list arrives, and again if the
+    // chosen one disappears. Set while rendering, not in an effect, so the
+    // view never commits with the stale choice first (React's "adjusting
+    // state when a prop changes"); the guard ends it after one pass. The
+    // first overview's render mark is set where the overview arrives.
     const fallback = state.envs.some((e) => e.name === selected) ? undefined : state.envs[0]?.name;
-    useEffect(() => {
-        if (fallback) {
-            markRenderStart();
-            setSelected(fallback);
-        }
-    }, [fallback]);
+    if (fallback) setSelected(fallback);
 
     // Once, when the environment list is first on screen (after the commit):
     // the app logs how long that took from launch.
@@ -91,22 +90,35 @@ export default function App() {
                             Cloud Control
                         </Title>
                         {state.sandbox && (
-                            <Tooltip label={`Simulated AWS at ${state.sandboxUrl}: nothing here touches a real account`}>
-                                <Badge color="orange" data-testid="sandbox-badge" aria-label="Sandbox" style={{flexShrink: 0}}>
+                            <Tooltip
+                                label={`Simulated AWS at ${state.sandboxUrl}: nothing here touches a real account`}
+                            >
+                                <Badge
+                                    color="orange"
+                                    data-testid="sandbox-badge"
+                                    aria-label="Sandbox"
+                                    style={{flexShrink: 0}}
+                                >
                                     Sandbox
                                 </Badge>
                             </Tooltip>
                         )}
                         {state.settingsProblem && (
                             <Tooltip label={state.settingsProblem} multiline w={360}>
-                                <Badge color="red" data-testid="settings-problem" style={{flexShrink: 0, cursor: 'pointer'}} onClick={settings.open}>
+                                <Badge
+                                    color="red"
+                                    data-testid="settings-problem"
+                                    style={{flexShrink: 0, cursor: 'pointer'}}
+                                    onClick={settings.open}
+                                >
                                     Settings not saved
                                 </Badge>
                             </Tooltip>
                         )}
                         {env && (
                             <Text size="sm" c="dimmed" data-testid="header-target" truncate="end" style={{minWidth: 0}}>
-                                {env.account ? `Account ${env.account}` : 'Account unknown'} · {env.region || 'default region'}
+                                {env.account ? `Account ${env.account}` : 'Account unknown'} ·{' '}
+                                {env.region || 'default region'}
                             </Text>
                         )}
                     </Group>
@@ -122,10 +134,20 @@ export default function App() {
                                 onUse={profiles.use}
                             />
                         )}
-                        <Button size="xs" variant={view === 'profiles' ? 'filled' : 'default'} aria-pressed={view === 'profiles'} onClick={() => setView('profiles')}>
+                        <Button
+                            size="xs"
+                            variant={view === 'profiles' ? 'filled' : 'default'}
+                            aria-pressed={view === 'profiles'}
+                            onClick={() => setView('profiles')}
+                        >
                             Profiles
                         </Button>
-                        <Button size="xs" variant={view === 'reports' ? 'filled' : 'default'} aria-pressed={view === 'reports'} onClick={() => setView('reports')}>
+                        <Button
+                            size="xs"
+                            variant={view === 'reports' ? 'filled' : 'default'}
+                            aria-pressed={view === 'reports'}
+                            onClick={() => setView('reports')}
+                        >
                             Reports
                         </Button>
                         <ActionIcon variant="default" aria-label="Refresh" onClick={refresh}>
@@ -141,7 +163,15 @@ export default function App() {
             <AppShell.Navbar p="xs">
                 <Sidebar envs={state.envs} selected={selected} onSelect={select} />
             </AppShell.Navbar>
-            <AppShell.Main style={{display: 'flex', flexDirection: 'column', height: '100dvh', overflowY: 'auto', overflowX: 'hidden'}}>
+            <AppShell.Main
+                style={{
+                    display: 'flex',
+                    flexDirection: 'column',
+                    height: '100dvh',
+                    overflowY: 'auto',
+                    overflowX: 'hidden',
+                }}
+            >
                 {!state.loaded && (
                     <Center style={{flex: 1}}>
                         <Loader aria-label="Loading environments" />
@@ -153,7 +183,13 @@ export default function App() {
                     </Text>
                 )}
                 <Suspense fallback={<Loader aria-label="Loading" />}>
-                    {view === 'profiles' && <ProfilesView list={profiles.list} error={profiles.error} onUse={(name) => profiles.use(name, '')} />}
+                    {view === 'profiles' && (
+                        <ProfilesView
+                            list={profiles.list}
+                            error={profiles.error}
+                            onUse={(name) => profiles.use(name, '')}
+                        />
+                    )}
                     {view === 'reports' && <ReportsView envs={state.envs.filter((e) => e.usable).map((e) => e.name)} />}
                 </Suspense>
                 {view === 'env' && env && (

@@ -3,13 +3,20 @@ import {fireEvent, screen, waitFor, within} from '@testing-library/react';
 import {fakeApi} from './test/fakeApi';
 import {env, overview, startPlan, threeTier} from './test/envs';
 import {renderApp} from './test/render';
-import {useFakeLayout} from './test/layout';
+import {installFakeLayout} from './test/layout';
 import {viewKind} from './api/api';
 import {desktop, orchestrate} from './api/types';
 
-useFakeLayout();
+installFakeLayout();
 
-const problem = {file: '/envs/broken.yaml', line: 7, col: 12, message: 'stage "app": after names "dtabase", which is not a stage', source: '    after: [dtabase]', text: ''};
+const problem = {
+    file: '/envs/broken.yaml',
+    line: 7,
+    col: 12,
+    message: 'stage "app": after names "dtabase", which is not a stage',
+    source: '    after: [dtabase]',
+    text: '',
+};
 
 describe('the window', () => {
     it('marks the sandbox and shows the account and region it acts on', async () => {
@@ -103,7 +110,15 @@ describe('the window', () => {
     });
 
     it('shows who holds a busy environment and blocks starting it', async () => {
-        renderApp(fakeApi(overview([threeTier({busy: {pid: 42, user: 'alice', action: 'stop', client: 'cli', since: '2025-01-01T10:02:03Z'}})])).api);
+        renderApp(
+            fakeApi(
+                overview([
+                    threeTier({
+                        busy: {pid: 42, user: 'alice', action: 'stop', client: 'cli', since: '2025-01-01T10:02:03Z'},
+                    }),
+                ]),
+            ).api,
+        );
         expect(await screen.findByTestId('env-busy')).toHaveTextContent('Busy: stop by alice, cli, pid 42');
         expect(screen.getByRole('button', {name: 'Start'})).toBeDisabled();
         expect(screen.getByRole('button', {name: 'Stop'})).toBeDisabled();
@@ -115,16 +130,23 @@ describe('the window', () => {
         fireEvent.click(await screen.findByRole('button', {name: 'Settings'}));
         const dialog = await screen.findByRole('dialog', {name: 'Settings'});
         const list = within(dialog).getByRole('list', {name: 'Environment folders'});
-        expect(within(list).getAllByRole('listitem').map((i) => i.getAttribute('aria-label'))).toEqual(['/home/tester/envs', '/work/environments']);
+        expect(
+            within(list)
+                .getAllByRole('listitem')
+                .map((i) => i.getAttribute('aria-label')),
+        ).toEqual(['/home/tester/envs', '/work/environments']);
         fireEvent.click(within(dialog).getByRole('button', {name: 'Add folder…'}));
         expect(await within(list).findByRole('listitem', {name: '/home/tester/more-envs'})).toBeInTheDocument();
         fireEvent.click(within(dialog).getByRole('button', {name: 'Remove folder /home/tester/envs'}));
-        await waitFor(() => expect(within(list).queryByRole('listitem', {name: '/home/tester/envs'})).not.toBeInTheDocument());
+        await waitFor(() =>
+            expect(within(list).queryByRole('listitem', {name: '/home/tester/envs'})).not.toBeInTheDocument(),
+        );
         expect(fake.api.removeFolder).toHaveBeenCalledWith('/home/tester/envs');
     });
 
     it('shows a damaged settings file until it is fixed, and says so in Settings', async () => {
-        const damaged = 'the settings file /home/tester/.config/cloudcontrol/settings.json is damaged (unexpected end of JSON input): fix it or remove it';
+        const damaged =
+            'the settings file /home/tester/.config/cloudcontrol/settings.json is damaged (unexpected end of JSON input): fix it or remove it';
         const fake = fakeApi(overview([threeTier()], {settingsProblem: damaged}));
         renderApp(fake.api);
         fireEvent.click(await screen.findByTestId('settings-problem'));
@@ -141,7 +163,9 @@ describe('the window', () => {
         renderApp(fake.api);
         fireEvent.click(await screen.findByRole('button', {name: 'Start'}));
         const target = await screen.findByTestId('plan-target');
-        expect(target).toHaveTextContent('Acts on account 123456789012 in region eu-west-1 with the keys in the environment variables');
+        expect(target).toHaveTextContent(
+            'Acts on account 123456789012 in region eu-west-1 with the keys in the environment variables',
+        );
         expect(target).not.toHaveTextContent('profile');
     });
 
@@ -163,7 +187,9 @@ describe('the window', () => {
         fireEvent.keyDown(document.documentElement, {key: 'k', ctrlKey: true});
         expect(screen.getByRole('textbox', {name: 'Search instances'})).toHaveFocus();
         fireEvent.click(screen.getByRole('button', {name: 'Keyboard shortcuts'}));
-        expect(await screen.findByRole('table', {name: 'Keyboard shortcuts'})).toHaveTextContent('Start the environment');
+        expect(await screen.findByRole('table', {name: 'Keyboard shortcuts'})).toHaveTextContent(
+            'Start the environment',
+        );
     });
 
     it('switches environments from the sidebar', async () => {

@@ -10,7 +10,6 @@ import {ApiProvider} from './api/context';
 import {wailsApi} from './api/api';
 import {theme} from './theme';
 
-
 createRoot(document.getElementById('root')!).render(
     <React.StrictMode>
         <MantineProvider theme={theme} defaultColorScheme="auto">

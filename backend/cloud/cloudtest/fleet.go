@@ -131,6 +131,9 @@ func (f *Fleet) lookup(ids []string) ([]*Inst, error) {
 	return out, nil
 }
 
+// Find returns the instances matching q as of now. With IDs, any of them
+// it does not know fails the call (cloud.NotFoundError), as EC2 does;
+// without, it lists region's instances whose tags match, by ID.
 func (f *Fleet) Find(ctx context.Context, region string, q cloud.Query) ([]cloud.Instance, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -143,7 +146,7 @@ func (f *Fleet) Find(ctx context.Context, region string, q cloud.Query) ([]cloud
 		}
 		for _, fi := range found {
 			if hasTags(fi.Instance.Tags, q.Tags) {
-				out = append(out, fi.Instance)
+				out = append(out, cloud.Annotated(fi.Instance))
 			}
 		}
 		return out, nil
@@ -152,12 +155,14 @@ func (f *Fleet) Find(ctx context.Context, region string, q cloud.Query) ([]cloud
 		fi := f.insts[id]
 		f.settle(fi)
 		if _, ok := f.insts[id]; ok && fi.Instance.Region == region && hasTags(fi.Instance.Tags, q.Tags) {
-			out = append(out, fi.Instance)
+			out = append(out, cloud.Annotated(fi.Instance))
 		}
 	}
 	return out, nil
 }
 
+// Describe returns the ids' instances as of now, leaving unknown ones out;
+// the next of DescribeErrs, if any, is returned instead.
 func (f *Fleet) Describe(ctx context.Context, region string, ids []string) ([]cloud.Instance, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -170,11 +175,12 @@ func (f *Fleet) Describe(ctx context.Context, region string, ids []string) ([]cl
 	found, _ := f.lookup(ids) // Describe leaves unknown ids out
 	out := make([]cloud.Instance, len(found))
 	for i, fi := range found {
-		out[i] = fi.Instance
+		out[i] = cloud.Annotated(fi.Instance)
 	}
 	return out, nil
 }
 
+// StatusChecks returns the known ids' checks as of now.
 func (f *Fleet) StatusChecks(ctx context.Context, region string, ids []string) (map[string]cloud.Checks, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -250,6 +256,7 @@ func (f *Fleet) act(method, region string, ids []string, fail error, change func
 	return nil
 }
 
+// Reboot only records the call: a rebooted instance stays running.
 func (f *Fleet) Reboot(ctx context.Context, region string, ids []string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -257,6 +264,7 @@ func (f *Fleet) Reboot(ctx context.Context, region string, ids []string) error {
 	return nil
 }
 
+// Regions returns the regions the fleet knows (NewFleet's three).
 func (f *Fleet) Regions(ctx context.Context) ([]string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -112,7 +112,8 @@ export function viewKind(hostname: string): 'window' | 'browser' {
 export function wailsApi(): Api {
     // EventsOn returns its own canceller, which removes just this listener
     // (EventsOff would remove every listener of the name).
-    const on = <T>(name: string, make: (raw: unknown) => T, cb: (v: T) => void): Unsubscribe => EventsOn(name, (raw: unknown) => cb(make(raw)));
+    const on = <T>(name: string, make: (raw: unknown) => T, cb: (v: T) => void): Unsubscribe =>
+        EventsOn(name, (raw: unknown) => cb(make(raw)));
     const envList = (raw: unknown) => ((raw as unknown[]) ?? []).map((e) => desktop.EnvView.createFrom(e));
     return {
         overview: () => Envs.Overview(),
@@ -158,6 +159,7 @@ export function wailsApi(): Api {
         historyNotice: () => Costs.HistoryNotice(),
         operations: (req) => Costs.Operations(desktop.ReportRequest.createFrom(req)),
         operationEvents: (id) => Costs.OperationEvents(id),
-        listShown: () => EventsEmit(events.listShown, {view: viewKind(window.location.hostname), pageMs: performance.now()}),
+        listShown: () =>
+            EventsEmit(events.listShown, {view: viewKind(window.location.hostname), pageMs: performance.now()}),
     };
 }

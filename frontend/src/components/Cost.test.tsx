@@ -26,7 +26,11 @@ describe('cost panel', () => {
         const fake = fakeApi(overview([threeTier()]));
         renderApp(fake.api);
         const panel = await screen.findByRole('region', {name: 'Cost'});
-        await waitFor(() => expect(within(panel).getByTestId('cost-hourly-running')).toHaveTextContent('Per hour while running$0.05 + unknown'));
+        await waitFor(() =>
+            expect(within(panel).getByTestId('cost-hourly-running')).toHaveTextContent(
+                'Per hour while running$0.05 + unknown',
+            ),
+        );
         expect(fake.api.envCost).toHaveBeenCalledWith('three-tier', false);
         expect(within(panel).getByTestId('cost-hourly-now')).toHaveTextContent('unknown');
         expect(within(panel).getByTestId('cost-hourly-now')).not.toHaveTextContent('$');
@@ -36,7 +40,9 @@ describe('cost panel', () => {
         expect(within(panel).getByTestId('cost-stopped-month')).toHaveTextContent('Per month while stopped$4.00');
 
         fireEvent.click(within(panel).getByRole('button', {name: 'Show prices per instance'}));
-        const rows = within(within(panel).getByRole('table', {name: 'Instance prices'})).getAllByTestId('instance-price');
+        const rows = within(within(panel).getByRole('table', {name: 'Instance prices'})).getAllByTestId(
+            'instance-price',
+        );
         expect(rows[0]).toHaveAttribute('data-known', 'true');
         expect(rows[0]).toHaveTextContent('$0.0114/hour');
         expect(rows[0]).toHaveTextContent(/built-in table, 2025-05-28 \(\d+ (days|months|years) old\)/);
@@ -65,8 +71,12 @@ describe('plan dialog cost line', () => {
         renderApp(fake.api);
         fireEvent.click(await screen.findByRole('button', {name: 'Start'}));
         const dialog = await screen.findByRole('dialog', {name: 'Start three-tier?'});
-        await waitFor(() => expect(within(dialog).getByTestId('plan-cost')).toHaveTextContent('Running costs $0.05 + unknown per hour'));
-        expect(within(dialog).getByTestId('plan-cost')).toHaveTextContent('Not priced: shop-web (x9.huge in eu-west-1)');
+        await waitFor(() =>
+            expect(within(dialog).getByTestId('plan-cost')).toHaveTextContent('Running costs $0.05 + unknown per hour'),
+        );
+        expect(within(dialog).getByTestId('plan-cost')).toHaveTextContent(
+            'Not priced: shop-web (x9.huge in eu-west-1)',
+        );
         expect(fake.api.envCost).toHaveBeenCalledWith('three-tier', true);
     });
 
@@ -74,12 +84,18 @@ describe('plan dialog cost line', () => {
         const stopPlan = {...startPlan(), action: 'stop'};
         const fake = fakeApi(overview([threeTier({state: 'running'})]), {'three-tier/stop': stopPlan as never});
         fake.api.envCost.mockImplementation(async (_e: string, offline: boolean) =>
-            offline ? threeTierCost({hourlyNow: {usd: 0.0228, any: true}, stoppedMonthly: {usd: 4, any: true}}) : threeTierCost(),
+            offline
+                ? threeTierCost({hourlyNow: {usd: 0.0228, any: true}, stoppedMonthly: {usd: 4, any: true}})
+                : threeTierCost(),
         );
         renderApp(fake.api);
         fireEvent.click(await screen.findByRole('button', {name: 'Stop'}));
         const dialog = await screen.findByRole('dialog', {name: 'Stop three-tier?'});
-        await waitFor(() => expect(within(dialog).getByTestId('plan-cost')).toHaveTextContent('Stopping saves $0.02 per hour; stopped, it costs $4.00 per month.'));
+        await waitFor(() =>
+            expect(within(dialog).getByTestId('plan-cost')).toHaveTextContent(
+                'Stopping saves $0.02 per hour; stopped, it costs $4.00 per month.',
+            ),
+        );
     });
 
     it('shows the plan with "Cost unknown" when pricing fails', async () => {
@@ -88,7 +104,11 @@ describe('plan dialog cost line', () => {
         renderApp(fake.api);
         fireEvent.click(await screen.findByRole('button', {name: 'Start'}));
         const dialog = await screen.findByRole('dialog', {name: 'Start three-tier?'});
-        await waitFor(() => expect(within(dialog).getByTestId('plan-cost')).toHaveTextContent('Cost unknown: the price cache is damaged'));
+        await waitFor(() =>
+            expect(within(dialog).getByTestId('plan-cost')).toHaveTextContent(
+                'Cost unknown: the price cache is damaged',
+            ),
+        );
         expect(within(dialog).getByRole('button', {name: 'Confirm start'})).toBeEnabled();
     });
 });

@@ -21,11 +21,18 @@ export function CostPanel({env, state, now}: Props) {
     const [loading, setLoading] = useState(true);
     const [open, setOpen] = useState(false);
 
+    // A new environment or state is priced again: the spinner shows from
+    // this render on (set while rendering, so it never commits without it).
+    const [priced, setPriced] = useState({env, state});
+    if (priced.env !== env || priced.state !== state) {
+        setPriced({env, state});
+        setLoading(true);
+    }
+
     // Only the latest request's answer is shown (a state change or a refresh may overtake one).
     const latest = useRef(0);
-    const load = useCallback((call: () => Promise<CostReport>) => {
+    const fetchReport = useCallback((call: () => Promise<CostReport>) => {
         const n = ++latest.current;
-        setLoading(true);
         call()
             .then(
                 (r) => {
@@ -37,7 +44,11 @@ export function CostPanel({env, state, now}: Props) {
             )
             .finally(() => n === latest.current && setLoading(false));
     }, []);
-    useEffect(() => load(() => api.envCost(env, false)), [api, env, state, load]);
+    useEffect(() => fetchReport(() => api.envCost(env, false)), [api, env, state, fetchReport]);
+    const refresh = () => {
+        setLoading(true);
+        fetchReport(() => api.refreshPrices(env));
+    };
 
     const e = report?.estimate;
     return (
@@ -50,7 +61,7 @@ export function CostPanel({env, state, now}: Props) {
                     <Button size="compact-xs" variant="subtle" onClick={() => setOpen((o) => !o)} disabled={!e}>
                         {open ? 'Hide prices per instance' : 'Show prices per instance'}
                     </Button>
-                    <Button size="compact-xs" variant="default" onClick={() => load(() => api.refreshPrices(env))} disabled={loading}>
+                    <Button size="compact-xs" variant="default" onClick={refresh} disabled={loading}>
                         Refresh prices
                     </Button>
                 </Group>
@@ -65,9 +76,25 @@ export function CostPanel({env, state, now}: Props) {
                     <SimpleGrid cols={{base: 3, lg: 6}} spacing="xs">
                         <Figure id="cost-hourly-running" label="Per hour while running" value={e.hourlyWhileRunning} />
                         <Figure id="cost-hourly-now" label="Per hour now" value={e.hourlyNow} />
-                        <Figure id="cost-run-so-far" label={e.runSince && !String(e.runSince).startsWith('0001') ? `This run, since ${when(e.runSince)}` : 'This run so far'} value={e.runSoFar} />
-                        <Figure id="cost-overnight" label={`Overnight (${formatHours(e.overnight.hours)})`} value={e.overnight.cost} />
-                        <Figure id="cost-weekend" label={`Weekend (${formatHours(e.weekend.hours)})`} value={e.weekend.cost} />
+                        <Figure
+                            id="cost-run-so-far"
+                            label={
+                                e.runSince && !String(e.runSince).startsWith('0001')
+                                    ? `This run, since ${when(e.runSince)}`
+                                    : 'This run so far'
+                            }
+                            value={e.runSoFar}
+                        />
+                        <Figure
+                            id="cost-overnight"
+                            label={`Overnight (${formatHours(e.overnight.hours)})`}
+                            value={e.overnight.cost}
+                        />
+                        <Figure
+                            id="cost-weekend"
+                            label={`Weekend (${formatHours(e.weekend.hours)})`}
+                            value={e.weekend.cost}
+                        />
                         <Figure id="cost-stopped-month" label="Per month while stopped" value={e.stoppedMonthly} />
                     </SimpleGrid>
                     {[e.priceNote, report?.refresh?.problem, report?.volumeProblem].filter(Boolean).map((n) => (
@@ -77,7 +104,13 @@ export function CostPanel({env, state, now}: Props) {
                     ))}
                     {open && (
                         <div>
-                            <Table aria-label="Instance prices" fz="xs" mt="xs" withRowBorders={false} verticalSpacing={2}>
+                            <Table
+                                aria-label="Instance prices"
+                                fz="xs"
+                                mt="xs"
+                                withRowBorders={false}
+                                verticalSpacing={2}
+                            >
                                 <Table.Thead>
                                     <Table.Tr>
                                         <Table.Th>Instance</Table.Th>
@@ -93,7 +126,10 @@ export function CostPanel({env, state, now}: Props) {
                                     {(e.instances ?? []).map((i) => (
                                         <Table.Tr key={i.id} data-testid="instance-price" data-known={i.hourly.known}>
                                             <Table.Td>{i.name || i.id}</Table.Td>
-                                            <Table.Td>{i.type || 'type unknown'}{i.lifecycle === 'spot' ? ' (spot)' : ''}</Table.Td>
+                                            <Table.Td>
+                                                {i.type || 'type unknown'}
+                                                {i.lifecycle === 'spot' ? ' (spot)' : ''}
+                                            </Table.Td>
                                             <Table.Td>{i.region}</Table.Td>
                                             <Table.Td>{i.state}</Table.Td>
                                             <Table.Td>{quote(i.hourly)}</Table.Td>
@@ -129,4 +165,3 @@ function Figure({id, label, value}: {id: string; label: string; value: Money}) {
         </Tooltip>
     );
 }
-

@@ -27,7 +27,7 @@ function checkedText(env: EnvView): string {
 export function EnvHeader({env, running, onStart, onStop}: Props) {
     const busy = holderText(env);
     const blocked = !env.usable || !!env.busy || running;
-    const why = !env.usable ? 'The file cannot be used' : busy ?? (running ? 'A run is in progress' : '');
+    const why = !env.usable ? 'The file cannot be used' : (busy ?? (running ? 'A run is in progress' : ''));
     return (
         <Stack gap={4}>
             <Group justify="space-between" wrap="nowrap">

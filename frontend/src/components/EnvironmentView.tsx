@@ -24,7 +24,17 @@ interface Props {
 }
 
 /** One environment: header and actions, its run, its stages as a graph, its instances. */
-export function EnvironmentView({env, run, cancelling, onStart, onStop, onCancel, onResume, onInstanceAction, searchRef}: Props) {
+export function EnvironmentView({
+    env,
+    run,
+    cancelling,
+    onStart,
+    onStop,
+    onCancel,
+    onResume,
+    onInstanceAction,
+    searchRef,
+}: Props) {
     const now = useNow(1000);
     const rows = useMemo<InstanceRow[]>(
         () => (env.stages ?? []).flatMap((s) => (s.instances ?? []).map((i) => ({...i, stage: s.name}))),
@@ -43,9 +53,25 @@ export function EnvironmentView({env, run, cancelling, onStart, onStop, onCancel
             {env.usable && (
                 <>
                     <CostPanel env={env.name} state={env.state} now={now} />
-                    {run && <RunProgress run={run} now={now} onCancel={onCancel} onResume={onResume} cancelling={cancelling} />}
-                    {env.stages?.length > 0 && <StageGraph stages={env.stages} progress={running ? run.progress : undefined} />}
-                    <InstanceTable rows={rows} now={now} onAction={onInstanceAction} busy={!!env.busy || running} searchRef={searchRef} />
+                    {run && (
+                        <RunProgress
+                            run={run}
+                            now={now}
+                            onCancel={onCancel}
+                            onResume={onResume}
+                            cancelling={cancelling}
+                        />
+                    )}
+                    {env.stages?.length > 0 && (
+                        <StageGraph stages={env.stages} progress={running ? run.progress : undefined} />
+                    )}
+                    <InstanceTable
+                        rows={rows}
+                        now={now}
+                        onAction={onInstanceAction}
+                        busy={!!env.busy || running}
+                        searchRef={searchRef}
+                    />
                 </>
             )}
         </Stack>

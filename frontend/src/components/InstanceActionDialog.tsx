@@ -30,7 +30,8 @@ export function InstanceActionDialog({env, target, account, region, working, err
                 <>
                     <Text size="sm">
                         {cap(target.action)} <b>{label}</b> ({target.row.id}, {target.row.type}) of <b>{env}</b>
-                        {account || region ? ` in account ${account || 'unknown'}, ${region || target.row.region}` : ''}.
+                        {account || region ? ` in account ${account || 'unknown'}, ${region || target.row.region}` : ''}
+                        .
                     </Text>
                     <Text size="sm" c="dimmed" mt="xs">
                         {consequence[target.action]}
@@ -44,7 +45,12 @@ export function InstanceActionDialog({env, target, account, region, working, err
                         <Button variant="default" onClick={onClose}>
                             Close
                         </Button>
-                        <Button color={target.action === control.InstanceAction.START ? 'green' : 'red'} onClick={onConfirm} loading={working} data-autofocus>
+                        <Button
+                            color={target.action === control.InstanceAction.START ? 'green' : 'red'}
+                            onClick={onConfirm}
+                            loading={working}
+                            data-autofocus
+                        >
                             {`Confirm ${target.action}`}
                         </Button>
                     </Group>

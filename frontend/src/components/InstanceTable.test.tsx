@@ -3,9 +3,9 @@ import {screen, within, fireEvent} from '@testing-library/react';
 import {InstanceTable, filterAndSort} from './InstanceTable';
 import {manyInstances} from '../test/fixtures';
 import {renderUI} from '../test/render';
-import {useFakeLayout} from '../test/layout';
+import {installFakeLayout} from '../test/layout';
 
-useFakeLayout();
+installFakeLayout();
 
 const now = Date.parse('2025-01-01T02:30:00Z');
 

@@ -42,7 +42,17 @@ const allowed: Record<string, InstanceAction[]> = {
 
 function matches(r: InstanceRow, q: string): boolean {
     if (!q) return true;
-    const hay = [r.name, r.id, r.type, r.state, r.az, r.privateIp, r.publicIp, r.stage, ...Object.entries(r.tags ?? {}).map(([k, v]) => `${k}=${v}`)];
+    const hay = [
+        r.name,
+        r.id,
+        r.type,
+        r.state,
+        r.az,
+        r.privateIp,
+        r.publicIp,
+        r.stage,
+        ...Object.entries(r.tags ?? {}).map(([k, v]) => `${k}=${v}`),
+    ];
     return hay.some((h) => h && h.toLowerCase().includes(q));
 }
 
@@ -51,7 +61,12 @@ function sortValue(r: InstanceRow, key: SortKey, now: number): string | number {
     if (key === 'privateIp' || key === 'publicIp') {
         // Numeric IP order, so 10.0.0.9 sorts before 10.0.0.10.
         const ip = r[key] ?? '';
-        return ip ? ip.split('.').map((p) => p.padStart(3, '0')).join('.') : '';
+        return ip
+            ? ip
+                  .split('.')
+                  .map((p) => p.padStart(3, '0'))
+                  .join('.')
+            : '';
     }
     return (r[key] ?? '').toString().toLowerCase();
 }
@@ -61,7 +76,13 @@ export interface Sort {
     desc: boolean;
 }
 
-export function filterAndSort(rows: InstanceRow[], query: string, states: string[], sort: Sort, now: number): InstanceRow[] {
+export function filterAndSort(
+    rows: InstanceRow[],
+    query: string,
+    states: string[],
+    sort: Sort,
+    now: number,
+): InstanceRow[] {
     const q = query.trim().toLowerCase();
     const out = rows.filter((r) => (states.length === 0 || states.includes(r.state)) && matches(r, q));
     const key = sort.key;
@@ -105,7 +126,9 @@ export function InstanceTable({rows, now, onAction, busy, searchRef}: Props) {
                     w={260}
                 />
                 <Text size="sm" c="dimmed" data-testid="instance-count" aria-live="polite">
-                    {visible.length === rows.length ? `${rows.length} instances` : `${visible.length} of ${rows.length}`}
+                    {visible.length === rows.length
+                        ? `${rows.length} instances`
+                        : `${visible.length} of ${rows.length}`}
                 </Text>
             </Group>
             <div role="table" aria-label="Instances" aria-rowcount={visible.length + 1} className={classes.table}>
@@ -153,7 +176,14 @@ function VirtualRows({rows, now, busy, onAction}: RowsProps) {
             <div ref={scrollRef} className={classes.scroll} data-testid="instance-scroll">
                 <div role="rowgroup" style={{height: virtualizer.getTotalSize(), position: 'relative'}}>
                     {virtualizer.getVirtualItems().map((v) => (
-                        <Row key={rows[v.index].id} r={rows[v.index]} index={v.index} start={v.start} busy={busy} onAction={onAction} />
+                        <Row
+                            key={rows[v.index].id}
+                            r={rows[v.index]}
+                            index={v.index}
+                            start={v.start}
+                            busy={busy}
+                            onAction={onAction}
+                        />
                     ))}
                 </div>
             </div>
@@ -181,16 +211,43 @@ const Row = memo(function Row({r, index, start, busy, onAction}: RowProps) {
             aria-rowindex={index + 2}
             className={classes.row}
             data-testid="instance-row"
-            style={{position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${start}px)`}}
+            style={{
+                position: 'absolute',
+                top: 0,
+                left: 0,
+                right: 0,
+                height: ROW_HEIGHT,
+                transform: `translateY(${start}px)`,
+            }}
         >
-            <div role="cell" className={classes.cell} title={r.name}>{r.name || <Text span c="dimmed">—</Text>}</div>
-            <div role="cell" className={`${classes.cell} ${classes.mono}`}>{r.id}</div>
-            <div role="cell" className={classes.cell}>{r.stage}</div>
-            <div role="cell" className={classes.cell}>{r.type}</div>
-            <div role="cell" className={classes.cell} title={r.stateReason}><StateBadge state={r.state} size="xs" /></div>
-            <div role="cell" className={classes.cell}>{r.az}</div>
-            <div role="cell" className={`${classes.cell} ${classes.mono}`}>{r.privateIp}</div>
-            <div role="cell" className={`${classes.cell} ${classes.mono}`}>{r.publicIp}</div>
+            <div role="cell" className={classes.cell} title={r.name}>
+                {r.name || (
+                    <Text span c="dimmed">
+                        —
+                    </Text>
+                )}
+            </div>
+            <div role="cell" className={`${classes.cell} ${classes.mono}`}>
+                {r.id}
+            </div>
+            <div role="cell" className={classes.cell}>
+                {r.stage}
+            </div>
+            <div role="cell" className={classes.cell}>
+                {r.type}
+            </div>
+            <div role="cell" className={classes.cell} title={r.stateReason}>
+                <StateBadge state={r.state} size="xs" />
+            </div>
+            <div role="cell" className={classes.cell}>
+                {r.az}
+            </div>
+            <div role="cell" className={`${classes.cell} ${classes.mono}`}>
+                {r.privateIp}
+            </div>
+            <div role="cell" className={`${classes.cell} ${classes.mono}`}>
+                {r.publicIp}
+            </div>
             <div role="cell" className={classes.cell}>
                 <Uptime launchTime={r.launchTime} state={r.state} />
             </div>
@@ -201,7 +258,15 @@ const Row = memo(function Row({r, index, start, busy, onAction}: RowProps) {
     );
 });
 
-function RowMenu({row, busy, onAction}: {row: InstanceRow; busy?: boolean; onAction: (row: InstanceRow, a: InstanceAction) => void}) {
+function RowMenu({
+    row,
+    busy,
+    onAction,
+}: {
+    row: InstanceRow;
+    busy?: boolean;
+    onAction: (row: InstanceRow, a: InstanceAction) => void;
+}) {
     const can = allowed[row.state] ?? [];
     const label = row.name || row.id;
     // A Mantine Menu is costly to mount and a scroll mounts several rows a
@@ -209,7 +274,13 @@ function RowMenu({row, busy, onAction}: {row: InstanceRow; busy?: boolean; onAct
     const [armed, setArmed] = useState(false);
     if (!armed) {
         return (
-            <ActionIcon variant="subtle" size="sm" aria-label={`Actions for ${label}`} disabled={busy} onClick={() => setArmed(true)}>
+            <ActionIcon
+                variant="subtle"
+                size="sm"
+                aria-label={`Actions for ${label}`}
+                disabled={busy}
+                onClick={() => setArmed(true)}
+            >
                 ⋯
             </ActionIcon>
         );
@@ -223,7 +294,12 @@ function RowMenu({row, busy, onAction}: {row: InstanceRow; busy?: boolean; onAct
             </Menu.Target>
             <Menu.Dropdown>
                 {[control.InstanceAction.START, control.InstanceAction.STOP, control.InstanceAction.REBOOT].map((a) => (
-                    <Menu.Item key={a} disabled={!can.includes(a)} onClick={() => onAction(row, a)} aria-label={`${cap(a)} ${label}`}>
+                    <Menu.Item
+                        key={a}
+                        disabled={!can.includes(a)}
+                        onClick={() => onAction(row, a)}
+                        aria-label={`${cap(a)} ${label}`}
+                    >
                         {cap(a)}
                     </Menu.Item>
                 ))}

@@ -43,7 +43,11 @@ export function MFADialog() {
         <Modal opened={!!question} onClose={cancel} title={`MFA code for ${question?.profile ?? ''}`}>
             <form onSubmit={submit}>
                 <Text size="sm" mb="xs">
-                    The profile <b>{question?.profile}</b> needs a code from the device <Text span ff="monospace" size="xs">{question?.mfaSerial}</Text>.
+                    The profile <b>{question?.profile}</b> needs a code from the device{' '}
+                    <Text span ff="monospace" size="xs">
+                        {question?.mfaSerial}
+                    </Text>
+                    .
                 </Text>
                 <TextInput
                     label="MFA code"

@@ -3,9 +3,17 @@ import {Alert, Button, ScrollArea, Table, Text, Title} from '@mantine/core';
 import {useApi} from '../api/context';
 import type {OperationRow, ReportRequest, RunEvent} from '../api/types';
 import {duration} from '../lib/format';
-import {stampedLine} from '../lib/log';
+import {logListStyle, stampedLine} from '../lib/log';
 
-const resultColor: Record<string, string> = {done: 'green.7', failed: 'red.7', cancelled: 'orange.7', refused: 'dimmed', interrupted: 'grape.7', 'interrupted?': 'grape.7', running: 'blue.7'};
+const resultColor: Record<string, string> = {
+    done: 'green.7',
+    failed: 'red.7',
+    cancelled: 'orange.7',
+    refused: 'dimmed',
+    interrupted: 'grape.7',
+    'interrupted?': 'grape.7',
+    running: 'blue.7',
+};
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
@@ -17,9 +25,16 @@ export function OperationsTable({req}: {req: ReportRequest}) {
     const [open, setOpen] = useState<number | undefined>();
     const [events, setEvents] = useState<Record<number, RunEvent[] | string>>({});
 
+    // A new range clears the last one's error at once, while rendering
+    // (React's "adjusting state when a prop changes"), not in the effect.
+    const [asked, setAsked] = useState(req);
+    if (asked !== req) {
+        setAsked(req);
+        setError(undefined);
+    }
+
     useEffect(() => {
         let live = true;
-        setError(undefined);
         api.operations(req).then(
             (o) => live && setOps(o ?? []),
             (err) => live && (setOps(undefined), setError(message(err))),
@@ -73,11 +88,18 @@ export function OperationsTable({req}: {req: ReportRequest}) {
                             {ops.map((o) => (
                                 <Fragment key={o.id}>
                                     <Table.Tr data-testid="operation-row" title={o.message || undefined}>
-                                        <Table.Td style={{whiteSpace: 'nowrap'}}>{new Date(o.started).toLocaleString()}</Table.Td>
+                                        <Table.Td style={{whiteSpace: 'nowrap'}}>
+                                            {new Date(o.started).toLocaleString()}
+                                        </Table.Td>
                                         <Table.Td>{o.env}</Table.Td>
                                         <Table.Td>{o.action}</Table.Td>
                                         <Table.Td>
-                                            <Text size="sm" fw={600} c={resultColor[o.result] ?? 'dimmed'} style={{whiteSpace: 'nowrap'}}>
+                                            <Text
+                                                size="sm"
+                                                fw={600}
+                                                c={resultColor[o.result] ?? 'dimmed'}
+                                                style={{whiteSpace: 'nowrap'}}
+                                            >
                                                 {o.result}
                                             </Text>
                                         </Table.Td>
@@ -85,9 +107,19 @@ export function OperationsTable({req}: {req: ReportRequest}) {
                                         <Table.Td>{o.who || '-'}</Table.Td>
                                         <Table.Td>{o.client}</Table.Td>
                                         <Table.Td>
-                                            <Button size="compact-xs" variant="subtle" onClick={() => toggle(o.id)} aria-expanded={open === o.id} disabled={o.events === 0}
-                                                aria-label={`Events of ${o.action} ${o.env} at ${new Date(o.started).toLocaleString()}`}>
-                                                {o.events === 0 ? 'no events' : open === o.id ? 'Hide events' : `${o.events} events`}
+                                            <Button
+                                                size="compact-xs"
+                                                variant="subtle"
+                                                onClick={() => toggle(o.id)}
+                                                aria-expanded={open === o.id}
+                                                disabled={o.events === 0}
+                                                aria-label={`Events of ${o.action} ${o.env} at ${new Date(o.started).toLocaleString()}`}
+                                            >
+                                                {o.events === 0
+                                                    ? 'no events'
+                                                    : open === o.id
+                                                      ? 'Hide events'
+                                                      : `${o.events} events`}
                                             </Button>
                                         </Table.Td>
                                     </Table.Tr>
@@ -115,10 +147,15 @@ export function OperationsTable({req}: {req: ReportRequest}) {
 
 function EventList({events}: {events: RunEvent[] | string | undefined}) {
     if (events === undefined) return <Text size="xs">Loading…</Text>;
-    if (typeof events === 'string') return <Text size="xs" c="red">{events}</Text>;
+    if (typeof events === 'string')
+        return (
+            <Text size="xs" c="red">
+                {events}
+            </Text>
+        );
     const t0 = events.length ? Date.parse(String(events[0].time)) : 0;
     return (
-        <ol aria-label="Events" style={{margin: 0, paddingLeft: 0, listStyle: 'none', fontFamily: 'var(--mantine-font-family-monospace)', fontSize: 12}}>
+        <ol aria-label="Events" style={logListStyle}>
             {events.map((ev, i) => (
                 <li key={i} data-type={ev.type}>
                     {stampedLine(ev, (Date.parse(String(ev.time)) - t0) / 1000)}

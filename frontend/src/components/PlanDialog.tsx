@@ -23,10 +23,29 @@ interface Props {
 const verb = (a: Action) => (a === op.Action.START ? 'Start' : 'Stop');
 
 /** The plan, shown before anything is done, with an explicit confirm button. */
-export function PlanDialog({opened, env, action, plan, loading, error, sandbox, confirming, cost, costError, onConfirm, onClose}: Props) {
+export function PlanDialog({
+    opened,
+    env,
+    action,
+    plan,
+    loading,
+    error,
+    sandbox,
+    confirming,
+    cost,
+    costError,
+    onConfirm,
+    onClose,
+}: Props) {
     const blocked = !plan || (plan.errors?.length ?? 0) > 0;
     return (
-        <Modal opened={opened} onClose={onClose} size="xl" title={`${verb(action)} ${env}?`} scrollAreaComponent={ScrollArea.Autosize}>
+        <Modal
+            opened={opened}
+            onClose={onClose}
+            size="xl"
+            title={`${verb(action)} ${env}?`}
+            scrollAreaComponent={ScrollArea.Autosize}
+        >
             {loading && (
                 <Group gap="xs" role="status">
                     <Loader size="sm" /> <Text size="sm">Reading the plan…</Text>
@@ -43,7 +62,13 @@ export function PlanDialog({opened, env, action, plan, loading, error, sandbox, 
                 <Button variant="default" onClick={onClose}>
                     Close
                 </Button>
-                <Button color={action === op.Action.STOP ? 'red' : 'green'} onClick={onConfirm} disabled={blocked || loading} loading={confirming} data-autofocus>
+                <Button
+                    color={action === op.Action.STOP ? 'red' : 'green'}
+                    onClick={onConfirm}
+                    disabled={blocked || loading}
+                    loading={confirming}
+                    data-autofocus
+                >
                     {`Confirm ${action}`}
                 </Button>
             </Group>
@@ -64,13 +89,21 @@ function PlanBody({plan, sandbox}: {plan: Plan; sandbox: boolean}) {
                     {plan.profile === envCredentials ? (
                         <> with the keys in the environment variables</>
                     ) : plan.profile ? (
-                        <> with profile <b>{plan.profile}</b></>
+                        <>
+                            {' '}
+                            with profile <b>{plan.profile}</b>
+                        </>
                     ) : null}
-                    {sandbox ? <Badge ml="xs" color="orange" size="sm">Sandbox</Badge> : null}
+                    {sandbox ? (
+                        <Badge ml="xs" color="orange" size="sm">
+                            Sandbox
+                        </Badge>
+                    ) : null}
                 </Text>
             </Alert>
             <Text size="sm" data-testid="plan-summary">
-                {plan.stages.length} stages, {instances} instances; expected to take about <b>{duration(plan.expectedSeconds)}</b>.{' '}
+                {plan.stages.length} stages, {instances} instances; expected to take about{' '}
+                <b>{duration(plan.expectedSeconds)}</b>.{' '}
                 {Object.entries(plan.counts ?? {})
                     .map(([k, n]) => `${n} ${k}`)
                     .join(', ')}
@@ -112,7 +145,12 @@ export function PlanCost({action, cost, error}: {action: Action; cost?: CostRepo
     return (
         <Text size="sm" mt="sm" data-testid="plan-cost" title={why || undefined}>
             {text}
-            {why ? <Text span size="xs" c="orange"> {why}</Text> : null}
+            {why ? (
+                <Text span size="xs" c="orange">
+                    {' '}
+                    {why}
+                </Text>
+            ) : null}
         </Text>
     );
 }
@@ -122,11 +160,15 @@ function PlanStageItem({stage}: {stage: PlanStage}) {
         <li aria-label={`Stage ${stage.name}`} style={{marginBottom: 12}}>
             <Group gap="xs">
                 <Text fw={600}>{stage.name}</Text>
-                {stage.after?.length ? <Text size="xs" c="dimmed">after {stage.after.join(', ')}</Text> : null}
+                {stage.after?.length ? (
+                    <Text size="xs" c="dimmed">
+                        after {stage.after.join(', ')}
+                    </Text>
+                ) : null}
                 <Text size="xs" c="dimmed">
                     ~{duration(stage.expectedSeconds)}
-                    {stage.expectedFrom === 'last run' ? ' as last time' : ''} (done by {duration(stage.expectedDoneSeconds)}), timeout{' '}
-                    {duration(stage.timeoutSeconds)}
+                    {stage.expectedFrom === 'last run' ? ' as last time' : ''} (done by{' '}
+                    {duration(stage.expectedDoneSeconds)}), timeout {duration(stage.timeoutSeconds)}
                 </Text>
             </Group>
             <Text size="xs">Gates: {stage.gates?.length ? stage.gates.map(gateText).join(' → ') : 'none'}</Text>

@@ -11,7 +11,11 @@ interface Props {
 export function ProblemsView({problems, usable}: Props) {
     return (
         <Stack gap="xs" role="region" aria-label="File problems" data-testid="problems">
-            <Alert role="note" color={usable ? 'yellow' : 'red'} title={usable ? 'The file has problems' : 'The file cannot be used'}>
+            <Alert
+                role="note"
+                color={usable ? 'yellow' : 'red'}
+                title={usable ? 'The file has problems' : 'The file cannot be used'}
+            >
                 {usable
                     ? 'The last good version of this environment is still usable: plans, starts and stops use it until the file is fixed.'
                     : 'Fix the file; the window picks up the change as soon as it is saved.'}

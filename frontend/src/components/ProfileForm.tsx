@@ -61,10 +61,21 @@ export function ProfileForm({editing, onSave, onClose}: Props) {
                     <Text size="xs" c="dimmed">
                         The keys go to the OS keychain, never to a file. The secret is sent once and never shown again.
                     </Text>
-                    <TextInput label="Profile name" value={name} onChange={(e) => setName(e.currentTarget.value)} disabled={!!editing} required autoComplete="off" />
+                    <TextInput
+                        label="Profile name"
+                        value={name}
+                        onChange={(e) => setName(e.currentTarget.value)}
+                        disabled={!!editing}
+                        required
+                        autoComplete="off"
+                    />
                     <TextInput
                         label="Access key ID"
-                        description={editing?.keyIdSuffix ? `Stored key ends in …${editing.keyIdSuffix}; leave both key fields empty to keep it` : undefined}
+                        description={
+                            editing?.keyIdSuffix
+                                ? `Stored key ends in …${editing.keyIdSuffix}; leave both key fields empty to keep it`
+                                : undefined
+                        }
                         value={keyId}
                         onChange={(e) => setKeyId(e.currentTarget.value)}
                         required={replacing}
@@ -79,10 +90,32 @@ export function ProfileForm({editing, onSave, onClose}: Props) {
                         required={replacing}
                         autoComplete="new-password"
                     />
-                    <TextInput label="MFA device ARN (optional)" value={mfa} onChange={(e) => setMfa(e.currentTarget.value)} placeholder="arn:aws:iam::123456789012:mfa/me" />
-                    <TextInput label="Role to assume (optional)" value={role} onChange={(e) => setRole(e.currentTarget.value)} placeholder="arn:aws:iam::123456789012:role/admin" />
-                    <TextInput label="Region" value={region} onChange={(e) => setRegion(e.currentTarget.value)} placeholder="eu-west-1" />
-                    <NumberInput label="Session length in minutes (optional)" value={minutes} onChange={setMinutes} min={15} max={2160} allowDecimal={false} />
+                    <TextInput
+                        label="MFA device ARN (optional)"
+                        value={mfa}
+                        onChange={(e) => setMfa(e.currentTarget.value)}
+                        placeholder="arn:aws:iam::123456789012:mfa/me"
+                    />
+                    <TextInput
+                        label="Role to assume (optional)"
+                        value={role}
+                        onChange={(e) => setRole(e.currentTarget.value)}
+                        placeholder="arn:aws:iam::123456789012:role/admin"
+                    />
+                    <TextInput
+                        label="Region"
+                        value={region}
+                        onChange={(e) => setRegion(e.currentTarget.value)}
+                        placeholder="eu-west-1"
+                    />
+                    <NumberInput
+                        label="Session length in minutes (optional)"
+                        value={minutes}
+                        onChange={setMinutes}
+                        min={15}
+                        max={2160}
+                        allowDecimal={false}
+                    />
                     {error && (
                         <Alert color="red" role="alert">
                             {error}

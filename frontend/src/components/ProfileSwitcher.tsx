@@ -44,7 +44,12 @@ export function ProfileSwitcher({list, account, accountError, switching, onUse}:
                 <Loader size="xs" aria-label="Switching profile" />
             ) : (
                 <Tooltip label={accountError ?? ''} disabled={!accountError} multiline w={320}>
-                    <Text size="xs" c={accountError ? 'orange' : 'dimmed'} data-testid="active-account" style={{whiteSpace: 'nowrap'}}>
+                    <Text
+                        size="xs"
+                        c={accountError ? 'orange' : 'dimmed'}
+                        data-testid="active-account"
+                        style={{whiteSpace: 'nowrap'}}
+                    >
                         {account ? `Account ${account}` : 'Account unknown'}
                     </Text>
                 </Tooltip>

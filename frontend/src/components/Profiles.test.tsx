@@ -23,7 +23,11 @@ describe('header profile and region switcher', () => {
         renderApp(fake.api);
         const profile = await screen.findByRole('combobox', {name: 'Active profile'});
         expect(profile).toHaveValue('work');
-        expect(within(profile).getAllByRole('option').map((o) => o.textContent)).toEqual(['default', 'dev', 'work']);
+        expect(
+            within(profile)
+                .getAllByRole('option')
+                .map((o) => o.textContent),
+        ).toEqual(['default', 'dev', 'work']);
         await waitFor(() => expect(screen.getByTestId('active-account')).toHaveTextContent('Account 123456789012'));
 
         fireEvent.change(profile, {target: {value: 'dev'}});
@@ -48,7 +52,9 @@ describe('header profile and region switcher', () => {
     it('says the account is unknown, with why, when the credentials fail', async () => {
         const fake = fakeApi(overview([threeTier()]));
         fake.api.whoAmI.mockRejectedValue(new Error('ExpiredToken: the session ended'));
-        fake.api.profiles.mockResolvedValue(profileList({active: 'dev', profiles: profileList().profiles.filter((p) => p.name !== 'work')}));
+        fake.api.profiles.mockResolvedValue(
+            profileList({active: 'dev', profiles: profileList().profiles.filter((p) => p.name !== 'work')}),
+        );
         renderApp(fake.api);
         await waitFor(() => expect(screen.getByTestId('active-account')).toHaveTextContent('Account unknown'));
     });
@@ -64,7 +70,9 @@ describe('Profiles view', () => {
         expect(work).toHaveTextContent('…WXYZ');
         expect(work).toHaveTextContent(new Date('2026-11-02T18:00:00Z').toLocaleString());
         expect(within(work).queryByTestId('plaintext-marker')).not.toBeInTheDocument();
-        expect(within(within(view).getByTestId('profile-default')).getByTestId('plaintext-marker')).toHaveTextContent('plaintext keys');
+        expect(within(within(view).getByTestId('profile-default')).getByTestId('plaintext-marker')).toHaveTextContent(
+            'plaintext keys',
+        );
         expect(within(view).getByTestId('profile-dev')).toHaveTextContent('SSO');
     });
 
@@ -82,7 +90,14 @@ describe('Profiles view', () => {
         fireEvent.change(within(form).getByLabelText(/^Region/), {target: {value: 'eu-west-2'}});
         fireEvent.click(within(form).getByRole('button', {name: 'Save profile'}));
         await waitFor(() => expect(fake.api.addProfile).toHaveBeenCalledTimes(1));
-        expect(fake.api.addProfile.mock.calls[0][0]).toMatchObject({name: 'ci', accessKeyId: 'AKIAEXAMPLE00001234', secretAccessKey: secret, mfaSerial: 'arn:aws:iam::1:mfa/ci', roleArn: 'arn:aws:iam::1:role/admin', region: 'eu-west-2'});
+        expect(fake.api.addProfile.mock.calls[0][0]).toMatchObject({
+            name: 'ci',
+            accessKeyId: 'AKIAEXAMPLE00001234',
+            secretAccessKey: secret,
+            mfaSerial: 'arn:aws:iam::1:mfa/ci',
+            roleArn: 'arn:aws:iam::1:role/admin',
+            region: 'eu-west-2',
+        });
         await waitFor(() => expect(screen.queryByRole('dialog', {name: 'Add profile'})).not.toBeInTheDocument());
         expect(document.body.innerHTML).not.toContain(secret);
     });
@@ -98,7 +113,12 @@ describe('Profiles view', () => {
         fireEvent.change(within(form).getByLabelText(/^Region/), {target: {value: 'eu-north-1'}});
         fireEvent.click(within(form).getByRole('button', {name: 'Save profile'}));
         await waitFor(() => expect(fake.api.editProfile).toHaveBeenCalledTimes(1));
-        expect(fake.api.editProfile.mock.calls[0][0]).toMatchObject({name: 'work', accessKeyId: '', secretAccessKey: '', region: 'eu-north-1'});
+        expect(fake.api.editProfile.mock.calls[0][0]).toMatchObject({
+            name: 'work',
+            accessKeyId: '',
+            secretAccessKey: '',
+            region: 'eu-north-1',
+        });
     });
 
     it('asks for both keys once either is typed, and keeps the form with the reason on refusal', async () => {
@@ -144,7 +164,15 @@ describe('Profiles view', () => {
         fireEvent.click(within(view).getByRole('button', {name: 'Sign in dev'}));
         expect(fake.api.login).toHaveBeenCalledWith('dev');
         const dialog = await screen.findByRole('dialog', {name: 'Sign in to dev'});
-        fake.pushSSO({profile: 'dev', state: desktop.SSOState.CODE, device: {userCode: 'WDJB-MJHT', verificationUri: 'https://device.sso.example/', verificationUriComplete: 'https://device.sso.example/?user_code=WDJB-MJHT'}});
+        fake.pushSSO({
+            profile: 'dev',
+            state: desktop.SSOState.CODE,
+            device: {
+                userCode: 'WDJB-MJHT',
+                verificationUri: 'https://device.sso.example/',
+                verificationUriComplete: 'https://device.sso.example/?user_code=WDJB-MJHT',
+            },
+        });
         expect(within(dialog).getByTestId('sso-code')).toHaveTextContent('WDJB-MJHT');
         fireEvent.click(within(dialog).getByRole('button', {name: 'Open the sign-in page'}));
         expect(fake.api.openSignInPage).toHaveBeenCalled();

@@ -56,13 +56,22 @@ export function ProfilesView({list, error, onUse}: Props) {
 
     const importProfile = async (name: string) => {
         // Copy first; removing it from the file is a separate, confirmed step.
-        if (await act(() => api.importProfile(name), `${name} copied into the keychain`)) setConfirm({kind: 'remove-from-file', name});
+        if (await act(() => api.importProfile(name), `${name} copied into the keychain`))
+            setConfirm({kind: 'remove-from-file', name});
     };
 
     const signIn = (name: string) => {
         setSSO(desktop.SSOProgress.createFrom({profile: name, state: desktop.SSOState.CODE}));
         api.login(name).catch((err) =>
-            setSSO((s) => (s && s.state !== desktop.SSOState.FAILED ? desktop.SSOProgress.createFrom({profile: name, state: desktop.SSOState.FAILED, error: message(err)}) : s)),
+            setSSO((s) =>
+                s && s.state !== desktop.SSOState.FAILED
+                    ? desktop.SSOProgress.createFrom({
+                          profile: name,
+                          state: desktop.SSOState.FAILED,
+                          error: message(err),
+                      })
+                    : s,
+            ),
         );
     };
 
@@ -80,7 +89,8 @@ export function ProfilesView({list, error, onUse}: Props) {
                 <Button onClick={() => setForm({})}>Add profile</Button>
             </Group>
             <Text size="xs" c="dimmed">
-                From ~/.aws/config and ~/.aws/credentials, and Cloud Control's own profiles in the OS keychain. The active profile is used by the window, the tray and the command line.
+                From ~/.aws/config and ~/.aws/credentials, and Cloud Control's own profiles in the OS keychain. The
+                active profile is used by the window, the tray and the command line.
             </Text>
             {[error, ...(list?.problems ?? [])].filter(Boolean).map((p) => (
                 <Alert key={p} color="orange" role="note">
@@ -108,7 +118,12 @@ export function ProfilesView({list, error, onUse}: Props) {
                     </Table.Thead>
                     <Table.Tbody>
                         {(list?.profiles ?? []).map((p) => (
-                            <Table.Tr key={`${p.kind}/${p.name}`} data-testid={`profile-${p.name}`} data-kind={p.kind} aria-label={`Profile ${p.name}`}>
+                            <Table.Tr
+                                key={`${p.kind}/${p.name}`}
+                                data-testid={`profile-${p.name}`}
+                                data-kind={p.kind}
+                                aria-label={`Profile ${p.name}`}
+                            >
                                 <Table.Td>
                                     <Group gap={4} wrap="nowrap">
                                         <Text size="sm" fw={p.name === active ? 700 : 400}>
@@ -116,7 +131,12 @@ export function ProfilesView({list, error, onUse}: Props) {
                                         </Text>
                                         {p.name === active && <Badge size="xs">active</Badge>}
                                         {p.plaintext && (
-                                            <Badge size="xs" color="orange" data-testid="plaintext-marker" title={`Plaintext keys in ${p.source}`}>
+                                            <Badge
+                                                size="xs"
+                                                color="orange"
+                                                data-testid="plaintext-marker"
+                                                title={`Plaintext keys in ${p.source}`}
+                                            >
                                                 plaintext keys
                                             </Badge>
                                         )}
@@ -133,31 +153,66 @@ export function ProfilesView({list, error, onUse}: Props) {
                                 <Table.Td>
                                     <Group gap={4} wrap="nowrap" justify="flex-end">
                                         {p.kind !== 'sso-session' && p.kind !== 'env' && p.name !== active && (
-                                            <Button size="compact-xs" variant="default" aria-label={`Use ${p.name}`} onClick={() => onUse(p.name)}>
+                                            <Button
+                                                size="compact-xs"
+                                                variant="default"
+                                                aria-label={`Use ${p.name}`}
+                                                onClick={() => onUse(p.name)}
+                                            >
                                                 Use
                                             </Button>
                                         )}
                                         {p.kind === 'sso' && (
-                                            <Button size="compact-xs" variant="light" aria-label={`Sign in ${p.name}`} onClick={() => signIn(p.name)} disabled={sso?.state === desktop.SSOState.CODE}>
+                                            <Button
+                                                size="compact-xs"
+                                                variant="light"
+                                                aria-label={`Sign in ${p.name}`}
+                                                onClick={() => signIn(p.name)}
+                                                disabled={sso?.state === desktop.SSOState.CODE}
+                                            >
                                                 Sign in
                                             </Button>
                                         )}
-                                        {(p.kind === 'static-keys-plaintext' || p.kind === 'mfa') && p.source !== 'keychain' && (
-                                            <Button size="compact-xs" variant="light" aria-label={`Import ${p.name}`} onClick={() => importProfile(p.name)} loading={working}>
-                                                Import
-                                            </Button>
-                                        )}
+                                        {(p.kind === 'static-keys-plaintext' || p.kind === 'mfa') &&
+                                            p.source !== 'keychain' && (
+                                                <Button
+                                                    size="compact-xs"
+                                                    variant="light"
+                                                    aria-label={`Import ${p.name}`}
+                                                    onClick={() => importProfile(p.name)}
+                                                    loading={working}
+                                                >
+                                                    Import
+                                                </Button>
+                                            )}
                                         {p.kind === 'keychain' && p.plaintext && (
-                                            <Button size="compact-xs" variant="light" color="orange" aria-label={`Remove ${p.name} from the credentials file`} onClick={() => setConfirm({kind: 'remove-from-file', name: p.name})}>
+                                            <Button
+                                                size="compact-xs"
+                                                variant="light"
+                                                color="orange"
+                                                aria-label={`Remove ${p.name} from the credentials file`}
+                                                onClick={() => setConfirm({kind: 'remove-from-file', name: p.name})}
+                                            >
                                                 Remove from file
                                             </Button>
                                         )}
                                         {p.kind === 'keychain' && (
                                             <>
-                                                <Button size="compact-xs" variant="default" aria-label={`Edit ${p.name}`} onClick={() => setForm({editing: p})}>
+                                                <Button
+                                                    size="compact-xs"
+                                                    variant="default"
+                                                    aria-label={`Edit ${p.name}`}
+                                                    onClick={() => setForm({editing: p})}
+                                                >
                                                     Edit
                                                 </Button>
-                                                <Button size="compact-xs" variant="subtle" color="red" aria-label={`Delete ${p.name}`} onClick={() => setConfirm({kind: 'delete', name: p.name})}>
+                                                <Button
+                                                    size="compact-xs"
+                                                    variant="subtle"
+                                                    color="red"
+                                                    aria-label={`Delete ${p.name}`}
+                                                    onClick={() => setConfirm({kind: 'delete', name: p.name})}
+                                                >
                                                     Delete
                                                 </Button>
                                             </>
@@ -178,7 +233,10 @@ export function ProfilesView({list, error, onUse}: Props) {
                     const ok =
                         c.kind === 'delete'
                             ? await act(() => api.deleteProfile(c.name), `Profile ${c.name} deleted`)
-                            : await act(() => api.removeFromFile(c.name), `${c.name} removed from the credentials file`);
+                            : await act(
+                                  () => api.removeFromFile(c.name),
+                                  `${c.name} removed from the credentials file`,
+                              );
                     if (ok) setConfirm(undefined);
                 }}
             />
@@ -195,11 +253,25 @@ export function ProfilesView({list, error, onUse}: Props) {
     );
 }
 
-function ConfirmDialog({confirm, working, onConfirm, onClose}: {confirm?: Confirm; working: boolean; onConfirm: (c: Confirm) => void; onClose: () => void}) {
+function ConfirmDialog({
+    confirm,
+    working,
+    onConfirm,
+    onClose,
+}: {
+    confirm?: Confirm;
+    working: boolean;
+    onConfirm: (c: Confirm) => void;
+    onClose: () => void;
+}) {
     if (!confirm) return null;
     const del = confirm.kind === 'delete';
     return (
-        <Modal opened onClose={onClose} title={del ? `Delete profile ${confirm.name}?` : `Remove ${confirm.name} from the credentials file?`}>
+        <Modal
+            opened
+            onClose={onClose}
+            title={del ? `Delete profile ${confirm.name}?` : `Remove ${confirm.name} from the credentials file?`}
+        >
             <Text size="sm">
                 {del
                     ? `Its keys and cached sessions are removed from the keychain. This cannot be undone.`
@@ -217,7 +289,17 @@ function ConfirmDialog({confirm, working, onConfirm, onClose}: {confirm?: Confir
     );
 }
 
-function SSODialog({progress, onOpen, onCancel, onClose}: {progress?: SSOProgress; onOpen: () => void; onCancel: () => void; onClose: () => void}) {
+function SSODialog({
+    progress,
+    onOpen,
+    onCancel,
+    onClose,
+}: {
+    progress?: SSOProgress;
+    onOpen: () => void;
+    onCancel: () => void;
+    onClose: () => void;
+}) {
     if (!progress) return null;
     const waiting = progress.state === desktop.SSOState.CODE;
     return (
@@ -225,7 +307,9 @@ function SSODialog({progress, onOpen, onCancel, onClose}: {progress?: SSOProgres
             {waiting && !progress.device && <Text size="sm">Asking IAM Identity Center for a code…</Text>}
             {waiting && progress.device && (
                 <Stack gap="xs">
-                    <Text size="sm">The sign-in page opened in your browser. Check that it shows this code, then approve:</Text>
+                    <Text size="sm">
+                        The sign-in page opened in your browser. Check that it shows this code, then approve:
+                    </Text>
                     <Code fz="xl" ta="center" data-testid="sso-code" block>
                         {progress.device.userCode}
                     </Code>

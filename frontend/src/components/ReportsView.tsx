@@ -1,5 +1,17 @@
 import {useCallback, useEffect, useState} from 'react';
-import {Alert, Button, Group, Loader, NativeSelect, ScrollArea, Stack, Table, Text, TextInput, Title} from '@mantine/core';
+import {
+    Alert,
+    Button,
+    Group,
+    Loader,
+    NativeSelect,
+    ScrollArea,
+    Stack,
+    Table,
+    Text,
+    TextInput,
+    Title,
+} from '@mantine/core';
 import {notifications} from '@mantine/notifications';
 import {useApi} from '../api/context';
 import type {Report, ReportDay, ReportRequest} from '../api/types';
@@ -22,32 +34,37 @@ export function ReportsView({envs, today = new Date()}: Props) {
     const [env, setEnv] = useState('');
     const [report, setReport] = useState<Report | undefined>();
     const [error, setError] = useState<string | undefined>();
-    const [loading, setLoading] = useState(false);
+    const [loading, setLoading] = useState(true); // the opening range is asked for at once
     const [saving, setSaving] = useState(false);
     const [notice, setNotice] = useState('');
+    // The range on open, asked for at once; later ranges are asked with "Show report".
+    const [opening] = useState<ReportRequest>(() => ({env, from, to}) as ReportRequest);
     // The range last asked for: the starts-and-stops table follows it.
-    const [applied, setApplied] = useState<ReportRequest>(() => ({env, from, to}) as ReportRequest);
+    const [applied, setApplied] = useState<ReportRequest>(opening);
 
     const req: ReportRequest = {env, from, to} as ReportRequest;
-    const load = useCallback(async (r: ReportRequest) => {
-        setApplied((cur) => (cur.env === r.env && cur.from === r.from && cur.to === r.to ? cur : r));
+    // Sets state only once the answer is in, so the effect may call it.
+    const fetchReport = useCallback(
+        (r: ReportRequest) =>
+            api
+                .report(r)
+                .then(setReport, (err) => {
+                    setReport(undefined);
+                    setError(message(err));
+                })
+                .finally(() => setLoading(false)),
+        [api],
+    );
+    const show = () => {
+        setApplied((cur) => (cur.env === req.env && cur.from === req.from && cur.to === req.to ? cur : req));
         setLoading(true);
         setError(undefined);
-        try {
-            setReport(await api.report(r));
-        } catch (err) {
-            setReport(undefined);
-            setError(message(err));
-        } finally {
-            setLoading(false);
-        }
-    }, [api]);
+        fetchReport(req);
+    };
 
     useEffect(() => {
-        load({env, from, to} as ReportRequest);
-        // Only on open: later ranges are asked with "Show report".
-        // eslint-disable-next-line react-hooks/exhaustive-deps
-    }, []);
+        fetchReport(opening);
+    }, [fetchReport, opening]);
     useEffect(() => {
         api.historyNotice().then(setNotice, () => {});
     }, [api]);
@@ -75,8 +92,13 @@ export function ReportsView({envs, today = new Date()}: Props) {
             <Group align="flex-end" gap="xs">
                 <TextInput type="date" label="From" value={from} onChange={(e) => setFrom(e.currentTarget.value)} />
                 <TextInput type="date" label="To" value={to} onChange={(e) => setTo(e.currentTarget.value)} />
-                <NativeSelect label="Environment" value={env} onChange={(e) => setEnv(e.currentTarget.value)} data={[{value: '', label: 'All environments'}, ...envs.map((e) => ({value: e, label: e}))]} />
-                <Button onClick={() => load(req)} loading={loading}>
+                <NativeSelect
+                    label="Environment"
+                    value={env}
+                    onChange={(e) => setEnv(e.currentTarget.value)}
+                    data={[{value: '', label: 'All environments'}, ...envs.map((e) => ({value: e, label: e}))]}
+                />
+                <Button onClick={show} loading={loading}>
                     Show report
                 </Button>
                 <Button variant="default" onClick={save} loading={saving} disabled={!report}>
@@ -128,7 +150,10 @@ function ReportBody({report}: {report: Report}) {
                                 <Table.Td>{r.env}</Table.Td>
                                 <Table.Td>{r.name ? `${r.name} (${r.instance})` : r.instance}</Table.Td>
                                 <Table.Td>{r.region}</Table.Td>
-                                <Table.Td>{r.type}{r.lifecycle === 'spot' ? ' (spot)' : ''}</Table.Td>
+                                <Table.Td>
+                                    {r.type}
+                                    {r.lifecycle === 'spot' ? ' (spot)' : ''}
+                                </Table.Td>
                                 <Table.Td ta="right">{r.runs}</Table.Td>
                                 <Table.Td ta="right">{reportHours(r.hours)}</Table.Td>
                                 <Table.Td ta="right">{quote(r.price)}</Table.Td>
@@ -168,7 +193,14 @@ export function DayChart({days}: {days: ReportDay[]}) {
     const w = Math.max(days.length, 1) * 16;
     return (
         <figure aria-label="Cost per day" style={{margin: 0}}>
-            <svg viewBox={`0 0 ${w} ${chartH + 14}`} width="100%" height={chartH + 14} preserveAspectRatio="none" role="img" aria-label={byHours ? 'Instance hours per day' : 'Estimated cost per day'}>
+            <svg
+                viewBox={`0 0 ${w} ${chartH + 14}`}
+                width="100%"
+                height={chartH + 14}
+                preserveAspectRatio="none"
+                role="img"
+                aria-label={byHours ? 'Instance hours per day' : 'Estimated cost per day'}
+            >
                 {days.map((d, i) => {
                     const v = byHours ? d.hours : d.cost.usd;
                     const h = top > 0 ? Math.max((v / top) * chartH, v > 0 ? 1 : 0) : 0;
@@ -191,7 +223,9 @@ export function DayChart({days}: {days: ReportDay[]}) {
             </svg>
             <figcaption>
                 <Text size="xs" c="dimmed">
-                    {byHours ? 'Instance hours per day (no cost could be priced)' : 'Estimated cost per day; orange days include parts that could not be priced'}
+                    {byHours
+                        ? 'Instance hours per day (no cost could be priced)'
+                        : 'Estimated cost per day; orange days include parts that could not be priced'}
                     {days.length > 0 ? ` · ${days[0].date} to ${days[days.length - 1].date}` : ''}
                 </Text>
             </figcaption>

@@ -3,7 +3,7 @@ import {Alert, Badge, Button, Group, Paper, Progress as Bar, ScrollArea, Stack, 
 import {op, type StageProgress} from '../api/types';
 import type {Run} from '../state/dashboard';
 import {elapsed} from '../lib/format';
-import {stampedLine, waitingText} from '../lib/log';
+import {logListStyle, stampedLine, waitingText} from '../lib/log';
 
 interface Props {
     run: Run;
@@ -23,9 +23,16 @@ const outcomeText: Record<string, string> = {
     [op.Outcome.INTERRUPTED]: 'interrupted',
 };
 const color: Record<string, string> = {
-    [op.Outcome.RUNNING]: 'blue', [op.Outcome.DONE]: 'green', [op.Outcome.FAILED]: 'red', [op.Outcome.CANCELLED]: 'gray',
-    [op.Outcome.REFUSED]: 'red', [op.Outcome.INTERRUPTED]: 'gray',
-    [op.StageStatus.PENDING]: 'gray', [op.StageStatus.ACTIVE]: 'blue', [op.StageStatus.READY]: 'green', [op.StageStatus.SKIPPED]: 'teal',
+    [op.Outcome.RUNNING]: 'blue',
+    [op.Outcome.DONE]: 'green',
+    [op.Outcome.FAILED]: 'red',
+    [op.Outcome.CANCELLED]: 'gray',
+    [op.Outcome.REFUSED]: 'red',
+    [op.Outcome.INTERRUPTED]: 'gray',
+    [op.StageStatus.PENDING]: 'gray',
+    [op.StageStatus.ACTIVE]: 'blue',
+    [op.StageStatus.READY]: 'green',
+    [op.StageStatus.SKIPPED]: 'teal',
 };
 
 const MAX_LOG = 300;
@@ -40,7 +47,14 @@ export function RunProgress({run, now, onCancel, onResume, cancelling}: Props) {
     const secs = running && !Number.isNaN(started) ? Math.max(p.elapsed, (now - started) / 1000) : p.elapsed;
     const verb = p.action === op.Action.START ? 'Start' : 'Stop';
     return (
-        <Paper withBorder p="sm" role="region" aria-label="Run progress" data-testid="run-progress" data-status={p.outcome}>
+        <Paper
+            withBorder
+            p="sm"
+            role="region"
+            aria-label="Run progress"
+            data-testid="run-progress"
+            data-status={p.outcome}
+        >
             <Group justify="space-between" mb="xs">
                 <Group gap="xs">
                     <Text fw={600}>{`${verb} ${p.env}`}</Text>
@@ -82,14 +96,28 @@ function StageRow({s, now}: {s: StageProgress; now?: number}) {
     const pct = s.total ? Math.round((100 * s.passed) / s.total) : 0;
     const active = s.status === op.StageStatus.ACTIVE;
     const since = epoch(s.started);
-    const left = active && now !== undefined && s.timeoutSeconds && !Number.isNaN(since) ? since / 1000 + s.timeoutSeconds - now / 1000 : undefined;
+    const left =
+        active && now !== undefined && s.timeoutSeconds && !Number.isNaN(since)
+            ? since / 1000 + s.timeoutSeconds - now / 1000
+            : undefined;
     return (
-        <div role="listitem" aria-label={`Stage ${s.name}: ${s.status}`} data-testid={`progress-${s.name}`} data-status={s.status}>
+        <div
+            role="listitem"
+            aria-label={`Stage ${s.name}: ${s.status}`}
+            data-testid={`progress-${s.name}`}
+            data-status={s.status}
+        >
             <Group gap="xs" wrap="nowrap">
                 <Text size="sm" w={140} truncate fw={500}>
                     {s.name}
                 </Text>
-                <Bar value={pct} color={color[s.status] ?? 'gray'} style={{flex: 1}} aria-label={`${s.name} progress`} animated={active} />
+                <Bar
+                    value={pct}
+                    color={color[s.status] ?? 'gray'}
+                    style={{flex: 1}}
+                    aria-label={`${s.name} progress`}
+                    animated={active}
+                />
                 <Badge size="xs" variant="light" color={color[s.status] ?? 'gray'} w={80}>
                     {s.status === op.StageStatus.PENDING ? 'waiting' : s.status}
                 </Badge>
@@ -119,9 +147,19 @@ function FailureAlert({run}: {run: Run}) {
     ].filter(Boolean);
     const refused = p.outcome === op.Outcome.REFUSED;
     return (
-        <Alert color="red" mb="xs" role="alert" title={refused ? 'Could not begin' : where.length ? `Failed at ${where.join(', ')}` : 'Failed'} data-testid="run-failure">
+        <Alert
+            color="red"
+            mb="xs"
+            role="alert"
+            title={refused ? 'Could not begin' : where.length ? `Failed at ${where.join(', ')}` : 'Failed'}
+            data-testid="run-failure"
+        >
             <Text size="sm">{f.message}</Text>
-            {f.leftRunning && f.leftRunning.length > 0 && <Text size="xs" mt={4}>Left running: {f.leftRunning.join(', ')}</Text>}
+            {f.leftRunning && f.leftRunning.length > 0 && (
+                <Text size="xs" mt={4}>
+                    Left running: {f.leftRunning.join(', ')}
+                </Text>
+            )}
             {p.outcome === op.Outcome.FAILED && (
                 <Text size="xs" mt={4} c="dimmed">
                     Resume starts again; stages already done are skipped.
@@ -141,7 +179,7 @@ function ActivityLog({log}: {log: Run['log']}) {
     }, [log.length]);
     return (
         <ScrollArea h={160} type="auto" viewportRef={viewport}>
-            <ol role="log" aria-label="Activity log" style={{margin: 0, paddingLeft: 0, listStyle: 'none', fontFamily: 'var(--mantine-font-family-monospace)', fontSize: 12}}>
+            <ol role="log" aria-label="Activity log" style={logListStyle}>
                 {lines.map((ev, i) => (
                     <li key={log.length - lines.length + i} data-type={ev.type}>
                         {stampedLine(ev, ev.elapsed)}

@@ -25,7 +25,8 @@ export function SettingsDialog({opened, folders, problem, error, busy, onAdd, on
                 Environment folders
             </Text>
             <Text size="xs" c="dimmed" mb="xs">
-                Every YAML file in these folders is an environment; edits are picked up live. The first folder wins on a name clash.
+                Every YAML file in these folders is an environment; edits are picked up live. The first folder wins on a
+                name clash.
             </Text>
             <Stack gap={4} role="list" aria-label="Environment folders">
                 {folders.length === 0 && <Text size="sm">No folders.</Text>}
@@ -34,7 +35,13 @@ export function SettingsDialog({opened, folders, problem, error, busy, onAdd, on
                         <Text size="sm" ff="monospace" truncate>
                             {f}
                         </Text>
-                        <ActionIcon variant="subtle" color="red" aria-label={`Remove folder ${f}`} onClick={() => onRemove(f)} disabled={busy}>
+                        <ActionIcon
+                            variant="subtle"
+                            color="red"
+                            aria-label={`Remove folder ${f}`}
+                            onClick={() => onRemove(f)}
+                            disabled={busy}
+                        >
                             ✕
                         </ActionIcon>
                     </Group>

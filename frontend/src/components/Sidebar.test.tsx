@@ -30,7 +30,9 @@ describe('Sidebar', () => {
 
     it('selects an environment by its button and marks the current one', () => {
         const onSelect = vi.fn();
-        renderUI(<Sidebar envs={[env('alpha', 'running'), env('beta', 'stopped')]} selected="alpha" onSelect={onSelect} />);
+        renderUI(
+            <Sidebar envs={[env('alpha', 'running'), env('beta', 'stopped')]} selected="alpha" onSelect={onSelect} />,
+        );
         expect(screen.getByRole('button', {name: 'alpha'})).toHaveAttribute('aria-current', 'page');
         expect(screen.getByRole('button', {name: 'beta'})).not.toHaveAttribute('aria-current');
         fireEvent.click(screen.getByRole('button', {name: 'beta'}));
@@ -41,7 +43,10 @@ describe('Sidebar', () => {
         renderUI(
             <Sidebar
                 envs={[
-                    env('edited', 'running', {problems: [{file: 'f', line: 1, col: 1, message: 'm', source: '', text: 'f:1:1: m'}], usable: true}),
+                    env('edited', 'running', {
+                        problems: [{file: 'f', line: 1, col: 1, message: 'm', source: '', text: 'f:1:1: m'}],
+                        usable: true,
+                    }),
                     env('held', 'starting', {busy: {pid: 42, action: 'start', client: 'cli', since: ''}}),
                 ]}
                 onSelect={() => {}}

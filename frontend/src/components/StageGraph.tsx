@@ -33,7 +33,12 @@ export function StageGraph({stages, progress}: Props) {
     return (
         <div className={classes.scroll} role="list" aria-label="Stages">
             <div className={classes.canvas} style={{width: Math.max(0, width), height: Math.max(0, height)}}>
-                <svg className={classes.edges} width={Math.max(0, width)} height={Math.max(0, height)} aria-hidden="true">
+                <svg
+                    className={classes.edges}
+                    width={Math.max(0, width)}
+                    height={Math.max(0, height)}
+                    aria-hidden="true"
+                >
                     {layout.edges.map((e) => {
                         const a = at.get(e.from)!;
                         const b = at.get(e.to)!;
@@ -42,14 +47,21 @@ export function StageGraph({stages, progress}: Props) {
                         const x2 = b.x;
                         const y2 = b.y + H / 2;
                         const mx = (x1 + x2) / 2;
-                        return <path key={`${e.from}->${e.to}`} d={`M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}`} className={classes.edge} />;
+                        return (
+                            <path
+                                key={`${e.from}->${e.to}`}
+                                d={`M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}`}
+                                className={classes.edge}
+                            />
+                        );
                     })}
                 </svg>
                 {layout.placed.map((p) => {
                     const s = byName.get(p.name)!;
                     const pos = at.get(p.name)!;
                     const pr = prog.get(p.name);
-                    const detail = pr?.status === op.StageStatus.ACTIVE && pr.waiting ? waitingText(pr.waiting) : gateText(s);
+                    const detail =
+                        pr?.status === op.StageStatus.ACTIVE && pr.waiting ? waitingText(pr.waiting) : gateText(s);
                     return (
                         <Paper
                             key={p.name}

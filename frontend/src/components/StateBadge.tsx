@@ -22,7 +22,13 @@ export const stateLabel = (state: string) => (state === 'invalid' ? 'invalid fil
 export function StateBadge({state, size = 'sm'}: {state: string; size?: 'xs' | 'sm' | 'md'}) {
     const s = state || 'unknown';
     return (
-        <Badge color={colors[s] ?? 'gray'} variant={s === 'unknown' ? 'outline' : 'light'} size={size} data-state={s} data-testid="state-badge">
+        <Badge
+            color={colors[s] ?? 'gray'}
+            variant={s === 'unknown' ? 'outline' : 'light'}
+            size={size}
+            data-state={s}
+            data-testid="state-badge"
+        >
             {stateLabel(s)}
         </Badge>
     );

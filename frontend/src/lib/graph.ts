@@ -48,7 +48,9 @@ export function layoutStages(stages: StageNode[]): Layout {
         rowsUsed[column] = row + 1;
         return {name: s.name, column, row};
     });
-    const edges = stages.flatMap((s) => (s.after ?? []).filter((a) => byName.has(a)).map((a) => ({from: a, to: s.name})));
+    const edges = stages.flatMap((s) =>
+        (s.after ?? []).filter((a) => byName.has(a)).map((a) => ({from: a, to: s.name})),
+    );
     return {
         placed,
         edges,

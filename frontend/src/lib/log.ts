@@ -1,7 +1,18 @@
+import type {CSSProperties} from 'react';
 import {op, type RunEvent, type Waiting} from '../api/types';
 
+/** How an activity log's lines look, live (RunProgress) or recorded (OperationsTable): a bare monospace list. */
+export const logListStyle: CSSProperties = {
+    margin: 0,
+    paddingLeft: 0,
+    listStyle: 'none',
+    fontFamily: 'var(--mantine-font-family-monospace)',
+    fontSize: 12,
+};
+
 /** The fields of a run event (the generated op.Event) a log line reads. */
-export type LogEvent = Pick<RunEvent, 'env' | 'action' | 'type' | 'elapsed'> & Partial<Pick<RunEvent, 'stage' | 'instance' | 'name' | 'state' | 'gate' | 'message'>>;
+export type LogEvent = Pick<RunEvent, 'env' | 'action' | 'type' | 'elapsed'> &
+    Partial<Pick<RunEvent, 'stage' | 'instance' | 'name' | 'state' | 'gate' | 'message'>>;
 
 /** The gate a stage waits on: "waiting for tcp 5432 on shop-db". */
 export function waitingText(w: Waiting): string {

@@ -3,7 +3,10 @@
 export const RENDER_START = 'cc:env-render:start';
 export const RENDER_MEASURE = 'cc:env-render';
 
-const supported = () => typeof performance !== 'undefined' && typeof performance.mark === 'function' && typeof performance.measure === 'function';
+const supported = () =>
+    typeof performance !== 'undefined' &&
+    typeof performance.mark === 'function' &&
+    typeof performance.measure === 'function';
 
 export function markRenderStart(): void {
     if (!supported()) return;

@@ -57,11 +57,14 @@ describe('structural sharing of pushed state', () => {
 });
 
 describe('the dashboard reducer', () => {
-    it('keeps an environment\'s stages (and so its instance rows) when a refresh changed only its read time', async () => {
+    it("keeps an environment's stages (and so its instance rows) when a refresh changed only its read time", async () => {
         const {dashboardReducer, initialDashboard} = await import('../state/dashboard');
         const {threeTier} = await import('../test/envs');
         const first = dashboardReducer(initialDashboard, {type: 'envs', envs: [threeTier()]});
-        const again = dashboardReducer(first, {type: 'envs', envs: [{...threeTier(), checkedAt: '2026-11-22T09:00:00Z'} as ReturnType<typeof threeTier>]});
+        const again = dashboardReducer(first, {
+            type: 'envs',
+            envs: [{...threeTier(), checkedAt: '2026-11-22T09:00:00Z'} as ReturnType<typeof threeTier>],
+        });
         expect(again.envs[0].checkedAt).toBe('2026-11-22T09:00:00Z');
         expect(again.envs[0].stages).toBe(first.envs[0].stages);
     });

@@ -19,7 +19,8 @@ export function share<T>(prev: T, next: T): T {
     }
     if (isObject(prev) && isObject(next) && !Array.isArray(prev) && !Array.isArray(next)) {
         const keys = Object.keys(next);
-        let same = keys.length === Object.keys(prev).length && Object.getPrototypeOf(prev) === Object.getPrototypeOf(next);
+        let same =
+            keys.length === Object.keys(prev).length && Object.getPrototypeOf(prev) === Object.getPrototypeOf(next);
         const out: Record<string, unknown> = Object.create(Object.getPrototypeOf(next));
         for (const k of keys) {
             const s = k in prev ? share(prev[k], next[k]) : next[k];

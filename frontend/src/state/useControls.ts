@@ -36,12 +36,19 @@ export function useControls() {
         (env: string, action: Action) => {
             setPlanFlow({env, action, loading: true, confirming: false});
             api.plan(env, action).then(
-                (plan) => setPlanFlow((f) => (f && f.env === env && f.action === action ? {...f, plan, loading: false} : f)),
-                (err) => setPlanFlow((f) => (f && f.env === env && f.action === action ? {...f, error: message(err), loading: false} : f)),
+                (plan) =>
+                    setPlanFlow((f) => (f && f.env === env && f.action === action ? {...f, plan, loading: false} : f)),
+                (err) =>
+                    setPlanFlow((f) =>
+                        f && f.env === env && f.action === action ? {...f, error: message(err), loading: false} : f,
+                    ),
             );
             api.envCost(env, true).then(
                 (cost) => setPlanFlow((f) => (f && f.env === env && f.action === action ? {...f, cost} : f)),
-                (err) => setPlanFlow((f) => (f && f.env === env && f.action === action ? {...f, costError: message(err)} : f)),
+                (err) =>
+                    setPlanFlow((f) =>
+                        f && f.env === env && f.action === action ? {...f, costError: message(err)} : f,
+                    ),
             );
         },
         [api],
@@ -92,7 +99,10 @@ export function useControls() {
             try {
                 await api.instanceAction(env, f.row.id, f.action);
                 setInstanceFlow(undefined);
-                notifications.show({title: `${f.action} sent`, message: `${f.row.name || f.row.id}: ${f.action} sent to EC2`});
+                notifications.show({
+                    title: `${f.action} sent`,
+                    message: `${f.row.name || f.row.id}: ${f.action} sent to EC2`,
+                });
             } catch (err) {
                 setInstanceFlow({...f, working: false, error: message(err)});
             }

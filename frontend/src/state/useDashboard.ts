@@ -1,5 +1,6 @@
 import {useEffect, useReducer} from 'react';
 import {useApi} from '../api/context';
+import {markRenderStart} from '../lib/perf';
 import {dashboardReducer, initialDashboard} from './dashboard';
 
 /** Loads the overview once, then follows the pushed events until unmounted. */
@@ -18,6 +19,9 @@ export function useDashboard() {
         api.overview()
             .then(async (overview) => {
                 if (!live) return;
+                // The first environment's cc:env-render measure runs from here
+                // to its view's commit (a click marks the later ones).
+                markRenderStart();
                 dispatch({type: 'overview', overview});
                 // Catch up on the activity log of runs under way (or just ended) before this window opened.
                 for (const p of overview.runs ?? []) {

@@ -13,8 +13,9 @@ export function useProfiles() {
     const [error, setError] = useState<string | undefined>();
     const [switching, setSwitching] = useState(false);
 
-    const ask = useCallback(() => {
-        setWhoError(undefined);
+    // Who the credentials are, set when the answer comes (the effect below
+    // calls it on open, when there is no earlier error to clear).
+    const fetchWho = useCallback(() => {
         api.whoAmI().then(
             (w) => setWho(w),
             (err) => {
@@ -23,6 +24,11 @@ export function useProfiles() {
             },
         );
     }, [api]);
+    /** Ask again who the credentials are: the last answer's error goes at once. */
+    const ask = useCallback(() => {
+        setWhoError(undefined);
+        fetchWho();
+    }, [fetchWho]);
 
     useEffect(() => {
         let live = true;
@@ -31,12 +37,12 @@ export function useProfiles() {
             (l) => live && setList(l),
             (err) => live && setError(message(err)),
         );
-        ask();
+        fetchWho();
         return () => {
             live = false;
             off();
         };
-    }, [api, ask]);
+    }, [api, fetchWho]);
 
     /** Switch the active profile and region; the account is asked again. */
     const use = useCallback(

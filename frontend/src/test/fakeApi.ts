@@ -33,10 +33,12 @@ export function fakeApi(overview: Overview, plans: Record<string, Plan> = {}) {
     const mfa = new Set<Listener<MFAQuestion>>();
     const sso = new Set<Listener<SSOProgress>>();
     let list = profileList();
-    const sub = <T,>(set: Set<Listener<T>>) => (cb: Listener<T>) => {
-        set.add(cb);
-        return () => set.delete(cb);
-    };
+    const sub =
+        <T>(set: Set<Listener<T>>) =>
+        (cb: Listener<T>) => {
+            set.add(cb);
+            return () => set.delete(cb);
+        };
     let folders = [...(overview.folders ?? [])];
     const api = {
         overview: vi.fn(async () => overview),
@@ -65,11 +67,22 @@ export function fakeApi(overview: Overview, plans: Record<string, Plan> = {}) {
         onSettings: vi.fn(sub(settings)),
 
         profiles: vi.fn(async () => list),
-        whoAmI: vi.fn(async () => control.Whoami.createFrom({profile: list.active, region: 'eu-west-1', identity: {account: '123456789012', arn: 'arn:aws:iam::123456789012:user/me'}})),
+        whoAmI: vi.fn(async () =>
+            control.Whoami.createFrom({
+                profile: list.active,
+                region: 'eu-west-1',
+                identity: {account: '123456789012', arn: 'arn:aws:iam::123456789012:user/me'},
+            }),
+        ),
         useProfile: vi.fn(async (name: string, region: string) => {
             list = desktop.ProfileList.createFrom({...list, active: name, region});
         }),
-        addProfile: vi.fn(async (input: KeychainInput) => ({name: input.name, kind: 'keychain', source: 'keychain', keyIdSuffix: input.accessKeyId.slice(-4)})),
+        addProfile: vi.fn(async (input: KeychainInput) => ({
+            name: input.name,
+            kind: 'keychain',
+            source: 'keychain',
+            keyIdSuffix: input.accessKeyId.slice(-4),
+        })),
         editProfile: vi.fn(async (input: KeychainInput) => ({name: input.name, kind: 'keychain', source: 'keychain'})),
         deleteProfile: vi.fn(async (_name: string) => {}),
         importProfile: vi.fn(async (name: string) => ({name, kind: 'keychain', source: 'keychain', plaintext: true})),
@@ -93,17 +106,19 @@ export function fakeApi(overview: Overview, plans: Record<string, Plan> = {}) {
         listShown: vi.fn(() => {}),
     } satisfies Api;
 
-    const push = <T,>(set: Set<Listener<T>>, v: T) => act(() => set.forEach((cb) => cb(v)));
+    const push = <T>(set: Set<Listener<T>>, v: T) => act(() => set.forEach((cb) => cb(v)));
     return {
         api,
         pushEnvs: (v: EnvView[]) => push(envs, v),
         /** Pushes run events and progress as the Go side sends them (JSON objects). */
-        pushEvent: (v: Partial<Omit<RunEvent, 'convertValues'>> & {type: op.EventType}) => push(runEvents, op.Event.createFrom({elapsed: 0, ...v})),
+        pushEvent: (v: Partial<Omit<RunEvent, 'convertValues'>> & {type: op.EventType}) =>
+            push(runEvents, op.Event.createFrom({elapsed: 0, ...v})),
         pushProgress: (v: object) => push(progress, op.Progress.createFrom(v)),
         pushProfiles: (v: ProfileList) => push(profiles, v),
         pushSettings: (v: SettingsView) => push(settings, v),
         pushMFA: (v: object) => push(mfa, desktop.MFAQuestion.createFrom(v)),
         pushSSO: (v: object) => push(sso, desktop.SSOProgress.createFrom(v)),
-        listeners: () => envs.size + runEvents.size + progress.size + settings.size + profiles.size + mfa.size + sso.size,
+        listeners: () =>
+            envs.size + runEvents.size + progress.size + settings.size + profiles.size + mfa.size + sso.size,
     };
 }

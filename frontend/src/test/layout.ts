@@ -5,7 +5,7 @@ import {afterAll, beforeAll} from 'vitest';
  * virtualizer decides a window of rows as a browser would. Call at the top
  * of a test file.
  */
-export function useFakeLayout(height = 720, width = 1200) {
+export function installFakeLayout(height = 720, width = 1200) {
     beforeAll(() => {
         Object.defineProperty(HTMLElement.prototype, 'clientHeight', {configurable: true, get: () => height});
         Object.defineProperty(HTMLElement.prototype, 'clientWidth', {configurable: true, get: () => width});

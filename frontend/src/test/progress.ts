@@ -2,7 +2,17 @@
 // the run's events): the window only renders them.
 import {op} from '../api/types';
 
-type Stage = {name: string; status?: op.StageStatus; passed?: number; total: number; state?: op.State; waiting?: object; message?: string; started?: string; timeoutSeconds?: number};
+type Stage = {
+    name: string;
+    status?: op.StageStatus;
+    passed?: number;
+    total: number;
+    state?: op.State;
+    waiting?: object;
+    message?: string;
+    started?: string;
+    timeoutSeconds?: number;
+};
 
 /** The three-tier start plan's stages (test/envs.ts startPlan): gate checks per stage as the fold counts them. */
 export function startStages(over: Record<string, Partial<Stage>> = {}): Stage[] {

@@ -1,5 +1,19 @@
 export namespace cloud {
 	
+	export class BootProgress {
+	    percent: number;
+	    message?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new BootProgress(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.percent = source["percent"];
+	        this.message = source["message"];
+	    }
+	}
 	export class Identity {
 	    account: string;
 	    arn: string;
@@ -32,6 +46,15 @@ export namespace cloud {
 	    // Go type: time
 	    stateChanged: any;
 	    lifecycle?: string;
+	    progress?: BootProgress;
+	    launch?: string;
+	    dnsName?: string;
+	    startedBy?: string;
+	    // Go type: time
+	    startedAt?: any;
+	    // Go type: time
+	    leaseUntil?: any;
+	    leaseBy?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Instance(source);
@@ -52,6 +75,13 @@ export namespace cloud {
 	        this.launchTime = this.convertValues(source["launchTime"], null);
 	        this.stateChanged = this.convertValues(source["stateChanged"], null);
 	        this.lifecycle = source["lifecycle"];
+	        this.progress = this.convertValues(source["progress"], BootProgress);
+	        this.launch = source["launch"];
+	        this.dnsName = source["dnsName"];
+	        this.startedBy = source["startedBy"];
+	        this.startedAt = this.convertValues(source["startedAt"], null);
+	        this.leaseUntil = this.convertValues(source["leaseUntil"], null);
+	        this.leaseBy = source["leaseBy"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
