@@ -96,7 +96,7 @@ func TestAcquireInAReadOnlyFolder(t *testing.T) {
 	if err != nil {
 		t.Fatalf("a read-only folder without the lock file must not stop the lock: %v", err)
 	}
-	mustContain(t, fresh.Note(), "cannot create the lock file", "the whole lock folder is locked instead")
+	mustContain(t, fresh.Note(), "cannot create the lock file", "(read-only file system)", "the whole lock folder is locked instead")
 	if _, err := Acquire(dir, "never-ran", Holder{Action: "stop"}); !isBusy(err) {
 		t.Errorf("the same environment while its folder is locked: %v, want busy", err)
 	}

@@ -111,17 +111,18 @@ func Acquire(dir, name string, who Holder) (*Lock, error) {
 	var notes []string
 	folder := ""
 	if err != nil {
+		why := err // why the lock file could not be had: the folder's own failure first
 		if mkdirErr != nil {
-			err = mkdirErr
+			why = mkdirErr
 		}
 		folder = existingFolder(dir)
 		ffl := flock.New(folder, flock.SetFlag(os.O_RDONLY))
 		if ok, err = tryLock(ffl); err != nil {
-			return nil, fmt.Errorf("locking %s: %w", fl.Path(), err)
+			return nil, fmt.Errorf("locking %s: %w (nor could its folder %s be locked: %v)", fl.Path(), cause(why), folder, cause(err))
 		}
 		fl = ffl
 		notes = append(notes, fmt.Sprintf("cannot create the lock file %s (%v): the whole lock folder is locked instead, "+
-			"so other starts and stops wait for this one", filepath.Join(dir, name+".lock"), cause(err)))
+			"so other starts and stops wait for this one", filepath.Join(dir, name+".lock"), cause(why)))
 	}
 	if !ok {
 		return nil, &BusyError{Name: name, Holder: readHolder(sidecar), Now: time.Now(), Folder: folder}
