@@ -38,8 +38,12 @@ func TestLazyTriesAgainAfterATransientFailure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.db.Exec("PRAGMA user_version = 9")
-	s.Close()
+	if _, err := s.db.Exec("PRAGMA user_version = 9"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
 	nl := NewLazy(newer, Options{})
 	for range 2 {
 		var ne *NewerError

@@ -276,7 +276,7 @@ type OperationRow struct {
 const operationColumns = `o.id, o.env, o.action, o.who, o.client, o.account, o.region, o.started,
 	COALESCE(o.finished, 0), o.result, o.message, (SELECT COUNT(*) FROM events e WHERE e.op = o.id)`
 
-// ErrNoOperation: no operation has that id.
+// ErrNoOperation is returned when no operation has that id.
 var ErrNoOperation = errors.New("no such operation in the usage history")
 
 // Operation returns one operation by id (ErrNoOperation if there is none).

@@ -58,7 +58,7 @@ type Store struct {
 	Notice string
 }
 
-// LockedError: another program holds the database longer than the busy
+// LockedError says another program holds the database longer than the busy
 // timeout. It says neither that something was lost nor that nothing was:
 // a report only has to be asked again, a run goes on unrecorded.
 type LockedError struct {
@@ -73,7 +73,7 @@ func (e *LockedError) Error() string {
 }
 func (e *LockedError) Unwrap() error { return e.Err }
 
-// NewerError: the file was written by a newer Cloud Control.
+// NewerError says the file was written by a newer Cloud Control.
 type NewerError struct {
 	Path           string
 	Version, Reads int

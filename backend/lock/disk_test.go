@@ -39,7 +39,7 @@ func TestAcquireWhenTheDiskIsFull(t *testing.T) {
 	if err != nil {
 		t.Fatalf("a full disk must not stop the lock: %v", err)
 	}
-	defer l.Release()
+	defer release(t, l)
 	mustContain(t, l.Note(), "who holds the lock could not be recorded", filepath.Join(dir, "env.json"), "no space left on device")
 	if left, _ := filepath.Glob(filepath.Join(dir, ".*tmp*")); len(left) != 0 {
 		t.Errorf("the failed write left %v behind", left)
@@ -64,17 +64,19 @@ func TestAcquireInAReadOnlyFolder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	earlier.Release()
+	release(t, earlier)
 	crashed, err := Acquire(dir, "crashed", Holder{Action: "start"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	crashed.fl.Unlock() // a holder that died: its record stays
+	if err := crashed.fl.Unlock(); err != nil { // a holder that died: its record stays
+		t.Fatal(err)
+	}
 	rodir.Make(t, dir)
 	if l, err := Acquire(dir, "crashed", Holder{Action: "stop"}); err != nil || !strings.Contains(l.Note(), "an older record") {
 		t.Errorf("over a dead holder's record: %v, note %q; want it said that the record may name the wrong holder", err, l.Note())
 	} else {
-		l.Release()
+		release(t, l)
 	}
 
 	l, err := Acquire(dir, "ran-before", Holder{Action: "stop"})
@@ -100,12 +102,12 @@ func TestAcquireInAReadOnlyFolder(t *testing.T) {
 	if _, err := Acquire(dir, "never-ran", Holder{Action: "stop"}); !isBusy(err) {
 		t.Errorf("the same environment while its folder is locked: %v, want busy", err)
 	}
-	fresh.Release()
+	release(t, fresh)
 	again, err := Acquire(dir, "never-ran", Holder{Action: "stop"})
 	if err != nil {
 		t.Fatalf("after release: %v", err)
 	}
-	again.Release()
+	release(t, again)
 }
 
 func isBusy(err error) bool {

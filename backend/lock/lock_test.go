@@ -38,7 +38,7 @@ func TestAcquireReleaseAndBusyInProcess(t *testing.T) {
 	if err != nil {
 		t.Fatalf("another environment's lock: %v", err)
 	}
-	defer other.Release()
+	defer release(t, other)
 
 	if err := l.Release(); err != nil {
 		t.Fatal(err)
@@ -56,7 +56,7 @@ func TestAcquireReleaseAndBusyInProcess(t *testing.T) {
 	if h := Who(dir, "payments-staging"); h == nil || h.Action != "stop" || h.PID != os.Getpid() || h.Since.IsZero() {
 		t.Errorf("holder %+v, want this process's stop with pid and time filled in", h)
 	}
-	l2.Release()
+	release(t, l2)
 	if err := l2.Release(); err != nil {
 		t.Errorf("a second release must be harmless: %v", err)
 	}
@@ -90,7 +90,7 @@ func TestOnlyOneGoroutineWins(t *testing.T) {
 		t.Errorf("%d goroutines got the lock and %d were refused; want 1 and 19", won, busy)
 	}
 	for _, l := range held {
-		l.Release()
+		release(t, l)
 	}
 }
 
@@ -120,7 +120,7 @@ func TestCrossProcess(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer cmd.Process.Kill()
+	defer func() { _ = cmd.Process.Kill() }() // the test kills it itself; this is for a failure before
 	line, err := bufio.NewReader(out).ReadString('\n')
 	if err != nil || !strings.HasPrefix(line, "locked") {
 		t.Fatalf("child did not take the lock: %q %v", line, err)
@@ -147,7 +147,7 @@ func TestCrossProcess(t *testing.T) {
 	if err != nil {
 		t.Fatalf("a killed holder must not leave a stale lock: %v", err)
 	}
-	defer l.Release()
+	defer release(t, l)
 	if h := Who(dir, "env"); h == nil || h.PID != os.Getpid() || h.Action != "stop" {
 		t.Errorf("the new holder did not replace the dead one's record: %+v", h)
 	}
@@ -167,6 +167,14 @@ func TestChildHoldsLock(t *testing.T) {
 	fmt.Println("locked")
 	time.Sleep(time.Minute)
 	os.Exit(1)
+}
+
+// release releases l, failing the test if that fails.
+func release(t testing.TB, l *Lock) {
+	t.Helper()
+	if err := l.Release(); err != nil {
+		t.Errorf("release: %v", err)
+	}
 }
 
 func mustContain(t *testing.T, s string, parts ...string) {
@@ -190,7 +198,7 @@ func TestHeldSaysWhetherAnyoneHoldsTheLock(t *testing.T) {
 	if !Held(dir, "env") || Who(dir, "env") == nil {
 		t.Error("a lock this process holds is not held")
 	}
-	l.Release()
+	release(t, l)
 	if Held(dir, "env") {
 		t.Error("a released lock is held")
 	}
@@ -231,6 +239,6 @@ func TestProbingNeverRefusesAnAcquire(t *testing.T) {
 		if err != nil {
 			t.Fatalf("acquire %d while others only look: %v", i, err)
 		}
-		l.Release()
+		release(t, l)
 	}
 }

@@ -14,7 +14,7 @@ import (
 	"syscall"
 )
 
-// NotRegularError: the path (after following symbolic links) is not a
+// NotRegularError says the path (after following symbolic links) is not a
 // regular file.
 type NotRegularError struct {
 	Path string
@@ -25,7 +25,7 @@ func (e *NotRegularError) Error() string {
 	return fmt.Sprintf("it is %s, not a regular file", Kind(e.Mode))
 }
 
-// TooLargeError: the file holds more than Limit bytes. Size is what it
+// TooLargeError says the file holds more than Limit bytes. Size is what it
 // held when looked at (at least Limit+1).
 type TooLargeError struct {
 	Path        string
