@@ -106,6 +106,11 @@ func Load(ctx context.Context, o Options) (*Session, error) {
 	if files.Config == "" && files.Credentials == "" {
 		files = creds.DefaultFiles()
 	}
+	// The SDK opens and reads these itself, whatever they are: a named pipe
+	// or a device there must be refused before it does.
+	if err := files.Check(); err != nil {
+		return nil, err
+	}
 	var savedProfile, savedRegion string
 	if o.Defaults != nil {
 		savedProfile, savedRegion = o.Defaults()

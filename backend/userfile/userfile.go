@@ -61,11 +61,7 @@ func Kind(m fs.FileMode) string {
 // its own) and again on the opened file, which is opened without blocking
 // in case a named pipe took the file's place in between.
 func Read(path string, limit int64) ([]byte, error) {
-	info, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if err := check(path, info, limit); err != nil {
+	if err := Check(path, limit); err != nil {
 		return nil, err
 	}
 	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
@@ -73,7 +69,8 @@ func Read(path string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	if info, err = f.Stat(); err != nil {
+	info, err := f.Stat()
+	if err != nil {
 		return nil, err
 	}
 	if err := check(path, info, limit); err != nil {
@@ -91,6 +88,18 @@ func Read(path string, limit int64) ([]byte, error) {
 		return nil, &TooLargeError{Path: path, Size: n, Limit: limit}
 	}
 	return buf.Bytes(), nil
+}
+
+// Check says whether Read would read path, without reading it: for a file
+// another reader opens itself (the AWS SDK reads ~/.aws/config), so that a
+// named pipe there cannot hang it nor /dev/zero exhaust it. Errors are as
+// Read's; a file that is not there is the OS's not-exist *fs.PathError.
+func Check(path string, limit int64) error {
+	info, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	return check(path, info, limit)
 }
 
 func check(path string, info fs.FileInfo, limit int64) error {

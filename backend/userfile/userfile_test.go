@@ -37,6 +37,12 @@ func TestReadRefusesMoreThanTheLimit(t *testing.T) {
 	if !errors.As(err, &big) || big.Size != 12 || big.Limit != 11 {
 		t.Fatalf("Read(12 bytes, limit 11) = %v, want a TooLargeError of 12 > 11", err)
 	}
+	if err := Check(path, 11); !errors.As(err, &big) {
+		t.Errorf("Check(12 bytes, limit 11) = %v, want a TooLargeError", err)
+	}
+	if err := Check(path, 12); err != nil {
+		t.Errorf("Check(12 bytes, limit 12) = %v, want nil", err)
+	}
 }
 
 func TestReadRefusesAFolderAndReportsMissingFiles(t *testing.T) {
@@ -47,5 +53,11 @@ func TestReadRefusesAFolderAndReportsMissingFiles(t *testing.T) {
 	}
 	if _, err := Read(filepath.Join(dir, "nope"), 1<<20); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("Read(missing) = %v, want not-exist", err)
+	}
+	if err := Check(dir, 1<<20); !errors.As(err, &nr) {
+		t.Errorf("Check(folder) = %v", err)
+	}
+	if err := Check(filepath.Join(dir, "nope"), 1<<20); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Check(missing) = %v, want not-exist", err)
 	}
 }

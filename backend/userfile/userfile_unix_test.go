@@ -38,6 +38,12 @@ func TestReadRefusesPipesAndDevicesAtOnce(t *testing.T) {
 			t.Fatalf("Read(%s) did not return within 5s", filepath.Base(path))
 		}
 	}
+	for path, want := range map[string]string{pipe: "it is a named pipe, not a regular file", zero: "it is a device, not a regular file"} {
+		var nr *NotRegularError
+		if err := Check(path, 1<<20); !errors.As(err, &nr) || err.Error() != want {
+			t.Errorf("Check(%s) = %v, want %q", filepath.Base(path), err, want)
+		}
+	}
 	if _, err := Read(loop, 1<<20); !errors.Is(err, syscall.ELOOP) {
 		t.Errorf("Read(a link to itself) = %v, want ELOOP", err)
 	}
