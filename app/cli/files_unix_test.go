@@ -37,18 +37,7 @@ func TestFilesThatAreNotFiles(t *testing.T) {
 		{"--dir", dir, "env", "validate"},
 		{"env", "validate", pipe, zero, missing},
 	} {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		var out, errOut syncBuffer
-		done := make(chan int, 1)
-		go func() { done <- runCLI(ctx, &out, &errOut, args...) }()
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			cancel()
-			t.Fatalf("%v did not return within 5s", args)
-		}
-		cancel()
-		text := out.String() + errOut.String()
+		_, text := runWithin(t, 5*time.Second, args...)
 		for _, want := range []string{
 			pipe + ":1:1: cannot read the environment file: it is a named pipe, not a regular file",
 			zero + ":1:1: cannot read the environment file: it is a device, not a regular file",
@@ -60,5 +49,76 @@ func TestFilesThatAreNotFiles(t *testing.T) {
 		if args[0] != "--dir" && !strings.Contains(text, missing+":1:1: cannot read the environment file: no such file or directory") {
 			t.Errorf("%v printed\n%s\nwant the missing file at :1:1", args, text)
 		}
+	}
+}
+
+// runWithin runs the command line, failing the test if it has not
+// returned within d; it gives the exit code and stdout followed by stderr.
+func runWithin(t *testing.T, d time.Duration, args ...string) (int, string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	var out, errOut syncBuffer
+	done := make(chan int, 1)
+	go func() { done <- runCLI(ctx, &out, &errOut, args...) }()
+	select {
+	case code := <-done:
+		return code, out.String() + errOut.String()
+	case <-time.After(d):
+		t.Fatalf("%v did not return within %s", args, d)
+		return 0, ""
+	}
+}
+
+// mkfifo makes a named pipe at path (skipping the test where there are
+// none) and, when the test ends, lets go a reader still blocked on it.
+func mkfifo(t *testing.T, path string) {
+	t.Helper()
+	if err := syscall.Mkfifo(path, 0o600); err != nil {
+		t.Skipf("no named pipes here: %v", err)
+	}
+	t.Cleanup(func() {
+		if f, err := os.OpenFile(path, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
+			f.Close()
+		}
+	})
+}
+
+// TestStrayAWSAndSettingsFiles: a named pipe as ~/.aws/config, where the
+// AWS SDK would wait on it for good, stops a command that connects at once,
+// naming it, and is a warning in profile list; a named pipe as
+// settings.json is a damaged settings file, which profile use refuses to
+// overwrite.
+func TestStrayAWSAndSettingsFiles(t *testing.T) {
+	isolateAWS(t, "http://127.0.0.1:1")
+	pipe := filepath.Join(t.TempDir(), "config")
+	mkfifo(t, pipe)
+	t.Setenv("AWS_CONFIG_FILE", pipe)
+	t.Setenv("AWS_ACCESS_KEY_ID", "") // a profile, so that the files are what it reads
+	t.Setenv("AWS_PROFILE", "work")
+	said := "cannot read the AWS config file " + pipe + ": it is a named pipe, not a regular file"
+	if code, text := runWithin(t, 5*time.Second, "profile", "whoami"); code != ExitFailed || !strings.Contains(text, said) {
+		t.Errorf("profile whoami: exit %d,\n%s\nwant exit %d saying %q", code, text, ExitFailed, said)
+	}
+	if code, text := runWithin(t, 5*time.Second, "profile", "list"); code != ExitOK || !strings.Contains(text, "warning: reading AWS profiles from "+pipe+": it is a named pipe") {
+		t.Errorf("profile list: exit %d,\n%s\nwant a warning naming the pipe", code, text)
+	}
+
+	config := filepath.Join(t.TempDir(), "config")
+	if err := os.WriteFile(config, []byte("[profile dev]\nregion = eu-west-1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("AWS_CONFIG_FILE", config)
+	settingsFile := filepath.Join(os.Getenv("CLOUDCONTROL_HOME"), "config", "settings.json")
+	if err := os.MkdirAll(filepath.Dir(settingsFile), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	mkfifo(t, settingsFile)
+	damaged := "the settings file " + settingsFile + " is damaged (it is a named pipe, not a regular file): fix it or remove it"
+	if code, text := runWithin(t, 5*time.Second, "profile", "use", "dev"); code == ExitOK || !strings.Contains(text, damaged) {
+		t.Errorf("profile use: exit %d,\n%s\nwant it refused saying %q", code, text, damaged)
+	}
+	if info, err := os.Lstat(settingsFile); err != nil || info.Mode()&os.ModeNamedPipe == 0 {
+		t.Errorf("settings.json was replaced: %v, %v", info, err)
 	}
 }
