@@ -3,11 +3,11 @@ package desktop
 import (
 	"encoding/json"
 	"maps"
-	"os"
 	"sync"
 
 	"cloudcontrol/backend/atomicfile"
 	"cloudcontrol/backend/control"
+	"cloudcontrol/backend/userfile"
 )
 
 // stateCache is the last known state of every environment, kept in the
@@ -20,11 +20,16 @@ type stateCache struct {
 	failed bool // the last save failed (and was said)
 }
 
-// load returns the cached states by environment name; a missing or
-// damaged cache is simply empty (it is only a head start).
+// maxStateCache bounds what is read of the cache (16 MiB, some fifty
+// thousand instances): a stray file there (a named pipe, /dev/zero behind
+// a link) is not read at all.
+const maxStateCache = 16 << 20
+
+// load returns the cached states by environment name; a missing, damaged
+// or stray cache is simply empty (it is only a head start).
 func (c *stateCache) load() map[string]*control.Status {
 	out := map[string]*control.Status{}
-	b, err := os.ReadFile(c.path)
+	b, err := userfile.Read(c.path, maxStateCache)
 	if err != nil || json.Unmarshal(b, &out) != nil {
 		return map[string]*control.Status{}
 	}

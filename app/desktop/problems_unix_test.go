@@ -44,3 +44,28 @@ func TestProblemViewsNeverWaitOnAPipe(t *testing.T) {
 		t.Fatal("problemViews did not return within 5s on a named pipe")
 	}
 }
+
+// TestTheLastKnownStateIsNeverReadFromAPipe: a named pipe where the last
+// known state is kept used to block the window's launch; it is an empty
+// cache now, at once.
+func TestTheLastKnownStateIsNeverReadFromAPipe(t *testing.T) {
+	pipe := filepath.Join(t.TempDir(), "dashboard.json")
+	if err := syscall.Mkfifo(pipe, 0o600); err != nil {
+		t.Skipf("no named pipes here: %v", err)
+	}
+	t.Cleanup(func() {
+		if f, err := os.OpenFile(pipe, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
+			f.Close()
+		}
+	})
+	done := make(chan int, 1)
+	go func() { done <- len((&stateCache{path: pipe}).load()) }()
+	select {
+	case n := <-done:
+		if n != 0 {
+			t.Errorf("%d states read from a pipe", n)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("loading the last known state from a named pipe did not return within 5s")
+	}
+}

@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"sync"
 	"time"
 
 	"cloudcontrol/backend/atomicfile"
+	"cloudcontrol/backend/userfile"
 )
 
 // cacheVersion is the layout of prices.json; another version is ignored
@@ -19,6 +19,11 @@ const cacheVersion = 1
 
 // CacheFile is the name of the price cache in the user's cache folder.
 const CacheFile = "prices.json"
+
+// maxCacheSize bounds what is read of the cache (16 MiB): every instance
+// type of every region, on-demand and spot, takes under 8 MiB, and a stray
+// file (a named pipe, /dev/zero behind a link) is refused, not read.
+const maxCacheSize = 16 << 20
 
 // cached is one fetched price. Absent means the source had no such product
 // (asked, answered "none"), so it is not asked again until it is stale.
@@ -59,10 +64,14 @@ type Cache struct {
 func OpenCache(dir string) *Cache {
 	c := &Cache{path: filepath.Join(dir, CacheFile)}
 	c.doc = emptyDoc()
-	data, err := os.ReadFile(c.path)
+	data, err := userfile.Read(c.path, maxCacheSize)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 	case err != nil:
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the message names the file
+		}
 		c.Problem = fmt.Sprintf("cannot read the price cache %s (%v); using the built-in table", c.path, err)
 	default:
 		var d cacheDoc
