@@ -72,8 +72,10 @@ func TestHistoryShowsACrashedRunAsInterrupted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Release()
 	if o := rowOf(); o.Result != "running" {
 		t.Errorf("while the environment is held the run reads %q, want running", o.Result)
+	}
+	if err := l.Release(); err != nil {
+		t.Error(err)
 	}
 }

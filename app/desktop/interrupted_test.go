@@ -42,8 +42,10 @@ func TestOperationsShowACrashedRunAsInterrupted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Release()
 	if got := result(); got != "running" {
 		t.Errorf("a held run reads %q, want running", got)
+	}
+	if err := l.Release(); err != nil {
+		t.Error(err)
 	}
 }

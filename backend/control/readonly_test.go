@@ -104,7 +104,11 @@ func TestHistoryHeldByAnotherProgram(t *testing.T) {
 	if _, err := conn.ExecContext(context.Background(), "BEGIN EXCLUSIVE"); err != nil {
 		t.Fatal(err)
 	}
-	defer conn.ExecContext(context.Background(), "ROLLBACK")
+	defer func() {
+		if _, err := conn.ExecContext(context.Background(), "ROLLBACK"); err != nil {
+			t.Errorf("letting the history go: %v", err)
+		}
+	}()
 	text := strings.Join(notes(f.run(t, op.Stop)), "\n")
 	if !strings.Contains(text, "this run is not in the usage history") || !strings.Contains(text, "held by another program") {
 		t.Errorf("notes:\n%s\nwant one saying the run is not recorded because another program holds the history", text)
