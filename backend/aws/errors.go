@@ -79,6 +79,9 @@ func (s *Session) apiError(region, action string, err error, requested ...string
 	}
 	e := &Error{Region: region, Action: action, Code: code, errs: []error{err},
 		text: fmt.Sprintf("%s: %s: %s (%s)", region, action, msg, code)}
+	if kind := kindOf(code); kind != nil {
+		e.errs = append(e.errs, kind)
+	}
 	switch {
 	case code == "IncorrectInstanceState":
 		e.errs = append(e.errs, cloud.ErrStateConflict)

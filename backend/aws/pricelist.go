@@ -158,8 +158,6 @@ func (s *Session) nonEssentialError(ctx context.Context, region, action, api str
 	return e
 }
 
-var throttleCodes = []string{"Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded", "RequestThrottled"}
-
 // priceItem is the part of one Price List entry (a JSON document inside a
 // JSON string) that holds on-demand prices.
 type priceItem struct {

@@ -70,6 +70,7 @@ type Session struct {
 	endpoint string // Options.EndpointURL, applied to every client
 	log      *slog.Logger
 	fleet    *Fleet
+	launch   adapters // launch.go
 }
 
 // Load reads the AWS configuration the way the AWS CLI does and checks that a
@@ -169,6 +170,7 @@ func Load(ctx context.Context, o Options) (*Session, error) {
 
 	s := &Session{cfg: cfg, profile: profile, endpoint: o.EndpointURL, log: log}
 	s.fleet = newFleet(s)
+	s.launch = newAdapters(s)
 	log.Debug("aws config loaded", "profile", profile, "region", cfg.Region, "endpoint", s.endpointForLog())
 	return s, nil
 }

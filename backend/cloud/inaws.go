@@ -2,7 +2,6 @@ package cloud
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 )
@@ -15,10 +14,6 @@ import (
 // Documents(), Schedules(), Roles(), Tagger()); backend/cloud/cloudtest and
 // the sandbox stand in for AWS in tests. Every method is one bounded call
 // (paginated inside where AWS pages).
-
-// ErrNotFound is wrapped by every "it does not exist" answer (a document,
-// schedule, group, role, policy or command AWS does not know).
-var ErrNotFound = errors.New("not found")
 
 // AccessDeniedError says which permission a refused call needed, so the
 // person can ask for exactly that.

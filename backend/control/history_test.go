@@ -17,6 +17,7 @@ import (
 	"cloudcontrol/backend/orchestrate"
 	"cloudcontrol/backend/paths"
 	"cloudcontrol/backend/sandbox"
+	"cloudcontrol/backend/sandbox/sandboxtest"
 )
 
 const historyWorld = `
@@ -63,7 +64,7 @@ func newRunFixture(t *testing.T, ho ...history.Options) *runFixture {
 		t.Fatal(err)
 	}
 	clock := clockwork.NewFakeClockAt(fixtureStart)
-	sb, err := sandbox.New(w, sandbox.Options{Speed: 1000, Clock: clock, AddressBlock: sandbox.RandomAddressBlock()})
+	sb, err := sandbox.New(w, sandbox.Options{Speed: 1000, Clock: clock, AddressBlock: sandboxtest.Block(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -37,6 +37,7 @@ func (sb *Sandbox) View(region string) []InstanceView {
 	sb.mu.Lock()
 	defer sb.mu.Unlock()
 	now := sb.clock.Now()
+	sb.advanceStacks(now)
 	names := []string{region}
 	if region == "" {
 		names = slices.Sorted(func(yield func(string) bool) {
@@ -77,11 +78,13 @@ type faultJSON struct {
 	Count       int       `json:"count,omitempty"`
 	Probability float64   `json:"probability,omitempty"`
 	Latency     string    `json:"latency,omitempty"`
+	Resource    string    `json:"resource,omitempty"`
+	Message     string    `json:"message,omitempty"`
 }
 
 // MarshalJSON writes latency as a Go duration ("2s").
 func (f Fault) MarshalJSON() ([]byte, error) {
-	j := faultJSON{f.Kind, f.Action, f.Region, f.Count, f.Probability, ""}
+	j := faultJSON{f.Kind, f.Action, f.Region, f.Count, f.Probability, "", f.Resource, f.Message}
 	if f.Latency > 0 {
 		j.Latency = f.Latency.String()
 	}
@@ -96,7 +99,8 @@ func (f *Fault) UnmarshalJSON(b []byte) error {
 	if err := dec.Decode(&j); err != nil {
 		return err
 	}
-	*f = Fault{Kind: j.Kind, Action: j.Action, Region: j.Region, Count: j.Count, Probability: j.Probability}
+	*f = Fault{Kind: j.Kind, Action: j.Action, Region: j.Region, Count: j.Count, Probability: j.Probability,
+		Resource: j.Resource, Message: j.Message}
 	if j.Latency != "" {
 		d, err := time.ParseDuration(j.Latency)
 		if err != nil {

@@ -39,6 +39,9 @@ func (sb *Sandbox) ec2(c *call) (any, *apiError) {
 	if h := costActions[c.action]; h != nil { // volumes.go, spot.go
 		return h(sb, c)
 	}
+	if h := netActions[c.action]; h != nil { // ec2net.go
+		return h(sb, c)
+	}
 	return nil, clientErr("InvalidAction", "The action %s is not valid for this web service.", c.action)
 }
 

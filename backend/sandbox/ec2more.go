@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/xml"
 	"fmt"
@@ -190,6 +191,16 @@ func (sb *Sandbox) runInstances(c *call) (any, *apiError) {
 			maps.Copy(tags, t)
 		}
 	}
+	var userData []byte
+	if ud := c.get("UserData"); ud != "" {
+		var err error
+		if userData, err = base64.StdEncoding.DecodeString(ud); err != nil {
+			return nil, clientErr("InvalidParameterValue", "Invalid BASE64 encoding of user data.")
+		}
+		if len(userData) > MaxUserData {
+			return nil, clientErr("InvalidParameterValue", "User data is limited to %d bytes", MaxUserData)
+		}
+	}
 	if c.flag("DryRun") {
 		return nil, dryRunOK
 	}
@@ -226,6 +237,11 @@ func (sb *Sandbox) runInstances(c *call) (any, *apiError) {
 		used[in.id] = true
 		in.image, in.reservation, in.launchIndex = image, resp.ReservationID, n
 		in.setState(cloud.Pending, now)
+		if len(userData) > 0 {
+			in.userData = userData
+			failed := sb.faults.take(FaultUserDataFail, c.region, "", "AWS::EC2::Instance") != nil
+			in.script = &script{base: now.Add(in.timing.Start), steps: parseScript(userData, failed, sb.speed)}
+		}
 		rs.order = append(rs.order, in)
 		sb.byID[in.id] = in
 		sb.touch(in, now)

@@ -28,34 +28,41 @@ type Options struct {
 	MaxRequests int
 	// OnListen, for Serve, receives the bound URL once listening.
 	OnListen func(url string)
+	// StackEventsPage is how many events one DescribeStackEvents returns;
+	// 0 means 100.
+	StackEventsPage int
 	// AddressBlock places the instances' loopback addresses: private IPs are
 	// 127.B.x.y and public ones 127.(B+1).x.y. 0 gives the documented
 	// 127.0.0.10 and up. Sandboxes that run the same world side by side (tests
 	// in parallel packages) each take their own block, or their services'
-	// ports would clash; RandomAddressBlock picks one.
+	// ports would clash; ClaimAddressBlock picks one no other process uses.
 	AddressBlock int
 }
 
-// RandomAddressBlock returns an even block in [2, 252] for Options.AddressBlock.
-func RandomAddressBlock() int { return 2 + 2*rand.IntN(126) }
-
-// regionState is one region's instances in launch order (for stable paging).
+// regionState is one region's instances in launch order (for stable
+// paging), its network and images as the world says (read-only), and its
+// CloudFormation stacks.
 type regionState struct {
-	order []*instance
-	runs  int // RunInstances calls, for deterministic new ids
+	order  []*instance
+	runs   int // RunInstances calls and launched resources, for deterministic new ids
+	world  Region
+	stacks []*stack  // in creation order, deleted ones included
+	vols   []*volume // standalone volumes (AWS::EC2::Volume)
 }
 
 // Sandbox is a simulated EC2 + STS. It implements http.Handler.
 type Sandbox struct {
-	account  string
-	defaults *Defaults // for RunInstances
-	speed    float64
-	clock    clockwork.Clock
-	log      *slog.Logger
-	faults   faultSet
-	auth     authState // issued temporary keys, revoked keys, SSO sign-ins
-	control  http.Handler
-	pacing   time.Duration // delay before large responses; see serveAPI
+	account   string
+	defaults  *Defaults // for RunInstances
+	speed     float64
+	clock     clockwork.Clock
+	log       *slog.Logger
+	faults    faultSet
+	auth      authState // issued temporary keys, revoked keys, SSO sign-ins
+	control   http.Handler
+	pacing    time.Duration // delay before large responses; see serveAPI
+	started   time.Time     // the clock when New ran
+	eventPage int           // DescribeStackEvents page size
 
 	mu      sync.Mutex // guards everything below
 	regions map[string]*regionState
@@ -63,6 +70,7 @@ type Sandbox struct {
 	private *addrPool
 	public  *addrPool
 	svcErr  map[string]serviceErr
+	dns     dnsState // Route 53: global
 	closed  bool
 
 	reqMu    sync.Mutex
@@ -121,6 +129,9 @@ func New(w *World, opts Options) (*Sandbox, error) {
 	if sb.maxReqs <= 0 {
 		sb.maxReqs = 10000
 	}
+	if sb.eventPage = opts.StackEventsPage; sb.eventPage <= 0 {
+		sb.eventPage = defaultEventPage
+	}
 	sb.faults.rng = rand.New(rand.NewPCG(opts.Seed, 0x5a4db0c5))
 	for _, f := range w.Faults {
 		if err := sb.faults.add(f); err != nil {
@@ -130,11 +141,16 @@ func New(w *World, opts Options) (*Sandbox, error) {
 	sb.control = sb.controlHandler()
 
 	now := sb.clock.Now()
+	sb.started = now
 	long := now.Add(-24 * time.Hour)
 	sb.mu.Lock()
 	defer sb.mu.Unlock()
 	for _, r := range w.Regions {
 		rs := sb.region(r.Name)
+		rs.world = r
+		for _, z := range r.HostedZones {
+			sb.dns.add(z)
+		}
 		for _, spec := range r.Instances {
 			in, err := sb.newInstance(r.Name, spec, now)
 			if err != nil {
@@ -169,7 +185,8 @@ func (sb *Sandbox) newInstance(region string, spec InstanceSpec, now time.Time) 
 		return nil, err
 	}
 	in := &instance{
-		id: spec.ID, region: region, typ: spec.Type, az: spec.AZ, image: "ami-0sandbox0000000",
+		id: spec.ID, region: region, typ: spec.Type, az: spec.AZ, image: spec.Image,
+		subnet: spec.Subnet, vpc: spec.VPC, groups: spec.Groups,
 		tags: spec.Tags, privateIP: ip, failStart: spec.FailStart, volumes: spec.Volumes,
 		timing: Timing{
 			Start: sb.scale(spec.Timing.Start), Stop: sb.scale(spec.Timing.Stop),
@@ -178,6 +195,17 @@ func (sb *Sandbox) newInstance(region string, spec InstanceSpec, now time.Time) 
 	}
 	if in.tags == nil {
 		in.tags = map[string]string{}
+	}
+	for _, g := range in.groups {
+		name := g
+		if rs := sb.regions[region]; rs != nil {
+			for _, x := range rs.world.groups() {
+				if x.ID == g {
+					name = x.Name
+				}
+			}
+		}
+		in.groupNames = append(in.groupNames, name)
 	}
 	for _, s := range spec.Services {
 		s.After = sb.scale(s.After)
@@ -194,7 +222,8 @@ func (sb *Sandbox) newInstance(region string, spec InstanceSpec, now time.Time) 
 func (sb *Sandbox) region(name string) *regionState {
 	rs := sb.regions[name]
 	if rs == nil {
-		rs = &regionState{}
+		// A region the world does not list has the default sets.
+		rs = &regionState{world: rawRegion{name: name}.finish(*sb.defaults)}
 		sb.regions[name] = rs
 	}
 	return rs
@@ -244,6 +273,7 @@ func (sb *Sandbox) Instances(region string) []cloud.Instance {
 	if rs == nil {
 		return nil
 	}
+	sb.advanceStacks(now)
 	out := make([]cloud.Instance, 0, len(rs.order))
 	for _, in := range rs.order {
 		in.advance(now)
@@ -301,8 +331,13 @@ func (sb *Sandbox) ResetRequests() {
 }
 
 // ServeHTTP answers AWS query-protocol calls on POST / and the control
-// endpoint under /_sandbox/.
+// endpoint under /_sandbox/, to loopback clients that are not web pages of
+// another origin (origin.go).
 func (sb *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if why := refusal(r); why != "" {
+		sb.refuse(w, r, why)
+		return
+	}
 	if sb.serveSSO(w, r) {
 		return
 	}
@@ -310,8 +345,12 @@ func (sb *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		sb.control.ServeHTTP(w, r)
 		return
 	}
-	if strings.HasPrefix(r.Header.Get("X-Amz-Target"), priceListTarget) {
-		sb.servePriceList(w, r) // JSON 1.1: pricelist.go
+	if strings.HasPrefix(r.URL.Path, route53Prefix) {
+		sb.serveRoute53(w, r) // REST-XML: route53.go
+		return
+	}
+	if r.Header.Get("X-Amz-Target") != "" {
+		sb.serveJSON(w, r) // JSON 1.1: jsonapi.go
 		return
 	}
 	sb.serveAPI(w, r)
