@@ -7,9 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
+
+	"cloudcontrol/internal/fifo"
 )
 
 // TestFilesThatAreNotFiles: a named pipe named x.yaml and a link to
@@ -20,14 +20,7 @@ func TestFilesThatAreNotFiles(t *testing.T) {
 	isolateAWS(t, "http://127.0.0.1:1")
 	dir := writeEnvs(t, map[string]string{"ok.yaml": "stages: [{name: a, instances: [i-0123456789abcdef0]}]\n"})
 	pipe, zero := filepath.Join(dir, "x.yaml"), filepath.Join(dir, "zero.yaml")
-	if err := syscall.Mkfifo(pipe, 0o644); err != nil {
-		t.Skipf("no named pipes here: %v", err)
-	}
-	t.Cleanup(func() { // releases a reader still blocked on it (the bug)
-		if f, err := os.OpenFile(pipe, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
-			f.Close()
-		}
-	})
+	fifo.Make(t, pipe)
 	if err := os.Symlink("/dev/zero", zero); err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +30,7 @@ func TestFilesThatAreNotFiles(t *testing.T) {
 		{"--dir", dir, "env", "validate"},
 		{"env", "validate", pipe, zero, missing},
 	} {
-		_, text := runWithin(t, 5*time.Second, args...)
+		_, text := runWithin(t, args...)
 		for _, want := range []string{
 			pipe + ":1:1: cannot read the environment file: it is a named pipe, not a regular file",
 			zero + ":1:1: cannot read the environment file: it is a device, not a regular file",
@@ -53,35 +46,15 @@ func TestFilesThatAreNotFiles(t *testing.T) {
 }
 
 // runWithin runs the command line, failing the test if it has not
-// returned within d; it gives the exit code and stdout followed by stderr.
-func runWithin(t *testing.T, d time.Duration, args ...string) (int, string) {
+// returned within fifo.Bound; it gives the exit code and stdout followed
+// by stderr.
+func runWithin(t *testing.T, args ...string) (int, string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), d)
+	ctx, cancel := context.WithTimeout(context.Background(), fifo.Bound)
 	defer cancel()
 	var out, errOut syncBuffer
-	done := make(chan int, 1)
-	go func() { done <- runCLI(ctx, &out, &errOut, args...) }()
-	select {
-	case code := <-done:
-		return code, out.String() + errOut.String()
-	case <-time.After(d):
-		t.Fatalf("%v did not return within %s", args, d)
-		return 0, ""
-	}
-}
-
-// mkfifo makes a named pipe at path (skipping the test where there are
-// none) and, when the test ends, lets go a reader still blocked on it.
-func mkfifo(t *testing.T, path string) {
-	t.Helper()
-	if err := syscall.Mkfifo(path, 0o600); err != nil {
-		t.Skipf("no named pipes here: %v", err)
-	}
-	t.Cleanup(func() {
-		if f, err := os.OpenFile(path, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
-			f.Close()
-		}
-	})
+	code := fifo.Within(t, strings.Join(args, " "), func() int { return runCLI(ctx, &out, &errOut, args...) })
+	return code, out.String() + errOut.String()
 }
 
 // TestStrayAWSAndSettingsFiles: a named pipe as ~/.aws/config, where the
@@ -92,15 +65,15 @@ func mkfifo(t *testing.T, path string) {
 func TestStrayAWSAndSettingsFiles(t *testing.T) {
 	isolateAWS(t, "http://127.0.0.1:1")
 	pipe := filepath.Join(t.TempDir(), "config")
-	mkfifo(t, pipe)
+	fifo.Make(t, pipe)
 	t.Setenv("AWS_CONFIG_FILE", pipe)
 	t.Setenv("AWS_ACCESS_KEY_ID", "") // a profile, so that the files are what it reads
 	t.Setenv("AWS_PROFILE", "work")
 	said := "cannot read the AWS config file " + pipe + ": it is a named pipe, not a regular file"
-	if code, text := runWithin(t, 5*time.Second, "profile", "whoami"); code != ExitFailed || !strings.Contains(text, said) {
+	if code, text := runWithin(t, "profile", "whoami"); code != ExitFailed || !strings.Contains(text, said) {
 		t.Errorf("profile whoami: exit %d,\n%s\nwant exit %d saying %q", code, text, ExitFailed, said)
 	}
-	if code, text := runWithin(t, 5*time.Second, "profile", "list"); code != ExitOK || !strings.Contains(text, "warning: reading AWS profiles from "+pipe+": it is a named pipe") {
+	if code, text := runWithin(t, "profile", "list"); code != ExitOK || !strings.Contains(text, "warning: reading AWS profiles from "+pipe+": it is a named pipe") {
 		t.Errorf("profile list: exit %d,\n%s\nwant a warning naming the pipe", code, text)
 	}
 
@@ -113,9 +86,9 @@ func TestStrayAWSAndSettingsFiles(t *testing.T) {
 	if err := os.MkdirAll(filepath.Dir(settingsFile), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	mkfifo(t, settingsFile)
+	fifo.Make(t, settingsFile)
 	damaged := "the settings file " + settingsFile + " is damaged (it is a named pipe, not a regular file): fix it or remove it"
-	if code, text := runWithin(t, 5*time.Second, "profile", "use", "dev"); code == ExitOK || !strings.Contains(text, damaged) {
+	if code, text := runWithin(t, "profile", "use", "dev"); code == ExitOK || !strings.Contains(text, damaged) {
 		t.Errorf("profile use: exit %d,\n%s\nwant it refused saying %q", code, text, damaged)
 	}
 	if info, err := os.Lstat(settingsFile); err != nil || info.Mode()&os.ModeNamedPipe == 0 {

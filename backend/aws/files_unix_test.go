@@ -6,9 +6,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
+
+	"cloudcontrol/internal/fifo"
 )
 
 // TestLoadRefusesAPipeOrADeviceAsTheAWSFiles: the SDK opens and reads
@@ -19,15 +19,7 @@ func TestLoadRefusesAPipeOrADeviceAsTheAWSFiles(t *testing.T) {
 	isolateAWS(t, "eu-west-1")
 	dir := t.TempDir()
 	pipe := filepath.Join(dir, "config")
-	if err := syscall.Mkfifo(pipe, 0o600); err != nil {
-		t.Skipf("no named pipes here: %v", err)
-	}
-	// Should a reader block on the pipe after all, a writer lets it go.
-	t.Cleanup(func() {
-		if w, err := os.OpenFile(pipe, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
-			w.Close()
-		}
-	})
+	fifo.Make(t, pipe)
 	zero := filepath.Join(dir, "credentials")
 	if err := os.Symlink("/dev/zero", zero); err != nil {
 		t.Fatal(err)
@@ -39,18 +31,9 @@ func TestLoadRefusesAPipeOrADeviceAsTheAWSFiles(t *testing.T) {
 	} {
 		t.Setenv("AWS_CONFIG_FILE", c.config)
 		t.Setenv("AWS_SHARED_CREDENTIALS_FILE", c.credentials)
-		done := make(chan error, 1)
-		go func() {
-			_, err := Load(ctx, Options{Profile: "contract"})
-			done <- err
-		}()
-		select {
-		case err := <-done:
-			if err == nil || !strings.Contains(err.Error(), c.want) {
-				t.Errorf("Load = %v, want %q", err, c.want)
-			}
-		case <-time.After(5 * time.Second):
-			t.Fatalf("Load with %s did not return within 5s", c.want[strings.LastIndex(c.want, ":")+2:])
+		err := fifo.Within(t, "Load with "+c.want, func() error { _, err := Load(ctx, Options{Profile: "contract"}); return err })
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("Load = %v, want %q", err, c.want)
 		}
 	}
 }

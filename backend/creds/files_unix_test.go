@@ -6,9 +6,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
+
+	"cloudcontrol/internal/fifo"
 )
 
 // TestStrayAWSFilesAreRefusedAtOnce: a named pipe as ~/.aws/config or
@@ -18,36 +18,17 @@ import (
 func TestStrayAWSFilesAreRefusedAtOnce(t *testing.T) {
 	dir := t.TempDir()
 	pipe := filepath.Join(dir, "config")
-	if err := syscall.Mkfifo(pipe, 0o600); err != nil {
-		t.Skipf("no named pipes here: %v", err)
-	}
-	t.Cleanup(func() { // a reader stuck on the pipe after all is let go
-		if w, err := os.OpenFile(pipe, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
-			w.Close()
-		}
-	})
+	fifo.Make(t, pipe)
 	zero := filepath.Join(dir, "credentials")
 	if err := os.Symlink("/dev/zero", zero); err != nil {
 		t.Fatal(err)
 	}
 	files := Files{Config: pipe, Credentials: zero}
-	within := func(what string, f func() error) error {
-		t.Helper()
-		done := make(chan error, 1)
-		go func() { done <- f() }()
-		select {
-		case err := <-done:
-			return err
-		case <-time.After(5 * time.Second):
-			t.Fatalf("%s did not return within 5s", what)
-			return nil
-		}
-	}
-	err := within("ListProfiles", func() error { _, err := ListProfiles(files); return err })
+	err := fifo.Within(t, "ListProfiles", func() error { _, err := ListProfiles(files); return err })
 	mustSay(t, "ListProfiles", err, pipe+": it is a named pipe, not a regular file", zero+": it is a device, not a regular file")
-	err = within("RemoveFromCredentialsFile", func() error { return RemoveFromCredentialsFile(zero, "old") })
+	err = fifo.Within(t, "RemoveFromCredentialsFile", func() error { return RemoveFromCredentialsFile(zero, "old") })
 	mustSay(t, "RemoveFromCredentialsFile", err, `removing profile "old" from `+zero+": it is a device, not a regular file")
-	err = within("Check", files.Check)
+	err = fifo.Within(t, "Check", files.Check)
 	mustSay(t, "Check", err, "cannot read the AWS config file "+pipe+": it is a named pipe",
 		"cannot read the AWS credentials file "+zero+": it is a device")
 }

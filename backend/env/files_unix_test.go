@@ -7,50 +7,21 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
+
+	"cloudcontrol/internal/fifo"
 )
-
-// within runs f and fails the test if it has not returned in 5 s: the
-// readers under test used to block forever on a named pipe.
-func within[T any](t *testing.T, what string, f func() T) T {
-	t.Helper()
-	done := make(chan T, 1)
-	go func() { done <- f() }()
-	select {
-	case v := <-done:
-		return v
-	case <-time.After(5 * time.Second):
-		t.Fatalf("%s did not return within 5s", what)
-		panic("unreachable")
-	}
-}
-
-// mkfifo makes a named pipe and, at cleanup, opens it for writing so a
-// reader still blocked on it (the bug under test) is released.
-func mkfifo(t *testing.T, path string) {
-	t.Helper()
-	if err := syscall.Mkfifo(path, 0o644); err != nil {
-		t.Skipf("no named pipes here: %v", err)
-	}
-	t.Cleanup(func() {
-		if f, err := os.OpenFile(path, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
-			f.Close()
-		}
-	})
-}
 
 func TestLoadDirsReportsFilesThatAreNotFiles(t *testing.T) {
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{"ok.yaml": oneStage})
-	mkfifo(t, filepath.Join(dir, "pipe.yaml"))
+	fifo.Make(t, filepath.Join(dir, "pipe.yaml"))
 	for name, target := range map[string]string{"zero.yaml": "/dev/zero", "loop-a.yaml": "loop-b.yaml", "loop-b.yaml": "loop-a.yaml"} {
 		if err := os.Symlink(target, filepath.Join(dir, name)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	set := within(t, "LoadDirs on a named pipe and /dev/zero", func() Set { return LoadDirs([]string{dir}) })
+	set := fifo.Within(t, "LoadDirs on a named pipe and /dev/zero", func() Set { return LoadDirs([]string{dir}) })
 	loop := "cannot read the environment file: too many levels of symbolic links"
 	want := []string{
 		filepath.Join(dir, "loop-a.yaml") + ":1:1: " + loop,
@@ -68,8 +39,8 @@ func TestLoadDirsReportsFilesThatAreNotFiles(t *testing.T) {
 
 func TestLoadFileOnANamedPipe(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "x.yaml")
-	mkfifo(t, path)
-	problems := within(t, "LoadFile on a named pipe", func() []Problem { _, ps := LoadFile(path); return ps })
+	fifo.Make(t, path)
+	problems := fifo.Within(t, "LoadFile on a named pipe", func() []Problem { _, ps := LoadFile(path); return ps })
 	if len(problems) != 1 || !strings.HasPrefix(problems[0].Error(), path+":1:1: ") || !strings.Contains(problems[0].Message, "named pipe") {
 		t.Errorf("problems = %v, want one at %s:1:1 naming the named pipe", problems, path)
 	}
@@ -81,7 +52,7 @@ func TestWatcherReportsANamedPipe(t *testing.T) {
 	_, ch := startWatcher(t, dir)
 	next(t, ch, "web is loaded", func(s Snapshot) bool { return s.ByName("web") != nil })
 	pipe := filepath.Join(dir, "x.yaml")
-	mkfifo(t, pipe)
+	fifo.Make(t, pipe)
 	s := next(t, ch, "the named pipe is reported", func(s Snapshot) bool { return len(s.Problems) > 0 })
 	if p := s.Problems[0]; p.Pos != (Pos{File: pipe, Line: 1, Col: 1}) || !strings.Contains(p.Message, "named pipe") {
 		t.Errorf("problem = %v, want %s:1:1 naming the named pipe", p, pipe)

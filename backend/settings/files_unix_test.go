@@ -7,9 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
+
+	"cloudcontrol/internal/fifo"
 )
 
 // TestAStrayFileIsDamagedNotRead: a named pipe or /dev/zero behind a link
@@ -17,29 +17,15 @@ import (
 // damaged settings file (every save refused, nothing replaced) instead of
 // a read that never ends or never stops growing.
 func TestAStrayFileIsDamagedNotRead(t *testing.T) {
-	for name, create := range map[string]func(path string) error{
-		"a named pipe": func(path string) error { return syscall.Mkfifo(path, 0o600) },
-		"a device":     func(path string) error { return os.Symlink("/dev/zero", path) },
-		"too large":    func(path string) error { return os.WriteFile(path, make([]byte, MaxFileSize+1), 0o600) },
+	for name, create := range map[string]func(t *testing.T, path string){
+		"a named pipe": func(t *testing.T, path string) { fifo.Make(t, path) },
+		"a device":     func(t *testing.T, path string) { must(t, os.Symlink("/dev/zero", path)) },
+		"too large":    func(t *testing.T, path string) { must(t, os.WriteFile(path, make([]byte, MaxFileSize+1), 0o600)) },
 	} {
 		t.Run(name, func(t *testing.T) {
 			f := Open(t.TempDir())
-			if err := create(f.Path()); err != nil {
-				t.Skipf("cannot make %s here: %v", name, err)
-			}
-			t.Cleanup(func() { // a reader stuck on the pipe after all is let go
-				if w, err := os.OpenFile(f.Path(), os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
-					w.Close()
-				}
-			})
-			done := make(chan error, 1)
-			go func() { done <- f.Use("dev", "") }()
-			var err error
-			select {
-			case err = <-done:
-			case <-time.After(5 * time.Second):
-				t.Fatal("saving over it did not return within 5s")
-			}
+			create(t, f.Path())
+			err := fifo.Within(t, "saving over "+name, func() error { return f.Use("dev", "") })
 			var damaged *DamagedError
 			if !errors.As(err, &damaged) || !strings.Contains(err.Error(), "not saved") || !strings.Contains(err.Error(), f.Path()) {
 				t.Errorf("Use = %v; want it refused as a damaged file, naming it", err)
@@ -54,5 +40,12 @@ func TestAStrayFileIsDamagedNotRead(t *testing.T) {
 				t.Errorf("files beside it: %v", entries)
 			}
 		})
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
 	}
 }
