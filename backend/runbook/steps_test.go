@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -227,13 +228,16 @@ func TestGateScriptsRunInAShell(t *testing.T) {
 	}
 	defer func(was int) { retryEvery = was }(retryEvery)
 	retryEvery = 1
-	status := http.StatusServiceUnavailable
+	// The handler runs on the server's goroutines; the race detector cannot
+	// see that the shell which asked has ended, so the status is atomic.
+	var status atomic.Int32
+	status.Store(http.StatusServiceUnavailable)
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/moved" {
 			http.Redirect(w, r, "/health", http.StatusFound)
 			return
 		}
-		w.WriteHeader(status)
+		w.WriteHeader(int(status.Load()))
 	}))
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -254,7 +258,7 @@ func TestGateScriptsRunInAShell(t *testing.T) {
 	if err == nil || !strings.Contains(out, "/moved failed: "+srv.URL+"/moved answered 503") {
 		t.Errorf("503: err %v, output %q", err, out)
 	}
-	status = http.StatusOK
+	status.Store(http.StatusOK)
 	out, err = run(gateScript(web, scriptNeeds{http: true}, time.Minute))
 	if err != nil || out != "http "+srv.URL+"/moved passed\n" {
 		t.Errorf("redirect to 200: err %v, output %q", err, out)
