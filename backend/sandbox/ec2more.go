@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"cloudcontrol/backend/cloud"
 )
@@ -129,6 +130,13 @@ func tagPairs(c *call, prefix string) (map[string]string, *apiError) {
 }
 
 func (sb *Sandbox) createTags(c *call) (any, *apiError) {
+	sb.mu.Lock()
+	defer sb.mu.Unlock()
+	return answer(sb.createTagsAt(c, sb.clock.Now()))
+}
+
+// createTagsAt is CreateTags as of now, with sb.mu held.
+func (sb *Sandbox) createTagsAt(c *call, now time.Time) (*xReturn, *apiError) {
 	// The SDK sends ResourceId.N; the API reference documents Resource.N.
 	ids := append(c.list("ResourceId"), c.list("Resource")...)
 	c.ids = ids
@@ -147,9 +155,7 @@ func (sb *Sandbox) createTags(c *call) (any, *apiError) {
 			return nil, clientErr("InvalidID", "The ID '%s' is not valid; the sandbox only has instances", id)
 		}
 	}
-	sb.mu.Lock()
-	defer sb.mu.Unlock()
-	list, err := sb.lookup(c, ids, sb.clock.Now())
+	list, err := sb.lookup(c, ids, now)
 	if err != nil {
 		return nil, err
 	}
@@ -224,7 +230,7 @@ func (sb *Sandbox) runInstances(c *call) (any, *apiError) {
 	}
 	for n := range maxN {
 		spec := InstanceSpec{
-			ID: generatedID(seed, n, used), Type: typ, Tags: maps.Clone(tags), AZ: az,
+			ID: generatedID(seed, n, used), Type: typ, Tags: maps.Clone(tags), AZ: az, SSM: sb.defaults.SSM,
 			Timing: Timing{DefaultStart, DefaultStop, DefaultChecks, DefaultTerminate},
 		}
 		if t := sb.defaults; t != nil {
