@@ -37,6 +37,7 @@ func (sb *Sandbox) View(region string) []InstanceView {
 	sb.mu.Lock()
 	defer sb.mu.Unlock()
 	now := sb.clock.Now()
+	sb.runAgenda(now)
 	sb.advanceStacks(now)
 	names := []string{region}
 	if region == "" {

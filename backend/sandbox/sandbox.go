@@ -281,6 +281,7 @@ func (sb *Sandbox) Instances(region string) []cloud.Instance {
 	if rs == nil {
 		return nil
 	}
+	sb.runAgenda(now)
 	sb.advanceStacks(now)
 	out := make([]cloud.Instance, 0, len(rs.order))
 	for _, in := range rs.order {
@@ -322,8 +323,10 @@ func (sb *Sandbox) record(r Request) {
 	sb.requests = append(sb.requests, r)
 }
 
-// Requests is a copy of the request log, oldest first.
+// Requests is a copy of the request log, oldest first, with what ran in
+// AWS (automations, schedules) up to the clock.
 func (sb *Sandbox) Requests() []Request {
+	sb.syncAgenda()
 	sb.reqMu.Lock()
 	defer sb.reqMu.Unlock()
 	out := make([]Request, len(sb.requests))
