@@ -62,13 +62,13 @@ func (s *Session) SpotPrices(ctx context.Context, region string, instanceTypes [
 	if len(instanceTypes) == 0 {
 		return nil, nil
 	}
-	types_ := make([]types.InstanceType, 0, len(instanceTypes))
+	wanted := make([]types.InstanceType, 0, len(instanceTypes))
 	for _, t := range dedupe(slices.Clone(instanceTypes)) {
-		types_ = append(types_, types.InstanceType(t))
+		wanted = append(wanted, types.InstanceType(t))
 	}
 	now := time.Now()
 	in := &ec2.DescribeSpotPriceHistoryInput{
-		InstanceTypes: types_, ProductDescriptions: []string{"Linux/UNIX"},
+		InstanceTypes: wanted, ProductDescriptions: []string{"Linux/UNIX"},
 		StartTime: &now, EndTime: &now, MaxResults: sdkaws.Int32(1000),
 	}
 	latest := map[[2]string]cloud.SpotPrice{}

@@ -59,7 +59,7 @@ type stepExec struct {
 	attempt             int
 	inputs              map[string]any // resolved
 	outputs             map[string][]string
-	response, failure   string
+	failure             string
 	failStage, failType string
 	state               any // the action's own progress
 	wake                time.Time

@@ -201,11 +201,13 @@ func (sb *Sandbox) executionByID(region, id string) (*execution, *apiError) {
 }
 
 func (sb *Sandbox) ssmGetAutomation(c *jsonCall, now time.Time) (any, *apiError) {
-	var in struct{ AutomationExecutionId string }
+	var in struct {
+		AutomationExecutionID string `json:"AutomationExecutionId"`
+	}
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
-	x, err := sb.executionByID(c.region, in.AutomationExecutionId)
+	x, err := sb.executionByID(c.region, in.AutomationExecutionID)
 	if err != nil {
 		return nil, err
 	}
@@ -344,7 +346,7 @@ func (sb *Sandbox) ssmDescribeAutomations(c *jsonCall, now time.Time) (any, *api
 
 func (sb *Sandbox) ssmDescribeSteps(c *jsonCall, now time.Time) (any, *apiError) {
 	var in struct {
-		AutomationExecutionId string
+		AutomationExecutionID string `json:"AutomationExecutionId"`
 		Filters               []autoFilter
 		MaxResults            *int
 		NextToken             string
@@ -357,7 +359,7 @@ func (sb *Sandbox) ssmDescribeSteps(c *jsonCall, now time.Time) (any, *apiError)
 	if err != nil {
 		return nil, err
 	}
-	x, err := sb.executionByID(c.region, in.AutomationExecutionId)
+	x, err := sb.executionByID(c.region, in.AutomationExecutionID)
 	if err != nil {
 		return nil, err
 	}
@@ -396,11 +398,14 @@ func (sb *Sandbox) ssmDescribeSteps(c *jsonCall, now time.Time) (any, *apiError)
 }
 
 func (sb *Sandbox) ssmStopAutomation(c *jsonCall, now time.Time) (any, *apiError) {
-	var in struct{ AutomationExecutionId, Type string }
+	var in struct {
+		AutomationExecutionID string `json:"AutomationExecutionId"`
+		Type                  string
+	}
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
-	x, err := sb.executionByID(c.region, in.AutomationExecutionId)
+	x, err := sb.executionByID(c.region, in.AutomationExecutionID)
 	if err != nil {
 		return nil, err
 	}

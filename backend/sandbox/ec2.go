@@ -82,7 +82,7 @@ func (sb *Sandbox) lookup(c *call, ids []string, now time.Time) ([]*instance, *a
 }
 
 // pageParams validates MaxResults/NextToken as EC2 does for describe calls.
-func pageParams(c *call, withIDs bool) (max, start int, err *apiError) {
+func pageParams(c *call, withIDs bool) (limit, start int, err *apiError) {
 	if s := c.get("MaxResults"); s != "" {
 		if withIDs {
 			return 0, 0, clientErr("InvalidParameterCombination", "The parameter instancesSet cannot be used with the parameter maxResults")
@@ -91,7 +91,7 @@ func pageParams(c *call, withIDs bool) (max, start int, err *apiError) {
 		if e != nil || n < 5 || n > 1000 {
 			return 0, 0, clientErr("InvalidParameterValue", "Value ( %s ) for parameter maxResults is invalid. Expecting a value between 5 and 1000.", s)
 		}
-		max = n
+		limit = n
 	}
 	if tok := c.get("NextToken"); tok != "" {
 		raw, e := base64.RawURLEncoding.DecodeString(tok)
@@ -101,7 +101,7 @@ func pageParams(c *call, withIDs bool) (max, start int, err *apiError) {
 		}
 		start = n
 	}
-	return max, start, nil
+	return limit, start, nil
 }
 
 func pageToken(next int) string {
@@ -141,7 +141,7 @@ func (sb *Sandbox) describeInstances(c *call) (any, *apiError) {
 func (sb *Sandbox) describeInstancesAt(c *call, now time.Time) (*xDescribeInstances, *apiError) {
 	ids := c.list("InstanceId")
 	c.ids = ids
-	max, start, err := pageParams(c, len(ids) > 0)
+	limit, start, err := pageParams(c, len(ids) > 0)
 	if err != nil {
 		return nil, err
 	}
@@ -160,7 +160,7 @@ func (sb *Sandbox) describeInstancesAt(c *call, now time.Time) (*xDescribeInstan
 		if !match(in) {
 			continue
 		}
-		if max > 0 && count == max {
+		if limit > 0 && count == limit {
 			resp.NextToken = pageToken(start + i)
 			break
 		}
@@ -191,7 +191,7 @@ func (sb *Sandbox) describeInstanceStatus(c *call) (any, *apiError) {
 func (sb *Sandbox) describeInstanceStatusAt(c *call, now time.Time) (*xDescribeInstanceStatus, *apiError) {
 	ids := c.list("InstanceId")
 	c.ids = ids
-	max, start, err := pageParams(c, len(ids) > 0)
+	limit, start, err := pageParams(c, len(ids) > 0)
 	if err != nil {
 		return nil, err
 	}
@@ -211,7 +211,7 @@ func (sb *Sandbox) describeInstanceStatusAt(c *call, now time.Time) (*xDescribeI
 		if (!all && in.state != cloud.Running) || !match(in) {
 			continue
 		}
-		if max > 0 && count == max {
+		if limit > 0 && count == limit {
 			resp.NextToken = pageToken(start + i)
 			break
 		}

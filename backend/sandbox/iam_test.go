@@ -99,7 +99,7 @@ func TestIAMFaultsSpeakIAM(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("r"), AssumeRolePolicyDocument: aws.String(trustSSM)})
-	ae := wantCode(t, err, "AccessDenied")
+	ae := apiErr(t, err, "AccessDenied")
 	if !strings.Contains(ae.ErrorMessage(), "iam:CreateRole") {
 		t.Fatalf("denial does not name the permission: %s", ae.ErrorMessage())
 	}

@@ -3,7 +3,6 @@ package sandbox
 import (
 	"errors"
 	"net/url"
-	"strings"
 	"testing"
 	"time"
 
@@ -83,8 +82,6 @@ func (e *env) requests(service, action string) []Request {
 
 const trustSSM = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ssm.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
 const trustScheduler = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":["scheduler.amazonaws.com"]},"Action":["sts:AssumeRole"]}]}`
-
-func joinLines(lines ...string) string { return strings.Join(lines, "\n") + "\n" }
 
 // asErr is errors.As for a test.
 func asErr[T error](err error, target *T) bool { return err != nil && errors.As(err, target) }

@@ -188,7 +188,7 @@ func TestSchedulerRefusesAsAWSDoes(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = c.DeleteSchedule(ctx, &scheduler.DeleteScheduleInput{Name: aws.String("stop"), GroupName: aws.String("cloudcontrol-demo")})
-	if ae := wantCode(t, err, "AccessDeniedException"); !strings.Contains(ae.ErrorMessage(), "scheduler:DeleteSchedule") {
+	if ae := apiErr(t, err, "AccessDeniedException"); !strings.Contains(ae.ErrorMessage(), "scheduler:DeleteSchedule") {
 		t.Fatalf("denial: %s", ae.ErrorMessage())
 	}
 	if err := e.sb.AddFault(Fault{Kind: FaultThrottle, Action: "GetSchedule", Count: 1}); err != nil {

@@ -164,11 +164,11 @@ func (c *command) status() (status string, completed, errors, delivery int) {
 		default:
 			completed++
 		}
-		switch {
-		case v.status == cmdFailed:
+		switch v.status {
+		case cmdFailed:
 			failed = true
 			errors++
-		case v.status == cmdTimedOut:
+		case cmdTimedOut:
 			timedOut = true
 			errors++
 			if v.detail == "DeliveryTimedOut" {
@@ -220,7 +220,7 @@ func invalidParameters(format string, args ...any) *apiError {
 func (sb *Sandbox) ssmSendCommand(c *jsonCall, now time.Time) (any, *apiError) {
 	var in struct {
 		DocumentName, DocumentVersion, Comment, ServiceRoleArn string
-		InstanceIds                                            []string
+		InstanceIDs                                            []string `json:"InstanceIds"`
 		Targets                                                []ssmStringFilter
 		Parameters                                             map[string][]string
 		TimeoutSeconds                                         *int
@@ -238,10 +238,10 @@ func (sb *Sandbox) ssmSendCommand(c *jsonCall, now time.Time) (any, *apiError) {
 		}
 		return nil, clientErr("InvalidDocument", "The sandbox's Run Command runs %s only, not %s.", runShellScript, in.DocumentName)
 	}
-	if len(in.InstanceIds) > 0 == (len(in.Targets) > 0) {
+	if len(in.InstanceIDs) > 0 == (len(in.Targets) > 0) {
 		return nil, clientErr("ValidationException", "Either InstanceIds or Targets must be given, not both.")
 	}
-	if len(in.InstanceIds) > 50 {
+	if len(in.InstanceIDs) > 50 {
 		return nil, clientErr("ValidationException", "1 validation error detected: Value at 'instanceIds' failed to satisfy constraint: Member must have length less than or equal to 50")
 	}
 	for k := range in.Parameters {
@@ -266,13 +266,13 @@ func (sb *Sandbox) ssmSendCommand(c *jsonCall, now time.Time) (any, *apiError) {
 		}
 		delivery = *in.TimeoutSeconds
 	}
-	targets, err := sb.commandTargets(c, in.InstanceIds, in.Targets, now)
+	targets, err := sb.commandTargets(c, in.InstanceIDs, in.Targets, now)
 	if err != nil {
 		return nil, err
 	}
 	cmd := &command{
 		id: uuidOf(fmt.Sprintf("command/%d", sb.nextID())), region: c.region, document: runShellScript, comment: in.Comment,
-		role: in.ServiceRoleArn, params: in.Parameters, ids: in.InstanceIds, targets: in.Targets, requested: now,
+		role: in.ServiceRoleArn, params: in.Parameters, ids: in.InstanceIDs, targets: in.Targets, requested: now,
 		deliveryTimeout: delivery, execTimeout: sb.scale(time.Duration(exec) * time.Second),
 		maxConcurrency: orStr(in.MaxConcurrency, "50"), maxErrors: orStr(in.MaxErrors, "0"),
 	}
@@ -381,19 +381,23 @@ func clip(s string, n int) string {
 }
 
 func (sb *Sandbox) ssmGetCommandInvocation(c *jsonCall, now time.Time) (any, *apiError) {
-	var in struct{ CommandId, InstanceId, PluginName string }
+	var in struct {
+		CommandID  string `json:"CommandId"`
+		InstanceID string `json:"InstanceId"`
+		PluginName string
+	}
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
-	c.ids = []string{in.InstanceId}
-	cmd := sb.commandByID(c.region, in.CommandId)
+	c.ids = []string{in.InstanceID}
+	cmd := sb.commandByID(c.region, in.CommandID)
 	if cmd == nil {
 		return nil, clientErr("InvalidCommandId", "")
 	}
 	if in.PluginName != "" && in.PluginName != shellPlugin {
 		return nil, clientErr("InvalidPluginName", "")
 	}
-	i := slices.IndexFunc(cmd.invs, func(v *invocation) bool { return v.in.id == in.InstanceId })
+	i := slices.IndexFunc(cmd.invs, func(v *invocation) bool { return v.in.id == in.InstanceID })
 	if i < 0 {
 		return nil, clientErr("InvocationDoesNotExist", "")
 	}
@@ -478,10 +482,12 @@ func (sb *Sandbox) commandsNewestFirst(region, id string) ([]*command, *apiError
 
 func (sb *Sandbox) ssmListCommandInvocations(c *jsonCall, now time.Time) (any, *apiError) {
 	var in struct {
-		CommandId, InstanceId, NextToken string
-		MaxResults                       *int
-		Filters                          []commandFilter
-		Details                          bool
+		CommandID  string `json:"CommandId"`
+		InstanceID string `json:"InstanceId"`
+		NextToken  string
+		MaxResults *int
+		Filters    []commandFilter
+		Details    bool
 	}
 	if err := c.decode(&in); err != nil {
 		return nil, err
@@ -494,14 +500,14 @@ func (sb *Sandbox) ssmListCommandInvocations(c *jsonCall, now time.Time) (any, *
 	if err != nil {
 		return nil, err
 	}
-	cmds, err := sb.commandsNewestFirst(c.region, in.CommandId)
+	cmds, err := sb.commandsNewestFirst(c.region, in.CommandID)
 	if err != nil {
 		return nil, err
 	}
 	var list []map[string]any
 	for _, cmd := range cmds {
 		for _, v := range cmd.invs {
-			if in.InstanceId != "" && v.in.id != in.InstanceId || !keep(cmd, v.status) {
+			if in.InstanceID != "" && v.in.id != in.InstanceID || !keep(cmd, v.status) {
 				continue
 			}
 			inv := map[string]any{
@@ -538,9 +544,11 @@ func (sb *Sandbox) ssmListCommandInvocations(c *jsonCall, now time.Time) (any, *
 
 func (sb *Sandbox) ssmListCommands(c *jsonCall, now time.Time) (any, *apiError) {
 	var in struct {
-		CommandId, InstanceId, NextToken string
-		MaxResults                       *int
-		Filters                          []commandFilter
+		CommandID  string `json:"CommandId"`
+		InstanceID string `json:"InstanceId"`
+		NextToken  string
+		MaxResults *int
+		Filters    []commandFilter
 	}
 	if err := c.decode(&in); err != nil {
 		return nil, err
@@ -553,14 +561,14 @@ func (sb *Sandbox) ssmListCommands(c *jsonCall, now time.Time) (any, *apiError) 
 	if err != nil {
 		return nil, err
 	}
-	cmds, err := sb.commandsNewestFirst(c.region, in.CommandId)
+	cmds, err := sb.commandsNewestFirst(c.region, in.CommandID)
 	if err != nil {
 		return nil, err
 	}
 	var list []map[string]any
 	for _, cmd := range cmds {
 		status, _, _, _ := cmd.status()
-		if in.InstanceId != "" && !slices.ContainsFunc(cmd.invs, func(v *invocation) bool { return v.in.id == in.InstanceId }) || !keep(cmd, status) {
+		if in.InstanceID != "" && !slices.ContainsFunc(cmd.invs, func(v *invocation) bool { return v.in.id == in.InstanceID }) || !keep(cmd, status) {
 			continue
 		}
 		list = append(list, cmd.view(now))

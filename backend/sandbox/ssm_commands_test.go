@@ -164,7 +164,7 @@ func TestSendCommandTimesOutAndRefusesUnmanagedInstances(t *testing.T) {
 	for _, id := range []string{"i-0a000000000000002", "i-0a000000000000003", "i-0ffffffffffffffff"} { // offline, unmanaged, unknown
 		_, err := c.SendCommand(ctx, &ssm.SendCommandInput{DocumentName: aws.String("AWS-RunShellScript"), InstanceIds: []string{id},
 			Parameters: map[string][]string{"commands": {"true"}}})
-		ae := wantCode(t, err, "InvalidInstanceId")
+		ae := apiErr(t, err, "InvalidInstanceId")
 		if !strings.Contains(ae.ErrorMessage(), "Instances [["+id+"]] not in a valid state for account 123456789012") {
 			t.Fatalf("%s: %s", id, ae.ErrorMessage())
 		}

@@ -127,7 +127,7 @@ func TestDocumentContentIsCheckedAsSSMChecksIt(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := c.CreateDocument(ctx, &ssm.CreateDocumentInput{Name: aws.String("doc-" + strings.ReplaceAll(tc.name, " ", "-")),
 				Content: aws.String(tc.content), DocumentType: ssmtypes.DocumentTypeAutomation, DocumentFormat: ssmtypes.DocumentFormat(tc.format)})
-			ae := wantCode(t, err, tc.code)
+			ae := apiErr(t, err, tc.code)
 			if !strings.Contains(ae.ErrorMessage(), tc.words) {
 				t.Fatalf("message %q does not say %q", ae.ErrorMessage(), tc.words)
 			}
