@@ -142,11 +142,19 @@ func (t Tagger) Tag(ctx context.Context, region string, ids []string, tags map[s
 	for _, k := range slices.Sorted(maps.Keys(tags)) {
 		list = append(list, ec2types.Tag{Key: sdkaws.String(k), Value: sdkaws.String(tags[k])})
 	}
+	return t.batches(ctx, region, "CreateTags", ids, func(ctx context.Context, c *ec2.Client, batch []string) error {
+		_, err := c.CreateTags(ctx, &ec2.CreateTagsInput{Resources: batch, Tags: list})
+		return err
+	})
+}
+
+// batches makes one call per batch of ids EC2 takes, all within one bound.
+func (t Tagger) batches(ctx context.Context, region, action string, ids []string, call func(context.Context, *ec2.Client, []string) error) error {
 	ctx, cancel := bounded(ctx)
 	defer cancel()
 	for _, batch := range chunks(dedupe(slices.Clone(ids)), maxTagResources) {
-		if _, err := t.f.client(region).CreateTags(ctx, &ec2.CreateTagsInput{Resources: batch, Tags: list}); err != nil {
-			return t.f.s.callError(region, "ec2", "CreateTags", err, "", batch, "InvalidInstanceID.NotFound")
+		if err := call(ctx, t.f.client(region), batch); err != nil {
+			return t.f.s.callError(region, "ec2", action, err, "", batch)
 		}
 	}
 	return nil
@@ -162,12 +170,8 @@ func (t Tagger) Untag(ctx context.Context, region string, ids []string, keys []s
 	for _, k := range keys {
 		list = append(list, ec2types.Tag{Key: sdkaws.String(k)})
 	}
-	ctx, cancel := bounded(ctx)
-	defer cancel()
-	for _, batch := range chunks(dedupe(slices.Clone(ids)), maxTagResources) {
-		if _, err := t.f.client(region).DeleteTags(ctx, &ec2.DeleteTagsInput{Resources: batch, Tags: list}); err != nil {
-			return t.f.s.callError(region, "ec2", "DeleteTags", err, "", batch, "InvalidInstanceID.NotFound")
-		}
-	}
-	return nil
+	return t.batches(ctx, region, "DeleteTags", ids, func(ctx context.Context, c *ec2.Client, batch []string) error {
+		_, err := c.DeleteTags(ctx, &ec2.DeleteTagsInput{Resources: batch, Tags: list})
+		return err
+	})
 }

@@ -194,6 +194,12 @@ func (sb *Sandbox) applyFaults(r *http.Request, c *call) *apiError {
 			return &apiError{http.StatusInternalServerError, "RequestCanceled", "the client went away during injected latency"}
 		}
 	}
+	return faultError(fail)
+}
+
+// faultError is the error an injected request fault answers, in EC2's
+// words (the other services reword it); nil for none.
+func faultError(fail *Fault) *apiError {
 	switch {
 	case fail == nil:
 		return nil

@@ -14,20 +14,13 @@ import (
 // StopAutomationExecution.
 
 func init() {
-	for name, f := range map[string]func(*Sandbox, *jsonCall, time.Time) (any, *apiError){
+	addSSM(map[string]ssmAction{
 		"StartAutomationExecution":         (*Sandbox).ssmStartAutomation,
 		"GetAutomationExecution":           (*Sandbox).ssmGetAutomation,
 		"DescribeAutomationExecutions":     (*Sandbox).ssmDescribeAutomations,
 		"DescribeAutomationStepExecutions": (*Sandbox).ssmDescribeSteps,
 		"StopAutomationExecution":          (*Sandbox).ssmStopAutomation,
-	} {
-		ssmCore[name] = f
-		ssmService.actions[name] = func(sb *Sandbox, c *jsonCall) (any, *apiError) {
-			sb.mu.Lock()
-			defer sb.mu.Unlock()
-			return f(sb, c, sb.clock.Now())
-		}
-	}
+	})
 }
 
 // startInput is StartAutomationExecution's request (from a client or a
@@ -336,12 +329,7 @@ func (sb *Sandbox) ssmDescribeAutomations(c *jsonCall, now time.Time) (any, *api
 		}
 		list = append(list, x.metadata())
 	}
-	page, next := onePage(list, start, limit)
-	out := map[string]any{"AutomationExecutionMetadataList": page}
-	if next != "" {
-		out["NextToken"] = next
-	}
-	return out, nil
+	return pageAnswer("AutomationExecutionMetadataList", list, start, limit), nil
 }
 
 func (sb *Sandbox) ssmDescribeSteps(c *jsonCall, now time.Time) (any, *apiError) {
@@ -389,12 +377,7 @@ func (sb *Sandbox) ssmDescribeSteps(c *jsonCall, now time.Time) (any, *apiError)
 			list = append(list, s.view())
 		}
 	}
-	page, next := onePage(list, start, limit)
-	out := map[string]any{"StepExecutions": page}
-	if next != "" {
-		out["NextToken"] = next
-	}
-	return out, nil
+	return pageAnswer("StepExecutions", list, start, limit), nil
 }
 
 func (sb *Sandbox) ssmStopAutomation(c *jsonCall, now time.Time) (any, *apiError) {

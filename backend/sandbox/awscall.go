@@ -134,15 +134,7 @@ func unsupportedCall(service, api string) *apiError {
 // makes itself (latency is a client's wait, so it does not apply).
 func (sb *Sandbox) internalFault(c *call) *apiError {
 	_, fail := sb.faults.hit(c.action, c.region)
-	switch {
-	case fail == nil:
-		return nil
-	case fail.Kind == FaultThrottle:
-		return &apiError{http.StatusServiceUnavailable, "RequestLimitExceeded", "Request limit exceeded."}
-	case fail.Kind == FaultDenied:
-		return &apiError{http.StatusForbidden, "UnauthorizedOperation", "You are not authorized to perform this operation."}
-	}
-	return &apiError{http.StatusInternalServerError, "InternalError", "An internal error has occurred."}
+	return faultError(fail)
 }
 
 // ec2Form writes boto3-style inputs in the EC2 query protocol: a list

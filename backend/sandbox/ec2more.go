@@ -137,18 +137,31 @@ func (sb *Sandbox) createTags(c *call) (any, *apiError) {
 
 // createTagsAt is CreateTags as of now, with sb.mu held.
 func (sb *Sandbox) createTagsAt(c *call, now time.Time) (*xReturn, *apiError) {
-	// The SDK sends ResourceId.N; the API reference documents Resource.N.
-	ids := append(c.list("ResourceId"), c.list("Resource")...)
-	c.ids = ids
-	if len(ids) == 0 {
-		return nil, clientErr("MissingParameter", "The request must contain the parameter resourceIdSet")
-	}
 	tags, err := tagPairs(c, "Tag")
 	if err != nil {
 		return nil, err
 	}
 	if len(tags) == 0 {
 		return nil, clientErr("MissingParameter", "The request must contain the parameter Tag")
+	}
+	list, err := sb.tagged(c, now)
+	if err != nil {
+		return nil, err
+	}
+	for _, in := range list {
+		maps.Copy(in.tags, tags)
+	}
+	return &xReturn{XMLName: xmlName("CreateTagsResponse"), Xmlns: ec2NS, RequestID: requestID(), Return: true}, nil
+}
+
+// tagged finds the instances a CreateTags or DeleteTags names (the SDK
+// sends ResourceId.N; the API reference documents Resource.N), each
+// checked as EC2 does, DryRun answered.
+func (sb *Sandbox) tagged(c *call, now time.Time) ([]*instance, *apiError) {
+	ids := append(c.list("ResourceId"), c.list("Resource")...)
+	c.ids = ids
+	if len(ids) == 0 {
+		return nil, clientErr("MissingParameter", "The request must contain the parameter resourceIdSet")
 	}
 	for _, id := range ids {
 		if !strings.HasPrefix(id, "i-") {
@@ -162,10 +175,7 @@ func (sb *Sandbox) createTagsAt(c *call, now time.Time) (*xReturn, *apiError) {
 	if c.flag("DryRun") {
 		return nil, dryRunOK
 	}
-	for _, in := range list {
-		maps.Copy(in.tags, tags)
-	}
-	return &xReturn{XMLName: xmlName("CreateTagsResponse"), Xmlns: ec2NS, RequestID: requestID(), Return: true}, nil
+	return list, nil
 }
 
 func (sb *Sandbox) runInstances(c *call) (any, *apiError) {

@@ -17,11 +17,6 @@ func (sb *Sandbox) deleteTags(c *call) (any, *apiError) {
 // whatever its value, and no tags at all removes every tag but aws: ones,
 // as EC2 documents.
 func (sb *Sandbox) deleteTagsAt(c *call, now time.Time) (*xReturn, *apiError) {
-	ids := append(c.list("ResourceId"), c.list("Resource")...)
-	c.ids = ids
-	if len(ids) == 0 {
-		return nil, clientErr("MissingParameter", "The request must contain the parameter resourceIdSet")
-	}
 	type match struct {
 		key, value string
 		anyValue   bool
@@ -43,17 +38,9 @@ func (sb *Sandbox) deleteTagsAt(c *call, now time.Time) (*xReturn, *apiError) {
 		}
 		want = append(want, m)
 	}
-	for _, id := range ids {
-		if !strings.HasPrefix(id, "i-") {
-			return nil, clientErr("InvalidID", "The ID '%s' is not valid; the sandbox only has instances", id)
-		}
-	}
-	list, err := sb.lookup(c, ids, now)
+	list, err := sb.tagged(c, now)
 	if err != nil {
 		return nil, err
-	}
-	if c.flag("DryRun") {
-		return nil, dryRunOK
 	}
 	for _, in := range list {
 		if len(want) == 0 {

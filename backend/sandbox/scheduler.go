@@ -343,12 +343,7 @@ func (sb *Sandbox) schedulerAction(c *call, name string, q map[string][]string, 
 				list = append(list, groups[n].view())
 			}
 		}
-		page, next := onePage(list, start, limit)
-		out := map[string]any{"ScheduleGroups": page}
-		if next != "" {
-			out["NextToken"] = next
-		}
-		return out, nil
+		return pageAnswer("ScheduleGroups", list, start, limit), nil
 	case "CreateSchedule", "UpdateSchedule":
 		var in scheduleInput
 		if err := decodeBody(body, &in); err != nil {
@@ -397,12 +392,7 @@ func (sb *Sandbox) schedulerAction(c *call, name string, q map[string][]string, 
 				}
 			}
 		}
-		page, next := onePage(list, start, limit)
-		out := map[string]any{"Schedules": page}
-		if next != "" {
-			out["NextToken"] = next
-		}
-		return out, nil
+		return pageAnswer("Schedules", list, start, limit), nil
 	case "ListTagsForResource", "TagResource", "UntagResource":
 		return sb.schedulerTags(c, groups, name, q, body)
 	}

@@ -211,12 +211,7 @@ func (sb *Sandbox) ssmDescribeInstanceInformation(c *jsonCall, now time.Time) (a
 			list = append(list, info)
 		}
 	}
-	page, next := onePage(list, start, limit)
-	out := map[string]any{"InstanceInformationList": page}
-	if next != "" {
-		out["NextToken"] = next
-	}
-	return out, nil
+	return pageAnswer("InstanceInformationList", list, start, limit), nil
 }
 
 // information is the instance's DescribeInstanceInformation entry at t.
@@ -250,6 +245,17 @@ func jsonPage(maxResults *int, token string, lo, hi, def int) (limit, start int,
 		}
 	}
 	return limit, start, nil
+}
+
+// pageAnswer is a listing's answer: one page of list under key, and the
+// NextToken of the next when there is one.
+func pageAnswer[T any](key string, list []T, start, limit int) map[string]any {
+	page, next := onePage(list, start, limit)
+	out := map[string]any{key: page}
+	if next != "" {
+		out["NextToken"] = next
+	}
+	return out
 }
 
 // onePage cuts one page from list and returns the token of the next (""

@@ -19,16 +19,26 @@ import (
 // ssmCore are the SSM actions the sandbox adds to GetParameter(s), as of a
 // given time with sb.mu held: the API dispatcher and an automation's
 // aws:executeAwsApi both call them.
-var ssmCore = map[string]func(*Sandbox, *jsonCall, time.Time) (any, *apiError){
-	"SendCommand":                 (*Sandbox).ssmSendCommand,
-	"GetCommandInvocation":        (*Sandbox).ssmGetCommandInvocation,
-	"ListCommandInvocations":      (*Sandbox).ssmListCommandInvocations,
-	"ListCommands":                (*Sandbox).ssmListCommands,
-	"DescribeInstanceInformation": (*Sandbox).ssmDescribeInstanceInformation,
-}
+var ssmCore = map[string]ssmAction{}
+
+// ssmAction answers an SSM action as of a time, with sb.mu held.
+type ssmAction = func(*Sandbox, *jsonCall, time.Time) (any, *apiError)
 
 func init() {
-	for name, f := range ssmCore {
+	addSSM(map[string]ssmAction{
+		"SendCommand":                 (*Sandbox).ssmSendCommand,
+		"GetCommandInvocation":        (*Sandbox).ssmGetCommandInvocation,
+		"ListCommandInvocations":      (*Sandbox).ssmListCommandInvocations,
+		"ListCommands":                (*Sandbox).ssmListCommands,
+		"DescribeInstanceInformation": (*Sandbox).ssmDescribeInstanceInformation,
+	})
+}
+
+// addSSM adds actions to ssmCore and to the API's table, which answers
+// them as of the clock under the lock.
+func addSSM(actions map[string]ssmAction) {
+	for name, f := range actions {
+		ssmCore[name] = f
 		ssmService.actions[name] = func(sb *Sandbox, c *jsonCall) (any, *apiError) {
 			sb.mu.Lock()
 			defer sb.mu.Unlock()
@@ -480,27 +490,34 @@ func (sb *Sandbox) commandsNewestFirst(region, id string) ([]*command, *apiError
 	return out, nil
 }
 
+// commandQuery is what ListCommands and ListCommandInvocations take.
+type commandQuery struct {
+	CommandID  string `json:"CommandId"`
+	InstanceID string `json:"InstanceId"`
+	NextToken  string
+	MaxResults *int
+	Filters    []commandFilter
+	Details    bool
+}
+
+// listCommands reads a listing's request: its page, its filter and the
+// commands it covers, newest first.
+func (sb *Sandbox) listCommands(c *jsonCall) (in commandQuery, limit, start int, keep func(*command, string) bool, cmds []*command, err *apiError) {
+	if err = c.decode(&in); err != nil {
+		return
+	}
+	if limit, start, err = jsonPage(in.MaxResults, in.NextToken, 1, 50, 50); err != nil {
+		return
+	}
+	if keep, err = commandFilterTest(in.Filters); err != nil {
+		return
+	}
+	cmds, err = sb.commandsNewestFirst(c.region, in.CommandID)
+	return
+}
+
 func (sb *Sandbox) ssmListCommandInvocations(c *jsonCall, now time.Time) (any, *apiError) {
-	var in struct {
-		CommandID  string `json:"CommandId"`
-		InstanceID string `json:"InstanceId"`
-		NextToken  string
-		MaxResults *int
-		Filters    []commandFilter
-		Details    bool
-	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	limit, start, err := jsonPage(in.MaxResults, in.NextToken, 1, 50, 50)
-	if err != nil {
-		return nil, err
-	}
-	keep, err := commandFilterTest(in.Filters)
-	if err != nil {
-		return nil, err
-	}
-	cmds, err := sb.commandsNewestFirst(c.region, in.CommandID)
+	in, limit, start, keep, cmds, err := sb.listCommands(c)
 	if err != nil {
 		return nil, err
 	}
@@ -534,34 +551,11 @@ func (sb *Sandbox) ssmListCommandInvocations(c *jsonCall, now time.Time) (any, *
 			c.ids = append(c.ids, v.in.id)
 		}
 	}
-	page, next := onePage(list, start, limit)
-	out := map[string]any{"CommandInvocations": page}
-	if next != "" {
-		out["NextToken"] = next
-	}
-	return out, nil
+	return pageAnswer("CommandInvocations", list, start, limit), nil
 }
 
 func (sb *Sandbox) ssmListCommands(c *jsonCall, now time.Time) (any, *apiError) {
-	var in struct {
-		CommandID  string `json:"CommandId"`
-		InstanceID string `json:"InstanceId"`
-		NextToken  string
-		MaxResults *int
-		Filters    []commandFilter
-	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	limit, start, err := jsonPage(in.MaxResults, in.NextToken, 1, 50, 50)
-	if err != nil {
-		return nil, err
-	}
-	keep, err := commandFilterTest(in.Filters)
-	if err != nil {
-		return nil, err
-	}
-	cmds, err := sb.commandsNewestFirst(c.region, in.CommandID)
+	in, limit, start, keep, cmds, err := sb.listCommands(c)
 	if err != nil {
 		return nil, err
 	}
@@ -573,10 +567,5 @@ func (sb *Sandbox) ssmListCommands(c *jsonCall, now time.Time) (any, *apiError) 
 		}
 		list = append(list, cmd.view(now))
 	}
-	page, next := onePage(list, start, limit)
-	out := map[string]any{"Commands": page}
-	if next != "" {
-		out["NextToken"] = next
-	}
-	return out, nil
+	return pageAnswer("Commands", list, start, limit), nil
 }

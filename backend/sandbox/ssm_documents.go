@@ -23,7 +23,7 @@ import (
 // runs.
 
 func init() {
-	for name, f := range map[string]func(*Sandbox, *jsonCall, time.Time) (any, *apiError){
+	addSSM(map[string]ssmAction{
 		"CreateDocument":               (*Sandbox).ssmCreateDocument,
 		"UpdateDocument":               (*Sandbox).ssmUpdateDocument,
 		"GetDocument":                  (*Sandbox).ssmGetDocument,
@@ -32,14 +32,7 @@ func init() {
 		"DeleteDocument":               (*Sandbox).ssmDeleteDocument,
 		"ListDocuments":                (*Sandbox).ssmListDocuments,
 		"ListDocumentVersions":         (*Sandbox).ssmListDocumentVersions,
-	} {
-		ssmCore[name] = f
-		ssmService.actions[name] = func(sb *Sandbox, c *jsonCall) (any, *apiError) {
-			sb.mu.Lock()
-			defer sb.mu.Unlock()
-			return f(sb, c, sb.clock.Now())
-		}
-	}
+	})
 }
 
 const (
@@ -538,12 +531,7 @@ func (sb *Sandbox) ssmListDocuments(c *jsonCall, now time.Time) (any, *apiError)
 		}
 		list = append(list, id)
 	}
-	page, next := onePage(list, start, limit)
-	out := map[string]any{"DocumentIdentifiers": page}
-	if next != "" {
-		out["NextToken"] = next
-	}
-	return out, nil
+	return pageAnswer("DocumentIdentifiers", list, start, limit), nil
 }
 
 // docTest builds one ListDocuments filter.
@@ -613,10 +601,5 @@ func (sb *Sandbox) ssmListDocumentVersions(c *jsonCall, now time.Time) (any, *ap
 		}
 		list = append(list, e)
 	}
-	page, next := onePage(list, start, limit)
-	out := map[string]any{"DocumentVersions": page}
-	if next != "" {
-		out["NextToken"] = next
-	}
-	return out, nil
+	return pageAnswer("DocumentVersions", list, start, limit), nil
 }
