@@ -75,13 +75,20 @@ func TestREADMEWorldParses(t *testing.T) {
 
 // Instances launched later are managed as the defaults say.
 func TestLaunchedInstancesAreManagedAsTheDefaultsSay(t *testing.T) {
-	e := newEnv(t, "defaults: {ssm: {register: 0s}}\nregions: {eu-west-1: {}}\n")
+	e := newEnv(t, "defaults: {ssm: {register: 30s}}\nregions: {eu-west-1: {}}\n")
 	out, err := e.ec2("eu-west-1").RunInstances(ctx, &ec2.RunInstancesInput{ImageId: aws.String("ami-00000000000000a01"),
 		MinCount: aws.Int32(1), MaxCount: aws.Int32(1)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	e.step(DefaultStart)
+	if v := e.sb.View("eu-west-1"); len(v) != 1 || v[0].SSM != "unregistered" {
+		t.Fatalf("running, its agent not yet registered: %+v", v)
+	}
+	e.step(30 * time.Second)
+	if v := e.sb.View("eu-west-1"); v[0].SSM != "Online" {
+		t.Fatalf("registered: %+v", v[0])
+	}
 	info, err := e.ssm("eu-west-1").DescribeInstanceInformation(ctx, &ssm.DescribeInstanceInformationInput{})
 	if err != nil || len(info.InstanceInformationList) != 1 || aws.ToString(info.InstanceInformationList[0].InstanceId) != aws.ToString(out.Instances[0].InstanceId) {
 		t.Fatalf("inventory after RunInstances: %+v %v", info, err)
