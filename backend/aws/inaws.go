@@ -96,6 +96,7 @@ func (s *Session) callError(region, iamPrefix, action string, err error, kind st
 	switch {
 	case slices.Contains(deniedCodes, code):
 		ours.errs = append(ours.errs, &cloud.AccessDeniedError{Action: iamPrefix + ":" + action, Message: api.ErrorMessage()})
+		ours.text += "; it needs the IAM permission " + iamPrefix + ":" + action
 	case slices.Contains(notFoundCodes, code):
 		return notFound(e, kind, ids)
 	case slices.Contains(moreExists, code):

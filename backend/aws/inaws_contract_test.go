@@ -485,7 +485,7 @@ func testPermissionsNamed(t *testing.T, fx *inAWSFixture) {
 		fx.fault(t, "denied", c.action, 1)
 		err := c.call()
 		var denied *cloud.AccessDeniedError
-		if !errors.As(err, &denied) || denied.Action != c.iamAction || !strings.Contains(err.Error(), c.action) {
+		if !errors.As(err, &denied) || denied.Action != c.iamAction || !strings.Contains(err.Error(), "needs the IAM permission "+c.iamAction) {
 			t.Errorf("%s refused: %v (%#v)", c.action, err, denied)
 		}
 	}
