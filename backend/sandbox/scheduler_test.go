@@ -226,3 +226,30 @@ func TestFiringWithoutItsRoleIsLoggedAndStartsNothing(t *testing.T) {
 	}
 	_ = ssmtypes.AutomationExecutionStatusSuccess
 }
+
+// With nobody asking, the agenda's timer fires a schedule at its time:
+// sandbox serve keeps leases with every client closed.
+func TestSchedulesFireWithNobodyAsking(t *testing.T) {
+	e, c := schedulerEnv(t)
+	if _, err := c.CreateSchedule(ctx, &scheduler.CreateScheduleInput{Name: aws.String("lease"), GroupName: aws.String("cloudcontrol-demo"),
+		ScheduleExpression: aws.String("at(" + epoch.Add(time.Minute).Format("2006-01-02T15:04:05") + ")"),
+		FlexibleTimeWindow: &schedtypes.FlexibleTimeWindow{Mode: schedtypes.FlexibleTimeWindowModeOff}, Target: napTarget()}); err != nil {
+		t.Fatal(err)
+	}
+	logged := func() []Request { // the log as it is, without bringing the agenda up to the clock
+		e.sb.reqMu.Lock()
+		defer e.sb.reqMu.Unlock()
+		var out []Request
+		for _, r := range e.sb.requests {
+			if r.Action == "InvokeSchedule" {
+				out = append(out, r)
+			}
+		}
+		return out
+	}
+	e.clock.Advance(time.Minute)
+	eventually(t, "the timer to fire the lease", func() bool { return len(logged()) == 1 })
+	if got := logged()[0]; !got.Time.Equal(epoch.Add(time.Minute)) || got.ErrorCode != "" {
+		t.Fatalf("firing %+v", got)
+	}
+}
