@@ -13,7 +13,10 @@ import (
 // each over aws-sdk-go-v2 (an aws.Session offers them as Commands(),
 // Documents(), Schedules(), Roles(), Tagger()); backend/cloud/cloudtest and
 // the sandbox stand in for AWS in tests. Every method is one bounded call
-// (paginated inside where AWS pages).
+// (paginated inside where AWS pages). Their errors wrap ErrNotFound (what
+// is named does not exist: a *NotFoundError saying what), ErrExists,
+// ErrInvalid or ErrThrottled; a missing permission is an *AccessDeniedError
+// naming the IAM action.
 
 // AccessDeniedError says which permission a refused call needed, so the
 // person can ask for exactly that.
@@ -51,9 +54,14 @@ type CommandResult struct {
 	Status   string `json:"status"`
 	// ExitCode is the script's exit status; -1 while it runs or when none.
 	ExitCode int `json:"exitCode"`
-	// Output is the end of what it printed (stdout, then stderr), as SSM
-	// keeps it (the first 24,000 characters of each).
+	// Output is what it printed: stdout, then stderr after SSM's
+	// "----------ERROR-------" line, as ListCommandInvocations keeps it (its
+	// first 2,500 characters).
 	Output string `json:"output,omitempty"`
+	// Detail is SSM's StatusDetails, which tells the ways a command did
+	// not run apart: DeliveryTimedOut (the agent never picked it up),
+	// ExecutionTimedOut, Undeliverable, ...
+	Detail string `json:"detail,omitempty"`
 }
 
 // Done reports whether the invocation has ended, one way or another.
@@ -78,7 +86,9 @@ type ManagedInstance struct {
 type Commands interface {
 	// SendShell runs lines with the AWS-RunShellScript document on the
 	// instances and returns the command id. timeout bounds the script on
-	// each instance (executionTimeout).
+	// each instance (executionTimeout). Instances SSM cannot reach (not
+	// managed, or not online) refuse the whole call: a *NotFoundError of
+	// kind "SSM managed instance" naming them.
 	SendShell(ctx context.Context, region string, ids []string, lines []string, timeout time.Duration) (string, error)
 	// Results returns the command's invocation on each instance it was sent
 	// to (ListCommandInvocations with details: one call per poll).
@@ -120,6 +130,10 @@ type AutomationRun struct {
 	Started  time.Time        `json:"started,omitzero"`
 	Ended    time.Time        `json:"ended,omitzero"`
 	Steps    []AutomationStep `json:"steps,omitempty"`
+	// Outputs are the document's outputs (step.Output), as lists of text.
+	Outputs map[string][]string `json:"outputs,omitempty"`
+	// ExecutedBy is the ARN it ran as (the assumed role, when it has one).
+	ExecutedBy string `json:"executedBy,omitempty"`
 }
 
 // AutomationStep is one step of an execution (DescribeAutomationStepExecutions).
@@ -141,6 +155,8 @@ type Documents interface {
 	// CreateDocument creates an Automation document (YAML) with its tags.
 	CreateDocument(ctx context.Context, region string, d Document) (*Document, error)
 	// UpdateDocument adds a new version and returns it (not yet the default).
+	// Content equal to a version the document has is refused by SSM
+	// (DuplicateDocumentContent): an error wrapping ErrExists.
 	UpdateDocument(ctx context.Context, region, name, content string) (*Document, error)
 	SetDefaultVersion(ctx context.Context, region, name, version string) error
 	DeleteDocument(ctx context.Context, region, name string) error
@@ -178,6 +194,8 @@ type Schedules interface {
 	CreateSchedule(ctx context.Context, region string, s Schedule) error
 	UpdateSchedule(ctx context.Context, region string, s Schedule) error
 	DeleteSchedule(ctx context.Context, region, group, name string) error
+	// ListSchedules returns the group's schedules in full (a GetSchedule
+	// for each one ListSchedules names), by name.
 	ListSchedules(ctx context.Context, region, group string) ([]Schedule, error)
 }
 
@@ -194,8 +212,13 @@ type Role struct {
 type Roles interface {
 	// GetRole returns the role and its inline policies (ErrNotFound when absent).
 	GetRole(ctx context.Context, name string) (*Role, error)
+	// CreateRole creates the role with its tags and then puts r.Policies;
+	// should one be refused, what it created is deleted again and the
+	// refusal returned.
 	CreateRole(ctx context.Context, r Role) (*Role, error)
 	PutRolePolicy(ctx context.Context, role, name, document string) error
 	DeleteRolePolicy(ctx context.Context, role, name string) error
+	// DeleteRole deletes the role's inline policies, then the role (IAM
+	// refuses to delete a role that has any).
 	DeleteRole(ctx context.Context, name string) error
 }
