@@ -28,6 +28,7 @@ type Fleet struct {
 	DescribeErrs []error
 	StartErr     error
 	StopErr      error
+	TagErr       error // returned by Tag and Untag (tags.go)
 }
 
 // Inst is one instance of a Fleet. Tests set its fields before a run.
@@ -39,6 +40,8 @@ type Inst struct {
 	StartTook, StopTook, ChecksTook time.Duration
 	// OnStart replaces the usual pending -> running schedule.
 	OnStart func(now time.Time) []Step
+
+	runningSince time.Time // when it last became running (tags.go)
 }
 
 // Step is a scripted transition of an instance, applied once its time comes.
@@ -73,6 +76,7 @@ func (f *Fleet) Add(id, name, state string, tags map[string]string) *Inst {
 		PrivateIP: "127.0.0.1", Tags: t}, StartTook: 10 * time.Second, StopTook: 15 * time.Second, ChecksTook: 30 * time.Second}
 	if state == cloud.Running {
 		fi.Checks = cloud.Checks{Instance: cloud.CheckOK, System: cloud.CheckOK}
+		fi.runningSince = f.clock.Now()
 	}
 	f.insts[id] = fi
 	return fi
@@ -97,6 +101,9 @@ func (f *Fleet) settle(fi *Inst) {
 			return
 		}
 		if s.State != "" {
+			if s.State == cloud.Running && fi.Instance.State != cloud.Running {
+				fi.runningSince = s.At
+			}
 			fi.Instance.State, fi.Instance.StateReason = s.State, s.Reason
 		}
 		if s.Checks != nil {
@@ -131,6 +138,9 @@ func (f *Fleet) lookup(ids []string) ([]*Inst, error) {
 	return out, nil
 }
 
+// Find returns the instances matching q as of now. With IDs, any of them
+// it does not know fails the call (cloud.NotFoundError), as EC2 does;
+// without, it lists region's instances whose tags match, by ID.
 func (f *Fleet) Find(ctx context.Context, region string, q cloud.Query) ([]cloud.Instance, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -158,6 +168,8 @@ func (f *Fleet) Find(ctx context.Context, region string, q cloud.Query) ([]cloud
 	return out, nil
 }
 
+// Describe returns the ids' instances as of now, leaving unknown ones out;
+// the next of DescribeErrs, if any, is returned instead.
 func (f *Fleet) Describe(ctx context.Context, region string, ids []string) ([]cloud.Instance, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -175,6 +187,7 @@ func (f *Fleet) Describe(ctx context.Context, region string, ids []string) ([]cl
 	return out, nil
 }
 
+// StatusChecks returns the known ids' checks as of now.
 func (f *Fleet) StatusChecks(ctx context.Context, region string, ids []string) (map[string]cloud.Checks, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -250,6 +263,7 @@ func (f *Fleet) act(method, region string, ids []string, fail error, change func
 	return nil
 }
 
+// Reboot only records the call: a rebooted instance stays running.
 func (f *Fleet) Reboot(ctx context.Context, region string, ids []string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -257,6 +271,7 @@ func (f *Fleet) Reboot(ctx context.Context, region string, ids []string) error {
 	return nil
 }
 
+// Regions returns the regions the fleet knows (NewFleet's three).
 func (f *Fleet) Regions(ctx context.Context) ([]string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
