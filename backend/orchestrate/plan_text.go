@@ -3,6 +3,7 @@ package orchestrate
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"cloudcontrol/backend/cloud"
@@ -67,6 +68,10 @@ func (p *Plan) Write(w io.Writer) error {
 		gates := make([]string, len(s.Gates))
 		for k, g := range s.Gates {
 			gates[k] = g.String()
+			if g.Kind == GateCommand { // said in full: it runs on the instances
+				gates[k] = fmt.Sprintf("command %s (SSM Run Command; each instance registered with SSM within %s of running)",
+					strconv.Quote(strings.Join(g.Command, "\n")), g.Grace)
+			}
 		}
 		from := ""
 		if s.ExpectedFrom == ExpectedFromLastRun {
