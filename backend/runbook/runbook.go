@@ -312,8 +312,10 @@ func change(prefix string, finds []string, desired, api string, timeout time.Dur
 func tagStarted(prefix string, finds []string, timeout time.Duration) []Step {
 	out := make([]Step, 0, len(finds))
 	for g, f := range finds {
-		out = append(out, stepOf(prefix+"_tag"+groupSuffix(g, len(finds)), ActionCreateTags, "Say who started them and when.", timeout,
-			map[string]any{"ResourceType": "EC2", "ResourceIds": ref(f), "Tags": []any{
+		// No description and the default ResourceType (EC2): a big
+		// environment's start runbook must stay within SSM's 64 KB.
+		out = append(out, stepOf(prefix+"_tag"+groupSuffix(g, len(finds)), ActionCreateTags, "", timeout,
+			map[string]any{"ResourceIds": ref(f), "Tags": []any{
 				map[string]any{"Key": cloud.TagStartedBy, "Value": "{{ " + AssumeRoleParameter + " }}"},
 				map[string]any{"Key": cloud.TagStartedAt, "Value": "{{ global:DATE_TIME }}"},
 			}}))

@@ -414,7 +414,7 @@ func TestStartRunbookTagsWhoStartedIt(t *testing.T) {
 		t.Fatal(err)
 	}
 	tag := stepByName(t, x.StartDoc, "s01_db_tag")
-	want := map[string]any{"ResourceType": "EC2", "ResourceIds": "{{ s01_db_find.InstanceIds }}", "Tags": []any{
+	want := map[string]any{"ResourceIds": "{{ s01_db_find.InstanceIds }}", "Tags": []any{
 		map[string]any{"Key": "cloudcontrol:started-by", "Value": "{{ AutomationAssumeRole }}"},
 		map[string]any{"Key": "cloudcontrol:started-at", "Value": "{{ global:DATE_TIME }}"},
 	}}
