@@ -109,10 +109,10 @@ type Document struct {
 	Name    string `json:"name"`
 	Content string `json:"content"` // YAML
 	// Version is the version Content is (the default one when read).
-	Version        string            `json:"version,omitempty"`
-	DefaultVersion string            `json:"defaultVersion,omitempty"`
-	LatestVersion  string            `json:"latestVersion,omitempty"`
-	Hash           string            `json:"hash,omitempty"` // SHA-256 of Content, as SSM reports it
+	Version        string `json:"version,omitempty"`
+	DefaultVersion string `json:"defaultVersion,omitempty"`
+	LatestVersion  string `json:"latestVersion,omitempty"`
+	Hash           string `json:"hash,omitempty"` // SHA-256 of Content, as SSM reports it
 	// Tags are set by CreateDocument and read back by GetDocument (from
 	// DescribeDocument): they say who created the document, so env deploy
 	// --remove deletes only its own.

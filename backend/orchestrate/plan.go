@@ -89,6 +89,21 @@ type Plan struct {
 	Warnings []string       `json:"warnings,omitempty"`
 	// Errors are why this plan must not run; NewPlan also returns them as its error.
 	Errors []string `json:"errors,omitempty"`
+	// Runbook is how long the same run should take in AWS, by the exported
+	// runbook, when the environment runs there (it has a schedule or its
+	// runbooks are deployed); control fills it in.
+	Runbook *RunbookTiming `json:"runbook,omitempty"`
+}
+
+// RunbookTiming compares a plan with the runbook doing the same in AWS.
+type RunbookTiming struct {
+	// Why it is shown: "scheduled" (the file has a schedule) or "deployed".
+	Why     string  `json:"why"`
+	Seconds Seconds `json:"runbookSeconds"`
+	App     Seconds `json:"appSeconds"`
+	// Notes say where the difference comes from (stages one after another,
+	// status checks the runbook always waits for).
+	Notes []string `json:"notes,omitempty"`
 }
 
 // PlanStage is one stage of a plan.

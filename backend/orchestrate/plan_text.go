@@ -85,6 +85,12 @@ func (p *Plan) Write(w io.Writer) error {
 				col[3], in.State, doText(in.Do))
 		}
 	}
+	if r := p.Runbook; r != nil {
+		ew.printf("\nIn AWS (%s): the %s runbook should take about %s, against %s here.\n", r.Why, p.Action, r.Seconds, r.App)
+		for _, n := range r.Notes {
+			ew.printf("   %s\n", n)
+		}
+	}
 	for _, m := range p.Warnings {
 		ew.printf("\nwarning: %s", m)
 	}

@@ -1,9 +1,11 @@
 package cloudtest
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -74,13 +76,31 @@ type LogCall struct {
 	// instance ids, a command id.
 	Names []string
 	At    time.Time
+	// Seq orders calls across every fake (the clock may not move between them).
+	Seq uint64
 }
+
+// seq numbers the calls of all fakes.
+var seq atomic.Uint64
 
 func (l *Log) add(method, region string, at time.Time, names ...string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.calls = append(l.calls, LogCall{Method: method, Region: region, Names: slices.Clone(names), At: at})
+	l.calls = append(l.calls, LogCall{Method: method, Region: region, Names: slices.Clone(names), At: at, Seq: seq.Add(1)})
 }
+
+// InOrder merges the calls of several fakes in the order they were made.
+func InOrder(logs ...*Log) []LogCall {
+	var all []LogCall
+	for _, l := range logs {
+		all = append(all, l.Calls()...)
+	}
+	slices.SortFunc(all, func(a, b LogCall) int { return cmp.Compare(a.Seq, b.Seq) })
+	return all
+}
+
+// IsRead reports whether a fake's method only reads.
+func IsRead(method string) bool { return slices.Contains(reads, method) }
 
 // Calls returns every call of the listed methods (all calls without any), in order.
 func (l *Log) Calls(methods ...string) []LogCall {
