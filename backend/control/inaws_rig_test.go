@@ -3,7 +3,6 @@ package control
 import (
 	"context"
 	"encoding/json"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,28 +12,11 @@ import (
 	"cloudcontrol/backend/runbook"
 )
 
-// awsSession is a connection to the fake account with everything an
-// aws.Session offers: EC2, SSM, documents, Scheduler, IAM and tags.
-type awsSession struct {
-	*cloudtest.Cloud
-	rig             *awsRig
-	profile, region string
-}
-
-func (s *awsSession) Identity(context.Context) (cloud.Identity, error) {
-	s.rig.mu.Lock()
-	defer s.rig.mu.Unlock()
-	return cloud.Identity{Account: account, ARN: s.rig.caller}, nil
-}
-func (s *awsSession) Region() string  { return s.region }
-func (s *awsSession) Profile() string { return s.profile }
-
 // awsRig is a rig whose sessions reach the whole fake account.
 type awsRig struct {
 	*rig
-	aws    *cloudtest.Cloud
-	mu     sync.Mutex
-	caller string
+	aws  *cloudtest.Cloud
+	sess *cloudtest.Session
 }
 
 const (
@@ -44,28 +26,20 @@ const (
 
 func newAWSRig(t *testing.T, files map[string]string) *awsRig {
 	t.Helper()
-	a := &awsRig{caller: alice}
+	a := &awsRig{}
 	a.rig = newRig(t, files, func(o *Options) {
-		o.Connect = func(_ context.Context, profile, region string) (Session, error) {
-			if region == "" {
-				region = "eu-west-1"
-			}
-			return &awsSession{Cloud: a.aws, rig: a, profile: "default", region: region}, nil
-		}
+		o.Connect = func(context.Context, string, string) (Session, error) { return a.sess, nil }
 	})
 	f := a.fleet
 	clock := a.clock
 	a.aws = &cloudtest.Cloud{EC2: f, SSM: cloudtest.NewSSM(f), Docs: cloudtest.NewDocuments(clock),
 		Scheduler: cloudtest.NewScheduler(clock), IAM: cloudtest.NewIAM(clock, account)}
+	a.sess = cloudtest.NewSession(a.aws, account, "eu-west-1", alice)
 	return a
 }
 
 // as makes the next operations run as arn.
-func (a *awsRig) as(arn string) {
-	a.mu.Lock()
-	a.caller = arn
-	a.mu.Unlock()
-}
+func (a *awsRig) as(arn string) { a.sess.As(arn) }
 
 // runbooksRun wires the scheduler to Automation and Automation to EC2:
 // a schedule that fires starts its runbook, and the stop runbook stops

@@ -42,7 +42,9 @@ type LeaseRequest struct {
 	End    bool          `json:"end,omitempty"`
 }
 
-func (r LeaseRequest) check() error {
+// Check refuses a request that is not exactly one of For, Extend, End, or
+// whose length cannot be a lease (0, negative, over MaxLease).
+func (r LeaseRequest) Check() error {
 	n := 0
 	for _, set := range []bool{r.For != 0, r.Extend != 0, r.End} {
 		if set {
@@ -53,7 +55,7 @@ func (r LeaseRequest) check() error {
 	case n != 1:
 		return errors.New("say one of: a lease's length (2h), --extend 1h, or --end")
 	case r.For != 0:
-		return checkLeaseFor(r.For)
+		return CheckLease(r.For)
 	case r.Extend < 0:
 		return fmt.Errorf("a lease is extended by a positive time, not %s", r.Extend)
 	case r.Extend > 0 && r.Extend < time.Minute:
@@ -62,8 +64,8 @@ func (r LeaseRequest) check() error {
 	return nil
 }
 
-// checkLeaseFor refuses a lease of nothing, a negative one and one over a week.
-func checkLeaseFor(d time.Duration) error {
+// CheckLease refuses a lease of nothing, a negative one and one over a week.
+func CheckLease(d time.Duration) error {
 	switch {
 	case d < 0:
 		return fmt.Errorf("a lease cannot be negative (%s); give how long it is needed, e.g. 2h", d)
@@ -103,7 +105,7 @@ type LeaseResult struct {
 // the running (or pending) instances are leased; ending one removes it
 // from every instance that has it.
 func (s *Service) Lease(ctx context.Context, e *env.Environment, req LeaseRequest, sink op.Sink) (*LeaseResult, error) {
-	if err := req.check(); err != nil {
+	if err := req.Check(); err != nil {
 		s.refused(sink, e.Name, op.Lease, err)
 		return nil, err
 	}
@@ -162,7 +164,7 @@ func leaseIntent(name string, req LeaseRequest, n int) string {
 // instances are tagged, and only the app keeps the lease (the deployed
 // stop runbook would stop the whole environment, not them alone).
 func (s *Service) LeaseOn(ctx context.Context, w *Work, e *env.Environment, insts []cloud.Instance, req LeaseRequest) (*LeaseResult, error) {
-	if err := req.check(); err != nil {
+	if err := req.Check(); err != nil {
 		return nil, err
 	}
 	return s.applyLease(ctx, w, e, insts, false, req, func(string) {})

@@ -24,13 +24,23 @@ type StartOptions struct {
 // StartEnv starts the environment as RunEnv does, with opts.
 func (s *Service) StartEnv(ctx context.Context, e *env.Environment, opts StartOptions, sink op.Sink) (*orchestrate.Result, error) {
 	if opts.Lease != 0 {
-		if err := checkLeaseFor(opts.Lease); err != nil {
+		if err := CheckLease(opts.Lease); err != nil {
 			err = fmt.Errorf("%s was not started: %w", e.Name, err)
 			s.refused(sink, e.Name, op.Start, err)
 			return nil, err
 		}
 	}
 	return s.runEnv(ctx, e, op.Start, opts, sink)
+}
+
+// Start is StartEnv for the environment of that name (as Run is for RunEnv).
+func (s *Service) Start(ctx context.Context, name string, opts StartOptions, sink op.Sink) (*orchestrate.Result, error) {
+	e, err := s.Environment(name)
+	if err != nil {
+		s.refused(sink, name, op.Start, err)
+		return nil, err
+	}
+	return s.StartEnv(ctx, e, opts, sink)
 }
 
 // MarkStarted tags instances with who started them and when (the caller's

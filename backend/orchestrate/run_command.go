@@ -197,10 +197,10 @@ func (x *run) checkManaged(ctx context.Context, waiting []*instRun) {
 			if !now.Before(in.runningAt.Add(grace)) {
 				x.failStage(in.stage, in, GateCommand, fmt.Sprintf(
 					"has not registered with SSM (Systems Manager) within ssm-grace %s of running (%s), so its command gate cannot run: check that the SSM agent runs on it and that its instance profile allows SSM (e.g. AmazonSSMManagedInstanceCore)",
-					Seconds(grace), status))
+					grace, status))
 				return
 			}
-			in.lastErr = fmt.Sprintf("not registered with SSM yet (%s; waiting up to ssm-grace %s)", status, Seconds(grace))
+			in.lastErr = fmt.Sprintf("not registered with SSM yet (%s; waiting up to ssm-grace %s)", status, grace)
 		}
 	}
 }

@@ -1,6 +1,9 @@
 package cloudtest
 
 import (
+	"context"
+	"sync"
+
 	"github.com/jonboulle/clockwork"
 
 	"cloudcontrol/backend/cloud"
@@ -49,3 +52,40 @@ var (
 	_ cloud.Roles     = (*IAM)(nil)
 	_ cloud.Tagger    = (*Fleet)(nil)
 )
+
+// Session is a connection to the fake account as control.Session wants
+// one (Fleet, Identity, Region, Profile) with everything an aws.Session
+// offers besides; As changes who its credentials belong to.
+type Session struct {
+	*Cloud
+	Account     string
+	RegionName  string
+	ProfileName string
+	mu          sync.Mutex
+	arn         string
+}
+
+// NewSession is a session of account in region, as arn.
+func NewSession(c *Cloud, account, region, arn string) *Session {
+	return &Session{Cloud: c, Account: account, RegionName: region, ProfileName: "default", arn: arn}
+}
+
+// As makes the session's credentials belong to arn from now on.
+func (s *Session) As(arn string) {
+	s.mu.Lock()
+	s.arn = arn
+	s.mu.Unlock()
+}
+
+// Identity answers as STS would.
+func (s *Session) Identity(context.Context) (cloud.Identity, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return cloud.Identity{Account: s.Account, ARN: s.arn}, nil
+}
+
+// Region is the session's region.
+func (s *Session) Region() string { return s.RegionName }
+
+// Profile is the session's profile.
+func (s *Session) Profile() string { return s.ProfileName }
