@@ -21,11 +21,14 @@ func (f *Fleet) Tag(ctx context.Context, region string, ids []string, tags map[s
 	if err != nil {
 		return err
 	}
+	// A new map each time: what Describe handed out before stays as it was.
 	for _, fi := range found {
-		if fi.Instance.Tags == nil {
-			fi.Instance.Tags = map[string]string{}
+		next := maps.Clone(fi.Instance.Tags)
+		if next == nil {
+			next = map[string]string{}
 		}
-		maps.Copy(fi.Instance.Tags, tags)
+		maps.Copy(next, tags)
+		fi.Instance.Tags = next
 	}
 	return nil
 }
@@ -43,9 +46,11 @@ func (f *Fleet) Untag(ctx context.Context, region string, ids []string, keys []s
 		return err
 	}
 	for _, fi := range found {
+		next := maps.Clone(fi.Instance.Tags)
 		for _, k := range keys {
-			delete(fi.Instance.Tags, k)
+			delete(next, k)
 		}
+		fi.Instance.Tags = next
 	}
 	return nil
 }
