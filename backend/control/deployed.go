@@ -50,7 +50,7 @@ type DeployedSchedule struct {
 	Describe   string `json:"describe,omitempty"`
 	// Next is its next run (nil when it runs no more); Runs the next few.
 	Next     *time.Time  `json:"next,omitempty"`
-	Runs     []time.Time `json:"runs,omitempty"`
+	Runs     []time.Time `json:"runs,omitempty" ts_type:"any[]"`
 	Document string      `json:"document,omitempty"`
 	// Ours: Cloud Control wrote it.
 	Ours bool `json:"ours"`
