@@ -31,10 +31,9 @@ func newEnvDeployCmd(g *globals) *cobra.Command {
 			"The schedules are the file's schedule: section; --start-at and --stop-at replace its expressions.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			svc := g.service("cli")
-			e, err := svc.Environment(args[0])
+			svc, e, err := g.environment(args[0])
 			if err != nil {
-				return fail(ExitFailed, safeError(err))
+				return err
 			}
 			var sink op.Sink = newTextPrinter(g.stdout)
 			plans := g.stdout

@@ -9,6 +9,7 @@ import (
 
 	"cloudcontrol/backend/aws"
 	"cloudcontrol/backend/control"
+	"cloudcontrol/backend/env"
 )
 
 // connectOverride, when set (by this package's tests only), replaces
@@ -24,6 +25,17 @@ func (g *globals) connector(ao aws.Options) control.Connector {
 	return func(ctx context.Context, profile, region string) (control.Session, error) {
 		return aws.Connect(ctx, ao, profile, region)
 	}
+}
+
+// environment is the named environment and the service to act on it; a
+// file that cannot be read fails the command (exit 1).
+func (g *globals) environment(name string) (*control.Service, *env.Environment, error) {
+	svc := g.service("cli")
+	e, err := svc.Environment(name)
+	if err != nil {
+		return nil, nil, fail(ExitFailed, safeError(err))
+	}
+	return svc, e, nil
 }
 
 // printInAWS says who has the environment and what of it is deployed.

@@ -68,10 +68,9 @@ func newEnvLeaseCmd(g *globals) *cobra.Command {
 			if err := req.Check(); err != nil {
 				return fail(ExitUsage, err)
 			}
-			svc := g.service("cli")
-			e, err := svc.Environment(args[0])
+			svc, e, err := g.environment(args[0])
 			if err != nil {
-				return fail(ExitFailed, safeError(err))
+				return err
 			}
 			var sink op.Sink
 			if !asJSON {

@@ -23,10 +23,9 @@ func newEnvStatusCmd(g *globals) *cobra.Command {
 			"history has them (written at every stage boundary; JSON: \"progress\").",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			svc := g.service("cli")
-			e, err := svc.Environment(args[0])
+			svc, e, err := g.environment(args[0])
 			if err != nil {
-				return fail(ExitFailed, safeError(err))
+				return err
 			}
 			st, err := svc.StatusWithDeployment(cmd.Context(), e) // what is deployed: inaws.go
 			if err != nil {

@@ -6,9 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"maps"
-	"slices"
 	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/jonboulle/clockwork"
@@ -23,8 +21,7 @@ import (
 // version's very content is refused (DuplicateDocumentContent).
 // StartAutomation records the execution and hands it to OnStart.
 type Documents struct {
-	Faults
-	Log
+	recorder
 
 	mu    sync.Mutex
 	clock clockwork.Clock
@@ -49,6 +46,15 @@ func NewDocuments(clock clockwork.Clock) *Documents {
 
 func docKey(region, name string) string { return region + "/" + name }
 
+// doc is the named document, or ErrNotFound. Called with s.mu held.
+func (s *Documents) doc(region, name string) (*document, error) {
+	d := s.docs[docKey(region, name)]
+	if d == nil {
+		return nil, fmt.Errorf("document %s: %w", name, cloud.ErrNotFound)
+	}
+	return d, nil
+}
+
 func hashOf(content string) string {
 	h := sha256.Sum256([]byte(content))
 	return hex.EncodeToString(h[:])
@@ -61,23 +67,21 @@ func (d *document) at(name string, v int) *cloud.Document {
 
 // GetDocument returns the default version.
 func (s *Documents) GetDocument(ctx context.Context, region, name string) (*cloud.Document, error) {
-	s.add("GetDocument", region, s.clock.Now(), name)
-	if err := s.fault("GetDocument"); err != nil {
+	if err := s.begin("GetDocument", region, s.clock.Now(), name); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	d := s.docs[docKey(region, name)]
-	if d == nil {
-		return nil, fmt.Errorf("document %s: %w", name, cloud.ErrNotFound)
+	d, err := s.doc(region, name)
+	if err != nil {
+		return nil, err
 	}
 	return d.at(name, d.def), nil
 }
 
 // CreateDocument makes version 1, the default.
 func (s *Documents) CreateDocument(ctx context.Context, region string, doc cloud.Document) (*cloud.Document, error) {
-	s.add("CreateDocument", region, s.clock.Now(), doc.Name)
-	if err := s.fault("CreateDocument"); err != nil {
+	if err := s.begin("CreateDocument", region, s.clock.Now(), doc.Name); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
@@ -92,15 +96,14 @@ func (s *Documents) CreateDocument(ctx context.Context, region string, doc cloud
 
 // UpdateDocument adds a version (not the default).
 func (s *Documents) UpdateDocument(ctx context.Context, region, name, content string) (*cloud.Document, error) {
-	s.add("UpdateDocument", region, s.clock.Now(), name)
-	if err := s.fault("UpdateDocument"); err != nil {
+	if err := s.begin("UpdateDocument", region, s.clock.Now(), name); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	d := s.docs[docKey(region, name)]
-	if d == nil {
-		return nil, fmt.Errorf("document %s: %w", name, cloud.ErrNotFound)
+	d, err := s.doc(region, name)
+	if err != nil {
+		return nil, err
 	}
 	if d.versions[len(d.versions)-1] == content {
 		return nil, &APIError{Code: "DuplicateDocumentContent", Message: "The content of the association document matches another document."}
@@ -111,15 +114,14 @@ func (s *Documents) UpdateDocument(ctx context.Context, region, name, content st
 
 // SetDefaultVersion makes an existing version the default.
 func (s *Documents) SetDefaultVersion(ctx context.Context, region, name, version string) error {
-	s.add("SetDefaultVersion", region, s.clock.Now(), name, version)
-	if err := s.fault("SetDefaultVersion"); err != nil {
+	if err := s.begin("SetDefaultVersion", region, s.clock.Now(), name, version); err != nil {
 		return err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	d := s.docs[docKey(region, name)]
-	if d == nil {
-		return fmt.Errorf("document %s: %w", name, cloud.ErrNotFound)
+	d, err := s.doc(region, name)
+	if err != nil {
+		return err
 	}
 	v, err := strconv.Atoi(version)
 	if err != nil || v < 1 || v > len(d.versions) {
@@ -131,14 +133,13 @@ func (s *Documents) SetDefaultVersion(ctx context.Context, region, name, version
 
 // DeleteDocument deletes every version.
 func (s *Documents) DeleteDocument(ctx context.Context, region, name string) error {
-	s.add("DeleteDocument", region, s.clock.Now(), name)
-	if err := s.fault("DeleteDocument"); err != nil {
+	if err := s.begin("DeleteDocument", region, s.clock.Now(), name); err != nil {
 		return err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.docs[docKey(region, name)] == nil {
-		return fmt.Errorf("document %s: %w", name, cloud.ErrNotFound)
+	if _, err := s.doc(region, name); err != nil {
+		return err
 	}
 	delete(s.docs, docKey(region, name))
 	return nil
@@ -146,8 +147,7 @@ func (s *Documents) DeleteDocument(ctx context.Context, region, name string) err
 
 // StartAutomation records an execution of the default version.
 func (s *Documents) StartAutomation(ctx context.Context, region, name string, params map[string][]string) (string, error) {
-	s.add("StartAutomation", region, s.clock.Now(), name)
-	if err := s.fault("StartAutomation"); err != nil {
+	if err := s.begin("StartAutomation", region, s.clock.Now(), name); err != nil {
 		return "", err
 	}
 	s.mu.Lock()
@@ -170,8 +170,7 @@ func (s *Documents) StartAutomation(ctx context.Context, region, name string, pa
 
 // Automation returns an execution.
 func (s *Documents) Automation(ctx context.Context, region, id string) (*cloud.AutomationRun, error) {
-	s.add("Automation", region, s.clock.Now(), id)
-	if err := s.fault("Automation"); err != nil {
+	if err := s.begin("Automation", region, s.clock.Now(), id); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
@@ -198,14 +197,7 @@ func (s *Documents) Edit(region, name, content string) {
 func (s *Documents) Names(region string) []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []string
-	for k := range s.docs {
-		if r, n, _ := strings.Cut(k, "/"); r == region {
-			out = append(out, n)
-		}
-	}
-	slices.Sort(out)
-	return out
+	return namesIn(s.docs, region)
 }
 
 // Executions lists the documents of every execution started, in order.

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -62,6 +63,18 @@ type APIError struct {
 }
 
 func (e *APIError) Error() string { return fmt.Sprintf("%s: %s", e.Code, e.Message) }
+
+// recorder is what every fake embeds: its faults and its call log.
+type recorder struct {
+	Faults
+	Log
+}
+
+// begin logs a call and returns the fault it must fail with, if any.
+func (r *recorder) begin(method, region string, at time.Time, names ...string) error {
+	r.add(method, region, at, names...)
+	return r.fault(method)
+}
 
 // Log records the calls of a fake: method, region, what it named, when.
 type Log struct {
@@ -139,3 +152,16 @@ func (l *Log) Mutations() []string {
 // reads are the methods of the fakes that change nothing.
 var reads = []string{"GetDocument", "Automation", "GroupExists", "GroupTags", "GetSchedule", "ListSchedules",
 	"GetRole", "Results", "Managed"}
+
+// namesIn lists the names of region's entries of m, whose keys are
+// "region/name", sorted.
+func namesIn[V any](m map[string]V, region string) []string {
+	var out []string
+	for k := range m {
+		if r, n, _ := strings.Cut(k, "/"); r == region {
+			out = append(out, n)
+		}
+	}
+	slices.Sort(out)
+	return out
+}

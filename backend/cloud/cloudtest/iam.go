@@ -16,8 +16,7 @@ import (
 // (cloud.Roles), in one account. As IAM does, it refuses to create a role
 // twice and to delete a role that still has inline policies.
 type IAM struct {
-	Faults
-	Log
+	recorder
 
 	mu      sync.Mutex
 	clock   clockwork.Clock
@@ -33,6 +32,15 @@ func NewIAM(clock clockwork.Clock, account string) *IAM {
 // ARN is the ARN a role of this name has.
 func (s *IAM) ARN(name string) string { return "arn:aws:iam::" + s.account + ":role/" + name }
 
+// role is the named role, or ErrNotFound. Called with s.mu held.
+func (s *IAM) role(name string) (*cloud.Role, error) {
+	r, ok := s.roles[name]
+	if !ok {
+		return nil, fmt.Errorf("role %s: %w", name, cloud.ErrNotFound)
+	}
+	return r, nil
+}
+
 func cloneRole(r *cloud.Role) *cloud.Role {
 	c := *r
 	c.Policies, c.Tags = maps.Clone(r.Policies), maps.Clone(r.Tags)
@@ -41,23 +49,21 @@ func cloneRole(r *cloud.Role) *cloud.Role {
 
 // GetRole returns the role with its inline policies.
 func (s *IAM) GetRole(ctx context.Context, name string) (*cloud.Role, error) {
-	s.add("GetRole", "", s.clock.Now(), name)
-	if err := s.fault("GetRole"); err != nil {
+	if err := s.begin("GetRole", "", s.clock.Now(), name); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	r, ok := s.roles[name]
-	if !ok {
-		return nil, fmt.Errorf("role %s: %w", name, cloud.ErrNotFound)
+	r, err := s.role(name)
+	if err != nil {
+		return nil, err
 	}
 	return cloneRole(r), nil
 }
 
 // CreateRole makes a role (its policies are put separately, as in IAM).
 func (s *IAM) CreateRole(ctx context.Context, r cloud.Role) (*cloud.Role, error) {
-	s.add("CreateRole", "", s.clock.Now(), r.Name)
-	if err := s.fault("CreateRole"); err != nil {
+	if err := s.begin("CreateRole", "", s.clock.Now(), r.Name); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
@@ -72,15 +78,14 @@ func (s *IAM) CreateRole(ctx context.Context, r cloud.Role) (*cloud.Role, error)
 
 // PutRolePolicy sets (or replaces) an inline policy.
 func (s *IAM) PutRolePolicy(ctx context.Context, role, name, document string) error {
-	s.add("PutRolePolicy", "", s.clock.Now(), role, name)
-	if err := s.fault("PutRolePolicy"); err != nil {
+	if err := s.begin("PutRolePolicy", "", s.clock.Now(), role, name); err != nil {
 		return err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	r, ok := s.roles[role]
-	if !ok {
-		return fmt.Errorf("role %s: %w", role, cloud.ErrNotFound)
+	r, err := s.role(role)
+	if err != nil {
+		return err
 	}
 	r.Policies[name] = document
 	return nil
@@ -88,15 +93,14 @@ func (s *IAM) PutRolePolicy(ctx context.Context, role, name, document string) er
 
 // DeleteRolePolicy removes an inline policy.
 func (s *IAM) DeleteRolePolicy(ctx context.Context, role, name string) error {
-	s.add("DeleteRolePolicy", "", s.clock.Now(), role, name)
-	if err := s.fault("DeleteRolePolicy"); err != nil {
+	if err := s.begin("DeleteRolePolicy", "", s.clock.Now(), role, name); err != nil {
 		return err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	r, ok := s.roles[role]
-	if !ok {
-		return fmt.Errorf("role %s: %w", role, cloud.ErrNotFound)
+	r, err := s.role(role)
+	if err != nil {
+		return err
 	}
 	if _, ok := r.Policies[name]; !ok {
 		return fmt.Errorf("policy %s of role %s: %w", name, role, cloud.ErrNotFound)
@@ -107,15 +111,14 @@ func (s *IAM) DeleteRolePolicy(ctx context.Context, role, name string) error {
 
 // DeleteRole deletes a role without inline policies.
 func (s *IAM) DeleteRole(ctx context.Context, name string) error {
-	s.add("DeleteRole", "", s.clock.Now(), name)
-	if err := s.fault("DeleteRole"); err != nil {
+	if err := s.begin("DeleteRole", "", s.clock.Now(), name); err != nil {
 		return err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	r, ok := s.roles[name]
-	if !ok {
-		return fmt.Errorf("role %s: %w", name, cloud.ErrNotFound)
+	r, err := s.role(name)
+	if err != nil {
+		return err
 	}
 	if len(r.Policies) > 0 {
 		return &APIError{Code: "DeleteConflict", Message: "Cannot delete entity, must delete policies first."}

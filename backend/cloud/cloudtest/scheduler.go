@@ -22,8 +22,7 @@ import (
 // whenever the scheduler is called or asked to Fire, for every run due
 // since the last time; each run goes to Target.
 type Scheduler struct {
-	Faults
-	Log
+	recorder
 
 	mu     sync.Mutex
 	clock  clockwork.Clock
@@ -95,9 +94,9 @@ func (s *Scheduler) fire() {
 
 // call records a call, fires what is due and returns the call's fault.
 func (s *Scheduler) call(method, region string, names ...string) error {
-	s.add(method, region, s.clock.Now(), names...)
+	err := s.begin(method, region, s.clock.Now(), names...)
 	s.fire()
-	return s.fault(method)
+	return err
 }
 
 // GroupExists reports whether the group is there.
@@ -198,35 +197,27 @@ func (s *Scheduler) check(region string, sc cloud.Schedule) (*schedule.Schedule,
 
 // CreateSchedule makes a schedule in an existing group.
 func (s *Scheduler) CreateSchedule(ctx context.Context, region string, sc cloud.Schedule) error {
-	if err := s.call("CreateSchedule", region, sc.Group+"/"+sc.Name); err != nil {
-		return err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	k := schedKey(region, sc.Group, sc.Name)
-	if _, ok := s.scheds[k]; ok {
-		return &APIError{Code: "ConflictException", Message: "Schedule " + sc.Name + " already exists."}
-	}
-	parsed, err := s.check(region, sc)
-	if err != nil {
-		return err
-	}
-	if sc.State == "" {
-		sc.State = "ENABLED"
-	}
-	s.scheds[k] = &entry{s: sc, sch: parsed, last: s.clock.Now()}
-	return nil
+	return s.put("CreateSchedule", region, sc, true)
 }
 
 // UpdateSchedule replaces a schedule as a whole, as AWS does.
 func (s *Scheduler) UpdateSchedule(ctx context.Context, region string, sc cloud.Schedule) error {
-	if err := s.call("UpdateSchedule", region, sc.Group+"/"+sc.Name); err != nil {
+	return s.put("UpdateSchedule", region, sc, false)
+}
+
+// put creates (create) or replaces a schedule, checked as AWS checks it.
+func (s *Scheduler) put(method, region string, sc cloud.Schedule, create bool) error {
+	if err := s.call(method, region, sc.Group+"/"+sc.Name); err != nil {
 		return err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	k := schedKey(region, sc.Group, sc.Name)
-	if _, ok := s.scheds[k]; !ok {
+	_, exists := s.scheds[k]
+	switch {
+	case create && exists:
+		return &APIError{Code: "ConflictException", Message: "Schedule " + sc.Name + " already exists."}
+	case !create && !exists:
 		return fmt.Errorf("schedule %s in %s: %w", sc.Name, sc.Group, cloud.ErrNotFound)
 	}
 	parsed, err := s.check(region, sc)
@@ -279,12 +270,5 @@ func (s *Scheduler) ListSchedules(ctx context.Context, region, group string) ([]
 func (s *Scheduler) Groups(region string) []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []string
-	for k := range s.groups {
-		if r, g, _ := strings.Cut(k, "/"); r == region {
-			out = append(out, g)
-		}
-	}
-	slices.Sort(out)
-	return out
+	return namesIn(s.groups, region)
 }

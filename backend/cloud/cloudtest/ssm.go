@@ -19,8 +19,7 @@ import (
 // Delay, as the SSM agent registers a minute or so after boot; a command
 // sent to it finishes Outcome.Took later with Outcome's exit code and output.
 type SSM struct {
-	Faults
-	Log
+	recorder
 
 	mu     sync.Mutex
 	clock  clockwork.Clock
@@ -90,8 +89,7 @@ func (s *SSM) online(id string) (online, known bool) {
 // Managed returns the instances among ids SSM knows: Online once the agent
 // registered, ConnectionLost while the instance does not run.
 func (s *SSM) Managed(ctx context.Context, region string, ids []string) (map[string]cloud.ManagedInstance, error) {
-	s.add("Managed", region, s.clock.Now(), ids...)
-	if err := s.fault("Managed"); err != nil {
+	if err := s.begin("Managed", region, s.clock.Now(), ids...); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
@@ -113,8 +111,7 @@ func (s *SSM) Managed(ctx context.Context, region string, ids []string) (map[str
 // of them is not online, as SSM's InvalidInstanceId does.
 func (s *SSM) SendShell(ctx context.Context, region string, ids []string, lines []string, timeout time.Duration) (string, error) {
 	now := s.clock.Now()
-	s.add("SendShell", region, now, ids...)
-	if err := s.fault("SendShell"); err != nil {
+	if err := s.begin("SendShell", region, now, ids...); err != nil {
 		return "", err
 	}
 	s.mu.Lock()
@@ -147,8 +144,7 @@ func (s *SSM) SendShell(ctx context.Context, region string, ids []string, lines 
 // Results says how far the command got on each instance.
 func (s *SSM) Results(ctx context.Context, region, commandID string) ([]cloud.CommandResult, error) {
 	now := s.clock.Now()
-	s.add("Results", region, now, commandID)
-	if err := s.fault("Results"); err != nil {
+	if err := s.begin("Results", region, now, commandID); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()

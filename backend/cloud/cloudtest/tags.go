@@ -11,9 +11,24 @@ import (
 
 // Tag sets tags on every instance (all must exist, as EC2 insists).
 func (f *Fleet) Tag(ctx context.Context, region string, ids []string, tags map[string]string) error {
+	return f.retag("Tag", region, ids, func(t map[string]string) { maps.Copy(t, tags) })
+}
+
+// Untag removes tag keys from every instance; a key it lacks is no error.
+func (f *Fleet) Untag(ctx context.Context, region string, ids []string, keys []string) error {
+	return f.retag("Untag", region, ids, func(t map[string]string) {
+		for _, k := range keys {
+			delete(t, k)
+		}
+	})
+}
+
+// retag records the call and changes each instance's tags: on a new map
+// each time, so what Describe handed out before stays as it was.
+func (f *Fleet) retag(method, region string, ids []string, change func(map[string]string)) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.record("Tag", region, ids)
+	f.record(method, region, ids)
 	if f.TagErr != nil {
 		return f.TagErr
 	}
@@ -21,35 +36,12 @@ func (f *Fleet) Tag(ctx context.Context, region string, ids []string, tags map[s
 	if err != nil {
 		return err
 	}
-	// A new map each time: what Describe handed out before stays as it was.
 	for _, fi := range found {
 		next := maps.Clone(fi.Instance.Tags)
 		if next == nil {
 			next = map[string]string{}
 		}
-		maps.Copy(next, tags)
-		fi.Instance.Tags = next
-	}
-	return nil
-}
-
-// Untag removes tag keys from every instance; a key it lacks is no error.
-func (f *Fleet) Untag(ctx context.Context, region string, ids []string, keys []string) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.record("Untag", region, ids)
-	if f.TagErr != nil {
-		return f.TagErr
-	}
-	found, err := f.lookup(ids)
-	if err != nil {
-		return err
-	}
-	for _, fi := range found {
-		next := maps.Clone(fi.Instance.Tags)
-		for _, k := range keys {
-			delete(next, k)
-		}
+		change(next)
 		fi.Instance.Tags = next
 	}
 	return nil
