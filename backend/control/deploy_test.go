@@ -222,6 +222,20 @@ func TestDeployFailingPartWaySaysWhatWasApplied(t *testing.T) {
 	}
 }
 
+// IAM refusing the first step: nothing at all was changed, and it says so.
+func TestDeployRefusedByIAMChangesNothing(t *testing.T) {
+	a := newAWSRig(t, map[string]string{"shop": scheduledShop})
+	a.aws.IAM.FailAlways("CreateRole", &cloud.AccessDeniedError{Action: "iam:CreateRole", Message: "not authorized"})
+	_, err := a.deploy("shop", DeployOptions{CreateRoles: true}, nil)
+	var de *DeployError
+	if !errors.As(err, &de) || len(de.Applied) != 0 || de.Leaves != "nothing was changed" || !strings.Contains(err.Error(), "AWS refused iam:CreateRole") {
+		t.Fatalf("err %v", err)
+	}
+	if got := a.mutations(); !slices.Equal(got, []string{"CreateRole"}) {
+		t.Errorf("calls %v", got)
+	}
+}
+
 // Bad input is refused before anything changes in AWS, with a clear message.
 func TestDeployRefusesBadInputAndChangesNothing(t *testing.T) {
 	a := newAWSRig(t, map[string]string{"shop": scheduledShop, "public": `stages:

@@ -27,6 +27,22 @@ func (a *awsRig) startLeased(d time.Duration) (*LeaseResult, error) {
 	return nil, err
 }
 
+// deployedShop is shop with its runbooks and roles deployed.
+func deployedShop(t *testing.T) *awsRig {
+	t.Helper()
+	a := newAWSRig(t, map[string]string{"shop": shop})
+	a.addShop()
+	if _, err := a.deploy("shop", DeployOptions{CreateRoles: true}, nil); err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// leaseSchedule is shop's lease schedule as the fake Scheduler has it.
+func (a *awsRig) leaseSchedule() (*cloud.Schedule, error) {
+	return a.aws.Scheduler.GetSchedule(context.Background(), "eu-west-1", "cloudcontrol-shop", "lease")
+}
+
 func leaseOf(a *awsRig, id string) (until, by string) {
 	t := a.fleet.Tags(id)
 	return t[cloud.TagLeaseUntil], t[cloud.TagLeaseBy]
@@ -64,11 +80,7 @@ func TestStartWithALeaseNotDeployed(t *testing.T) {
 // lease's end and deletes itself: the environment stops with no app.
 // Extending moves it, ending removes it.
 func TestALeaseHeldInAWS(t *testing.T) {
-	a := newAWSRig(t, map[string]string{"shop": shop})
-	a.addShop()
-	if _, err := a.deploy("shop", DeployOptions{CreateRoles: true}, nil); err != nil {
-		t.Fatal(err)
-	}
+	a := deployedShop(t)
 	a.runbooksRun(t, "shop", "i-db", "i-app1", "i-app2")
 	res, err := a.startLeased(2 * time.Hour)
 	if err != nil {
@@ -78,7 +90,7 @@ func TestALeaseHeldInAWS(t *testing.T) {
 		t.Errorf("message %q", res.Message)
 	}
 	end := t0.Add(2 * time.Hour)
-	sc, err := a.aws.Scheduler.GetSchedule(context.Background(), "eu-west-1", "cloudcontrol-shop", "lease")
+	sc, err := a.leaseSchedule()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +111,7 @@ func TestALeaseHeldInAWS(t *testing.T) {
 		!strings.HasPrefix(lr.Message, "extended the lease alice held on shop (until 11:00) by 1h0m0s: until 12:00") {
 		t.Errorf("extend %+v", lr)
 	}
-	if sc, _ := a.aws.Scheduler.GetSchedule(context.Background(), "eu-west-1", "cloudcontrol-shop", "lease"); sc.Expression != AtExpression(end.Add(time.Hour)) {
+	if sc, _ := a.leaseSchedule(); sc.Expression != AtExpression(end.Add(time.Hour)) {
 		t.Errorf("the lease schedule did not move: %s", sc.Expression)
 	}
 	if until, by := leaseOf(a, "i-db"); until != end.Add(time.Hour).Format(time.RFC3339) || by != bob {
@@ -122,17 +134,13 @@ func TestALeaseHeldInAWS(t *testing.T) {
 	if ex := a.aws.Docs.Executions(); !slices.Equal(ex, []string{"CloudControl-shop-stop"}) {
 		t.Errorf("executions %v", ex)
 	}
-	if _, err := a.aws.Scheduler.GetSchedule(context.Background(), "eu-west-1", "cloudcontrol-shop", "lease"); !errors.Is(err, cloud.ErrNotFound) {
+	if _, err := a.leaseSchedule(); !errors.Is(err, cloud.ErrNotFound) {
 		t.Errorf("the lease schedule is still there: %v", err)
 	}
 }
 
 func TestEndingALease(t *testing.T) {
-	a := newAWSRig(t, map[string]string{"shop": shop})
-	a.addShop()
-	if _, err := a.deploy("shop", DeployOptions{CreateRoles: true}, nil); err != nil {
-		t.Fatal(err)
-	}
+	a := deployedShop(t)
 	if _, err := a.startLeased(time.Hour); err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +154,7 @@ func TestEndingALease(t *testing.T) {
 	if until, _ := leaseOf(a, "i-app1"); until != "" {
 		t.Errorf("still leased until %s", until)
 	}
-	if _, err := a.aws.Scheduler.GetSchedule(context.Background(), "eu-west-1", "cloudcontrol-shop", "lease"); !errors.Is(err, cloud.ErrNotFound) {
+	if _, err := a.leaseSchedule(); !errors.Is(err, cloud.ErrNotFound) {
 		t.Errorf("the lease schedule stays: %v", err)
 	}
 	if _, err := a.svc.Lease(context.Background(), a.env("shop"), LeaseRequest{End: true}, nil); err == nil || !strings.Contains(err.Error(), "shop has no lease to end") {
@@ -157,11 +165,7 @@ func TestEndingALease(t *testing.T) {
 // A stop through Cloud Control ends the lease; a later start clears what
 // a stop elsewhere left, so an old lease never stops a new run.
 func TestStopEndsTheLeaseAndStartClearsAStaleOne(t *testing.T) {
-	a := newAWSRig(t, map[string]string{"shop": shop})
-	a.addShop()
-	if _, err := a.deploy("shop", DeployOptions{CreateRoles: true}, nil); err != nil {
-		t.Fatal(err)
-	}
+	a := deployedShop(t)
 	if _, err := a.startLeased(time.Hour); err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +175,7 @@ func TestStopEndsTheLeaseAndStartClearsAStaleOne(t *testing.T) {
 	if until, _ := leaseOf(a, "i-db"); until != "" {
 		t.Errorf("the stop left the lease until %s", until)
 	}
-	if _, err := a.aws.Scheduler.GetSchedule(context.Background(), "eu-west-1", "cloudcontrol-shop", "lease"); !errors.Is(err, cloud.ErrNotFound) {
+	if _, err := a.leaseSchedule(); !errors.Is(err, cloud.ErrNotFound) {
 		t.Errorf("the stop left the lease schedule: %v", err)
 	}
 	// Stopped elsewhere with its lease on.
@@ -190,7 +194,7 @@ func TestStopEndsTheLeaseAndStartClearsAStaleOne(t *testing.T) {
 	if until, _ := leaseOf(a, "i-db"); until != "" {
 		t.Errorf("a start without a lease kept the old one until %s", until)
 	}
-	if _, err := a.aws.Scheduler.GetSchedule(context.Background(), "eu-west-1", "cloudcontrol-shop", "lease"); !errors.Is(err, cloud.ErrNotFound) {
+	if _, err := a.leaseSchedule(); !errors.Is(err, cloud.ErrNotFound) {
 		t.Errorf("the old lease schedule would stop the new run: %v", err)
 	}
 	var said []string
@@ -253,11 +257,7 @@ func TestBadLeasesAreRefused(t *testing.T) {
 // A lease that cannot be tagged (AccessDenied) refuses the start; one whose
 // schedule cannot be written is kept by the app, and says why.
 func TestLeaseFailures(t *testing.T) {
-	a := newAWSRig(t, map[string]string{"shop": shop})
-	a.addShop()
-	if _, err := a.deploy("shop", DeployOptions{CreateRoles: true}, nil); err != nil {
-		t.Fatal(err)
-	}
+	a := deployedShop(t)
 	a.fleet.TagErr = &cloud.AccessDeniedError{Action: "ec2:CreateTags", Message: "not authorized"}
 	_, err := a.startLeased(time.Hour)
 	if err == nil || !strings.Contains(err.Error(), "shop was not started: the lease could not be set") || !strings.Contains(err.Error(), "ec2:CreateTags") {
@@ -292,11 +292,7 @@ func TestLeaseFailures(t *testing.T) {
 
 // LeaseOn, for a launch's ttl: the given instances only, kept by the app.
 func TestLeaseOnGivenInstances(t *testing.T) {
-	a := newAWSRig(t, map[string]string{"shop": shop})
-	a.addShop()
-	if _, err := a.deploy("shop", DeployOptions{CreateRoles: true}, nil); err != nil {
-		t.Fatal(err)
-	}
+	a := deployedShop(t)
 	launched := a.fleet.Add("i-app3", "app-3", cloud.Running, nil).Instance
 	var lr *LeaseResult
 	err := a.svc.Operate(context.Background(), Operation{Env: a.env("shop"), Action: op.Launch}, func(ctx context.Context, w *Work) error {
@@ -319,7 +315,7 @@ func TestLeaseOnGivenInstances(t *testing.T) {
 	if until, _ := leaseOf(a, "i-db"); until != "" {
 		t.Error("another instance was leased")
 	}
-	if _, err := a.aws.Scheduler.GetSchedule(context.Background(), "eu-west-1", "cloudcontrol-shop", "lease"); !errors.Is(err, cloud.ErrNotFound) {
+	if _, err := a.leaseSchedule(); !errors.Is(err, cloud.ErrNotFound) {
 		t.Errorf("a launch's ttl wrote the environment's lease schedule: %v", err)
 	}
 }
