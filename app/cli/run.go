@@ -56,7 +56,7 @@ func newEnvRunCmd(g *globals, action op.Action) *cobra.Command {
 				sink = newJSONPrinter(g.stdout)
 			}
 			if _, err := g.service("cli").Run(cmd.Context(), args[0], action, sink); err != nil {
-				return fail(exitFor(cmd.Context(), err), err)
+				return fail(exitFor(cmd.Context(), err), safeError(err))
 			}
 			return nil
 		},
@@ -95,7 +95,9 @@ func (p *textPrinter) Emit(e op.Event) {
 	if line == "" {
 		return
 	}
+	// A command gate's output and names from AWS reach the terminal here.
 	for i, l := range strings.Split(line, "\n") {
+		l = termSafe(l)
 		if i == 0 {
 			fmt.Fprintf(p.w, "[%6.1fs] %s\n", e.Elapsed, l)
 		} else {
@@ -155,6 +157,8 @@ func describe(e op.Event) string {
 		return "CANCELLED: " + e.Message
 	case op.EventRunRefused:
 		return "" // the command says why on stderr
+	case op.EventChangeApplied:
+		return "  " + e.Message
 	}
 	return e.Message
 }

@@ -92,7 +92,7 @@ func newDesktopApp(o appOptions) (*desktopApp, error) {
 
 // bound are the services the front end calls (bindings.go, API.md).
 func (a *desktopApp) bound() []any {
-	return []any{&Environments{s: a.shell}, &Settings{s: a.shell}, a.costs, a.profiles, &Pushed{}}
+	return []any{&Environments{s: a.shell}, &Settings{s: a.shell}, a.costs, a.profiles, &InAWS{s: a.shell}, &Pushed{}}
 }
 
 // start runs every service. The window system never cancels its context,

@@ -29,6 +29,18 @@ func (e *AccessDeniedError) Error() string {
 	return fmt.Sprintf("AWS refused %s: the credentials lack that permission (%s)", e.Action, e.Message)
 }
 
+// ThrottledError says that AWS kept throttling a call after the SDK's own
+// retries, and which one, so the person knows it is a pace problem rather
+// than a permission one and that trying again later will do.
+type ThrottledError struct {
+	Action  string // the IAM action, e.g. "scheduler:CreateSchedule"
+	Message string // AWS's own words
+}
+
+func (e *ThrottledError) Error() string {
+	return fmt.Sprintf("AWS throttled %s even after retrying: too many calls at once; try again in a minute (%s)", e.Action, e.Message)
+}
+
 // Tagger writes and removes EC2 tags (CreateTags, DeleteTags).
 type Tagger interface {
 	Tag(ctx context.Context, region string, ids []string, tags map[string]string) error
@@ -102,11 +114,14 @@ type Document struct {
 	Name    string `json:"name"`
 	Content string `json:"content"` // YAML
 	// Version is the version Content is (the default one when read).
-	Version        string            `json:"version,omitempty"`
-	DefaultVersion string            `json:"defaultVersion,omitempty"`
-	LatestVersion  string            `json:"latestVersion,omitempty"`
-	Hash           string            `json:"hash,omitempty"` // SHA-256 of Content, as SSM reports it
-	Tags           map[string]string `json:"tags,omitempty"`
+	Version        string `json:"version,omitempty"`
+	DefaultVersion string `json:"defaultVersion,omitempty"`
+	LatestVersion  string `json:"latestVersion,omitempty"`
+	Hash           string `json:"hash,omitempty"` // SHA-256 of Content, as SSM reports it
+	// Tags are set by CreateDocument and read back by GetDocument (from
+	// DescribeDocument): they say who created the document, so env deploy
+	// --remove deletes only its own.
+	Tags map[string]string `json:"tags,omitempty"`
 }
 
 // Automation execution and step statuses, as SSM spells them.
@@ -167,7 +182,9 @@ type Documents interface {
 }
 
 // Schedule is one EventBridge Scheduler schedule whose target is the
-// universal target for ssm:startAutomationExecution.
+// universal target for ssm:startAutomationExecution. Its flexible time
+// window is always OFF (it runs at the minute it says); the adapter sends
+// that on every create and update.
 type Schedule struct {
 	Group      string `json:"group"`
 	Name       string `json:"name"`
@@ -188,6 +205,10 @@ type Schedules interface {
 	// GroupExists reports whether the schedule group is there.
 	GroupExists(ctx context.Context, region, group string) (bool, error)
 	CreateGroup(ctx context.Context, region, group string, tags map[string]string) error
+	// GroupTags returns the group's tags (ListTagsForResource; ErrNotFound
+	// when there is no such group): env deploy --remove deletes a group
+	// only when its tags say Cloud Control created it.
+	GroupTags(ctx context.Context, region, group string) (map[string]string, error)
 	DeleteGroup(ctx context.Context, region, group string) error
 	// GetSchedule returns the schedule (ErrNotFound when it is not there).
 	GetSchedule(ctx context.Context, region, group, name string) (*Schedule, error)
