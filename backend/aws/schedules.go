@@ -63,6 +63,27 @@ func (a *Schedules) CreateGroup(ctx context.Context, region, group string, tags 
 	return nil
 }
 
+// GroupTags reads the group's tags: its ARN (GetScheduleGroup), then
+// ListTagsForResource. A group that is not there is ErrNotFound.
+func (a *Schedules) GroupTags(ctx context.Context, region, group string) (map[string]string, error) {
+	c, region := a.client(region)
+	ctx, cancel := bounded(ctx)
+	defer cancel()
+	g, err := c.GetScheduleGroup(ctx, &scheduler.GetScheduleGroupInput{Name: sdkaws.String(group)})
+	if err != nil {
+		return nil, a.schedError(region, "GetScheduleGroup", "schedule group", group, err)
+	}
+	out, err := c.ListTagsForResource(ctx, &scheduler.ListTagsForResourceInput{ResourceArn: g.Arn})
+	if err != nil {
+		return nil, a.schedError(region, "ListTagsForResource", "schedule group", group, err)
+	}
+	tags := map[string]string{}
+	for _, t := range out.Tags {
+		tags[sdkaws.ToString(t.Key)] = sdkaws.ToString(t.Value)
+	}
+	return tags, nil
+}
+
 // DeleteGroup deletes the group and, with it, its schedules.
 func (a *Schedules) DeleteGroup(ctx context.Context, region, group string) error {
 	c, region := a.client(region)
