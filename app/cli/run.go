@@ -56,7 +56,7 @@ func newEnvRunCmd(g *globals, action op.Action) *cobra.Command {
 				sink = newJSONPrinter(g.stdout)
 			}
 			if _, err := g.service("cli").Run(cmd.Context(), args[0], action, sink); err != nil {
-				return fail(exitFor(cmd.Context(), err), err)
+				return fail(exitFor(cmd.Context(), err), safeError(err))
 			}
 			return nil
 		},
@@ -95,6 +95,7 @@ func (p *textPrinter) Emit(e op.Event) {
 	if line == "" {
 		return
 	}
+	// A command gate's output and names from AWS reach the terminal here.
 	for i, l := range strings.Split(line, "\n") {
 		l = termSafe(l) // messages carry text from files and from AWS
 		if i == 0 {
@@ -159,6 +160,8 @@ func describe(e op.Event) string {
 		return "CANCELLED: " + e.Message
 	case op.EventRunRefused:
 		return "" // the command says why on stderr
+	case op.EventChangeApplied:
+		return "  " + e.Message
 	}
 	return e.Message
 }

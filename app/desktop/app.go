@@ -59,7 +59,7 @@ func newDesktopApp(o appOptions) (*desktopApp, error) {
 		flags.Endpoint = o.SandboxURL
 	}
 	chain := flags.Chain(w.Paths.Config, mfa.ask, func(err error) { o.Log.Warn("the saved profile and region are not used", "err", err) })
-	hist := windowHistory(w.Paths) // usage history, shared by every client: costs.go
+	hist := windowHistory(w.Paths, o.Plat, o.Log) // usage history, shared by every client: costs.go
 	ctl := newControls(chain.Options, func(client string, a aws.Options) *control.Service {
 		return control.New(control.Options{Dirs: w.Dirs, Paths: w.Paths, Connect: connector(a), Profile: a.Profile, Region: a.Region, Tick: o.Tick, Client: client, Logger: o.Log,
 			History: hist, OnIdentity: chain.IdentityHook(o.Log.Warn)})
@@ -93,7 +93,7 @@ func newDesktopApp(o appOptions) (*desktopApp, error) {
 
 // bound are the services the front end calls (bindings.go, API.md).
 func (a *desktopApp) bound() []any {
-	return []any{&Environments{s: a.shell}, &Settings{s: a.shell}, a.costs, a.profiles, a.launches, &Pushed{}}
+	return []any{&Environments{s: a.shell}, &Settings{s: a.shell}, a.costs, a.profiles, a.launches, &InAWS{s: a.shell}, &Pushed{}}
 }
 
 // start runs every service. The window system never cancels its context,

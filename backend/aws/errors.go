@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"cloudcontrol/backend/cloud"
 	icreds "cloudcontrol/backend/creds"
@@ -62,9 +63,15 @@ func (s *Session) apiError(region, action string, err error, requested ...string
 			region, action, s.profile, s.profile, creds.Err)}
 	}
 	var api smithy.APIError
-	if !errors.As(err, &api) {
-		return &Error{Region: region, Action: action, errs: []error{err},
-			text: fmt.Sprintf("%s: %s: cannot reach AWS at %s: %v", region, action, s.endpointForLog(), err)}
+	status := httpStatus(err)
+	if !errors.As(err, &api) || api.ErrorCode() == "UnknownError" && status > 0 {
+		// An answer that is no AWS error (a proxy's page, another
+		// implementation's bug) still means AWS was reached.
+		text := fmt.Sprintf("%s: %s: cannot reach AWS at %s: %v", region, action, s.endpointForLog(), err)
+		if status > 0 {
+			text = fmt.Sprintf("%s: %s: AWS at %s answered HTTP %d without an AWS error in its body", region, action, s.endpointForLog(), status)
+		}
+		return &Error{Region: region, Action: action, errs: []error{err}, text: text}
 	}
 	code, msg := api.ErrorCode(), api.ErrorMessage()
 	if ids := notFoundIDs(code, msg, requested); ids != nil {
@@ -92,6 +99,15 @@ func (s *Session) apiError(region, action string, err error, requested ...string
 		e.text = fmt.Sprintf("%s: %s: %s not allowed to do this: %s (%s)", region, action, who, msg, code)
 	}
 	return e
+}
+
+// httpStatus is the HTTP status AWS answered with, 0 when it did not answer.
+func httpStatus(err error) int {
+	var re *smithyhttp.ResponseError
+	if errors.As(err, &re) {
+		return re.HTTPStatusCode()
+	}
+	return 0
 }
 
 // keychainTrouble: the credentials failed in the keychain profile's own

@@ -71,6 +71,7 @@ type Session struct {
 	log      *slog.Logger
 	fleet    *Fleet
 	launch   adapters // launch.go
+	inAWS    inAWS    // inaws.go
 }
 
 // Load reads the AWS configuration the way the AWS CLI does and checks that a
@@ -106,6 +107,11 @@ func Load(ctx context.Context, o Options) (*Session, error) {
 	files := o.Files
 	if files.Config == "" && files.Credentials == "" {
 		files = creds.DefaultFiles()
+	}
+	// The SDK opens and reads these itself, whatever they are: a named pipe
+	// or a device there must be refused before it does.
+	if err := files.Check(); err != nil {
+		return nil, err
 	}
 	var savedProfile, savedRegion string
 	if o.Defaults != nil {
@@ -166,6 +172,7 @@ func Load(ctx context.Context, o Options) (*Session, error) {
 	s := &Session{cfg: cfg, profile: profile, endpoint: o.EndpointURL, log: log}
 	s.fleet = newFleet(s)
 	s.launch = newAdapters(s)
+	s.inAWS = newInAWS(s)
 	log.Debug("aws config loaded", "profile", profile, "region", cfg.Region, "endpoint", s.endpointForLog())
 	return s, nil
 }

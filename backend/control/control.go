@@ -220,6 +220,8 @@ type Prepared struct {
 	Env    *env.Environment
 	Target Target
 	Plan   *orchestrate.Plan
+
+	resolved *orchestrate.Resolved // the instances as found, tags and all
 }
 
 // Plan resolves the environment's selectors and builds the plan for action.
@@ -249,7 +251,12 @@ func (s *Service) plan(ctx context.Context, e *env.Environment, action op.Action
 	if err != nil {
 		return nil, err
 	}
-	return s.planOn(ctx, e, action, sess, target)
+	prep, err := s.planOn(ctx, e, action, sess, target)
+	if err != nil {
+		return nil, err
+	}
+	s.runbookTiming(ctx, sess, target, prep) // runbook_timing.go
+	return prep, nil
 }
 
 // planOn resolves the environment with a session already checked against its pins.
@@ -263,7 +270,7 @@ func (s *Service) planOn(ctx context.Context, e *env.Environment, action op.Acti
 		return nil, err
 	}
 	p.Profile, p.Region, p.Account = target.Profile, target.Region, target.Identity.Account
-	return &Prepared{Env: e, Target: target, Plan: p}, nil
+	return &Prepared{Env: e, Target: target, Plan: p, resolved: res}, nil
 }
 
 // Run plans and runs action on the environment under its lock (RunEnv).

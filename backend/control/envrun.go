@@ -24,21 +24,37 @@ func (s *Service) PlanEnv(ctx context.Context, e *env.Environment, action op.Act
 
 // RunEnv plans (under the lock, so the plan is what is there now) and runs
 // a start or stop of the environment as one operation (Operate). The
-// result is nil when the run never began.
+// result is nil when the run never began. A start tags the instances it
+// starts with who started them (start.go); StartEnv also leases them.
 func (s *Service) RunEnv(ctx context.Context, e *env.Environment, action op.Action, sink op.Sink) (*orchestrate.Result, error) {
+	return s.runEnv(ctx, e, action, StartOptions{}, sink)
+}
+
+func (s *Service) runEnv(ctx context.Context, e *env.Environment, action op.Action, opts StartOptions, sink op.Sink) (*orchestrate.Result, error) {
 	var res *orchestrate.Result
 	err := s.Operate(ctx, Operation{Env: e, Action: action, Sink: sink}, func(ctx context.Context, w *Work) error {
 		prep, err := s.planOn(ctx, e, action, w.Session, w.Target)
 		if err != nil {
 			return err
 		}
+		// Who starts it, and its lease, are written before anything starts
+		// (a lease that cannot be set refuses the start); their events
+		// follow run-started.
+		after, err := s.beforeRun(ctx, w, prep, opts)
+		if err != nil {
+			return err
+		}
 		w.Outline(prep.Plan.Outline())
-		r := &orchestrate.Runner{Fleet: w.Session.Fleet(), Clock: s.opts.Clock, Tick: s.opts.Tick, Sink: w.Sink}
+		r := &orchestrate.Runner{Fleet: w.Session.Fleet(), Clock: s.opts.Clock, Tick: s.opts.Tick, Sink: after,
+			Commands: commandsOf(w.Session)}
 		out, err := r.Run(ctx, prep.Plan)
 		res = &out
 		w.Observed(out.Instances)
-		if action == op.Start && err == nil {
+		if err == nil && action == op.Start {
 			s.syncDNS(ctx, w, e.Name, out.Instances) // launch_dns.go: launched instances' DNS records follow their address
+		}
+		if err == nil && action == op.Stop {
+			s.endLeaseAfterStop(ctx, w, prep)
 		}
 		return err
 	})

@@ -80,6 +80,7 @@ func (s *Service) operate(ctx context.Context, o Operation, rec *recording, w *W
 		return err
 	}
 	defer s.release(l)
+	rec.note(l.Note()) // a read-only or full lock folder: what the lock could not record
 	rec.holding(ctx)
 	sess, target, err := s.connect(ctx, o.Env)
 	if err != nil {

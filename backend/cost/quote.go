@@ -76,7 +76,9 @@ func (m Money) Complete() bool { return len(m.Unknown) == 0 }
 
 // String is "$12.34", "unknown (x9.huge in eu-west-1)" or
 // "$12.34 + unknown (...)".
-func (m Money) String() string {
+func (m Money) String() string { return m.format(usd) }
+
+func (m Money) format(usd func(float64) string) string {
 	switch {
 	case m.Complete():
 		return usd(m.USD)
@@ -94,4 +96,16 @@ func usd(v float64) string {
 		return fmt.Sprintf("$%.2f", v)
 	}
 	return fmt.Sprintf("$%.0f", v)
+}
+
+// Exact is String to the cent at any size ($0.0001 below a cent), where
+// String rounds $100 and up to the dollar: the precision the usage report
+// rounds its rows to, so the totals it shows are the sums of the rows.
+func (m Money) Exact() string { return m.format(usdExact) }
+
+func usdExact(v float64) string {
+	if v != 0 && v < 0.01 {
+		return fmt.Sprintf("$%.4f", v)
+	}
+	return fmt.Sprintf("$%.2f", v)
 }

@@ -1,15 +1,17 @@
 package env
 
 import (
-	"cloudcontrol/backend/yamlpos"
 	"errors"
 	"fmt"
-	"os"
+	"io/fs"
 	"path/filepath"
 	"regexp"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"cloudcontrol/backend/userfile"
+	"cloudcontrol/backend/yamlpos"
 )
 
 var (
@@ -20,19 +22,34 @@ var (
 	regionRe = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)?-[a-z]+-[0-9]{1,2}$`)
 )
 
+// MaxFileSize is the largest environment file read (1 MiB): a real one is
+// a few kilobytes, and the YAML tree of a file takes some 25 times its size
+// in memory, so the cap bounds what a stray file can cost.
+const MaxFileSize = 1 << 20
+
 const nameRule = `may hold letters, digits, ".", "_" and "-" and must start with a letter or digit (it names files and locks)`
 
-// LoadFile reads and parses one environment file; see Parse.
+// LoadFile reads and parses one environment file; see Parse. Only a
+// regular file of at most MaxFileSize bytes is read (userfile.Read); any
+// other file, and one that cannot be read, is one problem at FILE:1:1.
 func LoadFile(path string) (*Environment, []Problem) {
-	data, err := os.ReadFile(path)
+	data, err := userfile.Read(path, MaxFileSize)
 	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return nil, []Problem{{Pos: Pos{File: path}, Message: fmt.Sprintf("cannot read the environment file: %v", err)}}
+		return nil, []Problem{{Pos: Pos{File: path, Line: 1, Col: 1}, Message: readProblem(err)}}
 	}
 	return Parse(path, data)
+}
+
+func readProblem(err error) string {
+	var big *userfile.TooLargeError
+	if errors.As(err, &big) {
+		return fmt.Sprintf("the file has %d bytes; an environment file may have at most 1 MiB (%d bytes)", big.Size, big.Limit)
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err // the position already names the file
+	}
+	return fmt.Sprintf("cannot read the environment file: %v", err)
 }
 
 // Parse reads one environment file, applies defaults and validates it. It

@@ -210,7 +210,7 @@ func TestLoadFile(t *testing.T) {
 		t.Errorf("LoadFile(valid) = %v, %v", e, problems)
 	}
 	e, problems = LoadFile("testdata/nope.yaml")
-	want := "testdata/nope.yaml: cannot read the environment file: no such file or directory"
+	want := "testdata/nope.yaml:1:1: cannot read the environment file: no such file or directory"
 	if e != nil || len(problems) != 1 || problems[0].Error() != want {
 		t.Errorf("LoadFile(missing) = %v, %v; want %q", e, problems, want)
 	}

@@ -27,6 +27,7 @@ var AllEventTypes = []struct {
 	{EventLaunchPreview, "LAUNCH_PREVIEW"}, {EventLaunchStarted, "LAUNCH_STARTED"}, {EventStackEvent, "STACK_EVENT"},
 	{EventBootProgress, "BOOT_PROGRESS"}, {EventDNSUpdated, "DNS_UPDATED"}, {EventLaunchDone, "LAUNCH_DONE"},
 	{EventLaunchFailed, "LAUNCH_FAILED"}, {EventCleanupDone, "CLEANUP_DONE"},
+	{EventChangeApplied, "CHANGE_APPLIED"},
 }
 
 // AllOutcomes lists every Outcome.

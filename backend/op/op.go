@@ -61,6 +61,11 @@ const (
 	EventLaunchDone    EventType = "launch-done"    // Stack, Instance, Name, Message: ready (CREATE_COMPLETE and running)
 	EventLaunchFailed  EventType = "launch-failed"  // Stack, Instance, Reason (the first resource's failure), Message
 	EventCleanupDone   EventType = "cleanup-done"   // Stack, Status (DELETE_COMPLETE, or the status it was left in), Message: what remains
+
+	// EventChangeApplied: Message: one change made in AWS by a deploy, its
+	// removal or a lease ("created document CloudControl-shop-start
+	// version 1", "tagged 3 instance(s) with the lease").
+	EventChangeApplied EventType = "change-applied"
 )
 
 // Outcome is how an operation ended, or OutcomeRunning while it has not.

@@ -3,6 +3,7 @@ package orchestrate
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"cloudcontrol/backend/cloud"
@@ -67,6 +68,10 @@ func (p *Plan) Write(w io.Writer) error {
 		gates := make([]string, len(s.Gates))
 		for k, g := range s.Gates {
 			gates[k] = g.String()
+			if g.Kind == GateCommand { // said in full: it runs on the instances
+				gates[k] = fmt.Sprintf("command %s (SSM Run Command; each instance registered with SSM within %s of running)",
+					strconv.Quote(strings.Join(g.Command, "\n")), g.Grace)
+			}
 		}
 		from := ""
 		if s.ExpectedFrom == ExpectedFromLastRun {
@@ -78,6 +83,12 @@ func (p *Plan) Write(w io.Writer) error {
 		for _, in := range s.Instances {
 			ew.printf("   %-*s  %-*s  %-*s  %-*s  -> %s\n", col[0], in.ID, col[1], dash(in.Name), col[2], dash(in.Type),
 				col[3], in.State, doText(in.Do))
+		}
+	}
+	if r := p.Runbook; r != nil {
+		ew.printf("\nIn AWS (%s): the %s runbook should take about %s, against %s here.\n", r.Why, p.Action, r.Seconds, r.App)
+		for _, n := range r.Notes {
+			ew.printf("   %s\n", n)
 		}
 	}
 	for _, m := range p.Warnings {

@@ -35,6 +35,11 @@ type Runner struct {
 	// how many such attempts run at once (default 16).
 	CheckTimeout time.Duration
 	Parallel     int
+	// Commands runs the command gates through SSM Run Command; a stage
+	// with one fails when it is nil. CommandRetry is the pause before a
+	// failed command runs again on an instance (default 5s).
+	Commands     cloud.Commands
+	CommandRetry time.Duration
 
 	// checking, when set, counts TCP/HTTP checks dispatched and not yet
 	// taken back by the run: tests on a fake clock wait for zero before
@@ -151,6 +156,9 @@ func (r *Runner) withDefaults() Runner {
 	if c.Parallel <= 0 {
 		c.Parallel = 16
 	}
+	if c.CommandRetry <= 0 {
+		c.CommandRetry = 5 * time.Second
+	}
 	return c
 }
 
@@ -179,12 +187,15 @@ type run struct {
 	polls    int   // polls so far
 	pollErr  error // the last poll failure, until a poll works again
 	fail     *RunError
+	// commands are the command gates' invocations in flight, by command id.
+	commands map[string]*sentCommand
 }
 
 func newRun(r Runner, p *Plan) *run {
 	x := &run{r: r, plan: p, clock: r.Clock, began: r.Clock.Now(), byName: map[string]*stageRun{},
 		byID: map[string]*instRun{}, results: make(chan gateResult, r.Parallel),
-		sem: make(chan struct{}, r.Parallel), templates: map[string]*template.Template{}, interval: r.Tick}
+		sem: make(chan struct{}, r.Parallel), templates: map[string]*template.Template{}, interval: r.Tick,
+		commands: map[string]*sentCommand{}}
 	for i := range p.Stages {
 		ps := &p.Stages[i]
 		s := &stageRun{ps: ps, status: op.StagePending}

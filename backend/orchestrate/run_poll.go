@@ -53,6 +53,10 @@ type instRun struct {
 	lastErr      string
 	triedAt      int  // the poll in which the current gate was last tried
 	noted        bool // a skip was reported (stop)
+	// runningAt is since when it runs (EC2's launch time, else when first
+	// seen running); cmd is its command gate's state (run_command.go).
+	runningAt time.Time
+	cmd       *commandState
 }
 
 // watched reports whether a stage's instances are polled: the ones whose
@@ -90,6 +94,7 @@ func (x *run) poll(ctx context.Context) {
 		}
 	}
 	x.pollChecks(ctx)
+	x.pollCommands(ctx)
 	if x.changed {
 		x.quiet, x.interval = 0, x.r.Tick
 	} else if x.quiet++; x.quiet >= backoffAfter {
@@ -172,6 +177,12 @@ func (x *run) observe(in *instRun, c cloud.Instance, ok bool) {
 		x.changed = true
 		x.emit(op.Event{Type: op.EventInstanceState, Stage: in.stage.ps.Name, Instance: c.ID, Name: c.Name,
 			State: c.State, Message: c.StateReason})
+	}
+	if c.State == cloud.Running && (prev != cloud.Running || in.runningAt.IsZero()) {
+		in.runningAt = x.clock.Now()
+		if !c.LaunchTime.IsZero() && !c.LaunchTime.After(in.runningAt) {
+			in.runningAt = c.LaunchTime
+		}
 	}
 	switch c.State {
 	case cloud.Pending, cloud.Running:

@@ -32,7 +32,7 @@ func (d *Decoder) Document(data []byte, empty, second string) *yaml.Node {
 		d.syntax(data, err)
 		return nil
 	}
-	if ExpandedSize(&doc, map[*yaml.Node]int{}) > MaxExpanded {
+	if aliasedValues(&doc, map[*yaml.Node]int{}) > MaxExpanded {
 		d.Errorf(nil, "the file expands through aliases (*name) to more than %d values, or an alias refers to a value that holds it; write the values out", MaxExpanded)
 		return nil
 	}
@@ -55,6 +55,25 @@ func decodeSafely(dec *yaml.Decoder, n *yaml.Node) (err error) {
 		}
 	}()
 	return dec.Decode(n)
+}
+
+// aliasedValues counts the values the aliases under n stand for, each
+// alias counted as its anchor's expanded size, stopping past MaxExpanded.
+// The values written out in the file are not counted: they cost what the
+// file's size does (an environment file is at most 1 MiB), and only
+// aliases multiply it, so a large file without aliases is read.
+func aliasedValues(n *yaml.Node, memo map[*yaml.Node]int) int {
+	if n.Kind == yaml.AliasNode {
+		return ExpandedSize(n.Alias, memo)
+	}
+	total := 0
+	for _, c := range n.Content {
+		if total > MaxExpanded {
+			break
+		}
+		total += aliasedValues(c, memo)
+	}
+	return total
 }
 
 // ExpandedSize counts the values of n with aliases expanded, stopping

@@ -15,7 +15,7 @@ import {
 import {notifications} from '@mantine/notifications';
 import {useApi} from '../api/context';
 import type {Report, ReportDay, ReportRequest} from '../api/types';
-import {isoDate, money, quote} from '../lib/cost';
+import {isoDate, quote, reportHours, reportMoney} from '../lib/cost';
 import {OperationsTable} from './OperationsTable';
 
 interface Props {
@@ -122,7 +122,7 @@ function ReportBody({report}: {report: Report}) {
     return (
         <>
             <Text size="sm" data-testid="report-total">
-                Total: {report.total.hours.toFixed(1)} instance hours, estimated {money(report.total.cost)}
+                Total: {reportHours(report.total.hours)} instance hours, estimated {reportMoney(report.total.cost)}
             </Text>
             <DayChart days={report.days ?? []} />
             <ScrollArea>
@@ -155,9 +155,9 @@ function ReportBody({report}: {report: Report}) {
                                     {r.lifecycle === 'spot' ? ' (spot)' : ''}
                                 </Table.Td>
                                 <Table.Td ta="right">{r.runs}</Table.Td>
-                                <Table.Td ta="right">{r.hours.toFixed(1)}</Table.Td>
+                                <Table.Td ta="right">{reportHours(r.hours)}</Table.Td>
                                 <Table.Td ta="right">{quote(r.price)}</Table.Td>
-                                <Table.Td ta="right">{money(r.cost)}</Table.Td>
+                                <Table.Td ta="right">{reportMoney(r.cost)}</Table.Td>
                             </Table.Tr>
                         ))}
                     </Table.Tbody>
@@ -166,9 +166,9 @@ function ReportBody({report}: {report: Report}) {
                             {(report.envs ?? []).map((e) => (
                                 <Table.Tr key={e.env} data-testid="report-env-total">
                                     <Table.Th colSpan={5}>{e.env} total</Table.Th>
-                                    <Table.Th ta="right">{e.hours.toFixed(1)}</Table.Th>
+                                    <Table.Th ta="right">{reportHours(e.hours)}</Table.Th>
                                     <Table.Th />
-                                    <Table.Th ta="right">{money(e.cost)}</Table.Th>
+                                    <Table.Th ta="right">{reportMoney(e.cost)}</Table.Th>
                                 </Table.Tr>
                             ))}
                         </Table.Tfoot>
@@ -216,7 +216,7 @@ export function DayChart({days}: {days: ReportDay[]}) {
                             height={h}
                             fill={partial ? 'var(--mantine-color-orange-5)' : 'var(--mantine-color-blue-5)'}
                         >
-                            <title>{`${d.date}: ${money(d.cost)}, ${d.hours.toFixed(1)} hours`}</title>
+                            <title>{`${d.date}: ${reportMoney(d.cost)}, ${reportHours(d.hours)} hours`}</title>
                         </rect>
                     );
                 })}

@@ -9,14 +9,26 @@ export function usd(v: number): string {
     return `$${Math.round(v).toLocaleString('en-US')}`;
 }
 
+/** To the cent at any size ("$1234.56"; "$0.0043" below a cent): the precision the usage report rounds its rows to. */
+export function usdExact(v: number): string {
+    if (v !== 0 && Math.abs(v) < 0.01) return `$${v.toFixed(4)}`;
+    return `$${v.toFixed(2)}`;
+}
+
 /** A total: "$12.34", "$12.34 + unknown" or "unknown" when nothing of it could be priced. */
-export function money(m: Money | undefined): string {
+export function money(m: Money | undefined, format: (v: number) => string = usd): string {
     if (!m) return 'unknown';
     const missing = (m.unknown?.length ?? 0) > 0;
-    if (!missing) return m.any === false ? 'unknown' : usd(m.usd);
+    if (!missing) return m.any === false ? 'unknown' : format(m.usd);
     if (!m.any || m.usd === 0) return 'unknown';
-    return `${usd(m.usd)} + unknown`;
+    return `${format(m.usd)} + unknown`;
 }
+
+/** A usage report's figure as the report rounded it: totals shown so are the sums of the rows shown. */
+export const reportMoney = (m: Money | undefined) => money(m, usdExact);
+
+/** A usage report's hours as the report rounded them (0.01 h). */
+export const reportHours = (h: number) => h.toFixed(2);
 
 /** What a total leaves out, for a tooltip; "" when complete. */
 export function missing(m: Money | undefined): string {
