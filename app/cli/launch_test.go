@@ -13,6 +13,9 @@ import (
 	"cloudcontrol/backend/sandbox"
 )
 
+// sandboxCaller is who the sandbox's credentials are.
+const sandboxCaller = "arn:aws:iam::123456789012:user/sandbox"
+
 // The examples' launch, end to end through the command line: the preview,
 // the launch followed to ready (one JSON object per line), the instance in
 // its stage, the list, the terminate, nothing left.
@@ -53,6 +56,37 @@ func TestLaunchStatusTerminate(t *testing.T) {
 	st := h.run(ctx, "env", "status", "three-tier")
 	if st.code != ExitOK || !strings.Contains(st.stdout, "api       api-node-1") {
 		t.Errorf("status: exit %d\n%s", st.code, st.stdout)
+	}
+	// Who has it, for everyone: the launch tagged who started the new
+	// instance, and env status --json shows it.
+	sj := h.run(ctx, "env", "status", "three-tier", "--json")
+	var status struct {
+		StartedByName string `json:"startedByName"`
+		Stages        []struct {
+			Name      string `json:"name"`
+			Instances []struct {
+				Name      string `json:"name"`
+				StartedBy string `json:"startedBy"`
+				StartedAt string `json:"startedAt"`
+			} `json:"instances"`
+		} `json:"stages"`
+	}
+	if err := json.Unmarshal([]byte(sj.stdout), &status); err != nil {
+		t.Fatalf("status --json: %v\n%s", err, sj.stdout)
+	}
+	var launched bool
+	for _, st := range status.Stages {
+		for _, in := range st.Instances {
+			if in.Name == "api-node-1" {
+				launched = true
+				if st.Name != "api" || in.StartedBy != sandboxCaller || in.StartedAt == "" {
+					t.Errorf("launched instance in %s: started by %q at %q", st.Name, in.StartedBy, in.StartedAt)
+				}
+			}
+		}
+	}
+	if !launched || status.StartedByName != "sandbox" {
+		t.Errorf("status --json: launched %v, started by %q\n%s", launched, status.StartedByName, sj.stdout)
 	}
 	ls := h.run(ctx, "launches")
 	if ls.code != ExitOK || !strings.Contains(ls.stdout, "cc-three-tier-api-node-1") || !strings.Contains(ls.stdout, "0 leftover(s)") ||

@@ -44,6 +44,9 @@ func TestPreviewSaysWhatAndWhereAndAtWhatPrice(t *testing.T) {
 			t.Errorf("tag %s = %q, want %q", k, tags[k], v)
 		}
 	}
+	if at, err := time.Parse(time.RFC3339, tags[cloud.TagStartedAt]); tags[cloud.TagStartedBy] != caller || err != nil || time.Since(at) > time.Minute {
+		t.Errorf("who started it: %q at %q: a launch is its first start", tags[cloud.TagStartedBy], tags[cloud.TagStartedAt])
+	}
 	if tags[cloud.TagLaunch] != p.Instances[0].Launch || len(tags[cloud.TagLaunch]) != 12 {
 		t.Errorf("launch id %q", tags[cloud.TagLaunch])
 	}
@@ -141,6 +144,9 @@ func TestLaunchFollowsToReadyAndTerminates(t *testing.T) {
 		if in[0].Tags[k] != v {
 			t.Errorf("instance tag %s = %q, want %q", k, in[0].Tags[k], v)
 		}
+	}
+	if in[0].StartedBy != caller || in[0].StartedAt == nil {
+		t.Errorf("started by %q at %v: the stack's tags reach the instance", in[0].StartedBy, in[0].StartedAt)
 	}
 	if in[0].Tags[cloud.TagLeaseUntil] == "" || in[0].LeaseUntil == nil {
 		t.Errorf("lease tags %v", in[0].Tags)

@@ -511,6 +511,10 @@ func (l *preparing) unit(name string, p *Preview) *Unit {
 	tags[cloud.TagEnv] = in.Env.Name
 	tags[cloud.TagTemplate] = t.Name
 	tags[cloud.TagLaunchedBy] = in.Caller
+	// Who started it, as every start tags its instances: a launch is its
+	// first start, and the stack's tags reach the instance as it is made.
+	tags[cloud.TagStartedBy] = in.Caller
+	tags[cloud.TagStartedAt] = in.Now.UTC().Format(time.RFC3339)
 	if p.Lease != nil {
 		tags[cloud.TagLeaseUntil] = p.Lease.Until.Format(time.RFC3339)
 		tags[cloud.TagLeaseBy] = in.Caller
