@@ -136,7 +136,7 @@ func writePreview(w io.Writer, p *launch.Preview) {
 		out("volume", "%d GiB %s at %s%s, %s/month", v.SizeGiB, v.Type, v.Device, enc, p.VolumeMonthly)
 	}
 	if l := p.Lease; l != nil {
-		out("lease", "%s, until %s", time.Duration(l.TTLSeconds*float64(time.Second)), l.Until.Format(time.RFC3339))
+		out("lease", "%s from when it is ready (not before %s), then it is stopped", l.TTL(), l.Until.Format(time.RFC3339))
 	}
 	if len(p.Tokens) > 0 {
 		var ts []string

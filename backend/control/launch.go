@@ -1,6 +1,7 @@
 package control
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -89,7 +90,7 @@ func (s *Service) Launch(ctx context.Context, e *env.Environment, req LaunchRequ
 		c, _ := launchCloudOf(w.Session)
 		w.Outline(op.Outline{Env: e.Name, Action: op.Launch})
 		l := s.launcher(w, c, e, op.Launch)
-		l.Ready = func(ctx context.Context, ready []launch.Launched) { s.leaseLaunched(ctx, l.Report, plan, ready) }
+		l.Ready = func(ctx context.Context, ready []launch.Launched) { s.leaseLaunched(ctx, w, e, l.Report, plan, ready) }
 		res, err = l.Run(ctx, plan)
 		if res != nil {
 			w.Observed(res.Instances)
@@ -99,28 +100,36 @@ func (s *Service) Launch(ctx context.Context, e *env.Environment, req LaunchRequ
 	return res, err
 }
 
-// leaseLaunched is where a launched instance's ttl is handed to the lease
-// keeper. Today the lease lives in the instance's tags, written with its
-// stack (cloudcontrol:lease-until, cloudcontrol:lease-by), which is what
-// the lease keeper reads.
-//
-// LEASE KEEPER CALL SITE: once control offers a method to set a lease on
-// instances (the "inaws" work: env lease, the lease keeper, at() schedules
-// when the stop runbook is deployed), call it here for ready with
-// plan.Preview.Lease.Until and .By, so a deployed environment also gets
-// its at() schedule for the new instances. It runs once every instance is
-// ready, before the launch's run-done.
-func (s *Service) leaseLaunched(_ context.Context, report *launch.Reporter, plan *launch.Plan, ready []launch.Launched) {
+// leaseLaunched leases the instances that became ready for the
+// template's ttl, counted from now (so the boot does not eat into it), as
+// env lease does for some instances (LeaseOn): tagged, kept by the app,
+// whose lease keeper stops those instances alone at the end (never the
+// environment, and never through the deployed stop runbook, which would).
+// It runs before the launch's run-done. A lease that cannot be set is
+// said, and the launch stands: its instance is ready, and deleting it
+// for a tag would lose more than it saves.
+func (s *Service) leaseLaunched(ctx context.Context, w *Work, e *env.Environment, report *launch.Reporter, plan *launch.Plan, ready []launch.Launched) {
 	l := plan.Preview.Lease
 	if l == nil {
 		return
 	}
+	insts := make([]cloud.Instance, len(ready))
 	names := make([]string, len(ready))
+	retry := "env lease " + e.Name + " " + l.TTL().String()
 	for i, x := range ready {
+		insts[i] = cloud.Instance{ID: x.Instance, Name: x.Name, Region: x.Region, Type: x.Type, State: cloud.Running}
 		names[i] = op.Label(x.Instance, x.Name)
+		retry += " --instance " + cmp.Or(x.Name, x.Instance)
 	}
-	report.Emit(op.Event{Type: op.EventNote, Message: fmt.Sprintf("leased until %s (a ttl of %s) by %s: %s", l.Until.Format(time.RFC3339),
-		time.Duration(l.TTLSeconds*float64(time.Second)), l.By, strings.Join(names, ", "))})
+	res, err := s.LeaseOn(ctx, w, e, insts, LeaseRequest{For: l.TTL()})
+	if err != nil {
+		report.Emit(op.Event{Type: op.EventNote, Message: fmt.Sprintf("the ttl's lease of %s was not set, so nothing stops it after %s: %v (to lease it: %s)",
+			strings.Join(names, ", "), l.TTL(), err, retry)})
+		return
+	}
+	report.Emit(op.Event{Type: op.EventChangeApplied, Message: fmt.Sprintf("tagged %s with the lease until %s (a ttl of %s)",
+		strings.Join(names, ", "), res.Until.Format(time.RFC3339), l.TTL())})
+	report.Emit(op.Event{Type: op.EventNote, Message: res.Message})
 }
 
 // Terminate terminates one instance Cloud Control launched into e (an id

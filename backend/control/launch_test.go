@@ -146,11 +146,30 @@ func TestLaunchIsARecordedOperationAndJoinsItsStage(t *testing.T) {
 		t.Fatalf("launch: %v %+v\n%v", err, res, sink.types())
 	}
 	types := sink.types()
-	if types[0] != op.EventRunStarted || types[len(types)-1] != op.EventRunDone || types[len(types)-2] != op.EventNote {
-		t.Errorf("events %v: run-started first, then the launch, the lease's note and run-done", types)
+	n := len(types)
+	if types[0] != op.EventRunStarted || types[n-1] != op.EventRunDone || types[n-2] != op.EventNote || types[n-3] != op.EventChangeApplied {
+		t.Errorf("events %v: run-started first, then the launch, the lease (tagged, said) and run-done", types)
 	}
-	if note := sink.all()[len(sink.all())-2]; !strings.Contains(note.Message, "leased until") || !strings.Contains(note.Message, "a ttl of 2h0m0s") {
+	// The ttl is a lease on the new instance alone, from when it was ready,
+	// kept by the app (the deployed stop runbook would stop all of shop).
+	evs := sink.all()
+	var ready time.Time
+	for _, ev := range evs {
+		if ev.Type == op.EventLaunchDone {
+			ready = ev.Time
+		}
+	}
+	if tagged := evs[n-3]; !strings.Contains(tagged.Message, "tagged "+res.Launched[0].Instance+" (api-1) with the lease until") ||
+		!strings.Contains(tagged.Message, "a ttl of 2h0m0s") {
+		t.Errorf("lease change %+v", tagged)
+	}
+	if note := evs[n-2]; !strings.HasPrefix(note.Message, "api-1 of shop is leased until") || !strings.Contains(note.Message, "nothing else of shop") {
 		t.Errorf("lease note %+v", note)
+	}
+	tags := r.instanceTags(res.Launched[0].Instance)
+	until, err := time.Parse(time.RFC3339, tags[cloud.TagLeaseUntil])
+	if err != nil || until.Before(ready.Add(2*time.Hour-time.Second)) || until.After(ready.Add(2*time.Hour+5*time.Second)) || tags[cloud.TagLeaseBy] != pv.Caller {
+		t.Errorf("lease until %q by %q; ready at %s", tags[cloud.TagLeaseUntil], tags[cloud.TagLeaseBy], ready)
 	}
 	// What was launched carries the ids the preview showed, when asked.
 	pv2, err := r.svc.LaunchPreview(ctx, e, LaunchRequest{Template: "api", Name: "same"})
@@ -270,6 +289,29 @@ func TestLaunchRefusals(t *testing.T) {
 			t.Error("something was deleted")
 		}
 	})
+}
+
+// A ttl whose lease cannot be tagged leaves the ready instance up and
+// says so, with the command that leases it.
+func TestLaunchWhoseLeaseCannotBeSet(t *testing.T) {
+	r := newLaunchRig(t, shopLaunch, nil)
+	if err := r.sb.AddFault(sandbox.Fault{Kind: sandbox.FaultDenied, Action: "CreateTags"}); err != nil {
+		t.Fatal(err)
+	}
+	sink := &events{}
+	res, err := r.svc.Launch(r.ctx(), r.shop(), LaunchRequest{Template: "api"}, sink)
+	if err != nil || len(res.Launched) != 1 {
+		t.Fatalf("launch: %v %+v", err, res)
+	}
+	evs := sink.all()
+	note := evs[len(evs)-2]
+	if note.Type != op.EventNote || !strings.Contains(note.Message, "the ttl's lease of "+res.Launched[0].Instance+" (api-1) was not set") ||
+		!strings.Contains(note.Message, "ec2:CreateTags") || !strings.Contains(note.Message, "env lease shop 2h0m0s --instance api-1") {
+		t.Errorf("note %+v", note)
+	}
+	if tags := r.instanceTags(res.Launched[0].Instance); tags[cloud.TagLeaseUntil] != "" {
+		t.Errorf("leased until %s", tags[cloud.TagLeaseUntil])
+	}
 }
 
 // A launch that crashed mid-way (its history entry never ended, its lock

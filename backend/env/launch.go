@@ -52,8 +52,9 @@ type Template struct {
 	CloudFormation string `json:"cloudformation,omitempty" jsonschema:"description=An own CloudFormation template beside the environment file; default: the built-in one"`
 	// Parameters are passed to an own template.
 	Parameters map[string]string `json:"parameters,omitempty" jsonschema:"description=Parameters passed to an own template (with cloudformation only)"`
-	// TTL is the lease of a new instance; zero for none.
-	TTL Duration `json:"ttl,omitzero" jsonschema:"description=A lease on the new instance (cloudcontrol:lease-until)"`
+	// TTL is the lease of a new instance, counted from when it is ready;
+	// zero for none.
+	TTL Duration `json:"ttl,omitzero" jsonschema:"description=A lease on the new instance from when it is ready (1m to 168h): it is stopped at the end"`
 	DNS *DNS     `json:"dns,omitempty" jsonschema:"description=A Route 53 A record (private IP and TTL 300) kept pointing at the instance"`
 	// Timeout runs from CreateStack until ready.
 	Timeout Duration `json:"timeout,omitzero" jsonschema:"description=From CreateStack until ready; default 30m and at most 12h"`
@@ -94,6 +95,9 @@ const (
 	MaxUserDataFile = 16384
 	DefaultDNSName  = "{{.Name}}"
 	DefaultVolume   = "gp3"
+	// MinLease and MaxLease bound every lease, a template's ttl included.
+	MinLease = time.Minute
+	MaxLease = 7 * 24 * time.Hour
 )
 
 var (
@@ -309,7 +313,16 @@ func (d *decoder) template(n *yaml.Node, index int, l *Launch, stages []Stage) (
 		}
 	}
 	if v, ok := f["ttl"]; ok {
-		t.TTL, _ = d.duration(v, false)
+		if ttl, good := d.duration(v, false); good {
+			switch {
+			case ttl.D() < MinLease:
+				d.Errorf(v.Val, "ttl %s is shorter than a lease can be (a minute)", ttl)
+			case ttl.D() > MaxLease:
+				d.Errorf(v.Val, "ttl %s is longer than a lease can be (7 days, 168h)", ttl)
+			default:
+				t.TTL = ttl
+			}
+		}
 	}
 	if v, ok := f["dns"]; ok {
 		t.DNS = d.dns(v)

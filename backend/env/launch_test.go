@@ -176,6 +176,8 @@ func TestLaunchProblems(t *testing.T) {
 			"env.yaml:8:102: timeout 13h0m0s is longer than CloudFormation waits for a signal (12h0m0s)",
 			`env.yaml:8:107: unknown key "colour" in template "1x" (allowed: name, description, stage, ami, types, user-data, tokens, volume, cloudformation, parameters, ttl, dns, timeout)`,
 		}},
+		{"ttl shorter than a lease", tmpl(", ttl: 30s"), []string{"env.yaml:9:72: ttl 30s is shorter than a lease can be (a minute)"}},
+		{"ttl longer than a lease", tmpl(", ttl: 200h"), []string{"env.yaml:9:72: ttl 200h0m0s is longer than a lease can be (7 days, 168h)"}},
 		{"duplicate names", head + "  templates:\n    - {name: t, stage: api, ami: ami-01234567, types: [t3.small]}\n    - {name: t, stage: api, ami: ami-01234567, types: [t3.small]}\n",
 			[]string{`env.yaml:10:14: duplicate template name "t" (first at line 9)`}},
 		{"missing user data", tmpl(", user-data: gone.sh"),

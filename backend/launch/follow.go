@@ -428,7 +428,7 @@ func unitSummary(p *Preview, u *Unit) string {
 		s += ", DNS " + u.DNS
 	}
 	if p.Lease != nil {
-		s += ", lease until " + p.Lease.Until.Format(time.RFC3339)
+		s += ", leased for " + p.Lease.TTL().String() + " once ready"
 	}
 	return s
 }

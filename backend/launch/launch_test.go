@@ -39,7 +39,7 @@ func TestPreviewSaysWhatAndWhereAndAtWhatPrice(t *testing.T) {
 	}
 	tags := p.Instances[0].Tags
 	for k, v := range map[string]string{"Name": "api-1", "Env": "demo", "Role": "api", "CostCenter": "QA-42", cloud.TagEnv: "shop",
-		cloud.TagTemplate: "api", cloud.TagLaunchedBy: caller, cloud.TagLeaseBy: caller, cloud.TagDNS: "api-1.test.example.com", TagDNSZone: zoneID} {
+		cloud.TagTemplate: "api", cloud.TagLaunchedBy: caller, cloud.TagDNS: "api-1.test.example.com", TagDNSZone: zoneID} {
 		if tags[k] != v {
 			t.Errorf("tag %s = %q, want %q", k, tags[k], v)
 		}
@@ -50,8 +50,11 @@ func TestPreviewSaysWhatAndWhereAndAtWhatPrice(t *testing.T) {
 	if tags[cloud.TagLaunch] != p.Instances[0].Launch || len(tags[cloud.TagLaunch]) != 12 {
 		t.Errorf("launch id %q", tags[cloud.TagLaunch])
 	}
-	if p.Lease == nil || p.Lease.TTLSeconds != 8*3600 || tags[cloud.TagLeaseUntil] != p.Lease.Until.Format(time.RFC3339) {
-		t.Errorf("lease %+v, tag %q", p.Lease, tags[cloud.TagLeaseUntil])
+	// The ttl is shown; its lease is set once the instance is ready (by
+	// control), so the stack carries none: a lease running out while
+	// the instance boots would stop it mid-launch.
+	if p.Lease == nil || p.Lease.TTL() != 8*time.Hour || p.Lease.By != caller || tags[cloud.TagLeaseUntil] != "" || tags[cloud.TagLeaseBy] != "" {
+		t.Errorf("lease %+v, tags %q %q", p.Lease, tags[cloud.TagLeaseUntil], tags[cloud.TagLeaseBy])
 	}
 	if !p.Hourly.Known || p.Hourly.USD <= 0 || !p.VolumeMonthly.Complete() || p.VolumeMonthly.USD <= 0 || len(p.Types) != 2 || !p.Types[1].Hourly.Known {
 		t.Errorf("prices: hourly %+v, volume %+v, types %+v", p.Hourly, p.VolumeMonthly, p.Types)
@@ -148,8 +151,8 @@ func TestLaunchFollowsToReadyAndTerminates(t *testing.T) {
 	if in[0].StartedBy != caller || in[0].StartedAt == nil {
 		t.Errorf("started by %q at %v: the stack's tags reach the instance", in[0].StartedBy, in[0].StartedAt)
 	}
-	if in[0].Tags[cloud.TagLeaseUntil] == "" || in[0].LeaseUntil == nil {
-		t.Errorf("lease tags %v", in[0].Tags)
+	if in[0].LeaseUntil != nil {
+		t.Errorf("leased by the stack until %v", in[0].LeaseUntil)
 	}
 	c := ec2.NewFromConfig(r.sess.Config())
 	attr, err := c.DescribeInstanceAttribute(ctx, &ec2.DescribeInstanceAttributeInput{InstanceId: sdkaws.String(got.Instance), Attribute: "userData"})

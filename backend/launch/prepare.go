@@ -515,10 +515,6 @@ func (l *preparing) unit(name string, p *Preview) *Unit {
 	// first start, and the stack's tags reach the instance as it is made.
 	tags[cloud.TagStartedBy] = in.Caller
 	tags[cloud.TagStartedAt] = in.Now.UTC().Format(time.RFC3339)
-	if p.Lease != nil {
-		tags[cloud.TagLeaseUntil] = p.Lease.Until.Format(time.RFC3339)
-		tags[cloud.TagLeaseBy] = in.Caller
-	}
 	if u.DNS != "" {
 		tags[cloud.TagDNS] = u.DNS
 		tags[TagDNSZone] = u.ZoneID

@@ -116,11 +116,15 @@ type VolumeSpec struct {
 	KMSKey    string `json:"kmsKey,omitempty"`
 }
 
-// Lease is the ttl a launch tags its instances with.
+// Lease is the template's ttl: once an instance is ready it is leased
+// for that long (control sets it, as env lease does for one instance),
+// and stopped at the end.
 type Lease struct {
-	TTLSeconds float64   `json:"ttlSeconds"`
-	Until      time.Time `json:"until"`
-	By         string    `json:"by"`
+	TTLSeconds float64 `json:"ttlSeconds"`
+	// Until is the earliest the lease can end: the ttl from the preview
+	// (it counts from when the instance is ready).
+	Until time.Time `json:"until"`
+	By    string    `json:"by"`
 }
 
 // TokenValue is one {{{TOKEN}}} and what replaces it.
@@ -219,3 +223,6 @@ func notFoundText(err error, region string) (string, bool) {
 	}
 	return fmt.Sprintf("%s in %s", nf.Error(), region), true
 }
+
+// TTL is the lease's length.
+func (l *Lease) TTL() time.Duration { return time.Duration(l.TTLSeconds * float64(time.Second)) }
