@@ -177,28 +177,6 @@ func sdkAttempt(r *http.Request) int {
 	return 0
 }
 
-// applyFaults sleeps for latency faults and returns an injected error, if any.
-func (sb *Sandbox) applyFaults(r *http.Request, c *call) *apiError {
-	latency, fail := sb.faults.hit(c.action, c.region)
-	if latency > 0 {
-		select {
-		case <-sb.clock.After(latency):
-		case <-r.Context().Done():
-			return &apiError{http.StatusInternalServerError, "RequestCanceled", "the client went away during injected latency"}
-		}
-	}
-	switch {
-	case fail == nil:
-		return nil
-	case fail.Kind == FaultThrottle:
-		return &apiError{http.StatusServiceUnavailable, "RequestLimitExceeded", "Request limit exceeded."}
-	case fail.Kind == FaultDenied:
-		return &apiError{http.StatusForbidden, "UnauthorizedOperation", "You are not authorized to perform this operation."}
-	default:
-		return &apiError{http.StatusInternalServerError, "InternalError", "An internal error has occurred."}
-	}
-}
-
 type xmlErrorEC2 struct {
 	XMLName   xml.Name `xml:"Response"`
 	Code      string   `xml:"Errors>Error>Code"`
