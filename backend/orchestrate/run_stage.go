@@ -2,6 +2,7 @@ package orchestrate
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -123,7 +124,7 @@ func (x *run) evalStart(ctx context.Context, s *stageRun) {
 		}
 	}
 	// Start first, then gates: the log then reads "start sent", "waiting".
-	if len(toStart) > 0 && !x.send(ctx, s, toStart) {
+	if len(toStart) > 0 && s.unsentAt != x.polls && !x.send(ctx, s, toStart) {
 		return
 	}
 	for _, in := range s.insts {
@@ -263,7 +264,7 @@ func (x *run) evalStop(ctx context.Context, s *stageRun) {
 			toStop = append(toStop, in)
 		}
 	}
-	if len(toStop) > 0 && !x.send(ctx, s, toStop) {
+	if len(toStop) > 0 && s.unsentAt != x.polls && !x.send(ctx, s, toStop) {
 		return
 	}
 	if done == len(s.insts) {
@@ -288,10 +289,22 @@ func (x *run) send(ctx context.Context, s *stageRun, list []*instRun) bool {
 		for i, in := range group {
 			ids[i], names[i] = in.cur.ID, label(in.cur.ID, in.cur.Name)
 		}
-		if err := call(ctx, region, ids); err != nil {
-			if ctx.Err() != nil {
-				return false
+		err := x.call(ctx, []*stageRun{s}, func(ctx context.Context) error { return call(ctx, region, ids) })
+		switch {
+		case err == nil:
+		case ctx.Err() != nil, errors.Is(err, errStageOver), errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, cloud.ErrUnreachable):
+			return false // cancelled, or the stage's timeout came first: it fails as timed out
+		case errors.Is(err, cloud.ErrUnreachable):
+			// Not known to have reached EC2: sent again at the next poll
+			// (a start or stop is safe to repeat); the polls' count of
+			// unreachable calls ends the run if AWS stays away.
+			if s.unsentAt != x.polls {
+				s.unsentAt = x.polls
+				x.note(s.ps.Name, fmt.Sprintf("%s of %s not sent: %v; sending it again at the next poll", verb, listText(names), err))
 			}
+			return false
+		}
+		if err != nil {
 			var blame *instRun
 			if len(group) == 1 {
 				blame = group[0]
