@@ -72,6 +72,24 @@ func (h *harness) plan(e *env.Environment, action op.Action) *Plan {
 	return p
 }
 
+// planSettled is plan with the named stages known ready from before.
+func (h *harness) planSettled(e *env.Environment, action op.Action, stages ...string) *Plan {
+	h.t.Helper()
+	res, err := Resolve(context.Background(), e, h.fleet, "eu-west-1")
+	if err != nil {
+		h.t.Fatalf("resolve: %v", err)
+	}
+	settled := map[string]bool{}
+	for _, s := range stages {
+		settled[s] = true
+	}
+	p, err := NewPlan(e, action, res, PlanOptions{Settled: settled})
+	if err != nil {
+		h.t.Fatalf("plan: %v", err)
+	}
+	return p
+}
+
 // run runs the plan to its end, failing the test if the runner ever stops
 // waiting on the clock without finishing, or takes over 20s of real time.
 // Time moves one second whenever the runner waits on the clock with no

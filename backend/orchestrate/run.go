@@ -330,7 +330,7 @@ func (x *run) summary() string {
 		n += len(s.Instances)
 	}
 	return fmt.Sprintf("%s %s: %d stage(s), %d instance(s): %s; expected about %s",
-		x.plan.Action, x.plan.Env, len(x.plan.Stages), n, x.plan.countText(), x.plan.Expected)
+		x.plan.Action, x.plan.Env, len(x.plan.Stages), n, x.plan.summary(), x.plan.Expected)
 }
 
 func (x *run) allDone() bool {

@@ -52,11 +52,20 @@ func (x *run) begin(s *stageRun) {
 	x.changed = true
 	if x.nothingToDo(s) {
 		s.status, s.finished = op.StageSkipped, s.started
-		want := cloud.Running
-		if x.plan.Action == op.Stop {
-			want = cloud.Stopped
+		// Worded as the plan words it: "1 already stopped, 2 terminated (skipped)".
+		counts := map[string]int{}
+		for _, in := range s.insts {
+			state := in.cur.State
+			if in.missing {
+				state = cloud.Terminated
+			}
+			counts[decide(x.plan.Action, state)]++
 		}
-		s.message = fmt.Sprintf("all %d instance(s) already %s", len(s.insts), want)
+		what := "nothing to do"
+		if x.plan.Action == op.Stop {
+			what = "nothing to stop"
+		}
+		s.message = what + ": " + countText(counts, x.plan.Action)
 		x.emit(op.Event{Type: op.EventStageSkipped, Stage: s.ps.Name, Message: s.message})
 		return
 	}
@@ -89,7 +98,8 @@ func (x *run) nothingToDo(s *stageRun) bool {
 	}
 	if x.plan.Action == op.Start {
 		for _, g := range s.ps.Gates {
-			if g.Kind != GateRunning && g.Kind != GateDelay {
+			// A delay is skipped only for a stage known ready from before.
+			if g.Kind != GateRunning && (g.Kind != GateDelay || !s.ps.Settled) {
 				return false
 			}
 		}
@@ -158,7 +168,13 @@ func (x *run) evalStart(ctx context.Context, s *stageRun) {
 	x.ready(s)
 }
 
+// allUpBefore: the stage is known ready from before this run and every
+// instance of it was up and passed its gates at once, so its delay is not
+// waited again.
 func (x *run) allUpBefore(s *stageRun) bool {
+	if !s.ps.Settled {
+		return false
+	}
 	for _, in := range s.insts {
 		if !in.wasRunning || in.actionSent || in.hadToWait {
 			return false
@@ -250,6 +266,7 @@ func (x *run) evalStop(ctx context.Context, s *stageRun) {
 				if in.missing {
 					what = "gone (EC2 no longer knows it)"
 				}
+				// Worded as the plan words it.
 				x.emit(op.Event{Type: op.EventNote, Stage: s.ps.Name, Instance: in.cur.ID, Name: in.cur.Name,
 					State: st, Message: fmt.Sprintf("instance %s is %s; skipped", label(in.cur.ID, in.cur.Name), what)})
 			}
