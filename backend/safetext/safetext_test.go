@@ -8,7 +8,7 @@ import (
 
 func TestTermEscapesWhatATerminalWouldActOn(t *testing.T) {
 	for in, want := range map[string]string{
-		"plain text, é and 日本":       "plain text, é and 日本",
+		"plain text, é and 日本":        "plain text, é and 日本",
 		"a\x1b]0;owned\a":             `a\x1b]0;owned\a`,
 		"a\x00b\xffc\u200fd\ne\tf\rg": `a\x00b\xffc\u200fd\ne\tf\rg`,
 		"\u202etxt.exe\u2066\u2069":   `\u202etxt.exe\u2066\u2069`,
