@@ -22,24 +22,58 @@ func (s *Service) PlanEnv(ctx context.Context, e *env.Environment, action op.Act
 	return s.plan(ctx, e, action)
 }
 
+// RunOptions change how a start or stop runs.
+type RunOptions struct {
+	// Force stops instances other environments share and hold running
+	// (refused with a *SharedError otherwise); the run says what it stopped
+	// under whom.
+	Force bool
+}
+
 // RunEnv plans (under the lock, so the plan is what is there now) and runs
 // a start or stop of the environment as one operation (Operate). The
 // result is nil when the run never began.
 func (s *Service) RunEnv(ctx context.Context, e *env.Environment, action op.Action, sink op.Sink) (*orchestrate.Result, error) {
+	return s.RunEnvWith(ctx, e, action, sink, RunOptions{})
+}
+
+// RunEnvWith is RunEnv with options: a stop that would stop instances
+// another environment holds running is refused (*SharedError, a refusal)
+// unless o.Force.
+func (s *Service) RunEnvWith(ctx context.Context, e *env.Environment, action op.Action, sink op.Sink, o RunOptions) (*orchestrate.Result, error) {
 	var res *orchestrate.Result
 	err := s.Operate(ctx, Operation{Env: e, Action: action, Sink: sink}, func(ctx context.Context, w *Work) error {
 		prep, err := s.planOn(ctx, e, action, w.Session, w.Target)
 		if err != nil {
 			return err
 		}
+		sink := w.Sink
+		if action == op.Stop {
+			if uses := s.inUse(ctx, prep.Plan); len(uses) > 0 && !o.Force {
+				return &SharedError{Env: e.Name, Uses: uses}
+			} else if len(uses) > 0 {
+				sink = afterStart(w.Sink, op.Event{Type: op.EventNote, Message: "stopping although " + usesText(uses) + " (--force)"})
+			}
+		}
 		w.Outline(prep.Plan.Outline())
-		r := &orchestrate.Runner{Fleet: w.Session.Fleet(), Clock: s.opts.Clock, Tick: s.opts.Tick, Sink: w.Sink}
+		r := &orchestrate.Runner{Fleet: w.Session.Fleet(), Clock: s.opts.Clock, Tick: s.opts.Tick, Sink: sink}
 		out, err := r.Run(ctx, prep.Plan)
 		res = &out
 		w.Observed(out.Instances)
 		return err
 	})
 	return res, err
+}
+
+// afterStart is sink, also telling it note right after the run-started event.
+func afterStart(sink op.Sink, note op.Event) op.Sink {
+	return op.SinkFunc(func(e op.Event) {
+		sink.Emit(e)
+		if e.Type == op.EventRunStarted {
+			note.Time, note.Env, note.Action, note.Elapsed = e.Time, e.Env, e.Action, e.Elapsed
+			sink.Emit(note)
+		}
+	})
 }
 
 func (s *Service) acquire(name, action string) (*lock.Lock, error) {

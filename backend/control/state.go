@@ -29,6 +29,9 @@ type Status struct {
 	// usage history has it (written at every stage boundary); nil without one.
 	Progress *op.Progress  `json:"progress,omitempty"`
 	Stages   []StageStatus `json:"stages"`
+	// Shared are the instances other environments select too, in stage
+	// order, with those environments' names.
+	Shared []SharedInstance `json:"shared,omitempty"`
 	// Checked is when the state was read (set by StatusEnv and Refresh).
 	Checked time.Time `json:"checked,omitzero"`
 }
