@@ -61,7 +61,10 @@ func newEnvListCmd(g *globals) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			set := g.service("cli").Load()
-			entries := listEntries(set)
+			entries, warnings := listEntries(set)
+			for _, w := range warnings {
+				fmt.Fprintln(g.stderr, "warning:", termSafe(w))
+			}
 			if asJSON {
 				if entries == nil {
 					entries = []envListEntry{}
@@ -76,19 +79,19 @@ func newEnvListCmd(g *globals) *cobra.Command {
 			fmt.Fprintln(tw, "NAME\tSTAGES\tREGION\tFILE")
 			for _, e := range entries {
 				if !e.Valid {
-					fmt.Fprintf(tw, "%s\tinvalid: %d problem(s)\t\t%s\n", e.Name, len(e.Problems), e.File)
+					fmt.Fprintf(tw, "%s\tinvalid: %d problem(s)\t\t%s\n", termSafe(e.Name), len(e.Problems), termSafe(e.File))
 					continue
 				}
 				region := e.Region
 				if region == "" {
 					region = "(profile's)"
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", e.Name, strings.Join(e.Stages, ", "), region, e.File)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", e.Name, strings.Join(e.Stages, ", "), region, termSafe(e.File))
 			}
 			tw.Flush()
 			for _, e := range entries {
 				for _, p := range e.Problems {
-					fmt.Fprintln(g.stderr, p)
+					fmt.Fprintln(g.stderr, termSafe(p))
 				}
 			}
 			return nil
@@ -99,8 +102,9 @@ func newEnvListCmd(g *globals) *cobra.Command {
 }
 
 // listEntries merges the valid environments and the broken files into one
-// list, so a broken file is visible where its environment would be.
-func listEntries(set env.Set) []envListEntry {
+// list, so a broken file is visible where its environment would be. A
+// folder that cannot be read is no environment: it is a warning.
+func listEntries(set env.Set) ([]envListEntry, []string) {
 	var out []envListEntry
 	for _, e := range set.Envs {
 		en := envListEntry{Name: e.Name, File: e.File, Description: e.Description, Profile: e.Profile, Region: e.Region, Valid: true}
@@ -110,7 +114,12 @@ func listEntries(set env.Set) []envListEntry {
 		out = append(out, en)
 	}
 	byFile := map[string]int{}
+	var warnings []string
 	for _, p := range set.Problems {
+		if p.Pos.Line == 0 { // the folder itself
+			warnings = append(warnings, p.Error())
+			continue
+		}
 		i, ok := byFile[p.Pos.File]
 		if !ok {
 			name := strings.TrimSuffix(filepath.Base(p.Pos.File), filepath.Ext(p.Pos.File))
@@ -120,7 +129,7 @@ func listEntries(set env.Set) []envListEntry {
 		}
 		out[i].Problems = append(out[i].Problems, p.Error())
 	}
-	return out
+	return out, warnings
 }
 
 func newEnvValidateCmd(g *globals) *cobra.Command {
@@ -155,7 +164,7 @@ func newEnvValidateCmd(g *globals) *cobra.Command {
 				problems = append(problems, set.Problems...)
 			}
 			for _, p := range problems {
-				fmt.Fprintln(g.stderr, p.Error())
+				fmt.Fprintln(g.stderr, termSafe(p.Error()))
 			}
 			if len(problems) > 0 {
 				return fail(ExitFailed, fmt.Errorf("%d problem(s) found", len(problems)))
