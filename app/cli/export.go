@@ -135,4 +135,3 @@ func printExport(g *globals, rep exportReport, out string) {
 		fmt.Fprintln(g.stdout, "  "+termSafe(c))
 	}
 }
-

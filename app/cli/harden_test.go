@@ -55,7 +55,7 @@ func TestTextOutputIsEscapedAndJSONKeepsTheValues(t *testing.T) {
 	isolateAWS(t, srv.URL)
 	evilFile := "evil\x1b]0;owned\a\u202e.yaml"
 	dir := writeEnvs(t, map[string]string{
-		evilFile:                       "name: evil\nregion: eu-west-1\nstages:\n  - {name: db, instances: [{tags: {Env: demo}}]}\n",
+		evilFile:                        "name: evil\nregion: eu-west-1\nstages:\n  - {name: db, instances: [{tags: {Env: demo}}]}\n",
 		"broken\x1b[2J\rFAKE LINE.yaml": "stages: nope\n",
 	})
 	h := &harness{t: t, srv: srv, sb: srv.Sandbox, dir: dir}
