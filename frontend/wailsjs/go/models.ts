@@ -1556,6 +1556,20 @@ export namespace orchestrate {
 	        this.delaySeconds = source["delaySeconds"];
 	    }
 	}
+	export class PlanCheck {
+	    gate: string;
+	    address: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new PlanCheck(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.gate = source["gate"];
+	        this.address = source["address"];
+	    }
+	}
 	export class PlanInstance {
 	    id: string;
 	    name?: string;
@@ -1564,6 +1578,8 @@ export namespace orchestrate {
 	    state: string;
 	    stateReason?: string;
 	    do: string;
+	    checks: PlanCheck[];
+	    sharedWith?: string[];
 	
 	    static createFrom(source: any = {}) {
 	        return new PlanInstance(source);
@@ -1578,7 +1594,27 @@ export namespace orchestrate {
 	        this.state = source["state"];
 	        this.stateReason = source["stateReason"];
 	        this.do = source["do"];
+	        this.checks = this.convertValues(source["checks"], PlanCheck);
+	        this.sharedWith = source["sharedWith"];
 	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class PlanStage {
 	    name: string;
@@ -1589,6 +1625,7 @@ export namespace orchestrate {
 	    expectedSeconds: number;
 	    expectedFrom: string;
 	    expectedDoneSeconds: number;
+	    settled?: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new PlanStage(source);
@@ -1604,6 +1641,7 @@ export namespace orchestrate {
 	        this.expectedSeconds = source["expectedSeconds"];
 	        this.expectedFrom = source["expectedFrom"];
 	        this.expectedDoneSeconds = source["expectedDoneSeconds"];
+	        this.settled = source["settled"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1636,6 +1674,8 @@ export namespace orchestrate {
 	    counts: Record<string, number>;
 	    warnings?: string[];
 	    errors?: string[];
+	    summary: string;
+	    caller?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Plan(source);
@@ -1654,6 +1694,8 @@ export namespace orchestrate {
 	        this.counts = source["counts"];
 	        this.warnings = source["warnings"];
 	        this.errors = source["errors"];
+	        this.summary = source["summary"];
+	        this.caller = source["caller"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1674,6 +1716,7 @@ export namespace orchestrate {
 		    return a;
 		}
 	}
+	
 	
 
 }
