@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -318,4 +317,3 @@ func copyFile(t *testing.T, from, to string) {
 	}
 }
 
-var _ = errors.New
