@@ -25,8 +25,9 @@ func newEnvCmd(g *globals) *cobra.Command {
 		RunE:  groupHelp,
 	}
 	cmd.AddCommand(newEnvListCmd(g), newEnvValidateCmd(g), newEnvPlanCmd(g),
-		newEnvRunCmd(g, op.Start), newEnvRunCmd(g, op.Stop),
-		newEnvStatusCmd(g), newEnvCostCmd(g), newEnvSchemaCmd(g), newEnvExportCmd(g))
+		newEnvStartCmd(g), newEnvRunCmd(g, op.Stop),
+		newEnvStatusCmd(g), newEnvCostCmd(g), newEnvSchemaCmd(g), newEnvExportCmd(g),
+		newEnvDeployCmd(g), newEnvLeaseCmd(g))
 	return cmd
 }
 
@@ -51,19 +52,31 @@ type envListEntry struct {
 	Stages      []string `json:"stages,omitempty"`
 	Valid       bool     `json:"valid"`
 	Problems    []string `json:"problems,omitempty"`
+	// Read from AWS unless --offline (envlist.go): the state, who has it
+	// (startedBy, startedAt, leaseUntil, leaseBy...) and what is deployed.
+	State op.State `json:"state,omitempty"`
+	control.Who
+	Deployed      *control.Deployment `json:"deployed,omitempty"`
+	DeployedError string              `json:"deployedError,omitempty"`
+	// Error is why AWS could not be read for it.
+	Error string `json:"error,omitempty"`
 }
 
 func newEnvListCmd(g *globals) *cobra.Command {
-	var asJSON bool
+	var asJSON, offline bool
 	cmd := &cobra.Command{
 		Use:   "list",
-		Short: "List the environments in the environment folders",
+		Short: "List the environments in the environment folders, with their state, who has them and what is deployed",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			set := g.service("cli").Load()
+			svc := g.service("cli")
+			set := svc.Load()
 			entries, warnings := listEntries(set)
 			for _, w := range warnings {
 				fmt.Fprintln(g.stderr, "warning:", termSafe(w))
+			}
+			if !offline {
+				readLive(cmd.Context(), svc, set, entries) // envlist.go
 			}
 			if asJSON {
 				if entries == nil {
@@ -75,6 +88,10 @@ func newEnvListCmd(g *globals) *cobra.Command {
 				fmt.Fprintf(g.stdout, "No environments in %s.\n", strings.Join(g.envDirs(pathsDefault()), ", "))
 				return nil
 			}
+			if !offline {
+				printLive(g, entries) // envlist.go
+				return nil
+			}
 			tw := tabwriter.NewWriter(g.stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "NAME\tSTAGES\tREGION\tFILE")
 			for _, e := range entries {
@@ -82,11 +99,7 @@ func newEnvListCmd(g *globals) *cobra.Command {
 					fmt.Fprintf(tw, "%s\tinvalid: %d problem(s)\t\t%s\n", termSafe(e.Name), len(e.Problems), termSafe(e.File))
 					continue
 				}
-				region := e.Region
-				if region == "" {
-					region = "(profile's)"
-				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", e.Name, strings.Join(e.Stages, ", "), region, termSafe(e.File))
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", e.Name, strings.Join(e.Stages, ", "), regionText(e.Region), termSafe(e.File))
 			}
 			tw.Flush()
 			for _, e := range entries {
@@ -98,6 +111,7 @@ func newEnvListCmd(g *globals) *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	cmd.Flags().BoolVar(&offline, "offline", false, "do not read AWS: only what the files say")
 	return cmd
 }
 

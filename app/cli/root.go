@@ -81,11 +81,9 @@ func (g *globals) service(client string) *control.Service {
 	p := paths.Default()
 	ao := g.chain().Options
 	return control.New(control.Options{
-		Dirs:  g.envDirs(p),
-		Paths: p,
-		Connect: func(ctx context.Context, profile, region string) (control.Session, error) {
-			return aws.Connect(ctx, ao, profile, region)
-		},
+		Dirs:    g.envDirs(p),
+		Paths:   p,
+		Connect: g.connector(ao), // inaws.go
 		// What this command line asked for; an environment's pins must agree.
 		Profile: g.profile,
 		Region:  g.region,

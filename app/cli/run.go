@@ -162,6 +162,8 @@ func describe(e op.Event) string {
 		return "CANCELLED: " + e.Message
 	case op.EventRunRefused:
 		return "" // the command says why on stderr
+	case op.EventChangeApplied:
+		return "  " + e.Message
 	}
 	return e.Message
 }

@@ -102,7 +102,7 @@ func estimateScale(w launch.WindowOptions, sandboxURL string) float64 {
 
 // bound are the services the front end calls (bindings.go, API.md).
 func (a *desktopApp) bound() []any {
-	return []any{&Environments{s: a.shell}, &Settings{s: a.shell}, a.costs, a.profiles, &Pushed{}}
+	return []any{&Environments{s: a.shell}, &Settings{s: a.shell}, a.costs, a.profiles, &InAWS{s: a.shell}, &Pushed{}}
 }
 
 // start runs every service. The window system never cancels its context,

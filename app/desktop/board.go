@@ -136,7 +136,7 @@ func (b *board) view(e *env.Environment, problems []env.Problem) EnvView {
 	stageLive := map[string]control.StageStatus{}
 	if ls != nil && ls.Status != nil {
 		v.State = control.StateOf(control.InstanceState(ls.Status.Instances()), v.Busy, run)
-		v.Live, v.Error, v.CheckedAt = ls.Live, ls.Error, ls.Status.Checked
+		v.Live, v.Error, v.CheckedAt, v.Who = ls.Live, ls.Error, ls.Status.Checked, ls.Status.Who
 		if v.Region == "" {
 			v.Region = ls.Status.Target.Region
 		}

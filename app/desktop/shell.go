@@ -38,6 +38,7 @@ type shell struct {
 	watcher  *env.Watcher
 
 	refresher *refresher
+	leases    *leaseKeeper // leases.go
 
 	sandboxURL string
 

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"cloudcontrol/backend/cloud"
+	"cloudcontrol/backend/control"
 	"cloudcontrol/backend/lock"
 	"cloudcontrol/backend/op"
 	"cloudcontrol/backend/orchestrate"
@@ -60,6 +61,9 @@ type EnvView struct {
 	// what Plan/Start/Stop use meanwhile.
 	Problems []ProblemView `json:"problems"`
 	Stages   []StageView   `json:"stages"`
+	// Who started it and its lease, from its instances' tags as the last
+	// refresh read them (control.Who).
+	Who control.Who `json:"who"`
 }
 
 // StageView is one stage in file order, with what the graph needs.

@@ -28,11 +28,11 @@ func bounded(ctx context.Context) (context.Context, context.CancelFunc) {
 type regional[T any] struct {
 	mu      sync.Mutex
 	clients map[string]T
-	make    func(region string) T
+	newOne  func(region string) T
 }
 
-func newRegional[T any](make func(region string) T) *regional[T] {
-	return &regional[T]{clients: map[string]T{}, make: make}
+func newRegional[T any](newOne func(region string) T) *regional[T] {
+	return &regional[T]{clients: map[string]T{}, newOne: newOne}
 }
 
 func (r *regional[T]) get(region string) T {
@@ -40,7 +40,7 @@ func (r *regional[T]) get(region string) T {
 	defer r.mu.Unlock()
 	c, ok := r.clients[region]
 	if !ok {
-		c = r.make(region)
+		c = r.newOne(region)
 		r.clients[region] = c
 	}
 	return c

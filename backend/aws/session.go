@@ -76,6 +76,7 @@ type Session struct {
 	log      *slog.Logger
 	fleet    *Fleet
 	launch   adapters // launch.go
+	inAWS    inAWS    // inaws.go
 }
 
 // Load reads the AWS configuration the way the AWS CLI does and checks that a
@@ -182,6 +183,7 @@ func Load(ctx context.Context, o Options) (*Session, error) {
 	s := &Session{cfg: cfg, profile: profile, endpoint: o.EndpointURL, log: log}
 	s.fleet = newFleet(s)
 	s.launch = newAdapters(s)
+	s.inAWS = newInAWS(s)
 	log.Debug("aws config loaded", "profile", profile, "region", cfg.Region, "endpoint", s.endpointForLog())
 	return s, nil
 }

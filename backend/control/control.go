@@ -227,6 +227,8 @@ type Prepared struct {
 	Env    *env.Environment
 	Target Target
 	Plan   *orchestrate.Plan
+
+	resolved *orchestrate.Resolved // the instances as found, tags and all
 }
 
 // Plan resolves the environment's selectors and builds the plan for action.
@@ -268,6 +270,7 @@ func (s *Service) plan(ctx context.Context, e *env.Environment, action op.Action
 					usesText([]SharedUse{u})))
 			}
 		}
+		s.runbookTiming(ctx, sess, target, prep) // runbook_timing.go
 		return nil
 	})
 	return prep, err
@@ -291,7 +294,7 @@ func (s *Service) planOn(ctx context.Context, e *env.Environment, action op.Acti
 		return nil, err
 	}
 	p.Profile, p.Region, p.Account, p.Caller = target.Profile, target.Region, target.Identity.Account, target.Identity.ARN
-	return &Prepared{Env: e, Target: target, Plan: p}, nil
+	return &Prepared{Env: e, Target: target, Plan: p, resolved: res}, nil
 }
 
 // Run plans and runs action on the environment under its lock (RunEnv).

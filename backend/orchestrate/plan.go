@@ -34,6 +34,7 @@ const (
 	GateStatusChecks = "status-checks"
 	GateTCP          = "tcp"
 	GateHTTP         = "http"
+	GateCommand      = "command" // SSM Run Command on each instance (run_command.go)
 	GateDelay        = "delay"
 	GateStopped      = "stopped" // the one gate of a stop stage
 )
@@ -103,6 +104,21 @@ type Plan struct {
 	Summary string `json:"summary"`
 	// Caller is the ARN the credentials belong to, when the caller knows it.
 	Caller string `json:"caller,omitempty"`
+	// Runbook is how long the same run should take in AWS, by the exported
+	// runbook, when the environment runs there (it has a schedule or its
+	// runbooks are deployed); control fills it in.
+	Runbook *RunbookTiming `json:"runbook,omitempty"`
+}
+
+// RunbookTiming compares a plan with the runbook doing the same in AWS.
+type RunbookTiming struct {
+	// Why it is shown: "scheduled" (the file has a schedule) or "deployed".
+	Why     string  `json:"why"`
+	Seconds Seconds `json:"runbookSeconds"`
+	App     Seconds `json:"appSeconds"`
+	// Notes say where the difference comes from (stages one after another,
+	// status checks the runbook always waits for).
+	Notes []string `json:"notes,omitempty"`
 }
 
 // PlanStage is one stage of a plan.
@@ -156,6 +172,10 @@ type Gate struct {
 	// plan, an event or a message.
 	URL   string  `json:"url,omitempty"`
 	Delay Seconds `json:"delaySeconds,omitempty"`
+	// Command is the command gate's shell script, its lines; Grace how long
+	// an instance may take to register with SSM once it runs (ssm-grace).
+	Command []string `json:"command,omitempty"`
+	Grace   Seconds  `json:"graceSeconds,omitempty"`
 	// secretURL is the URL as the file wrote it, when URL hides something
 	// of it: only the check itself uses it.
 	secretURL string
@@ -293,9 +313,6 @@ func NewPlan(e *env.Environment, action op.Action, res *Resolved, opts PlanOptio
 					}
 				}
 			}
-			if len(st.Ready.Command) > 0 { // the SSM command gate is run by exported runbooks only, so far
-				p.Warnings = append(p.Warnings, fmt.Sprintf("stage %q: its command gate is not checked by env start in this version; only the runbooks env export writes run it", st.Name))
-			}
 		} else {
 			ps.Gates = []Gate{{Kind: GateStopped}}
 			ps.Timeout = Seconds(orDefault(e.Stop.Timeout.D(), env.DefaultStopTimeout))
@@ -387,6 +404,10 @@ func startGates(r env.Ready) []Gate {
 			g.secretURL = u
 		}
 		gates = append(gates, g)
+	}
+	if len(r.Command) > 0 {
+		gates = append(gates, Gate{Kind: GateCommand, Command: append([]string{}, r.Command...),
+			Grace: Seconds(orDefault(r.SSMGrace.D(), env.DefaultSSMGrace))})
 	}
 	if r.Delay > 0 {
 		gates = append(gates, Gate{Kind: GateDelay, Delay: Seconds(r.Delay)})

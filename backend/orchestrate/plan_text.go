@@ -3,6 +3,7 @@ package orchestrate
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"cloudcontrol/backend/cloud"
@@ -73,6 +74,10 @@ func (p *Plan) Write(w io.Writer) error {
 		gates := make([]string, len(s.Gates))
 		for k, g := range s.Gates {
 			gates[k] = g.String()
+			if g.Kind == GateCommand { // said in full: it runs on the instances
+				gates[k] = fmt.Sprintf("command %s (SSM Run Command; each instance registered with SSM within %s of running)",
+					strconv.Quote(strings.Join(g.Command, "\n")), g.Grace)
+			}
 		}
 		from := ""
 		switch {
@@ -94,6 +99,12 @@ func (p *Plan) Write(w io.Writer) error {
 			if checks := checkText(in.Checks); p.Action == op.Start && checks != "" {
 				ew.printf("   %*s  checks: %s\n", col[0], "", checks)
 			}
+		}
+	}
+	if r := p.Runbook; r != nil {
+		ew.printf("\nIn AWS (%s): the %s runbook should take about %s, against %s here.\n", r.Why, p.Action, r.Seconds, r.App)
+		for _, n := range r.Notes {
+			ew.printf("   %s\n", n)
 		}
 	}
 	for _, m := range p.Warnings {

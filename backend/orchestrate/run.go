@@ -47,6 +47,11 @@ type Runner struct {
 	// bound) end the run, rather than waiting out the stage's timeout
 	// (default 3). A throttle or an error answer is AWS answering.
 	UnreachableAfter int
+	// Commands runs the command gates through SSM Run Command; a stage
+	// with one fails when it is nil. CommandRetry is the pause before a
+	// failed command runs again on an instance (default 5s).
+	Commands     cloud.Commands
+	CommandRetry time.Duration
 
 	// checking, when set, counts TCP/HTTP checks dispatched and not yet
 	// taken back by the run: tests on a fake clock wait for zero before
@@ -197,6 +202,9 @@ func (r *Runner) withDefaults() Runner {
 	if c.UnreachableAfter <= 0 {
 		c.UnreachableAfter = 3
 	}
+	if c.CommandRetry <= 0 {
+		c.CommandRetry = 5 * time.Second
+	}
 	return c
 }
 
@@ -233,12 +241,15 @@ type run struct {
 	reached bool
 	missed  error
 	fail    *RunError
+	// commands are the command gates' invocations in flight, by command id.
+	commands map[string]*sentCommand
 }
 
 func newRun(r Runner, p *Plan) *run {
 	x := &run{r: r, plan: p, clock: r.Clock, began: r.Clock.Now(), byName: map[string]*stageRun{},
 		byID: map[string]*instRun{}, results: make(chan gateResult, r.Parallel),
-		sem: make(chan struct{}, r.Parallel), templates: map[string]*template.Template{}, interval: r.Tick}
+		sem: make(chan struct{}, r.Parallel), templates: map[string]*template.Template{}, interval: r.Tick,
+		commands: map[string]*sentCommand{}}
 	for i := range p.Stages {
 		ps := &p.Stages[i]
 		s := &stageRun{ps: ps, status: op.StagePending, unsentAt: -1}

@@ -57,6 +57,10 @@ type instRun struct {
 	lastErr      string
 	triedAt      int  // the poll in which the current gate was last tried
 	noted        bool // a skip was reported (stop)
+	// runningAt is since when it runs (EC2's launch time, else when first
+	// seen running); cmd is its command gate's state (run_command.go).
+	runningAt time.Time
+	cmd       *commandState
 }
 
 // watched reports whether a stage's instances are polled: the ones whose
@@ -99,6 +103,7 @@ func (x *run) poll(ctx context.Context) {
 		}
 	}
 	x.pollChecks(ctx)
+	x.pollCommands(ctx)
 	x.countUnreachable()
 	if x.changed {
 		x.quiet, x.interval = 0, x.r.Tick
@@ -171,6 +176,9 @@ func (x *run) call(ctx context.Context, stages []*stageRun, f func(context.Conte
 	cctx, cancel := clockctx.WithDeadline(ctx, x.clock, deadline)
 	defer cancel()
 	err := f(cctx)
+	if err == nil {
+		x.reached = true
+	}
 	if err != nil && own && cctx.Err() != nil && ctx.Err() == nil && !errors.Is(err, cloud.ErrUnreachable) {
 		err = &noAnswerError{after: x.r.CallTimeout, err: err}
 	}
@@ -278,6 +286,12 @@ func (x *run) observe(in *instRun, c cloud.Instance, ok bool) {
 		x.changed = true
 		x.emit(op.Event{Type: op.EventInstanceState, Stage: in.stage.ps.Name, Instance: c.ID, Name: c.Name,
 			State: c.State, Message: c.StateReason})
+	}
+	if c.State == cloud.Running && (prev != cloud.Running || in.runningAt.IsZero()) {
+		in.runningAt = x.clock.Now()
+		if !c.LaunchTime.IsZero() && !c.LaunchTime.After(in.runningAt) {
+			in.runningAt = c.LaunchTime
+		}
 	}
 	switch c.State {
 	case cloud.Pending, cloud.Running:

@@ -236,13 +236,17 @@ func (x *run) evalGates(s *stageRun, in *instRun) {
 				in.triedAt = x.polls
 				x.dispatch(in, g)
 			}
+		case GateCommand:
+			// Sent and read back by the poll (pollCommands), batched per
+			// stage and region; here it only passes once it exited 0.
+			passed = x.commandPassed(in)
 		}
 		if !passed {
 			if in.waitingOn != in.gate {
 				in.waitingOn = in.gate
 				x.emit(op.Event{Type: op.EventGateWaiting, Stage: s.ps.Name, Gate: g.String(), Instance: in.cur.ID, Name: in.cur.Name, Message: x.targetText(in, g)})
 			}
-			if !in.inflight {
+			if !in.inflight && g.Kind != GateCommand { // a command's first run is not a wait; its failures are
 				in.hadToWait = true
 			}
 			return

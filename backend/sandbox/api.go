@@ -96,6 +96,8 @@ func (sb *Sandbox) serveAPI(w http.ResponseWriter, r *http.Request) {
 			service = "sts"
 		case v == cfnVersion || v == "" && scopeService == "cloudformation":
 			service = "cloudformation"
+		case v == iamVersion || v == "" && scopeService == "iam":
+			service = "iam"
 		}
 		if c.action == "" {
 			return clientErr("MissingAction", "the request must contain the parameter Action")
@@ -104,6 +106,9 @@ func (sb *Sandbox) serveAPI(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 		if err := sb.applyFaults(r, c); err != nil {
+			if service == "iam" {
+				err = sb.iamFault(err, c.action)
+			}
 			return err
 		}
 		sb.syncStacks() // stacks act on instances: bring them up to now first
@@ -114,6 +119,8 @@ func (sb *Sandbox) serveAPI(w http.ResponseWriter, r *http.Request) {
 			resp, err = sb.sts(c)
 		case "cloudformation":
 			resp, err = sb.cloudformation(c)
+		case "iam":
+			resp, err = sb.iam(c)
 		default:
 			resp, err = sb.ec2(c)
 		}
@@ -177,6 +184,21 @@ func sdkAttempt(r *http.Request) int {
 	return 0
 }
 
+// faultError is the error an injected request fault answers, in EC2's
+// words (the other services reword it); nil for none.
+func faultError(fail *Fault) *apiError {
+	switch {
+	case fail == nil:
+		return nil
+	case fail.Kind == FaultThrottle:
+		return &apiError{http.StatusServiceUnavailable, "RequestLimitExceeded", "Request limit exceeded."}
+	case fail.Kind == FaultDenied:
+		return &apiError{http.StatusForbidden, "UnauthorizedOperation", "You are not authorized to perform this operation."}
+	default:
+		return &apiError{http.StatusInternalServerError, "InternalError", "An internal error has occurred."}
+	}
+}
+
 type xmlErrorEC2 struct {
 	XMLName   xml.Name `xml:"Response"`
 	Code      string   `xml:"Errors>Error>Code"`
@@ -195,7 +217,7 @@ type xmlErrorSTS struct {
 
 // errorNS is the XML namespace of each service's ErrorResponse; EC2 has
 // its own Response shape.
-var errorNS = map[string]string{"sts": stsNS, "cloudformation": cfnNS, "route53": route53NS}
+var errorNS = map[string]string{"sts": stsNS, "cloudformation": cfnNS, "route53": route53NS, "iam": iamNS}
 
 func errorBody(service string, e *apiError) []byte {
 	var v any = xmlErrorEC2{Code: e.code, Message: e.message, RequestID: requestID()}

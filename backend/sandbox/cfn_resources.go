@@ -223,7 +223,7 @@ func (sb *Sandbox) createInstance(st *stack, r *stackRes, at time.Time) (time.Ti
 	}
 	spec := InstanceSpec{ID: generatedID(fmt.Sprintf("stack/%s/%s/%d", st.id, r.def.Name, rs.runs), 0, used), Type: typ,
 		Tags: tags, AZ: subnet.Zone, Timing: sb.defaults.Timing, Public: sb.defaults.Public, Volumes: volumes,
-		Image: image, Subnet: subnet.ID, VPC: subnet.vpc.ID, Groups: groups}
+		Image: image, Subnet: subnet.ID, VPC: subnet.vpc.ID, Groups: groups, SSM: sb.defaults.SSM}
 	in, err := sb.newInstance(st.region, spec, at)
 	if err != nil {
 		return time.Time{}, ec2Failure("InsufficientInstanceCapacity", "%v", err)
@@ -416,7 +416,7 @@ func (sb *Sandbox) removeAttachment(st *stack, r *stackRes, at time.Time) time.T
 func (st *stack) attr(name, attr string) (any, error) {
 	r := st.res[name]
 	if r == nil || r.physical == "" {
-		return nil, fmt.Errorf("Template error: resource %s is not created, so Fn::GetAtt %s.%s has no value", name, name, attr)
+		return nil, fmt.Errorf("Template error: resource %s is not created, so Fn::GetAtt %s.%s has no value", name, name, attr) //nolint:staticcheck // CloudFormation's own words
 	}
 	if in := r.inst; in != nil {
 		switch attr {
@@ -446,7 +446,7 @@ func (st *stack) attr(name, attr string) (any, error) {
 	if r.vol != nil && attr == "VolumeId" {
 		return r.vol.id, nil
 	}
-	return nil, fmt.Errorf("Template error: resource %s does not support attribute type %s in Fn::GetAtt", name, attr)
+	return nil, fmt.Errorf("Template error: resource %s does not support attribute type %s in Fn::GetAtt", name, attr) //nolint:staticcheck // CloudFormation's own words
 }
 
 func privateDNS(in *instance) string {

@@ -226,7 +226,7 @@ func TestStackCreatesResourcesInOrderThenDeletes(t *testing.T) {
 		"Instance DELETE_IN_PROGRESS +24s", "Instance DELETE_COMPLETE +28s",
 		"web-1 DELETE_COMPLETE +28s")
 	_, err = s.c.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String("web-1")})
-	if ae := wantCode(t, err, "ValidationError"); ae.ErrorMessage() != "Stack with id web-1 does not exist" {
+	if ae := apiErr(t, err, "ValidationError"); ae.ErrorMessage() != "Stack with id web-1 does not exist" {
 		t.Errorf("by name after delete: %q", ae.ErrorMessage())
 	}
 	if _, err := s.c.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String("web-1")}); err != nil {
@@ -409,7 +409,7 @@ func TestCreateStackValidationAndIdempotency(t *testing.T) {
 	bad := func(body string, ps []cfntypes.Parameter, want string) {
 		t.Helper()
 		_, err := s.c.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("v"), TemplateBody: aws.String(body), Parameters: ps})
-		if ae := wantCode(t, err, "ValidationError"); !strings.Contains(ae.ErrorMessage(), want) {
+		if ae := apiErr(t, err, "ValidationError"); !strings.Contains(ae.ErrorMessage(), want) {
 			t.Errorf("got %q, want %q", ae.ErrorMessage(), want)
 		}
 	}
@@ -422,7 +422,7 @@ func TestCreateStackValidationAndIdempotency(t *testing.T) {
 	wantCode(t, err, "ValidationError")
 	_, err = s.c.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("v"), TemplateBody: aws.String(signalTemplate),
 		Parameters: params("Script", "x"), OnFailure: cfntypes.OnFailureDelete, DisableRollback: aws.Bool(true)})
-	if ae := wantCode(t, err, "ValidationError"); ae.ErrorMessage() != "You cannot specify both DisableRollback and OnFailure." {
+	if ae := apiErr(t, err, "ValidationError"); ae.ErrorMessage() != "You cannot specify both DisableRollback and OnFailure." {
 		t.Errorf("%q", ae.ErrorMessage())
 	}
 
@@ -438,7 +438,7 @@ func TestCreateStackValidationAndIdempotency(t *testing.T) {
 	}
 	in.ClientRequestToken = aws.String("launch-2")
 	_, err = s.c.CreateStack(ctx, in)
-	if ae := wantCode(t, err, "AlreadyExistsException"); ae.ErrorMessage() != "Stack [same] already exists" {
+	if ae := apiErr(t, err, "AlreadyExistsException"); ae.ErrorMessage() != "Stack [same] already exists" {
 		t.Errorf("%q", ae.ErrorMessage())
 	}
 	evs, _ := s.c.DescribeStackEvents(ctx, &cloudformation.DescribeStackEventsInput{StackName: aws.String("same")})
@@ -522,7 +522,7 @@ func TestValidateTemplate(t *testing.T) {
 		t.Errorf("ValidateTemplate: %q %v", aws.ToString(out.Description), got)
 	}
 	_, err = s.c.ValidateTemplate(ctx, &cloudformation.ValidateTemplateInput{TemplateBody: aws.String("Resources: {A: {Type: AWS::Lambda::Function}}")})
-	if ae := wantCode(t, err, "ValidationError"); !strings.HasPrefix(ae.ErrorMessage(), "Template format error: Unrecognized resource types: [AWS::Lambda::Function]") {
+	if ae := apiErr(t, err, "ValidationError"); !strings.HasPrefix(ae.ErrorMessage(), "Template format error: Unrecognized resource types: [AWS::Lambda::Function]") {
 		t.Errorf("%q", ae.ErrorMessage())
 	}
 }

@@ -20,6 +20,10 @@ type InstanceView struct {
 	Checks    cloud.Checks  `json:"checks"`
 	FailStart bool          `json:"failStart,omitempty"`
 	Services  []ServiceView `json:"services,omitempty"`
+	// SSM is the instance's PingStatus in SSM's inventory (Online,
+	// ConnectionLost), "unregistered" for a managed instance whose agent has
+	// not registered yet, empty for one SSM does not manage.
+	SSM string `json:"ssm,omitempty"`
 }
 
 // ServiceView is one simulated service of an instance.
@@ -37,6 +41,7 @@ func (sb *Sandbox) View(region string) []InstanceView {
 	sb.mu.Lock()
 	defer sb.mu.Unlock()
 	now := sb.clock.Now()
+	sb.runAgenda(now)
 	sb.advanceStacks(now)
 	names := []string{region}
 	if region == "" {
@@ -57,6 +62,11 @@ func (sb *Sandbox) View(region string) []InstanceView {
 		for _, in := range rs.order {
 			in.advance(now)
 			v := InstanceView{Instance: in.snapshot(), Checks: in.checks(now), FailStart: in.failStart}
+			if ping, _, known := in.ping(now); known {
+				v.SSM = ping
+			} else if in.ssm != nil {
+				v.SSM = "unregistered"
+			}
 			for _, s := range in.services {
 				_, open := in.svc[s.Port]
 				v.Services = append(v.Services, ServiceView{

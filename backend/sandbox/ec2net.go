@@ -48,7 +48,7 @@ func filtered[T any](c *call, items []T, fields map[string]func(T) []string) ([]
 
 // paged applies MaxResults/NextToken (not allowed together with ids).
 func paged[T any](c *call, items []T, withIDs bool) ([]T, string, *apiError) {
-	max, start, err := pageParams(c, withIDs)
+	limit, start, err := pageParams(c, withIDs)
 	if err != nil {
 		return nil, "", err
 	}
@@ -56,8 +56,8 @@ func paged[T any](c *call, items []T, withIDs bool) ([]T, string, *apiError) {
 		return nil, "", nil
 	}
 	items = items[start:]
-	if max > 0 && len(items) > max {
-		return items[:max], pageToken(start + max), nil
+	if limit > 0 && len(items) > limit {
+		return items[:limit], pageToken(start + limit), nil
 	}
 	return items, "", nil
 }

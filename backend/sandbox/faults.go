@@ -185,16 +185,7 @@ func (sb *Sandbox) applyFaults(r *http.Request, c *call) *apiError {
 			return &apiError{http.StatusInternalServerError, "RequestCanceled", "the client went away during injected latency"}
 		}
 	}
-	switch {
-	case fail == nil:
-		return nil
-	case fail.Kind == FaultThrottle:
-		return &apiError{http.StatusServiceUnavailable, "RequestLimitExceeded", "Request limit exceeded."}
-	case fail.Kind == FaultDenied:
-		return &apiError{http.StatusForbidden, "UnauthorizedOperation", "You are not authorized to perform this operation."}
-	default:
-		return &apiError{http.StatusInternalServerError, "InternalError", "An internal error has occurred."}
-	}
+	return faultError(fail)
 }
 
 // keepBody reads the rest of the request body into memory and puts it back

@@ -80,7 +80,14 @@ func (e *env) state(c *ec2.Client, id string) string {
 }
 
 // wantCode asserts err is an AWS API error with the given code.
-func wantCode(t *testing.T, err error, code string) smithy.APIError {
+func wantCode(t *testing.T, err error, code string) {
+	t.Helper()
+	_ = apiErr(t, err, code)
+}
+
+// apiErr asserts err is an AWS API error with the given code and returns
+// it, for a test that checks its message too.
+func apiErr(t *testing.T, err error, code string) smithy.APIError {
 	t.Helper()
 	var ae smithy.APIError
 	if !errors.As(err, &ae) {

@@ -50,7 +50,7 @@ func TestPreflightDescribes(t *testing.T) {
 		t.Fatalf("DescribeImages by id: %+v, %v", img, err)
 	}
 	_, err = c.DescribeImages(ctx, &ec2.DescribeImagesInput{ImageIds: []string{"ami-0aaaaaaaaaaaaaaa1", "ami-0cccccccccccccccc"}})
-	if ae := wantCode(t, err, "InvalidAMIID.NotFound"); !strings.Contains(ae.ErrorMessage(), "ami-0cccccccccccccccc") {
+	if ae := apiErr(t, err, "InvalidAMIID.NotFound"); !strings.Contains(ae.ErrorMessage(), "ami-0cccccccccccccccc") {
 		t.Errorf("message %q should name the missing image", ae.ErrorMessage())
 	}
 	_, err = c.DescribeImages(ctx, &ec2.DescribeImagesInput{ImageIds: []string{"ami-x"}})

@@ -120,6 +120,7 @@ type rawInstance struct {
 	public *bool
 	count  int
 	node   *yaml.Node
+	ssm    *rawSSM
 }
 
 // ParseWorld parses and validates a world file's contents; file names it in
@@ -133,6 +134,7 @@ func ParseWorld(data []byte, file string) (*World, error) {
 	}
 	w := &World{File: file, Account: DefaultAccount}
 	var defTiming partialTiming
+	var defSSM *rawSSM
 	var regions []rawRegion
 	p.mapping(root, "the sandbox world", map[string]func(*yaml.Node){
 		"version": func(v *yaml.Node) { p.integer(v, "version", 1, 1) },
@@ -145,6 +147,7 @@ func ParseWorld(data []byte, file string) (*World, error) {
 			p.mapping(v, "defaults", map[string]func(*yaml.Node){
 				"timing": func(v *yaml.Node) { defTiming = p.timing(v, defaultTimingKeys...) },
 				"public": func(v *yaml.Node) { w.Defaults.Public = p.boolean(v, "defaults.public") },
+				"ssm":    func(v *yaml.Node) { defSSM = p.ssm(v, "defaults.ssm") },
 			})
 		},
 		"regions": func(v *yaml.Node) {
@@ -166,6 +169,9 @@ func ParseWorld(data []byte, file string) (*World, error) {
 	w.Defaults.Stack = defTiming.overStack(StackTiming{DefaultStackResource, DefaultStackDelete})
 	w.Defaults.DNSChange = DefaultDNSChange
 	defTiming.set("dns-change", &w.Defaults.DNSChange)
+	if defSSM != nil {
+		w.Defaults.SSM = defSSM.resolve(nil)
+	}
 	p.checkZones(regions)
 
 	// Explicit ids first, so generated ones never collide with them.
@@ -206,6 +212,7 @@ func ParseWorld(data []byte, file string) (*World, error) {
 					s.AZ = r.name + "a"
 				}
 				reg.place(&s)
+				s.SSM = ri.ssm.resolve(w.Defaults.SSM)
 				s.Tags = maps.Clone(ri.spec.Tags)
 				if ri.count > 1 && s.Tags["Name"] != "" {
 					s.Tags["Name"] = fmt.Sprintf("%s-%d", s.Tags["Name"], c+1)
@@ -269,6 +276,7 @@ func (p *parser) instance(n *yaml.Node, region string) rawInstance {
 		"count":      func(v *yaml.Node) { ri.count = p.integer(v, "count", 1, maxInstances) },
 		"services":   func(v *yaml.Node) { s.Services = p.services(v) },
 		"volumes":    func(v *yaml.Node) { s.Volumes = p.volumes(v) },
+		"ssm":        func(v *yaml.Node) { ri.ssm = p.ssm(v, "ssm") },
 	})
 	if ri.count > 1 && s.ID != "" {
 		p.errf(n, "an instance with an id cannot have a count above 1; drop the id to have ids generated")

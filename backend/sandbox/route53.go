@@ -179,8 +179,8 @@ func (sb *Sandbox) getZone(id string) (any, *apiError) {
 	return resp, nil
 }
 
-func (sb *Sandbox) listZones(marker, max string) (any, *apiError) {
-	n, err := maxItems(max, 100)
+func (sb *Sandbox) listZones(marker, maxItemsParam string) (any, *apiError) {
+	n, err := maxItems(maxItemsParam, 100)
 	if err != nil {
 		return nil, err
 	}
@@ -210,8 +210,8 @@ func reversedName(name string) string {
 	return strings.Join(labels, ".")
 }
 
-func (sb *Sandbox) listZonesByName(dnsname, zoneID, max string) (any, *apiError) {
-	n, err := maxItems(max, 100)
+func (sb *Sandbox) listZonesByName(dnsname, zoneID, maxItemsParam string) (any, *apiError) {
+	n, err := maxItems(maxItemsParam, 100)
 	if err != nil {
 		return nil, err
 	}
@@ -253,12 +253,12 @@ func setOrder(a, b rrset) int {
 	return strings.Compare(a.SetID, b.SetID)
 }
 
-func (sb *Sandbox) listRecordSets(id, name, typ, ident, max string) (any, *apiError) {
+func (sb *Sandbox) listRecordSets(id, name, typ, ident, maxItemsParam string) (any, *apiError) {
 	z := sb.dns.zone(id)
 	if z == nil {
 		return nil, noSuchZone(id)
 	}
-	n, err := maxItems(max, 300)
+	n, err := maxItems(maxItemsParam, 300)
 	if err != nil {
 		return nil, err
 	}

@@ -71,6 +71,7 @@ type Sandbox struct {
 	public  *addrPool
 	svcErr  map[string]serviceErr
 	dns     dnsState // Route 53: global
+	aws     awsState // SSM, Scheduler, IAM: agenda.go
 	closed  bool
 
 	reqMu    sync.Mutex
@@ -92,6 +93,9 @@ type Request struct {
 	// Attempt is the SDK's attempt number (1 for a first try, 2+ for its
 	// retries; 0 when the client did not say): a retry is not a new call.
 	Attempt int `json:"attempt,omitempty"`
+	// Via names who made a call the sandbox made itself: "automation ID
+	// step NAME" or "schedule GROUP/NAME"; empty for a client's call.
+	Via string `json:"via,omitempty"`
 }
 
 // New builds a sandbox from a world. Instances the world says are running
@@ -161,6 +165,7 @@ func New(w *World, opts Options) (*Sandbox, error) {
 			if spec.State == cloud.Stopped {
 				in.setState(cloud.Stopping, long)
 				in.state = cloud.Stopped
+				in.agentKnown(long) // it ran before, so SSM knows it, offline
 			} else {
 				in.state, in.since, in.runSince, in.bootAt = cloud.Running, long, long, long
 			}
@@ -187,7 +192,7 @@ func (sb *Sandbox) newInstance(region string, spec InstanceSpec, now time.Time) 
 	in := &instance{
 		id: spec.ID, region: region, typ: spec.Type, az: spec.AZ, image: spec.Image,
 		subnet: spec.Subnet, vpc: spec.VPC, groups: spec.Groups,
-		tags: spec.Tags, privateIP: ip, failStart: spec.FailStart, volumes: spec.Volumes,
+		tags: spec.Tags, privateIP: ip, failStart: spec.FailStart, volumes: spec.Volumes, ssm: sb.scaleSSM(spec.SSM),
 		timing: Timing{
 			Start: sb.scale(spec.Timing.Start), Stop: sb.scale(spec.Timing.Stop),
 			Checks: sb.scale(spec.Timing.Checks), Terminate: sb.scale(spec.Timing.Terminate),
@@ -256,6 +261,9 @@ func (sb *Sandbox) Close() {
 	sb.mu.Lock()
 	defer sb.mu.Unlock()
 	sb.closed = true
+	if sb.aws.timer != nil {
+		sb.aws.timer.Stop()
+	}
 	for _, in := range sb.byID {
 		if in.timer != nil {
 			in.timer.Stop()
@@ -273,6 +281,7 @@ func (sb *Sandbox) Instances(region string) []cloud.Instance {
 	if rs == nil {
 		return nil
 	}
+	sb.runAgenda(now)
 	sb.advanceStacks(now)
 	out := make([]cloud.Instance, 0, len(rs.order))
 	for _, in := range rs.order {
@@ -314,8 +323,10 @@ func (sb *Sandbox) record(r Request) {
 	sb.requests = append(sb.requests, r)
 }
 
-// Requests is a copy of the request log, oldest first.
+// Requests is a copy of the request log, oldest first, with what ran in
+// AWS (automations, schedules) up to the clock.
 func (sb *Sandbox) Requests() []Request {
+	sb.syncAgenda()
 	sb.reqMu.Lock()
 	defer sb.reqMu.Unlock()
 	out := make([]Request, len(sb.requests))
@@ -341,8 +352,13 @@ func (sb *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if sb.serveSSO(w, r) {
 		return
 	}
+	sb.syncAgenda() // what ran in AWS meanwhile happened before this request
 	if strings.HasPrefix(r.URL.Path, "/_sandbox/") {
 		sb.control.ServeHTTP(w, r)
+		return
+	}
+	if isSchedulerPath(r.URL.Path) {
+		sb.serveScheduler(w, r) // REST-JSON: scheduler.go
 		return
 	}
 	if strings.HasPrefix(r.URL.Path, route53Prefix) {

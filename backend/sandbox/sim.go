@@ -39,9 +39,11 @@ type instance struct {
 	volumes                                 []VolumeSpec // none: the default root volume
 	subnet, vpc, keyName, profile           string
 	groups, groupNames                      []string
-	userData                                []byte  // as launched (decoded from base64)
-	script                                  *script // the replay of its user data, once it runs
-	stackID, logicalID                      string  // the CloudFormation resource that made it
+	userData                                []byte    // as launched (decoded from base64)
+	script                                  *script   // the replay of its user data, once it runs
+	stackID, logicalID                      string    // the CloudFormation resource that made it
+	ssm                                     *SSMSpec  // nil: not SSM-managed; durations divided by Speed
+	ssmFirst, ssmLost                       time.Time // its agent first registered, last went offline
 
 	state      string
 	since      time.Time // when state was entered
@@ -94,6 +96,7 @@ func (in *instance) advanceState(now time.Time) {
 
 // setState enters a new state now, with the reason EC2 would give.
 func (in *instance) setState(state string, now time.Time) {
+	in.agentDown(now)
 	in.state, in.since = state, now
 	switch state {
 	case cloud.Pending:

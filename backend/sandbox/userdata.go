@@ -65,7 +65,7 @@ func parseScript(data []byte, failed bool, speed float64) []step {
 	var at time.Duration
 	for _, line := range strings.Split(string(data), "\n") {
 		for _, cmd := range commands(line) {
-			words := shellWords(cmd)
+			words := shellWords(cmd, nil)
 			for len(words) > 0 && (assignRe.MatchString(words[0]) || slices.Contains(prefixWords, words[0])) {
 				words = words[1:]
 			}
@@ -181,55 +181,6 @@ func commands(line string) []string {
 		cur.WriteRune(r)
 	}
 	return append(out, cur.String())
-}
-
-// shellWords splits a command into words as a shell would for plain
-// quoting: 'single', "double" (with \" and \\), backslash escapes.
-func shellWords(s string) []string {
-	var words []string
-	var cur strings.Builder
-	in, quote := false, rune(0)
-	rs := []rune(s)
-	for i := 0; i < len(rs); i++ {
-		r := rs[i]
-		switch {
-		case quote == '\'':
-			if r == '\'' {
-				quote = 0
-			} else {
-				cur.WriteRune(r)
-			}
-		case quote == '"':
-			switch {
-			case r == '"':
-				quote = 0
-			case r == '\\' && i+1 < len(rs) && (rs[i+1] == '"' || rs[i+1] == '\\' || rs[i+1] == '$'):
-				i++
-				cur.WriteRune(rs[i])
-			default:
-				cur.WriteRune(r)
-			}
-		case r == '\'' || r == '"':
-			quote, in = r, true
-		case r == '\\' && i+1 < len(rs):
-			i++
-			cur.WriteRune(rs[i])
-			in = true
-		case unicode.IsSpace(r):
-			if in {
-				words = append(words, cur.String())
-				cur.Reset()
-				in = false
-			}
-		default:
-			cur.WriteRune(r)
-			in = true
-		}
-	}
-	if in {
-		words = append(words, cur.String())
-	}
-	return words
 }
 
 // replay applies the progress steps due by now (and before the cut).

@@ -145,7 +145,7 @@ func (sb *Sandbox) describeVolumes(c *call) (any, *apiError) {
 	}
 	wantVol := append(c.list("VolumeId"), f["volume-id"]...)
 	wantInst := f["attachment.instance-id"]
-	max, start, err := pageParams(c, false)
+	limit, start, err := pageParams(c, false)
 	if err != nil {
 		return nil, err
 	}
@@ -196,8 +196,8 @@ func (sb *Sandbox) describeVolumes(c *call) (any, *apiError) {
 	resp := &xDescribeVolumes{Xmlns: ec2NS, RequestID: requestID()}
 	if start < len(all) {
 		all = all[start:]
-		if max > 0 && len(all) > max {
-			all, resp.NextToken = all[:max], pageToken(start+max)
+		if limit > 0 && len(all) > limit {
+			all, resp.NextToken = all[:limit], pageToken(start+limit)
 		}
 		resp.Volumes = all
 	}

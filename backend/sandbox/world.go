@@ -47,6 +47,8 @@ type Defaults struct {
 	Stack StackTiming
 	// DNSChange is how long a Route 53 change is PENDING before INSYNC.
 	DNSChange time.Duration
+	// SSM makes every instance SSM-managed unless it says ssm: false; nil: none is.
+	SSM *SSMSpec
 }
 
 // StackTiming says how long CloudFormation takes (before Options.Speed).
@@ -122,6 +124,7 @@ type InstanceSpec struct {
 	FailStart bool
 	Services  []Service
 	Volumes   []VolumeSpec // EBS volumes; none listed: one 8 GiB gp3 root volume
+	SSM       *SSMSpec     // nil: not SSM-managed
 	// Where it sits: its region's first image, the first subnet in its zone
 	// and that VPC's first security group.
 	Image, Subnet, VPC string

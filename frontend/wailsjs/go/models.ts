@@ -182,7 +182,225 @@ export namespace control {
 		    return a;
 		}
 	}
+	export class DeployedDocument {
+	    kind: string;
+	    name: string;
+	    version: string;
+	    latestVersion?: string;
+	    changedInAws?: boolean;
 	
+	    static createFrom(source: any = {}) {
+	        return new DeployedDocument(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
+	        this.name = source["name"];
+	        this.version = source["version"];
+	        this.latestVersion = source["latestVersion"];
+	        this.changedInAws = source["changedInAws"];
+	    }
+	}
+	export class DeployedSchedule {
+	    name: string;
+	    expression: string;
+	    timezone: string;
+	    state: string;
+	    describe?: string;
+	    // Go type: time
+	    next?: any;
+	    runs?: any[];
+	    document?: string;
+	    ours: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new DeployedSchedule(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.expression = source["expression"];
+	        this.timezone = source["timezone"];
+	        this.state = source["state"];
+	        this.describe = source["describe"];
+	        this.next = this.convertValues(source["next"], null);
+	        this.runs = source["runs"];
+	        this.document = source["document"];
+	        this.ours = source["ours"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Deployment {
+	    env: string;
+	    region: string;
+	    deployed: boolean;
+	    documents: DeployedDocument[];
+	    group: string;
+	    schedules: DeployedSchedule[];
+	    // Go type: time
+	    checked: any;
+	    // Go type: time
+	    nextStart?: any;
+	    // Go type: time
+	    nextStop?: any;
+	    lease?: DeployedSchedule;
+	
+	    static createFrom(source: any = {}) {
+	        return new Deployment(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.env = source["env"];
+	        this.region = source["region"];
+	        this.deployed = source["deployed"];
+	        this.documents = this.convertValues(source["documents"], DeployedDocument);
+	        this.group = source["group"];
+	        this.schedules = this.convertValues(source["schedules"], DeployedSchedule);
+	        this.checked = this.convertValues(source["checked"], null);
+	        this.nextStart = this.convertValues(source["nextStart"], null);
+	        this.nextStop = this.convertValues(source["nextStop"], null);
+	        this.lease = this.convertValues(source["lease"], DeployedSchedule);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class LeaseResult {
+	    env: string;
+	    // Go type: time
+	    until?: any;
+	    by?: string;
+	    byName?: string;
+	    // Go type: time
+	    previousUntil?: any;
+	    previousBy?: string;
+	    previousByName?: string;
+	    instances: string[];
+	    keptBy?: string;
+	    schedule?: string;
+	    message: string;
+	    notes?: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new LeaseResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.env = source["env"];
+	        this.until = this.convertValues(source["until"], null);
+	        this.by = source["by"];
+	        this.byName = source["byName"];
+	        this.previousUntil = this.convertValues(source["previousUntil"], null);
+	        this.previousBy = source["previousBy"];
+	        this.previousByName = source["previousByName"];
+	        this.instances = source["instances"];
+	        this.keptBy = source["keptBy"];
+	        this.schedule = source["schedule"];
+	        this.message = source["message"];
+	        this.notes = source["notes"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class Who {
+	    startedBy?: string;
+	    startedByName?: string;
+	    // Go type: time
+	    startedAt?: any;
+	    // Go type: time
+	    leaseUntil?: any;
+	    leaseBy?: string;
+	    leaseByName?: string;
+	    leasedInstances?: number;
+	    upInstances?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Who(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.startedBy = source["startedBy"];
+	        this.startedByName = source["startedByName"];
+	        this.startedAt = this.convertValues(source["startedAt"], null);
+	        this.leaseUntil = this.convertValues(source["leaseUntil"], null);
+	        this.leaseBy = source["leaseBy"];
+	        this.leaseByName = source["leaseByName"];
+	        this.leasedInstances = source["leasedInstances"];
+	        this.upInstances = source["upInstances"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class Whoami {
 	    profile?: string;
 	    region: string;
@@ -648,6 +866,7 @@ export namespace desktop {
 	    usable: boolean;
 	    problems: ProblemView[];
 	    stages: StageView[];
+	    who: control.Who;
 	
 	    static createFrom(source: any = {}) {
 	        return new EnvView(source);
@@ -669,6 +888,7 @@ export namespace desktop {
 	        this.usable = source["usable"];
 	        this.problems = this.convertValues(source["problems"], ProblemView);
 	        this.stages = this.convertValues(source["stages"], StageView);
+	        this.who = this.convertValues(source["who"], control.Who);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1288,6 +1508,7 @@ export namespace op {
 	}
 	export enum EventType {
 	    ACTION_SENT = "action-sent",
+	    CHANGE_APPLIED = "change-applied",
 	    GATE_PASSED = "gate-passed",
 	    GATE_WAITING = "gate-waiting",
 	    INSTANCE_STATE = "instance-state",
@@ -1543,6 +1764,8 @@ export namespace orchestrate {
 	    port?: number;
 	    url?: string;
 	    delaySeconds?: number;
+	    command?: string[];
+	    graceSeconds?: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new Gate(source);
@@ -1554,6 +1777,26 @@ export namespace orchestrate {
 	        this.port = source["port"];
 	        this.url = source["url"];
 	        this.delaySeconds = source["delaySeconds"];
+	        this.command = source["command"];
+	        this.graceSeconds = source["graceSeconds"];
+	    }
+	}
+	export class RunbookTiming {
+	    why: string;
+	    runbookSeconds: number;
+	    appSeconds: number;
+	    notes?: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new RunbookTiming(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.why = source["why"];
+	        this.runbookSeconds = source["runbookSeconds"];
+	        this.appSeconds = source["appSeconds"];
+	        this.notes = source["notes"];
 	    }
 	}
 	export class PlanCheck {
@@ -1676,6 +1919,7 @@ export namespace orchestrate {
 	    errors?: string[];
 	    summary: string;
 	    caller?: string;
+	    runbook?: RunbookTiming;
 	
 	    static createFrom(source: any = {}) {
 	        return new Plan(source);
@@ -1696,6 +1940,7 @@ export namespace orchestrate {
 	        this.errors = source["errors"];
 	        this.summary = source["summary"];
 	        this.caller = source["caller"];
+	        this.runbook = this.convertValues(source["runbook"], RunbookTiming);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1716,6 +1961,7 @@ export namespace orchestrate {
 		    return a;
 		}
 	}
+	
 	
 	
 
