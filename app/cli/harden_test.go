@@ -154,11 +154,9 @@ stages:
 `})
 	h := newHarness(t, examplesWorld, 1, dir) // real EC2 timings: shop-db takes 8s to run
 	ctx := timeout(t, 30*time.Second)
-	var out, errOut syncBuffer
-	done := make(chan result, 1)
 	began := time.Now()
-	go func() { done <- h.runTo(ctx, &out, &errOut, "env", "start", "db") }()
-	waitFor(t, &out, "start sent", 10*time.Second)
+	out, done := h.background(ctx, "env", "start", "db")
+	waitFor(t, out, "start sent", 10*time.Second)
 	if err := h.sb.AddFault(sandbox.Fault{Kind: sandbox.FaultLatency, Action: "DescribeInstances", Latency: 300 * time.Second}); err != nil {
 		t.Fatal(err)
 	}
@@ -213,10 +211,8 @@ func TestADeadEndpointFailsTheRunFast(t *testing.T) {
 
 	h := &harness{t: t, srv: srv, sb: srv.Sandbox, dir: examplesDir}
 	ctx := timeout(t, 60*time.Second)
-	var out, errOut syncBuffer
-	done := make(chan result, 1)
-	go func() { done <- h.runTo(ctx, &out, &errOut, "env", "start", "three-tier") }()
-	waitFor(t, &out, "stage database ready", 20*time.Second)
+	out, done := h.background(ctx, "env", "start", "three-tier")
+	waitFor(t, out, "stage database ready", 20*time.Second)
 	began := time.Now()
 	if err := stop(); err != nil {
 		t.Fatal(err)
@@ -248,10 +244,8 @@ stages:
 	h := newHarness(t, examplesWorld, 100, dir)
 	ctx, cancel := context.WithCancel(timeout(t, 30*time.Second))
 	defer cancel()
-	var out, errOut syncBuffer
-	done := make(chan result, 1)
-	go func() { done <- h.runTo(ctx, &out, &errOut, "env", "start", "db") }()
-	waitFor(t, &out, "waiting for delay 1m0s", 20*time.Second)
+	out, done := h.background(ctx, "env", "start", "db")
+	waitFor(t, out, "waiting for delay 1m0s", 20*time.Second)
 	r := h.run(timeout(t, 10*time.Second), "env", "status", "db", "--json")
 	var st struct {
 		State  string
@@ -304,6 +298,15 @@ stages:
 	if s := h.state(dbID); s != "stopped" {
 		t.Errorf("after stop --force the database is %s", s)
 	}
+}
+
+// background runs a command while the test watches its output; its result
+// comes on the channel.
+func (h *harness) background(ctx context.Context, args ...string) (*syncBuffer, <-chan result) {
+	var out, errOut syncBuffer
+	done := make(chan result, 1)
+	go func() { done <- h.runTo(ctx, &out, &errOut, args...) }()
+	return &out, done
 }
 
 func copyFile(t *testing.T, from, to string) {

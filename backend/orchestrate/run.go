@@ -401,17 +401,8 @@ func (x *run) reread(ctx context.Context) {
 		ids[in.cur.Region] = append(ids[in.cur.Region], in.cur.ID)
 	}
 	for _, region := range slices.Sorted(maps.Keys(ids)) {
-		got, err := x.r.Fleet.Describe(rctx, region, ids[region])
-		if err != nil {
-			continue
-		}
-		seen := make(map[string]cloud.Instance, len(got))
-		for _, c := range got {
-			seen[c.ID] = c
-		}
-		for _, id := range ids[region] {
-			c, ok := seen[id]
-			x.observe(x.byID[id], c, ok)
+		if got, err := x.r.Fleet.Describe(rctx, region, ids[region]); err == nil {
+			x.observeAll(ids[region], got)
 		}
 	}
 }

@@ -93,14 +93,7 @@ func (x *run) poll(ctx context.Context) {
 			continue
 		}
 		x.pollWorked()
-		seen := make(map[string]cloud.Instance, len(got))
-		for _, c := range got {
-			seen[c.ID] = c
-		}
-		for _, id := range ids[region] {
-			c, ok := seen[id]
-			x.observe(x.byID[id], c, ok)
-		}
+		x.observeAll(ids[region], got)
 	}
 	x.pollChecks(ctx)
 	x.pollCommands(ctx)
@@ -261,6 +254,19 @@ func (x *run) pollWorked() {
 		x.note("", "polling works again")
 	}
 	x.pollErr = nil
+}
+
+// observeAll takes in what one Describe of ids answered: an id it left
+// out is an instance EC2 no longer knows.
+func (x *run) observeAll(ids []string, got []cloud.Instance) {
+	seen := make(map[string]cloud.Instance, len(got))
+	for _, c := range got {
+		seen[c.ID] = c
+	}
+	for _, id := range ids {
+		c, ok := seen[id]
+		x.observe(x.byID[id], c, ok)
+	}
 }
 
 func (x *run) observe(in *instRun, c cloud.Instance, ok bool) {
