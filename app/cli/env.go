@@ -71,7 +71,10 @@ func newEnvListCmd(g *globals) *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			svc := g.service("cli")
 			set := svc.Load()
-			entries := listEntries(set)
+			entries, warnings := listEntries(set)
+			for _, w := range warnings {
+				fmt.Fprintln(g.stderr, "warning:", termSafe(w))
+			}
 			if !offline {
 				readLive(cmd.Context(), svc, set, entries) // envlist.go
 			}
@@ -93,15 +96,15 @@ func newEnvListCmd(g *globals) *cobra.Command {
 			fmt.Fprintln(tw, "NAME\tSTAGES\tREGION\tFILE")
 			for _, e := range entries {
 				if !e.Valid {
-					fmt.Fprintf(tw, "%s\tinvalid: %d problem(s)\t\t%s\n", e.Name, len(e.Problems), e.File)
+					fmt.Fprintf(tw, "%s\tinvalid: %d problem(s)\t\t%s\n", termSafe(e.Name), len(e.Problems), termSafe(e.File))
 					continue
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", e.Name, strings.Join(e.Stages, ", "), regionText(e.Region), e.File)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", e.Name, strings.Join(e.Stages, ", "), regionText(e.Region), termSafe(e.File))
 			}
 			tw.Flush()
 			for _, e := range entries {
 				for _, p := range e.Problems {
-					fmt.Fprintln(g.stderr, p)
+					fmt.Fprintln(g.stderr, termSafe(p))
 				}
 			}
 			return nil
@@ -113,8 +116,9 @@ func newEnvListCmd(g *globals) *cobra.Command {
 }
 
 // listEntries merges the valid environments and the broken files into one
-// list, so a broken file is visible where its environment would be.
-func listEntries(set env.Set) []envListEntry {
+// list, so a broken file is visible where its environment would be. A
+// folder that cannot be read is no environment: it is a warning.
+func listEntries(set env.Set) ([]envListEntry, []string) {
 	var out []envListEntry
 	for _, e := range set.Envs {
 		en := envListEntry{Name: e.Name, File: e.File, Description: e.Description, Profile: e.Profile, Region: e.Region, Valid: true}
@@ -124,7 +128,12 @@ func listEntries(set env.Set) []envListEntry {
 		out = append(out, en)
 	}
 	byFile := map[string]int{}
+	var warnings []string
 	for _, p := range set.Problems {
+		if p.Pos.Line == 0 { // the folder itself
+			warnings = append(warnings, p.Error())
+			continue
+		}
 		i, ok := byFile[p.Pos.File]
 		if !ok {
 			name := strings.TrimSuffix(filepath.Base(p.Pos.File), filepath.Ext(p.Pos.File))
@@ -134,7 +143,7 @@ func listEntries(set env.Set) []envListEntry {
 		}
 		out[i].Problems = append(out[i].Problems, p.Error())
 	}
-	return out
+	return out, warnings
 }
 
 func newEnvValidateCmd(g *globals) *cobra.Command {
@@ -169,7 +178,7 @@ func newEnvValidateCmd(g *globals) *cobra.Command {
 				problems = append(problems, set.Problems...)
 			}
 			for _, p := range problems {
-				fmt.Fprintln(g.stderr, p.Error())
+				fmt.Fprintln(g.stderr, termSafe(p.Error()))
 			}
 			if len(problems) > 0 {
 				return fail(ExitFailed, fmt.Errorf("%d problem(s) found", len(problems)))

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -146,7 +147,9 @@ func writeOperation(w io.Writer, o history.OperationRow, events []op.Event) {
 		fmt.Fprintf(w, "  acted on account %s in %s\n", dash(o.Account), dash(o.Region))
 	}
 	if o.Message != "" {
-		fmt.Fprintf(w, "  %s\n", o.Message)
+		for _, line := range strings.Split(o.Message, "\n") { // a list of problems is one per line
+			fmt.Fprintf(w, "  %s\n", termSafe(line))
+		}
 	}
 	if len(events) == 0 {
 		fmt.Fprintln(w, "\nNo events recorded (it never began acting).")

@@ -107,7 +107,7 @@ func writeReport(w io.Writer, rep *history.Report) error {
 	// Hours and costs as the report rounded them (0.01 h, cents), so the
 	// totals printed are the sums of the rows printed.
 	for _, r := range rep.Rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%.2f\t%s\t%s\n", r.Env, dash(r.Name), r.Instance, r.Type, r.Region, r.Runs, r.Hours, r.Price, r.Cost.Exact())
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%.2f\t%s\t%s\n", r.Env, termSafe(dash(r.Name)), r.Instance, r.Type, r.Region, r.Runs, r.Hours, r.Price, r.Cost.Exact())
 	}
 	fmt.Fprintln(tw, "\t\t\t\t\t\t\t\t")
 	for _, e := range rep.Envs {

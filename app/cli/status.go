@@ -51,14 +51,30 @@ func newEnvStatusCmd(g *globals) *cobra.Command {
 			fmt.Fprintln(tw, "STAGE\tNAME\tID\tTYPE\tSTATE\tAZ\tPRIVATE IP\tPUBLIC IP")
 			for _, s := range st.Stages {
 				for _, in := range s.Instances {
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.Name, dash(in.Name), in.ID, dash(in.Type), in.State, dash(in.AZ), dash(in.PrivateIP), dash(in.PublicIP))
+					// What AWS says is escaped: a Name tag may hold anything.
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.Name, termSafe(dash(in.Name)), termSafe(in.ID),
+						termSafe(dash(in.Type)), termSafe(in.State), termSafe(dash(in.AZ)), termSafe(dash(in.PrivateIP)), termSafe(dash(in.PublicIP)))
 				}
 			}
-			return tw.Flush()
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+			for _, sh := range st.Shared {
+				fmt.Fprintf(g.stdout, "%s is shared with %s\n", termSafe(label(sh.ID, sh.Name)), strings.Join(sh.Envs, ", "))
+			}
+			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
+}
+
+// label names an instance as the status table does: its Name, then its id.
+func label(id, name string) string {
+	if name == "" {
+		return id
+	}
+	return name + " (" + id + ")"
 }
 
 func dash(s string) string {

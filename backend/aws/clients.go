@@ -13,12 +13,13 @@ import (
 	"cloudcontrol/backend/cloud"
 )
 
-// CallTimeout bounds every call of the launch adapters (CloudFormation,
-// Route 53, SSM, the EC2 preflight): one logical call, its retries
+// CallTimeout is the default bound of every API call (Options.CallTimeout,
+// applied to every client by callBound): one logical call, its retries
 // included. A caller's own, shorter deadline still wins.
 const CallTimeout = 30 * time.Second
 
-// bounded is ctx with the per-call bound.
+// bounded is ctx with the per-call bound; the launch adapters apply it
+// around calls made of several API calls.
 func bounded(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(ctx, CallTimeout)
 }

@@ -70,4 +70,8 @@ var (
 	ErrThrottled = errors.New("throttled by AWS")
 	// ErrExists: what was to be created exists already.
 	ErrExists = errors.New("already exists")
+	// ErrUnreachable: AWS was not reached, or did not answer within the
+	// call's own bound (a connection refused, reset or timed out; no
+	// HTTP answer at all). A throttle or an HTTP 5xx is an answer, not this.
+	ErrUnreachable = errors.New("cannot reach AWS")
 )

@@ -250,11 +250,16 @@ func (s *Service) DeployPlan(ctx context.Context, e *env.Environment, opts Deplo
 	if err := opts.check(); err != nil {
 		return nil, err
 	}
-	sess, target, err := s.connect(ctx, e)
-	if err != nil {
-		return nil, err
-	}
-	return s.planDeploy(ctx, sess, target, e, opts)
+	var plan *DeployPlan
+	err := s.Bounded(ctx, func(ctx context.Context) error { // a read of AWS without a run: bounds.go
+		sess, target, err := s.connect(ctx, e)
+		if err != nil {
+			return err
+		}
+		plan, err = s.planDeploy(ctx, sess, target, e, opts)
+		return err
+	})
+	return plan, err
 }
 
 // Deploy plans the deploy (or removal) under the environment's lock, asks

@@ -59,15 +59,20 @@ type DeployedSchedule struct {
 // Deployed reads what of the environment is deployed (on demand: three
 // calls, see Deployment).
 func (s *Service) Deployed(ctx context.Context, e *env.Environment) (*Deployment, error) {
-	sess, target, err := s.connect(ctx, e)
-	if err != nil {
-		return nil, err
-	}
-	a, err := inAWSOf(sess)
-	if err != nil {
-		return nil, err
-	}
-	return s.deployedOn(ctx, a, target.Region, e)
+	var d *Deployment
+	err := s.Bounded(ctx, func(ctx context.Context) error { // a read of AWS without a run: bounds.go
+		sess, target, err := s.connect(ctx, e)
+		if err != nil {
+			return err
+		}
+		a, err := inAWSOf(sess)
+		if err != nil {
+			return err
+		}
+		d, err = s.deployedOn(ctx, a, target.Region, e)
+		return err
+	})
+	return d, err
 }
 
 func (s *Service) deployedOn(ctx context.Context, a inAWS, region string, e *env.Environment) (*Deployment, error) {

@@ -40,6 +40,44 @@ func (s *Service) measured(ctx context.Context, env string, action op.Action) ma
 	return d
 }
 
+// settled are the start stages known ready from before: those the newest
+// start or stop that did anything (the operation being recorded now has no
+// events yet) got ready, when it is a start; a stop, and no history at
+// all, leave none known. A stage whose instances all run but that never
+// got ready (its program died in its delay) is then checked and waited for
+// again.
+func (s *Service) settled(ctx context.Context, env string) map[string]bool {
+	out := map[string]bool{}
+	if s.opts.History == nil {
+		return out
+	}
+	ops, err := s.opts.History.Operations(ctx, env, time.Unix(0, 0), s.opts.Clock.Now().Add(time.Minute))
+	if err != nil {
+		s.opts.Logger.Warn("usage history: reading which stages are ready", "env", env, "err", err)
+		return out
+	}
+	for _, o := range ops { // newest first
+		if o.Events == 0 || o.Action != string(op.Start) && o.Action != string(op.Stop) {
+			continue
+		}
+		if o.Action == string(op.Stop) {
+			return out
+		}
+		events, err := s.opts.History.Events(ctx, o.ID)
+		if err != nil {
+			s.opts.Logger.Warn("usage history: reading which stages are ready", "env", env, "err", err)
+			return out
+		}
+		for _, e := range events {
+			if e.Type == op.EventStageReady || e.Type == op.EventStageSkipped {
+				out[e.Stage] = true
+			}
+		}
+		return out
+	}
+	return out
+}
+
 // recording is one operation being written to the history. Every method is
 // safe on a recording that could not begin: the run goes on, and its
 // events say the history missed it.

@@ -449,6 +449,15 @@ func AtExpression(t time.Time) string { return "at(" + t.UTC().Format("2006-01-0
 // keeper asks once per lease it sees, so it stops the environment itself
 // only when nothing in AWS will.
 func (s *Service) LeaseHeld(ctx context.Context, e *env.Environment, until time.Time) (bool, error) {
+	var held bool
+	err := s.Bounded(ctx, func(ctx context.Context) (err error) { // a read of AWS without a run: bounds.go
+		held, err = s.leaseHeld(ctx, e, until)
+		return err
+	})
+	return held, err
+}
+
+func (s *Service) leaseHeld(ctx context.Context, e *env.Environment, until time.Time) (bool, error) {
 	sess, target, err := s.connect(ctx, e)
 	if err != nil {
 		return false, err

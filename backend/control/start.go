@@ -30,7 +30,7 @@ func (s *Service) StartEnv(ctx context.Context, e *env.Environment, opts StartOp
 			return nil, err
 		}
 	}
-	return s.runEnv(ctx, e, op.Start, opts, sink)
+	return s.runEnv(ctx, e, op.Start, opts, RunOptions{}, sink)
 }
 
 // Start is StartEnv for the environment of that name (as Run is for RunEnv).

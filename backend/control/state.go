@@ -29,6 +29,9 @@ type Status struct {
 	// usage history has it (written at every stage boundary); nil without one.
 	Progress *op.Progress  `json:"progress,omitempty"`
 	Stages   []StageStatus `json:"stages"`
+	// Shared are the instances other environments select too, in stage
+	// order, with those environments' names.
+	Shared []SharedInstance `json:"shared,omitempty"`
 	// Who started it and its lease, from the instances' tags (who.go).
 	Who
 	// Deployed is what env deploy put in AWS, when the caller read it

@@ -1,12 +1,14 @@
 package env
 
 import (
-	"cloudcontrol/backend/yamlpos"
 	"fmt"
 	"regexp"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"cloudcontrol/backend/safetext"
+	"cloudcontrol/backend/yamlpos"
 )
 
 // instanceIDRe is an EC2 instance id: the old 8-digit or the 17-digit form.
@@ -55,6 +57,8 @@ func (d *decoder) stage(n *yaml.Node, index int) stageSrc {
 	if p, ok := f["name"]; ok {
 		if s, good := d.Str(p); good && strings.TrimSpace(s) == "" {
 			d.Errorf(p.Val, "stage %d has an empty name", index)
+		} else if r, bad := safetext.Find(s); good && bad {
+			d.Errorf(p.Val, "stage name %q holds %s, a control character a terminal would act on; use letters, digits, spaces and punctuation", s, safetext.Name(r))
 		} else if good {
 			out.stage.Name, out.nameNode = s, p.Val
 		}
@@ -179,7 +183,7 @@ func (d *decoder) ready(p pair, where string) Ready {
 				continue
 			}
 			if err := CheckURL(v.Value); err != nil {
-				d.Errorf(n, "http %q: %v", v.Value, err)
+				d.Errorf(n, "http %q: %v", RedactURL(v.Value), err)
 				continue
 			}
 			r.HTTP = append(r.HTTP, v.Value)

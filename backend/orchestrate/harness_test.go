@@ -36,7 +36,7 @@ func newHarness(t *testing.T) *harness {
 	clock := clockwork.NewFakeClockAt(t0)
 	h := &harness{t: t, clock: clock, fleet: cloudtest.NewFleet(clock)}
 	h.runner = Runner{Fleet: h.fleet, Clock: clock, Tick: time.Second, MaxTick: 5 * time.Second,
-		CheckTimeout: time.Second, Sink: op.SinkFunc(h.emit), checking: &atomic.Int64{}}
+		CheckTimeout: time.Second, Sink: op.SinkFunc(h.emit), checking: &atomic.Int64{}, calling: &sync.RWMutex{}}
 	return h
 }
 
@@ -72,10 +72,28 @@ func (h *harness) plan(e *env.Environment, action op.Action) *Plan {
 	return p
 }
 
+// planSettled is plan with the named stages known ready from before.
+func (h *harness) planSettled(e *env.Environment, action op.Action, stages ...string) *Plan {
+	h.t.Helper()
+	res, err := Resolve(context.Background(), e, h.fleet, "eu-west-1")
+	if err != nil {
+		h.t.Fatalf("resolve: %v", err)
+	}
+	settled := map[string]bool{}
+	for _, s := range stages {
+		settled[s] = true
+	}
+	p, err := NewPlan(e, action, res, PlanOptions{Settled: settled})
+	if err != nil {
+		h.t.Fatalf("plan: %v", err)
+	}
+	return p
+}
+
 // run runs the plan to its end, failing the test if the runner ever stops
 // waiting on the clock without finishing, or takes over 20s of real time.
 // Time moves one second whenever the runner waits on the clock with no
-// network check in flight.
+// network check or AWS call in flight.
 func (h *harness) run(ctx context.Context, p *Plan) (Result, error) {
 	h.t.Helper()
 	var res Result
@@ -108,6 +126,19 @@ func (h *harness) run(ctx context.Context, p *Plan) (Result, error) {
 		for h.runner.checking.Load() > 0 && wait.Err() == nil {
 			time.Sleep(100 * time.Microsecond)
 		}
+		h.advanceIfWaiting()
+	}
+}
+
+// advanceIfWaiting moves time a second if the run waits on the clock, with
+// no AWS call in flight: a call's bound is a waiter of the clock too, and
+// time must not move during a call.
+func (h *harness) advanceIfWaiting() {
+	h.runner.calling.Lock()
+	defer h.runner.calling.Unlock()
+	now, cancel := context.WithCancel(context.Background())
+	cancel()
+	if h.clock.BlockUntilContext(now, 1) == nil { // some waiter, at once
 		h.clock.Advance(time.Second)
 	}
 }

@@ -98,7 +98,11 @@ func (x *run) readResults(ctx context.Context) {
 			delete(x.commands, id)
 			continue
 		}
-		got, err := x.r.Commands.Results(ctx, c.region, id)
+		var got []cloud.CommandResult
+		err := x.call(ctx, []*stageRun{c.stage}, func(ctx context.Context) (err error) {
+			got, err = x.r.Commands.Results(ctx, c.region, id)
+			return err
+		})
 		if err != nil {
 			if ctx.Err() == nil && !x.commandRefused(c.stage, "reading the command's results", err) {
 				x.pollFailed(fmt.Errorf("reading the results of SSM command %s in %s: %w", id, c.region, err))
@@ -176,7 +180,11 @@ func (x *run) checkManaged(ctx context.Context, waiting []*instRun) {
 		for i, in := range group {
 			ids[i] = in.cur.ID
 		}
-		known, err := x.r.Commands.Managed(ctx, region, ids)
+		var known map[string]cloud.ManagedInstance
+		err := x.call(ctx, []*stageRun{group[0].stage}, func(ctx context.Context) (err error) {
+			known, err = x.r.Commands.Managed(ctx, region, ids)
+			return err
+		})
 		if err != nil {
 			if ctx.Err() == nil && !x.commandRefused(group[0].stage, "asking SSM which instances it manages", err) {
 				x.pollFailed(fmt.Errorf("asking SSM about %d instance(s) in %s: %w", len(ids), region, err))
@@ -233,7 +241,11 @@ func (x *run) sendCommands(ctx context.Context, waiting []*instRun) {
 		}
 		g := b.s.ps.Gates[group[0].gate]
 		left := b.s.started.Add(b.s.ps.Timeout.D()).Sub(now)
-		id, err := x.r.Commands.SendShell(ctx, b.region, ids, g.Command, max(left, time.Second))
+		var id string
+		err := x.call(ctx, []*stageRun{b.s}, func(ctx context.Context) (err error) {
+			id, err = x.r.Commands.SendShell(ctx, b.region, ids, g.Command, max(left, time.Second))
+			return err
+		})
 		if err != nil {
 			if ctx.Err() != nil || x.commandRefused(b.s, "sending the command", err) {
 				return

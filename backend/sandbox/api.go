@@ -184,19 +184,6 @@ func sdkAttempt(r *http.Request) int {
 	return 0
 }
 
-// applyFaults sleeps for latency faults and returns an injected error, if any.
-func (sb *Sandbox) applyFaults(r *http.Request, c *call) *apiError {
-	latency, fail := sb.faults.hit(c.action, c.region)
-	if latency > 0 {
-		select {
-		case <-sb.clock.After(latency):
-		case <-r.Context().Done():
-			return &apiError{http.StatusInternalServerError, "RequestCanceled", "the client went away during injected latency"}
-		}
-	}
-	return faultError(fail)
-}
-
 // faultError is the error an injected request fault answers, in EC2's
 // words (the other services reword it); nil for none.
 func faultError(fail *Fault) *apiError {

@@ -1,8 +1,11 @@
 package sandbox
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"math/rand/v2"
+	"net/http"
 	"slices"
 	"sync"
 	"time"
@@ -164,5 +167,42 @@ func (s *faultSet) take(kind FaultKind, region, logicalID, typ string) *Fault {
 		}
 		return &hit
 	}
+	return nil
+}
+
+// applyFaults sleeps for latency faults and returns an injected error, if any.
+// A client that gives up during the latency ends the wait: its request
+// answers RequestCanceled at once.
+func (sb *Sandbox) applyFaults(r *http.Request, c *call) *apiError {
+	latency, fail := sb.faults.hit(c.action, c.region)
+	if latency > 0 {
+		if err := keepBody(r); err != nil {
+			return clientErr("SerializationException", "reading the request: %v", err)
+		}
+		select {
+		case <-sb.clock.After(latency):
+		case <-r.Context().Done():
+			return &apiError{http.StatusInternalServerError, "RequestCanceled", "the client went away during injected latency"}
+		}
+	}
+	return faultError(fail)
+}
+
+// keepBody reads the rest of the request body into memory and puts it back
+// for the handler. net/http notices a client that went away (and cancels
+// r.Context) only once the body has been read to its end, so a wait before
+// the handler reads it would outlive the client, and Server.Close with it.
+func keepBody(r *http.Request) error {
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxFormBytes+1))
+	if err != nil {
+		return err
+	}
+	if len(body) > maxFormBytes {
+		return fmt.Errorf("the body is over %d bytes", maxFormBytes)
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
 	return nil
 }

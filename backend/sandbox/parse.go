@@ -356,7 +356,26 @@ func (p *parser) tags(n *yaml.Node) map[string]string {
 		if kv.Name == "" {
 			p.errf(kv.Key, "a tag key must not be empty")
 		}
-		out[kv.Name] = p.str(kv.Val, "tag "+kv.Name)
+		v := p.str(kv.Val, "tag "+kv.Name)
+		for _, text := range []string{kv.Name, v} {
+			if r, bad := notInXML(text); bad {
+				// Encoding it would answer U+FFFD, hiding the value from every client.
+				p.errf(kv.Val, "tag %s %q holds U+%04X, which EC2 cannot answer with: its answers are XML, and XML cannot carry that character", kv.Name, v, r)
+				break
+			}
+		}
+		out[kv.Name] = v
 	}
 	return out
+}
+
+// notInXML returns the first character of s that XML 1.0 cannot carry (a
+// C0 control other than tab, newline and carriage return, U+FFFE, U+FFFF).
+func notInXML(s string) (rune, bool) {
+	for _, r := range s {
+		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0xFFFE || r == 0xFFFF {
+			return r, true
+		}
+	}
+	return 0, false
 }

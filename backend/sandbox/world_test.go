@@ -62,3 +62,19 @@ func FuzzParseWorld(f *testing.F) {
 		}
 	})
 }
+
+// A tag EC2's XML answers cannot carry (a C0 control such as ESC) is
+// refused where the world writes it, rather than answered as U+FFFD, which
+// would hide the real value from every client; the controls XML carries
+// (C1, bidi overrides) come back exactly as written.
+func TestTagsXMLCannotCarryAreRefused(t *testing.T) {
+	_, err := ParseWorld([]byte("regions:\n  eu-west-1:\n    instances:\n      - {id: i-0db0000000000001, tags: {Name: \"db\\e]0;x\\a\"}}\n"), "w.yaml")
+	if err == nil || !strings.Contains(err.Error(), `w.yaml:4:47: tag Name "db\x1b]0;x\a" holds U+001B`) {
+		t.Errorf("a tag with ESC: %v", err)
+	}
+	e := newEnv(t, "regions:\n  eu-west-1:\n    instances:\n      - {id: i-0db0000000000001, tags: {Name: \"db\\u202E\\x85\"}}\n")
+	got := e.describe(e.ec2("eu-west-1"), "i-0db0000000000001")
+	if len(got.Tags) != 1 || *got.Tags[0].Value != "db\u202e\u0085" {
+		t.Errorf("tags came back as %q", *got.Tags[0].Value)
+	}
+}

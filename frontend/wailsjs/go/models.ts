@@ -2457,6 +2457,20 @@ export namespace orchestrate {
 	        this.notes = source["notes"];
 	    }
 	}
+	export class PlanCheck {
+	    gate: string;
+	    address: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new PlanCheck(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.gate = source["gate"];
+	        this.address = source["address"];
+	    }
+	}
 	export class PlanInstance {
 	    id: string;
 	    name?: string;
@@ -2465,6 +2479,8 @@ export namespace orchestrate {
 	    state: string;
 	    stateReason?: string;
 	    do: string;
+	    checks: PlanCheck[];
+	    sharedWith?: string[];
 	
 	    static createFrom(source: any = {}) {
 	        return new PlanInstance(source);
@@ -2479,7 +2495,27 @@ export namespace orchestrate {
 	        this.state = source["state"];
 	        this.stateReason = source["stateReason"];
 	        this.do = source["do"];
+	        this.checks = this.convertValues(source["checks"], PlanCheck);
+	        this.sharedWith = source["sharedWith"];
 	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class PlanStage {
 	    name: string;
@@ -2490,6 +2526,7 @@ export namespace orchestrate {
 	    expectedSeconds: number;
 	    expectedFrom: string;
 	    expectedDoneSeconds: number;
+	    settled?: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new PlanStage(source);
@@ -2505,6 +2542,7 @@ export namespace orchestrate {
 	        this.expectedSeconds = source["expectedSeconds"];
 	        this.expectedFrom = source["expectedFrom"];
 	        this.expectedDoneSeconds = source["expectedDoneSeconds"];
+	        this.settled = source["settled"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -2537,6 +2575,8 @@ export namespace orchestrate {
 	    counts: Record<string, number>;
 	    warnings?: string[];
 	    errors?: string[];
+	    summary: string;
+	    caller?: string;
 	    runbook?: RunbookTiming;
 	
 	    static createFrom(source: any = {}) {
@@ -2556,6 +2596,8 @@ export namespace orchestrate {
 	        this.counts = source["counts"];
 	        this.warnings = source["warnings"];
 	        this.errors = source["errors"];
+	        this.summary = source["summary"];
+	        this.caller = source["caller"];
 	        this.runbook = this.convertValues(source["runbook"], RunbookTiming);
 	    }
 	
@@ -2577,6 +2619,7 @@ export namespace orchestrate {
 		    return a;
 		}
 	}
+	
 	
 	
 
