@@ -59,11 +59,15 @@ func (s *Service) prepareLaunch(ctx context.Context, e *env.Environment, req Lau
 // LaunchPreview is what launching req into e would do, checked in AWS
 // (the preflight) but nothing created; the environment's pins apply.
 func (s *Service) LaunchPreview(ctx context.Context, e *env.Environment, req LaunchRequest) (*launch.Preview, error) {
-	sess, target, err := s.connect(ctx, e)
-	if err != nil {
-		return nil, err
-	}
-	plan, err := s.prepareLaunch(ctx, e, req, sess, target)
+	var plan *launch.Plan
+	err := s.Bounded(ctx, func(ctx context.Context) error { // a read of AWS without a run: bounds.go
+		sess, target, err := s.connect(ctx, e)
+		if err != nil {
+			return err
+		}
+		plan, err = s.prepareLaunch(ctx, e, req, sess, target)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -173,15 +177,24 @@ type LaunchList struct {
 // front end's profile and region. A stack whose launch was interrupted on
 // this machine (its program stopped before it was ready) is a leftover too.
 func (s *Service) Launches(ctx context.Context, e *env.Environment) (*LaunchList, error) {
-	sess, target, name, err := s.connectFor(ctx, e)
-	if err != nil {
-		return nil, err
-	}
-	c, err := launchCloudOf(sess)
-	if err != nil {
-		return nil, err
-	}
-	all, err := launch.List(ctx, c, target.Region, launch.ListOptions{Env: name, Abandoned: s.abandoned(ctx), Book: s.book()})
+	var (
+		all    []launch.Listed
+		target Target
+		name   string
+	)
+	err := s.Bounded(ctx, func(ctx context.Context) error { // a read of AWS without a run: bounds.go
+		sess, t, n, err := s.connectFor(ctx, e)
+		if err != nil {
+			return err
+		}
+		target, name = t, n
+		c, err := launchCloudOf(sess)
+		if err != nil {
+			return err
+		}
+		all, err = launch.List(ctx, c, target.Region, launch.ListOptions{Env: name, Abandoned: s.abandoned(ctx), Book: s.book()})
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -343,7 +356,11 @@ type TemplateView struct {
 // region it acts on (one STS call for the account and region; prices from
 // the cache and the built-in table).
 func (s *Service) LaunchTemplates(ctx context.Context, e *env.Environment) (*LaunchTemplates, error) {
-	_, target, err := s.connect(ctx, e)
+	var target Target
+	err := s.Bounded(ctx, func(ctx context.Context) (err error) { // the STS call: bounds.go
+		_, target, err = s.connect(ctx, e)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -383,14 +400,19 @@ func (s *Service) LaunchTemplates(ctx context.Context, e *env.Environment) (*Lau
 // read without the lock (for the confirmation that names it); an
 // instance Cloud Control did not launch into e is a *launch.NotLaunchedError.
 func (s *Service) TerminateTarget(ctx context.Context, e *env.Environment, instance string) (*launch.Target, error) {
-	sess, target, err := s.connect(ctx, e)
-	if err != nil {
-		return nil, err
-	}
-	c, err := launchCloudOf(sess)
-	if err != nil {
-		return nil, err
-	}
-	l := &launch.Launcher{Cloud: c, Region: target.Region, Clock: s.opts.Clock}
-	return l.FindTarget(ctx, e.Name, instance)
+	var tg *launch.Target
+	err := s.Bounded(ctx, func(ctx context.Context) error { // a read of AWS without a run: bounds.go
+		sess, target, err := s.connect(ctx, e)
+		if err != nil {
+			return err
+		}
+		c, err := launchCloudOf(sess)
+		if err != nil {
+			return err
+		}
+		l := &launch.Launcher{Cloud: c, Region: target.Region, Clock: s.opts.Clock}
+		tg, err = l.FindTarget(ctx, e.Name, instance)
+		return err
+	})
+	return tg, err
 }

@@ -314,6 +314,39 @@ func TestLaunchWhoseLeaseCannotBeSet(t *testing.T) {
 	}
 }
 
+// The launch's reads of AWS without a run (the preview, the list, the
+// terminate target) are bounded like every other read: a hung call gives
+// up at ReadTimeout, saying so.
+func TestLaunchReadsAreBounded(t *testing.T) {
+	r := newLaunchRig(t, shopLaunch, func(o *Options) { o.ReadTimeout = 300 * time.Millisecond })
+	for _, action := range []string{"DescribeImages", "DescribeStacks", "DescribeInstances"} {
+		if err := r.sb.AddFault(sandbox.Fault{Kind: sandbox.FaultLatency, Action: action, Latency: time.Minute}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name, read := range map[string]func(ctx context.Context) error{
+		"preview": func(ctx context.Context) error {
+			_, err := r.svc.LaunchPreview(ctx, r.shop(), LaunchRequest{Template: "api"})
+			return err
+		},
+		"launches": func(ctx context.Context) error { _, err := r.svc.Launches(ctx, r.shop()); return err },
+		"terminate target": func(ctx context.Context) error {
+			_, err := r.svc.TerminateTarget(ctx, r.shop(), "i-0123456789abcdef0")
+			return err
+		},
+	} {
+		began := time.Now()
+		err := read(r.ctx())
+		var rt *ReadTimeoutError
+		if !errors.As(err, &rt) || !strings.Contains(err.Error(), "no answer from AWS within 300ms") {
+			t.Errorf("%s: %v", name, err)
+		}
+		if took := time.Since(began); took > 10*time.Second {
+			t.Errorf("%s gave up after %s", name, took)
+		}
+	}
+}
+
 // A launch that crashed mid-way (its history entry never ended, its lock
 // long released) leaves a stack that the next launches finds and the
 // clean-up deletes.
