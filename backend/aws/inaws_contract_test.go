@@ -498,13 +498,21 @@ func testThrottled(t *testing.T, fx *inAWSFixture) {
 	for _, action := range []string{"GetScheduleGroup", "GetRole", "DescribeInstanceInformation"} {
 		fx.fault(t, "throttle", action, 1)
 	}
-	if _, err := s.Schedules().GroupExists(ctx, fx.region, "default"); !errors.Is(err, cloud.ErrThrottled) {
-		t.Errorf("scheduler: %v", err)
+	// Each is cloud.ErrThrottled and a *cloud.ThrottledError naming the call.
+	throttled := func(what, iamAction string, err error) {
+		t.Helper()
+		var th *cloud.ThrottledError
+		if !errors.Is(err, cloud.ErrThrottled) || !errors.As(err, &th) || th.Action != iamAction ||
+			!strings.Contains(err.Error(), "AWS throttled "+iamAction+" even after retrying") {
+			t.Errorf("%s: %v (%#v)", what, err, th)
+		}
 	}
-	if _, err := s.Roles().GetRole(ctx, "any"); !errors.Is(err, cloud.ErrThrottled) {
-		t.Errorf("iam: %v", err)
-	}
-	if _, err := s.Commands().Managed(ctx, fx.region, []string{fx.managed}); !errors.Is(err, cloud.ErrThrottled) {
-		t.Errorf("ssm: %v", err)
-	}
+	_, err := s.Schedules().GroupExists(ctx, fx.region, "default")
+	throttled("scheduler", "scheduler:GetScheduleGroup", err)
+	_, err = s.Roles().GetRole(ctx, "any")
+	throttled("iam", "iam:GetRole", err)
+	_, err = s.Commands().Managed(ctx, fx.region, []string{fx.managed})
+	throttled("ssm", "ssm:DescribeInstanceInformation", err)
+	fx.fault(t, "throttle", "CreateTags", 1)
+	throttled("ec2", "ec2:CreateTags", s.Tagger().Tag(ctx, fx.region, []string{fx.managed}, map[string]string{"k": "v"}))
 }
