@@ -45,6 +45,10 @@ type rig struct {
 	paths paths.Dirs
 	envs  string
 
+	// alsoAdvance, when set, is moved with the clock by drive: a
+	// sandbox's own clock, kept in step with the service's.
+	alsoAdvance func(time.Duration)
+
 	mu       sync.Mutex
 	connects []string // "profile/region" of every Connect
 }
@@ -128,7 +132,7 @@ func (r *rig) drive(f func() error) error {
 		err = f()
 	}()
 	for r.clock.BlockUntilContext(ctx, 1) == nil {
-		r.clock.Advance(time.Second)
+		r.advance(time.Second)
 	}
 	select {
 	case <-done:
@@ -136,6 +140,14 @@ func (r *rig) drive(f func() error) error {
 	case <-time.After(time.Second):
 		r.t.Fatal("the operation neither finished nor waited on the clock within 10s")
 		return nil
+	}
+}
+
+// advance moves the clock, and the one kept in step with it, by d.
+func (r *rig) advance(d time.Duration) {
+	r.clock.Advance(d)
+	if r.alsoAdvance != nil {
+		r.alsoAdvance(d)
 	}
 }
 
