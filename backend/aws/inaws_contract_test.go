@@ -141,6 +141,16 @@ func testDocumentVersions(t *testing.T, fx *inAWSFixture) {
 	if _, err := d.UpdateDocument(ctx, fx.region, name, changed); !errors.Is(err, cloud.ErrExists) {
 		t.Fatalf("an update that changes nothing: %v", err)
 	}
+	// Content equal to an older version is refused too, not only the latest's.
+	if _, err := d.UpdateDocument(ctx, fx.region, name, string(x.Start)); !errors.Is(err, cloud.ErrExists) {
+		t.Fatalf("an update back to version 1's content: %v", err)
+	}
+	// ...so the version that has it is found, to be made the default.
+	for content, want := range map[string]string{string(x.Start): "1", changed: "2", changed + "\n# another\n": ""} {
+		if got, err := d.(*Documents).VersionWithContent(ctx, fx.region, name, content); err != nil || got != want {
+			t.Fatalf("VersionWithContent: %q %v, want %q", got, err, want)
+		}
+	}
 	if err := d.SetDefaultVersion(ctx, fx.region, name, "2"); err != nil {
 		t.Fatal(err)
 	}
