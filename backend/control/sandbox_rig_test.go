@@ -16,7 +16,6 @@ import (
 	"github.com/jonboulle/clockwork"
 
 	"cloudcontrol/backend/aws"
-	"cloudcontrol/backend/cloud"
 	"cloudcontrol/backend/op"
 	"cloudcontrol/backend/sandbox"
 	"cloudcontrol/backend/sandbox/sandboxtest"
@@ -215,8 +214,4 @@ func idsOf(reqs []sandbox.Request) [][]string {
 		out[i] = slices.Sorted(slices.Values(q.InstanceIDs))
 	}
 	return out
-}
-
-func tagsOf(in sandbox.InstanceView) (startedBy, leaseUntil string) {
-	return in.Tags[cloud.TagStartedBy], in.Tags[cloud.TagLeaseUntil]
 }
