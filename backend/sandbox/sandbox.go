@@ -50,7 +50,8 @@ type regionState struct {
 	vols   []*volume // standalone volumes (AWS::EC2::Volume)
 }
 
-// Sandbox is a simulated EC2 + STS. It implements http.Handler.
+// Sandbox is a simulated AWS account (EC2, STS and the rest the README
+// lists). It implements http.Handler.
 type Sandbox struct {
 	account   string
 	defaults  *Defaults // for RunInstances
