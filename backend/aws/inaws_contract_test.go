@@ -285,6 +285,9 @@ func testSchedules(t *testing.T, fx *inAWSFixture) {
 	if ok, err := s.GroupExists(ctx, fx.region, group); err != nil || !ok {
 		t.Fatalf("GroupExists: %v %v", ok, err)
 	}
+	if tags, err := s.GroupTags(ctx, fx.region, group); err != nil || !maps.Equal(tags, map[string]string{cloud.TagEnv: x.Env}) {
+		t.Fatalf("GroupTags: %v %v", tags, err)
+	}
 	for _, w := range want {
 		got, err := s.GetSchedule(ctx, fx.region, group, w.Name)
 		if err != nil || *got != w {
@@ -326,6 +329,9 @@ func testSchedules(t *testing.T, fx *inAWSFixture) {
 	}
 	if ok, err := s.GroupExists(ctx, fx.region, group); err != nil || ok {
 		t.Fatalf("after DeleteGroup: %v %v", ok, err)
+	}
+	if _, err := s.GroupTags(ctx, fx.region, group); !errors.Is(err, cloud.ErrNotFound) {
+		t.Fatalf("GroupTags of a group that is gone: %v", err)
 	}
 	if !fx.groupChecked {
 		t.Logf("%s: not checked: %s", fx.target, motoNoGroupCheck)
