@@ -12,6 +12,7 @@ import (
 
 	"cloudcontrol/backend/cloud"
 	"cloudcontrol/backend/cloud/cloudtest"
+	"cloudcontrol/backend/env"
 	"cloudcontrol/backend/history"
 	"cloudcontrol/backend/lock"
 	"cloudcontrol/backend/op"
@@ -141,6 +142,16 @@ func (r *rig) drive(f func() error) error {
 		r.t.Fatal("the operation neither finished nor waited on the clock within 10s")
 		return nil
 	}
+}
+
+// env is the named environment as the rig's folder has it.
+func (r *rig) env(name string) *env.Environment {
+	r.t.Helper()
+	e, err := r.svc.Environment(name)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return e
 }
 
 // advance moves the clock, and the one kept in step with it, by d.

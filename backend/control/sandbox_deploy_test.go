@@ -16,7 +16,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 
-	"cloudcontrol/backend/env"
 	"cloudcontrol/backend/runbook"
 )
 
@@ -34,15 +33,6 @@ const (
 func (r *sandboxRig) deploy(opts DeployOptions, confirm Confirm) (*DeployResult, error) {
 	r.t.Helper()
 	return r.svc.Deploy(context.Background(), r.env("shop"), opts, confirm, &events{})
-}
-
-func (r *sandboxRig) env(name string) *env.Environment {
-	r.t.Helper()
-	e, err := r.svc.Environment(name)
-	if err != nil {
-		r.t.Fatal(err)
-	}
-	return e
 }
 
 func TestDeployOnTheSandbox(t *testing.T) {

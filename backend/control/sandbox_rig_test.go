@@ -81,28 +81,39 @@ const (
 	oldID  = "i-0e000000000000001"
 )
 
-func newSandboxRig(t *testing.T, files map[string]string) *sandboxRig {
+// servedSandbox serves world on 127.0.0.1 with o (in an address block of
+// its own) until the test ends, with the AWS variables pointing at
+// nothing of this machine's (static keys, no profile, no files); it
+// returns the sandbox and its URL.
+func servedSandbox(t *testing.T, world string, o sandbox.Options) (*sandbox.Sandbox, string) {
 	t.Helper()
 	dir := t.TempDir()
 	for k, v := range map[string]string{"AWS_ACCESS_KEY_ID": "sandbox", "AWS_SECRET_ACCESS_KEY": "sandbox", "AWS_SESSION_TOKEN": "",
 		"AWS_PROFILE": "", "AWS_ENDPOINT_URL": "", "AWS_CONFIG_FILE": filepath.Join(dir, "none"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "none")} {
 		t.Setenv(k, v)
 	}
-	w, err := sandbox.ParseWorld([]byte(shopWorld), "world.yaml")
+	w, err := sandbox.ParseWorld([]byte(world), "world.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	sbClock := clockwork.NewFakeClockAt(t0)
-	sb, err := sandbox.New(w, sandbox.Options{Clock: sbClock, AddressBlock: sandboxtest.Block(t)})
+	o.AddressBlock = sandboxtest.Block(t)
+	sb, err := sandbox.New(w, o)
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(sb)
 	t.Cleanup(func() { srv.Close(); sb.Close() })
+	return sb, srv.URL
+}
+
+func newSandboxRig(t *testing.T, files map[string]string) *sandboxRig {
+	t.Helper()
+	sbClock := clockwork.NewFakeClockAt(t0)
+	sb, url := servedSandbox(t, shopWorld, sandbox.Options{Clock: sbClock})
 	// Two attempts a call: one throttled answer is retried by the SDK, a
 	// second is the adapter's to report.
-	ao := aws.Options{EndpointURL: srv.URL, Region: "eu-west-1", MaxAttempts: 2, RetryMaxBackoff: 10 * time.Millisecond}
-	r := &sandboxRig{sb: sb, sbClock: sbClock, url: srv.URL}
+	ao := aws.Options{EndpointURL: url, Region: "eu-west-1", MaxAttempts: 2, RetryMaxBackoff: 10 * time.Millisecond}
+	r := &sandboxRig{sb: sb, sbClock: sbClock, url: url}
 	r.rig = newRig(t, files, func(o *Options) {
 		o.Connect = func(ctx context.Context, profile, region string) (Session, error) {
 			return aws.Connect(ctx, ao, profile, region)
