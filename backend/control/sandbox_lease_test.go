@@ -97,6 +97,23 @@ func TestLeaseHeldByTheSandboxWithTheAppClosed(t *testing.T) {
 		t.Fatalf("the lease tag is still there: %s", until)
 	}
 
+	// A stop ends the lease, its schedule with it.
+	if _, err := r.svc.Lease(ctx, r.env("shop"), LeaseRequest{For: 30 * time.Minute}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.stop("shop"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.leaseSchedule(); err == nil {
+		t.Fatal("the lease schedule is still there after a stop")
+	}
+	if until := r.instance(dbID).Tags[cloud.TagLeaseUntil]; until != "" {
+		t.Fatalf("the lease tag is still there after a stop: %s", until)
+	}
+	if _, err := r.start("shop", 0); err != nil {
+		t.Fatal(err)
+	}
+
 	// A lease of an hour, then the laptop is closed: the sandbox's own
 	// scheduler runs the stop runbook at its end, stage by stage in the
 	// stop order, and the schedule deletes itself.
