@@ -16,7 +16,7 @@ import (
 const listParallel = 4
 
 // readLive fills each valid entry from AWS: its state and who has it (one
-// status read), and what is deployed (three calls). An environment AWS
+// status read), and what is deployed (a few calls, read on demand). An environment AWS
 // cannot be read for says why; the others are listed all the same.
 func readLive(ctx context.Context, svc *control.Service, set env.Set, entries []envListEntry) {
 	sem := make(chan struct{}, listParallel)

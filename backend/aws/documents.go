@@ -2,12 +2,18 @@ package aws
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 
 	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
+	"github.com/aws/smithy-go"
 
 	"cloudcontrol/backend/cloud"
 )
@@ -97,6 +103,49 @@ func (d *Documents) UpdateDocument(ctx context.Context, region, name, content st
 		return nil, d.docError(region, "UpdateDocument", name, err)
 	}
 	return describedDocument(name, content, out.DocumentDescription), nil
+}
+
+// versionsSearched is how many of a document's newest versions
+// VersionWithContent reads: a deploy puts back what it wrote a version or
+// two ago, not hundreds.
+const versionsSearched = 100
+
+// VersionWithContent returns the newest version of the document whose
+// content is content (by SSM's own SHA-256 of it), "" when none of its
+// newest versionsSearched has it. SSM refuses an update to the content of
+// any version the document has (DuplicateDocumentContent), so a deploy
+// that puts back what it wrote before makes that version the default
+// instead. One DescribeDocument per version, from the latest down (a
+// version deleted on its own is passed over).
+func (d *Documents) VersionWithContent(ctx context.Context, region, name, content string) (string, error) {
+	c, region := d.client(region)
+	ctx, cancel := bounded(ctx)
+	defer cancel()
+	cur, err := c.DescribeDocument(ctx, &ssm.DescribeDocumentInput{Name: sdkaws.String(name)})
+	if err != nil {
+		return "", d.docError(region, "DescribeDocument", name, err)
+	}
+	latest, err := strconv.Atoi(sdkaws.ToString(cur.Document.LatestVersion))
+	if err != nil {
+		return "", fmt.Errorf("%s: DescribeDocument %s: the latest version %q is not a number", region, name, sdkaws.ToString(cur.Document.LatestVersion))
+	}
+	sum := sha256.Sum256([]byte(content))
+	want := hex.EncodeToString(sum[:])
+	for n := latest; n >= 1 && n > latest-versionsSearched; n-- {
+		v := strconv.Itoa(n)
+		desc, err := c.DescribeDocument(ctx, &ssm.DescribeDocumentInput{Name: sdkaws.String(name), DocumentVersion: sdkaws.String(v)})
+		var api smithy.APIError
+		if errors.As(err, &api) && api.ErrorCode() == "InvalidDocumentVersion" {
+			continue
+		}
+		if err != nil {
+			return "", d.docError(region, "DescribeDocument", name, err)
+		}
+		if sdkaws.ToString(desc.Document.Hash) == want {
+			return v, nil
+		}
+	}
+	return "", nil
 }
 
 // SetDefaultVersion makes version the one that runs.

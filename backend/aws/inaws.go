@@ -84,7 +84,9 @@ var (
 
 // callError is apiError for the in-AWS services: a missing permission is
 // also a *cloud.AccessDeniedError naming the IAM action (iamPrefix:action),
-// the codes in notFoundCodes a *cloud.NotFoundError of kind naming ids.
+// throttling that outlasted the retries a *cloud.ThrottledError naming it
+// (and cloud.ErrThrottled), the codes in notFoundCodes a *cloud.NotFoundError
+// of kind naming ids.
 func (s *Session) callError(region, iamPrefix, action string, err error, kind string, ids []string, notFoundCodes ...string) error {
 	e := s.apiError(region, action, err)
 	var api smithy.APIError
@@ -97,6 +99,12 @@ func (s *Session) callError(region, iamPrefix, action string, err error, kind st
 	case slices.Contains(deniedCodes, code):
 		ours.errs = append(ours.errs, &cloud.AccessDeniedError{Action: iamPrefix + ":" + action, Message: api.ErrorMessage()})
 		ours.text += "; it needs the IAM permission " + iamPrefix + ":" + action
+	case slices.Contains(throttleCodes, code):
+		// What the SDK's own retries did not get through: said as a pace
+		// problem, naming the call, not as AWS's bare code.
+		throttled := &cloud.ThrottledError{Action: iamPrefix + ":" + action, Message: api.ErrorMessage() + " (" + code + ")"}
+		ours.errs = append(ours.errs, throttled)
+		ours.text = region + ": " + throttled.Error()
 	case slices.Contains(notFoundCodes, code):
 		return notFound(e, kind, ids)
 	case slices.Contains(moreExists, code):

@@ -141,6 +141,16 @@ func testDocumentVersions(t *testing.T, fx *inAWSFixture) {
 	if _, err := d.UpdateDocument(ctx, fx.region, name, changed); !errors.Is(err, cloud.ErrExists) {
 		t.Fatalf("an update that changes nothing: %v", err)
 	}
+	// Content equal to an older version is refused too, not only the latest's.
+	if _, err := d.UpdateDocument(ctx, fx.region, name, string(x.Start)); !errors.Is(err, cloud.ErrExists) {
+		t.Fatalf("an update back to version 1's content: %v", err)
+	}
+	// ...so the version that has it is found, to be made the default.
+	for content, want := range map[string]string{string(x.Start): "1", changed: "2", changed + "\n# another\n": ""} {
+		if got, err := d.(*Documents).VersionWithContent(ctx, fx.region, name, content); err != nil || got != want {
+			t.Fatalf("VersionWithContent: %q %v, want %q", got, err, want)
+		}
+	}
 	if err := d.SetDefaultVersion(ctx, fx.region, name, "2"); err != nil {
 		t.Fatal(err)
 	}
@@ -275,6 +285,9 @@ func testSchedules(t *testing.T, fx *inAWSFixture) {
 	if ok, err := s.GroupExists(ctx, fx.region, group); err != nil || !ok {
 		t.Fatalf("GroupExists: %v %v", ok, err)
 	}
+	if tags, err := s.GroupTags(ctx, fx.region, group); err != nil || !maps.Equal(tags, map[string]string{cloud.TagEnv: x.Env}) {
+		t.Fatalf("GroupTags: %v %v", tags, err)
+	}
 	for _, w := range want {
 		got, err := s.GetSchedule(ctx, fx.region, group, w.Name)
 		if err != nil || *got != w {
@@ -316,6 +329,9 @@ func testSchedules(t *testing.T, fx *inAWSFixture) {
 	}
 	if ok, err := s.GroupExists(ctx, fx.region, group); err != nil || ok {
 		t.Fatalf("after DeleteGroup: %v %v", ok, err)
+	}
+	if _, err := s.GroupTags(ctx, fx.region, group); !errors.Is(err, cloud.ErrNotFound) {
+		t.Fatalf("GroupTags of a group that is gone: %v", err)
 	}
 	if !fx.groupChecked {
 		t.Logf("%s: not checked: %s", fx.target, motoNoGroupCheck)
@@ -498,13 +514,21 @@ func testThrottled(t *testing.T, fx *inAWSFixture) {
 	for _, action := range []string{"GetScheduleGroup", "GetRole", "DescribeInstanceInformation"} {
 		fx.fault(t, "throttle", action, 1)
 	}
-	if _, err := s.Schedules().GroupExists(ctx, fx.region, "default"); !errors.Is(err, cloud.ErrThrottled) {
-		t.Errorf("scheduler: %v", err)
+	// Each is cloud.ErrThrottled and a *cloud.ThrottledError naming the call.
+	throttled := func(what, iamAction string, err error) {
+		t.Helper()
+		var th *cloud.ThrottledError
+		if !errors.Is(err, cloud.ErrThrottled) || !errors.As(err, &th) || th.Action != iamAction ||
+			!strings.Contains(err.Error(), "AWS throttled "+iamAction+" even after retrying") {
+			t.Errorf("%s: %v (%#v)", what, err, th)
+		}
 	}
-	if _, err := s.Roles().GetRole(ctx, "any"); !errors.Is(err, cloud.ErrThrottled) {
-		t.Errorf("iam: %v", err)
-	}
-	if _, err := s.Commands().Managed(ctx, fx.region, []string{fx.managed}); !errors.Is(err, cloud.ErrThrottled) {
-		t.Errorf("ssm: %v", err)
-	}
+	_, err := s.Schedules().GroupExists(ctx, fx.region, "default")
+	throttled("scheduler", "scheduler:GetScheduleGroup", err)
+	_, err = s.Roles().GetRole(ctx, "any")
+	throttled("iam", "iam:GetRole", err)
+	_, err = s.Commands().Managed(ctx, fx.region, []string{fx.managed})
+	throttled("ssm", "ssm:DescribeInstanceInformation", err)
+	fx.fault(t, "throttle", "CreateTags", 1)
+	throttled("ec2", "ec2:CreateTags", s.Tagger().Tag(ctx, fx.region, []string{fx.managed}, map[string]string{"k": "v"}))
 }

@@ -185,9 +185,15 @@ func TestExportedStartRunbookStartsTheEnvironmentInOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Each says the runbook's role started it, at the execution's time in
+	// Automation's own format, which the app reads as it reads its own.
 	for _, in := range all {
 		if in.State != cloud.Running {
 			t.Fatalf("%s is %s", in.Name, in.State)
+		}
+		if in.StartedBy != automation.ARN || in.StartedAt == nil || !in.StartedAt.Equal(run.Started.Truncate(time.Second)) {
+			t.Fatalf("%s: started by %q at %v (tag %q); want %s at %s", in.Name, in.StartedBy, in.StartedAt, in.Tags[cloud.TagStartedAt],
+				automation.ARN, run.Started)
 		}
 	}
 }

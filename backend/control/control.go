@@ -57,6 +57,9 @@ type Options struct {
 	// EstimateScale multiplies the plans' EC2 estimates: a front end that
 	// runs its own sandbox at speed N sets 1/N (0 means 1).
 	EstimateScale float64
+
+	// settle, for tests on a fake clock, is given to every run's Runner.
+	settle *orchestrate.Settle
 }
 
 // Connector opens a session on a profile and region; "" for either means

@@ -190,14 +190,25 @@ func (d *deployer) planDocuments(ctx context.Context, x *runbook.Export) error {
 			if dc.ChangedInAWS {
 				dc.Note = "it was changed in AWS since Cloud Control deployed it (or not written by Cloud Control): deploying overwrites it"
 			}
-			var version string
-			prev := *cur
-			updates = append(updates, deployStep{what: "add version " + dc.NewVersion + " of document " + name, leaves: leavesVersions,
-				do: func(ctx context.Context) error {
-					v, err := d.updateDocument(ctx, &prev, content)
-					version = v
-					return err
-				}})
+			held, err := d.versionHolding(ctx, name, content)
+			if err != nil {
+				return err
+			}
+			version := held
+			if held != "" {
+				// SSM refuses new content equal to a version's: that
+				// version (Cloud Control's, before the edit) is put back.
+				dc.NewVersion = held
+				dc.Note += "; version " + held + " holds what Cloud Control writes, so it is made the default again"
+			} else {
+				prev := *cur
+				updates = append(updates, deployStep{what: "add version " + dc.NewVersion + " of document " + name, leaves: leavesVersions,
+					do: func(ctx context.Context) error {
+						v, err := d.updateDocument(ctx, &prev, content)
+						version = v
+						return err
+					}})
+			}
 			defaults = append(defaults, deployStep{what: "make version " + dc.NewVersion + " the default of " + name, leaves: leavesDefault,
 				do: func(ctx context.Context) error { return d.a.docs.SetDefaultVersion(ctx, d.region, name, version) }})
 		}
@@ -205,6 +216,26 @@ func (d *deployer) planDocuments(ctx context.Context, x *runbook.Export) error {
 	}
 	d.p.steps = append(append(append(d.p.steps, creates...), updates...), defaults...)
 	return nil
+}
+
+// versionFinder is what a session's documents may offer beyond
+// cloud.Documents: the version that holds a content (aws.Documents).
+type versionFinder interface {
+	VersionWithContent(ctx context.Context, region, name, content string) (string, error)
+}
+
+// versionHolding is the version of the document whose content is content,
+// "" when none is (or the session cannot tell).
+func (d *deployer) versionHolding(ctx context.Context, name, content string) (string, error) {
+	f, ok := d.a.docs.(versionFinder)
+	if !ok {
+		return "", nil
+	}
+	v, err := f.VersionWithContent(ctx, d.region, name, content)
+	if err != nil {
+		return "", awsErr("reading the versions of the document "+name, err)
+	}
+	return v, nil
 }
 
 // updateDocument adds the new version. A version left by a deploy that

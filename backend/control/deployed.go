@@ -12,9 +12,9 @@ import (
 
 // Deployment is what of an environment is deployed in AWS now: its
 // runbooks and the schedules that run them, with their next runs. Reading
-// it takes three calls (the two documents, the group's schedules), so it
-// is read on demand (env status, env list, the window's Deployed) and
-// never on every poll.
+// it takes a few calls (each document described and read, the group's
+// schedules listed and read), so it is read on demand (env status, env
+// list, the window's Deployed) and never on every poll.
 type Deployment struct {
 	Env    string `json:"env"`
 	Region string `json:"region"`
@@ -56,7 +56,7 @@ type DeployedSchedule struct {
 	Ours bool `json:"ours"`
 }
 
-// Deployed reads what of the environment is deployed (on demand: three
+// Deployed reads what of the environment is deployed (on demand: a few
 // calls, see Deployment).
 func (s *Service) Deployed(ctx context.Context, e *env.Environment) (*Deployment, error) {
 	var d *Deployment

@@ -72,7 +72,7 @@ func (s *Service) runEnv(ctx context.Context, e *env.Environment, action op.Acti
 		}
 		w.Outline(prep.Plan.Outline())
 		r := &orchestrate.Runner{Fleet: w.Session.Fleet(), Clock: s.opts.Clock, Tick: s.opts.Tick, Sink: after,
-			Commands: commandsOf(w.Session)}
+			Commands: commandsOf(w.Session), Settle: s.opts.settle}
 		out, err := r.Run(ctx, prep.Plan)
 		res = &out
 		w.Observed(out.Instances)

@@ -2,7 +2,6 @@ package control
 
 import (
 	"context"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,7 +16,6 @@ import (
 	"cloudcontrol/backend/orchestrate"
 	"cloudcontrol/backend/paths"
 	"cloudcontrol/backend/sandbox"
-	"cloudcontrol/backend/sandbox/sandboxtest"
 )
 
 const historyWorld = `
@@ -55,21 +53,8 @@ var fixtureStart = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 func newRunFixture(t *testing.T, ho ...history.Options) *runFixture {
 	t.Helper()
 	dir := t.TempDir()
-	for k, v := range map[string]string{"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_SESSION_TOKEN": "",
-		"AWS_PROFILE": "", "AWS_ENDPOINT_URL": "", "AWS_CONFIG_FILE": filepath.Join(dir, "none"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "none")} {
-		t.Setenv(k, v)
-	}
-	w, err := sandbox.ParseWorld([]byte(historyWorld), "world.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
 	clock := clockwork.NewFakeClockAt(fixtureStart)
-	sb, err := sandbox.New(w, sandbox.Options{Speed: 1000, Clock: clock, AddressBlock: sandboxtest.Block(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(sb)
-	t.Cleanup(func() { srv.Close(); sb.Close() })
+	sb, url := servedSandbox(t, historyWorld, sandbox.Options{Speed: 1000, Clock: clock})
 	envDir := filepath.Join(dir, "envs")
 	if err := os.MkdirAll(envDir, 0o700); err != nil {
 		t.Fatal(err)
@@ -83,9 +68,9 @@ func newRunFixture(t *testing.T, ho ...history.Options) *runFixture {
 	t.Cleanup(func() { hist.Close() })
 	svc := New(Options{Dirs: []string{envDir}, Paths: home, Clock: clock, Tick: 10 * time.Millisecond,
 		Connect: func(ctx context.Context, profile, region string) (Session, error) {
-			return aws.Connect(ctx, aws.Options{EndpointURL: srv.URL, Region: "eu-west-1", MaxAttempts: 1}, profile, region)
+			return aws.Connect(ctx, aws.Options{EndpointURL: url, Region: "eu-west-1", MaxAttempts: 1}, profile, region)
 		}, History: hist, Location: time.UTC})
-	return &runFixture{svc: svc, home: home, hist: hist, clock: clock, sb: sb, url: srv.URL}
+	return &runFixture{svc: svc, home: home, hist: hist, clock: clock, sb: sb, url: url}
 }
 
 // store is the fixture's usage history, opened.

@@ -8,7 +8,6 @@ import (
 
 	"cloudcontrol/backend/cloud"
 	"cloudcontrol/backend/cloud/cloudtest"
-	"cloudcontrol/backend/env"
 	"cloudcontrol/backend/runbook"
 )
 
@@ -71,16 +70,6 @@ func (a *awsRig) runbooksRun(t *testing.T, e string, ids ...string) {
 		}
 		return nil
 	}
-}
-
-// env is the named environment as the rig's folder has it.
-func (a *awsRig) env(name string) *env.Environment {
-	a.t.Helper()
-	e, err := a.svc.Environment(name)
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	return e
 }
 
 // mutations are every changing call made to SSM, Scheduler and IAM, in order.

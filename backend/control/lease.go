@@ -426,7 +426,7 @@ func (s *Service) putLeaseSchedule(ctx context.Context, w *Work, e *env.Environm
 		return "", "", err
 	}
 	sc := cloud.Schedule{Group: group, Name: LeaseScheduleName, Expression: AtExpression(until), Timezone: "UTC", State: "ENABLED",
-		Description: fmt.Sprintf("The end of the lease of %s by %s: runs %s once (set by Cloud Control)", e.Name, ShortName(w.Target.Identity.ARN), runbook.StopDocumentName(e.Name)),
+		Description: fmt.Sprintf("Ends the lease of %s by %s: runs %s once %s", e.Name, ShortName(w.Target.Identity.ARN), runbook.StopDocumentName(e.Name), scheduleMark),
 		TargetARN:   UniversalTarget, RoleARN: schedRole, Input: input, DeleteAfter: true}
 	_, err = a.sched.GetSchedule(ctx, region, group, LeaseScheduleName)
 	switch {

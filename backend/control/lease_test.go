@@ -100,6 +100,11 @@ func TestALeaseHeldInAWS(t *testing.T) {
 	if held, err := a.svc.LeaseHeld(context.Background(), a.env("shop"), end); !held || err != nil {
 		t.Errorf("held %v %v", held, err)
 	}
+	// It is Cloud Control's, as env status says and env deploy --remove
+	// (which deletes only its own) needs.
+	if d, err := a.svc.Deployed(context.Background(), a.env("shop")); err != nil || d.Lease == nil || !d.Lease.Ours {
+		t.Errorf("deployed lease %+v %v", d, err)
+	}
 
 	// Bob extends Alice's lease: allowed, and her name is said.
 	a.as(bob)

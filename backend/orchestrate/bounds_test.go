@@ -43,7 +43,7 @@ func (f *hangingFleet) Describe(ctx context.Context, region string, ids []string
 func (h *harness) realRun(p *Plan, fleet cloud.Fleet) (time.Duration, error) {
 	h.t.Helper()
 	r := h.runner
-	r.Clock, r.Tick, r.MaxTick, r.Fleet, r.checking, r.calling = nil, 10*time.Millisecond, 10*time.Millisecond, fleet, nil, nil
+	r.Clock, r.Tick, r.MaxTick, r.Fleet, r.Settle = nil, 10*time.Millisecond, 10*time.Millisecond, fleet, nil
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	began := time.Now()

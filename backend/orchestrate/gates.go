@@ -38,9 +38,7 @@ func (x *run) dispatch(in *instRun, g Gate) {
 	}
 	shown, _ := gateTarget(in.cur, g, x.templates, true)
 	in.inflight = true
-	if x.r.checking != nil {
-		x.r.checking.Add(1)
-	}
+	x.r.Settle.checkBegan()
 	gi := in.gate
 	x.wg.Add(1)
 	go func() {
@@ -70,9 +68,7 @@ func (x *run) dispatch(in *instRun, g Gate) {
 func (x *run) onGate(res gateResult) {
 	in := res.in
 	in.inflight = false
-	if x.r.checking != nil {
-		x.r.checking.Add(-1)
-	}
+	x.r.Settle.checkTaken()
 	if res.gate != in.gate {
 		return
 	}

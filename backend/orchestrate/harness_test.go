@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -36,7 +35,7 @@ func newHarness(t *testing.T) *harness {
 	clock := clockwork.NewFakeClockAt(t0)
 	h := &harness{t: t, clock: clock, fleet: cloudtest.NewFleet(clock)}
 	h.runner = Runner{Fleet: h.fleet, Clock: clock, Tick: time.Second, MaxTick: 5 * time.Second,
-		CheckTimeout: time.Second, Sink: op.SinkFunc(h.emit), checking: &atomic.Int64{}, calling: &sync.RWMutex{}}
+		CheckTimeout: time.Second, Sink: op.SinkFunc(h.emit), Settle: &Settle{}}
 	return h
 }
 
@@ -122,24 +121,7 @@ func (h *harness) run(ctx context.Context, p *Plan) (Result, error) {
 				h.t.Fatalf("the run neither finished nor waited on the clock within 20s")
 			}
 		}
-		// Real network checks in flight: let them finish before time moves.
-		for h.runner.checking.Load() > 0 && wait.Err() == nil {
-			time.Sleep(100 * time.Microsecond)
-		}
-		h.advanceIfWaiting()
-	}
-}
-
-// advanceIfWaiting moves time a second if the run waits on the clock, with
-// no AWS call in flight: a call's bound is a waiter of the clock too, and
-// time must not move during a call.
-func (h *harness) advanceIfWaiting() {
-	h.runner.calling.Lock()
-	defer h.runner.calling.Unlock()
-	now, cancel := context.WithCancel(context.Background())
-	cancel()
-	if h.clock.BlockUntilContext(now, 1) == nil { // some waiter, at once
-		h.clock.Advance(time.Second)
+		h.runner.Settle.Advance(wait, h.clock, time.Second)
 	}
 }
 

@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"text/template"
 	"time"
 
@@ -53,15 +52,9 @@ type Runner struct {
 	Commands     cloud.Commands
 	CommandRetry time.Duration
 
-	// checking, when set, counts TCP/HTTP checks dispatched and not yet
-	// taken back by the run: tests on a fake clock wait for zero before
-	// moving time, since a real network check does not follow that clock.
-	checking *atomic.Int64
-	// calling, when set, is read-held for the whole of each AWS call,
-	// its bound's timer included: tests on a fake clock hold it while they
-	// move time, so the clock never moves during a call and a call's bound
-	// is never taken for the run waiting.
-	calling *sync.RWMutex
+	// Settle, when set, is told of every check and AWS call in flight, so
+	// a test on a fake clock moves time only while the run waits on it.
+	Settle *Settle
 }
 
 const (

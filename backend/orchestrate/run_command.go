@@ -250,6 +250,9 @@ func (x *run) sendCommands(ctx context.Context, waiting []*instRun) {
 			if ctx.Err() != nil || x.commandRefused(b.s, "sending the command", err) {
 				return
 			}
+			if errors.Is(err, errStageOver) {
+				continue // not sent: the stage times out with its instances' last failure, not this
+			}
 			for _, in := range group {
 				// SSM may have lost it again: ask before the next try.
 				in.cmd.managed, in.cmd.retryAt = false, now.Add(x.r.CommandRetry)

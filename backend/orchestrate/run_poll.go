@@ -162,10 +162,7 @@ func (x *run) call(ctx context.Context, stages []*stageRun, f func(context.Conte
 	if !deadline.After(now) {
 		return errStageOver
 	}
-	if x.r.calling != nil { // before the bound's timer, released after it stopped
-		x.r.calling.RLock()
-		defer x.r.calling.RUnlock()
-	}
+	defer x.r.Settle.callBegan()() // before the bound's timer, released after it stopped
 	cctx, cancel := clockctx.WithDeadline(ctx, x.clock, deadline)
 	defer cancel()
 	err := f(cctx)

@@ -48,6 +48,7 @@ var runnable = map[string]func(sb *Sandbox, x *execution, s *stepExec, at time.T
 	"aws:assertAwsResourceProperty":  runAssertProperty,
 	"aws:runCommand":                 runRunCommand,
 	"aws:sleep":                      runSleep,
+	"aws:createTags":                 runCreateTags,
 }
 
 func runStep(sb *Sandbox, x *execution, s *stepExec, at time.Time) stepResult {
@@ -182,6 +183,51 @@ func selectOutput(resp any, o autoOutput) (any, bool, string) {
 		return v, true, ""
 	}
 	return valueText(v), true, ""
+}
+
+// runCreateTags tags EC2 resources (ResourceType EC2, the default) with
+// the sandbox's own CreateTags, as aws:createTags does; the other resource
+// types it takes in AWS (ManagedInstance, MaintenanceWindow, Parameter)
+// the sandbox does not tag.
+func runCreateTags(sb *Sandbox, x *execution, s *stepExec, at time.Time) stepResult {
+	if typ, ok := s.inputs["ResourceType"]; ok && inputText(typ) != "EC2" {
+		return failInvocation("ResourceType %s: the sandbox's aws:createTags tags EC2 resources only", inputText(typ))
+	}
+	ids := inputList(s.inputs["ResourceIds"])
+	if len(ids) == 0 {
+		return failInvocation("ResourceIds is empty: there is nothing to tag")
+	}
+	tags, why := tagInputs(s.inputs["Tags"])
+	if why != "" {
+		return failInvocation("Tags %s", why)
+	}
+	if _, err := sb.awsCall(x, s, at, "ec2", "CreateTags", map[string]any{"Resources": ids, "Tags": tags}, true); err != nil {
+		return failInvocation("%s", awsFailure("CreateTags", err))
+	}
+	return stepResult{done: true}
+}
+
+// tagInputs reads aws:createTags' Tags: a MapList of {Key, Value}.
+func tagInputs(v any) ([]any, string) {
+	list, ok := v.([]any)
+	if !ok || len(list) == 0 {
+		return nil, "must be a list of {Key, Value} maps"
+	}
+	out := make([]any, 0, len(list))
+	for _, e := range list {
+		m, ok := e.(map[string]any)
+		key, _ := m["Key"].(string)
+		raw, hasValue := m["Value"]
+		if !ok || key == "" || len(m) > 2 || len(m) == 2 && !hasValue {
+			return nil, fmt.Sprintf("must be a list of {Key, Value} maps, not %s", describeValue(e))
+		}
+		value := ""
+		if raw != nil {
+			value = inputText(raw)
+		}
+		out = append(out, map[string]any{"Key": key, "Value": value})
+	}
+	return out, ""
 }
 
 // changeState is a changeInstanceState step's progress: whether its

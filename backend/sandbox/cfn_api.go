@@ -251,7 +251,7 @@ func (sb *Sandbox) createStack(c *call) (any, *apiError) {
 func (st *stack) ref(name string) (string, error) {
 	r := st.res[name]
 	if r == nil || r.physical == "" {
-		return "", fmt.Errorf("Template format error: Unresolved resource dependencies [%s] in the Resources block of the template", name)
+		return "", fmt.Errorf("Template format error: Unresolved resource dependencies [%s] in the Resources block of the template", name) //nolint:staticcheck // CloudFormation's own words
 	}
 	return r.physical, nil
 }

@@ -81,7 +81,6 @@ type stackRes struct {
 	inst     *instance
 	vol      *volume
 	attach   *attachment
-	attrs    map[string]any
 	keep     bool // RetainResources / DeletionPolicy: Retain
 	// failedPass: its delete failed in the delete (or rollback) under way,
 	// which does not try it again.
@@ -525,7 +524,3 @@ func (sb *Sandbox) outputs(st *stack) ([]xCfnOutput, error) {
 	}
 	return out, nil
 }
-
-// finished: a stack's operations have ended (it can be deleted or listed
-// as it is).
-func (st *stack) inProgress() bool { return st.mode != modeIdle }

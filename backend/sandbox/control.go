@@ -121,6 +121,12 @@ func (f *Fault) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// clockJSON is the sandbox's time, and before an advance what it was.
+type clockJSON struct {
+	Now time.Time `json:"now"`
+	Was time.Time `json:"was,omitzero"`
+}
+
 // controlHandler serves the JSON control endpoint under /_sandbox/.
 func (sb *Sandbox) controlHandler() http.Handler {
 	mux := http.NewServeMux()
@@ -189,8 +195,34 @@ func (sb *Sandbox) controlHandler() http.Handler {
 	mux.HandleFunc("GET /_sandbox/instances", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, sb.View(r.URL.Query().Get("region")))
 	})
+	mux.HandleFunc("GET /_sandbox/clock", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, clockJSON{Now: sb.Now().UTC()})
+	})
+	mux.HandleFunc("POST /_sandbox/clock", func(w http.ResponseWriter, r *http.Request) {
+		var body struct {
+			Advance string `json:"advance"`
+		}
+		dec := json.NewDecoder(io.LimitReader(r.Body, 1<<16))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&body); err != nil {
+			writeError(w, http.StatusBadRequest, fmt.Errorf("the body must be {\"advance\": \"90m\"}: %w", err))
+			return
+		}
+		d, err := time.ParseDuration(body.Advance)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, fmt.Errorf("advance %q is not a Go duration such as 90m or 2h: %w", body.Advance, err))
+			return
+		}
+		was := sb.Now()
+		now, err := sb.Advance(d)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, clockJSON{Now: now.UTC(), Was: was.UTC()})
+	})
 	mux.HandleFunc("/_sandbox/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, fmt.Errorf("no sandbox control endpoint %s %s; see GET /_sandbox/requests, /_sandbox/faults, /_sandbox/instances", r.Method, r.URL.Path))
+		writeError(w, http.StatusNotFound, fmt.Errorf("no sandbox control endpoint %s %s; see GET /_sandbox/requests, /_sandbox/faults, /_sandbox/instances, /_sandbox/clock", r.Method, r.URL.Path))
 	})
 	return mux
 }

@@ -50,12 +50,13 @@ type regionState struct {
 	vols   []*volume // standalone volumes (AWS::EC2::Volume)
 }
 
-// Sandbox is a simulated EC2 + STS. It implements http.Handler.
+// Sandbox is a simulated AWS account (EC2, STS and the rest the README
+// lists). It implements http.Handler.
 type Sandbox struct {
 	account   string
 	defaults  *Defaults // for RunInstances
 	speed     float64
-	clock     clockwork.Clock
+	clock     *shiftedClock // Options.Clock, moved on by Advance
 	log       *slog.Logger
 	faults    faultSet
 	auth      authState // issued temporary keys, revoked keys, SSO sign-ins
@@ -111,7 +112,6 @@ func New(w *World, opts Options) (*Sandbox, error) {
 		account:  w.Account,
 		defaults: &w.Defaults,
 		speed:    opts.Speed,
-		clock:    opts.Clock,
 		log:      opts.Logger,
 		regions:  map[string]*regionState{},
 		byID:     map[string]*instance{},
@@ -124,9 +124,11 @@ func New(w *World, opts Options) (*Sandbox, error) {
 	if sb.speed <= 0 {
 		sb.speed = 1
 	}
-	if sb.clock == nil {
-		sb.clock = clockwork.NewRealClock()
+	base := opts.Clock
+	if base == nil {
+		base = clockwork.NewRealClock()
 	}
+	sb.clock = newShiftedClock(base)
 	if sb.log == nil {
 		sb.log = slog.New(slog.DiscardHandler)
 	}

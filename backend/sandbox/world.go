@@ -1,5 +1,6 @@
-// Package sandbox is a local, AWS-compatible simulated EC2 (+ STS) that the
-// real aws-sdk-go-v2 clients talk to unchanged. A world file describes the
+// Package sandbox is a local, AWS-compatible simulated AWS account (EC2, STS,
+// SSM, EventBridge Scheduler, IAM and more; see README.md) that the real
+// aws-sdk-go-v2 clients talk to unchanged. A world file describes the
 // account, regions and instances; state is a function of (injectable) time.
 package sandbox
 
