@@ -75,7 +75,7 @@ func (s *Service) LaunchPreview(ctx context.Context, e *env.Environment, req Lau
 }
 
 func (s *Service) launcher(w *Work, c launch.Cloud, e *env.Environment, action op.Action) *launch.Launcher {
-	return &launch.Launcher{Cloud: c, Region: w.Target.Region, Clock: s.opts.Clock, Tick: s.opts.Tick,
+	return &launch.Launcher{Cloud: c, Region: w.Target.Region, Clock: s.opts.Clock, Tick: s.opts.Tick, Settle: s.opts.settle,
 		Report: launch.NewReporter(e.Name, action, w.Sink, s.opts.Clock)}
 }
 
@@ -87,7 +87,11 @@ func (s *Service) launcher(w *Work, c launch.Cloud, e *env.Environment, action o
 func (s *Service) Launch(ctx context.Context, e *env.Environment, req LaunchRequest, sink op.Sink) (*launch.Result, error) {
 	var res *launch.Result
 	err := s.Operate(ctx, Operation{Env: e, Action: op.Launch, Sink: sink}, func(ctx context.Context, w *Work) error {
-		plan, err := s.prepareLaunch(ctx, e, req, w.Session, w.Target)
+		var plan *launch.Plan
+		err := s.Bounded(ctx, func(ctx context.Context) (err error) { // the preflight's reads, as the preview's
+			plan, err = s.prepareLaunch(ctx, e, req, w.Session, w.Target)
+			return err
+		})
 		if err != nil {
 			return err
 		}

@@ -5,10 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"cloudcontrol/backend/cloud"
 	"cloudcontrol/backend/op"
+	"cloudcontrol/internal/clockctx"
 )
 
 // RemainsError is a stack that could not be deleted: what is left of it.
@@ -48,15 +48,19 @@ func (l *Launcher) deleteStack(ctx context.Context, stack, stackID, status, last
 	if attempts <= 0 {
 		attempts = DefaultDeleteAttempts
 	}
-	dctx, cancel := context.WithTimeout(ctx, timeout)
+	dctx, cancel := clockctx.WithTimeout(ctx, l.Clock, timeout)
 	if mustFinish {
-		dctx, cancel = bounded(ctx, timeout)
+		dctx, cancel = l.bounded(ctx, timeout)
 	}
 	defer cancel()
 	sent, awaiting := 0, false
 	why := ""
 	for {
-		evs, err := l.Cloud.Stacks().StackEvents(dctx, l.Region, stackID, last)
+		var evs []cloud.StackEvent
+		err := l.call(dctx, func(ctx context.Context) (err error) {
+			evs, err = l.Cloud.Stacks().StackEvents(ctx, l.Region, stackID, last)
+			return err
+		})
 		if err == nil {
 			for _, ev := range evs {
 				last = ev.ID
@@ -87,7 +91,9 @@ func (l *Launcher) deleteStack(ctx context.Context, stack, stackID, status, last
 				l.Report.note(stack, fmt.Sprintf("the delete of %s failed (%s); deleting it again (attempt %d of %d)", stack, why, sent+1, attempts))
 			}
 			sent++
-			if err := l.Cloud.Stacks().DeleteStack(dctx, l.Region, stackID, "cc-delete-"+NewID()); err != nil {
+			if err := l.call(dctx, func(ctx context.Context) error {
+				return l.Cloud.Stacks().DeleteStack(ctx, l.Region, stackID, "cc-delete-"+NewID())
+			}); err != nil {
 				why = err.Error()
 				l.Report.note(stack, fmt.Sprintf("DeleteStack %s: %v", stack, err))
 			} else {
@@ -117,10 +123,12 @@ func (l *Launcher) deleteStack(ctx context.Context, stack, stackID, status, last
 // remains names what is left of a stack that could not be deleted and
 // reports it.
 func (l *Launcher) remains(ctx context.Context, stack, stackID, status, why string) ([]string, error) {
-	rctx, cancel := bounded(ctx, 2*l.tick()+30*time.Second)
-	defer cancel()
 	var left []string
-	if res, err := l.Cloud.Stacks().StackResources(rctx, l.Region, stackID); err == nil {
+	var res []cloud.StackResource
+	if err := l.call(context.WithoutCancel(ctx), func(ctx context.Context) (err error) {
+		res, err = l.Cloud.Stacks().StackResources(ctx, l.Region, stackID)
+		return err
+	}); err == nil {
 		for _, r := range res {
 			if r.Status == cloud.StackDeleteComplete || r.Status == "DELETE_SKIPPED" {
 				continue

@@ -30,7 +30,10 @@ func (l *Launcher) writeRecord(ctx context.Context, t *tracked) error {
 		return fmt.Errorf("%s has no private IP", label(t.instance, t.u.Name))
 	}
 	rec := cloud.RecordSet{Name: fqdn(t.u.DNS), Type: "A", TTL: DNSTTL, Values: []string{ip}}
-	if _, err := l.Cloud.DNS().ChangeRecords(ctx, t.u.ZoneID, cloud.RecordChange{Action: cloud.ChangeCreate, Record: rec}); err != nil {
+	if err := l.call(ctx, func(ctx context.Context) error {
+		_, err := l.Cloud.DNS().ChangeRecords(ctx, t.u.ZoneID, cloud.RecordChange{Action: cloud.ChangeCreate, Record: rec})
+		return err
+	}); err != nil {
 		return err
 	}
 	l.Report.Emit(op.Event{Type: op.EventDNSUpdated, Stack: t.u.Stack, Instance: t.instance, Name: t.u.Name, Resource: t.u.DNS,
@@ -42,9 +45,16 @@ func (l *Launcher) writeRecord(ctx context.Context, t *tracked) error {
 // instance; a record pointing elsewhere is left, and said so. It runs to
 // its end even when ctx is cancelled.
 func (l *Launcher) deleteRecord(ctx context.Context, stack, zoneID, name string, in cloud.Instance) {
-	dctx, cancel := bounded(ctx, dnsTimeout)
+	dctx, cancel := l.bounded(ctx, dnsTimeout)
 	defer cancel()
-	rs, ok, err := l.Cloud.DNS().Record(dctx, zoneID, fqdn(name), "A")
+	var (
+		rs cloud.RecordSet
+		ok bool
+	)
+	err := l.call(dctx, func(ctx context.Context) (err error) {
+		rs, ok, err = l.Cloud.DNS().Record(ctx, zoneID, fqdn(name), "A")
+		return err
+	})
 	switch {
 	case err != nil:
 		l.Report.note(stack, fmt.Sprintf("the DNS record %s could not be read, so it was not deleted: %v", name, err))
@@ -57,7 +67,10 @@ func (l *Launcher) deleteRecord(ctx context.Context, stack, zoneID, name string,
 			name, strings.Join(rs.Values, ", "), label(in.ID, in.Name), orText(in.PrivateIP, "no address")))
 		return
 	}
-	if _, err := l.Cloud.DNS().ChangeRecords(dctx, zoneID, cloud.RecordChange{Action: cloud.ChangeDelete, Record: rs}); err != nil {
+	if err := l.call(dctx, func(ctx context.Context) error {
+		_, err := l.Cloud.DNS().ChangeRecords(ctx, zoneID, cloud.RecordChange{Action: cloud.ChangeDelete, Record: rs})
+		return err
+	}); err != nil {
 		l.Report.note(stack, fmt.Sprintf("the DNS record %s could not be deleted: %v", name, err))
 		return
 	}

@@ -11,6 +11,7 @@ import (
 
 	"cloudcontrol/backend/cloud"
 	"cloudcontrol/backend/op"
+	"cloudcontrol/backend/orchestrate"
 )
 
 // Launcher carries out plans, terminations and clean-ups, reporting every
@@ -31,6 +32,12 @@ type Launcher struct {
 	// DeleteAttempts is how many DeleteStack calls a stack gets before
 	// what remains of it is named (default DefaultDeleteAttempts).
 	DeleteAttempts int
+	// CallTimeout bounds each AWS call on Clock (default
+	// DefaultCallTimeout).
+	CallTimeout time.Duration
+	// Settle, for tests on a fake clock, is told of every AWS call in
+	// flight, as a run's (orchestrate.Settle).
+	Settle *orchestrate.Settle
 }
 
 // Defaults of a Launcher.
@@ -155,16 +162,23 @@ func (l *Launcher) Run(ctx context.Context, plan *Plan) (*Result, error) {
 // unit's launch id is the one it made, and is followed (and so cleaned up
 // if need be), never left behind.
 func (l *Launcher) create(ctx context.Context, u *Unit) (string, error) {
-	id, err := l.Cloud.Stacks().CreateStack(ctx, l.Region, u.Input)
+	var id string
+	err := l.call(ctx, func(ctx context.Context) (err error) {
+		id, err = l.Cloud.Stacks().CreateStack(ctx, l.Region, u.Input)
+		return err
+	})
 	if err == nil {
 		return id, nil
 	}
 	if errors.Is(err, cloud.ErrInvalid) || errors.Is(err, cloud.ErrExists) {
 		return "", fmt.Errorf("CreateStack %s: %w", u.Stack, err)
 	}
-	cctx, cancel := bounded(ctx, time.Minute)
-	defer cancel()
-	if st, lerr := l.Cloud.Stacks().Stack(cctx, l.Region, u.Stack); lerr == nil && st.Tags[cloud.TagLaunch] == u.ID {
+	var st cloud.Stack
+	lerr := l.call(context.WithoutCancel(ctx), func(ctx context.Context) (err error) {
+		st, err = l.Cloud.Stacks().Stack(ctx, l.Region, u.Stack)
+		return err
+	})
+	if lerr == nil && st.Tags[cloud.TagLaunch] == u.ID {
 		return st.ID, nil
 	}
 	return "", fmt.Errorf("CreateStack %s: %w", u.Stack, err)
@@ -217,7 +231,11 @@ func (l *Launcher) untilNext(began time.Time) time.Duration {
 
 // readEvents reads a stack's new events and reports each.
 func (l *Launcher) readEvents(ctx context.Context, t *tracked) {
-	evs, err := l.Cloud.Stacks().StackEvents(ctx, l.Region, t.stackID, t.last)
+	var evs []cloud.StackEvent
+	err := l.call(ctx, func(ctx context.Context) (err error) {
+		evs, err = l.Cloud.Stacks().StackEvents(ctx, l.Region, t.stackID, t.last)
+		return err
+	})
 	if err != nil {
 		if ctx.Err() == nil {
 			l.Report.note(t.u.Stack, fmt.Sprintf("reading the events of %s (tried again next poll): %v", t.u.Stack, err))
@@ -270,7 +288,11 @@ func (l *Launcher) describe(ctx context.Context, active []*tracked) {
 	if len(ids) == 0 {
 		return
 	}
-	found, err := l.Cloud.Fleet().Describe(ctx, l.Region, ids)
+	var found []cloud.Instance
+	err := l.call(ctx, func(ctx context.Context) (err error) {
+		found, err = l.Cloud.Fleet().Describe(ctx, l.Region, ids)
+		return err
+	})
 	if err != nil {
 		if ctx.Err() == nil {
 			l.Report.note("", fmt.Sprintf("reading the new instances (tried again next poll): %v", err))
@@ -333,8 +355,11 @@ func (l *Launcher) judge(ctx context.Context, t *tracked, now time.Time, timeout
 
 // stackInstance asks the stack for its instance (one call).
 func (l *Launcher) stackInstance(ctx context.Context, t *tracked) {
-	res, err := l.Cloud.Stacks().StackResources(ctx, l.Region, t.stackID)
-	if err != nil {
+	var res []cloud.StackResource
+	if err := l.call(ctx, func(ctx context.Context) (err error) {
+		res, err = l.Cloud.Stacks().StackResources(ctx, l.Region, t.stackID)
+		return err
+	}); err != nil {
 		return
 	}
 	for _, r := range res {

@@ -15,7 +15,6 @@
 package launch
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -143,9 +142,3 @@ func stackOwnEvent(e cloud.StackEvent) bool {
 
 // label names an instance for people.
 func label(id, name string) string { return op.Label(id, name) }
-
-// bounded is a context for clean-up work that must finish even when the
-// operation was cancelled: never cancelled by ctx, ended by d.
-func bounded(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.WithoutCancel(ctx), d)
-}

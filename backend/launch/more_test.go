@@ -3,6 +3,7 @@ package launch
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 
 	"cloudcontrol/backend/cloud"
 	"cloudcontrol/backend/op"
+	"cloudcontrol/backend/orchestrate"
 	"cloudcontrol/backend/sandbox"
 )
 
@@ -25,7 +27,8 @@ func TestFollowingCostsAFixedNumberOfCallsPerTick(t *testing.T) {
 	}
 	fc := clockwork.NewFakeClock()
 	l := r.launcher(e, op.Launch)
-	l.Clock, l.Report.Clock = fc, fc
+	settle := &orchestrate.Settle{} // time moves only while the launch waits for its tick, never during a call
+	l.Clock, l.Report.Clock, l.Settle = fc, fc, settle
 	ctx := timeout(t, 30*time.Second)
 	done := make(chan error, 1)
 	var res *Result
@@ -67,24 +70,32 @@ func TestFollowingCostsAFixedNumberOfCallsPerTick(t *testing.T) {
 			}
 			continue // it ended
 		}
-		events, describes := 0, 0
-		reqs := r.sb.Requests()
-		for _, q := range reqs[mark:] {
-			switch q.Action {
-			case "DescribeStackEvents":
-				events++
-			case "DescribeInstances":
-				describes++
-			}
-		}
-		mark = len(reqs)
-		if events > before || describes > 1 {
-			t.Fatalf("tick %d: %d DescribeStackEvents for %d stacks being created, %d DescribeInstances", ticks, events, before, describes)
-		}
-		before = active()
-		ticks++
 		time.Sleep(10 * time.Millisecond) // the sandbox runs in real time (at 100x); the launch's clock waits for the test
-		fc.Advance(testTick)
+		var bad string
+		// The calls of one poll are counted while the next waits for the lock Advance holds.
+		if !settle.Advance(waiting, fc, testTick, func(time.Duration) {
+			events, describes := 0, 0
+			reqs := r.sb.Requests()
+			for _, q := range reqs[mark:] {
+				switch q.Action {
+				case "DescribeStackEvents":
+					events++
+				case "DescribeInstances":
+					describes++
+				}
+			}
+			mark = len(reqs)
+			if events > before || describes > 1 {
+				bad = fmt.Sprintf("tick %d: %d DescribeStackEvents for %d stacks being created, %d DescribeInstances", ticks, events, before, describes)
+			}
+			before = active()
+			ticks++
+		}) {
+			continue // a call's bound was the waiter, or the launch ended
+		}
+		if bad != "" {
+			t.Fatal(bad)
+		}
 	}
 }
 
@@ -234,4 +245,40 @@ func TestSyncRecordFollowsTheAddress(t *testing.T) {
 		}
 	}
 	_ = context.Background
+}
+
+// A hung call of the launch's polls is cut at its bound on the launch's
+// clock and tried again next poll, so the launch does not wait out the
+// AWS session's own, longer bound (30s) on each.
+func TestLaunchCallsAreBounded(t *testing.T) {
+	r := newRig(t, nil)
+	e := r.env("shop.yaml")
+	plan, err := r.prepare(e, Request{Template: "api"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, action := range []string{"DescribeStackEvents", "DescribeInstances"} {
+		if err := r.sb.AddFault(sandbox.Fault{Kind: sandbox.FaultLatency, Action: action, Latency: time.Minute, Count: 1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l := r.launcher(e, op.Launch)
+	l.CallTimeout = 300 * time.Millisecond
+	began := time.Now()
+	res, err := l.Run(timeout(t, 20*time.Second), plan)
+	if err != nil || len(res.Launched) != 1 {
+		t.Fatalf("run: %v, %+v", err, res)
+	}
+	if took := time.Since(began); took > 10*time.Second {
+		t.Errorf("the launch took %s", took)
+	}
+	cut := 0
+	for _, ev := range r.all() {
+		if ev.Type == op.EventNote && strings.Contains(ev.Message, "(tried again next poll): no answer from AWS within 300ms") {
+			cut++
+		}
+	}
+	if cut != 2 {
+		t.Errorf("%d calls said they were cut, want the events' and the instances'", cut)
+	}
 }

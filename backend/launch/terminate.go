@@ -52,7 +52,11 @@ func (l *Launcher) FindTarget(ctx context.Context, envName, ref string) (*Target
 	case stackID == "":
 		return nil, refuse("it belongs to no CloudFormation stack (no %s tag)", TagStackID)
 	default:
-		st, err := l.Cloud.Stacks().Stack(ctx, l.Region, stackID)
+		var st cloud.Stack
+		err := l.call(ctx, func(ctx context.Context) (err error) {
+			st, err = l.Cloud.Stacks().Stack(ctx, l.Region, stackID)
+			return err
+		})
 		var nf *cloud.NotFoundError
 		switch {
 		case errors.As(err, &nf) || err == nil && st.Status == cloud.StackDeleteComplete:
@@ -70,12 +74,14 @@ func (l *Launcher) FindTarget(ctx context.Context, envName, ref string) (*Target
 // (preferring those launched into envName when several share it).
 func (l *Launcher) findInstance(ctx context.Context, envName, ref string) (cloud.Instance, error) {
 	var found []cloud.Instance
-	var err error
-	if instanceIDRe.MatchString(ref) {
-		found, err = l.Cloud.Fleet().Describe(ctx, l.Region, []string{ref})
-	} else {
-		found, err = l.Cloud.Fleet().Find(ctx, l.Region, cloud.Query{Tags: map[string]string{"Name": ref}})
-	}
+	err := l.call(ctx, func(ctx context.Context) (err error) {
+		if instanceIDRe.MatchString(ref) {
+			found, err = l.Cloud.Fleet().Describe(ctx, l.Region, []string{ref})
+		} else {
+			found, err = l.Cloud.Fleet().Find(ctx, l.Region, cloud.Query{Tags: map[string]string{"Name": ref}})
+		}
+		return err
+	})
 	if err != nil {
 		return cloud.Instance{}, fmt.Errorf("looking up %s in %s: %w", ref, l.Region, err)
 	}
@@ -139,7 +145,11 @@ func (l *Launcher) Terminate(ctx context.Context, tg *Target) error {
 // lastEvent is the id of a stack's newest event, so a follower reports
 // only what comes after it.
 func (l *Launcher) lastEvent(ctx context.Context, stackID string) string {
-	evs, err := l.Cloud.Stacks().StackEvents(ctx, l.Region, stackID, "")
+	var evs []cloud.StackEvent
+	err := l.call(ctx, func(ctx context.Context) (err error) {
+		evs, err = l.Cloud.Stacks().StackEvents(ctx, l.Region, stackID, "")
+		return err
+	})
 	if err != nil || len(evs) == 0 {
 		return ""
 	}
