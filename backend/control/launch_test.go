@@ -433,15 +433,7 @@ func TestStartKeepsTheDNSRecordPointingAtTheInstance(t *testing.T) {
 	}
 }
 
-func (r *launchRig) calls(action string) int {
-	n := 0
-	for _, q := range r.sb.Requests() {
-		if q.Action == action {
-			n++
-		}
-	}
-	return n
-}
+func (r *launchRig) calls(action string) int { return len(sandboxtest.RequestsOf(r.sb, action)) }
 
 func (r *launchRig) instanceTags(id string) map[string]string {
 	r.t.Helper()

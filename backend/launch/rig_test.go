@@ -229,15 +229,7 @@ func (r *rig) nothingLeft() {
 }
 
 // calls counts the sandbox's answered requests of an action.
-func (r *rig) calls(action string) int {
-	n := 0
-	for _, q := range r.sb.Requests() {
-		if q.Action == action {
-			n++
-		}
-	}
-	return n
-}
+func (r *rig) calls(action string) int { return len(sandboxtest.RequestsOf(r.sb, action)) }
 
 func timeout(t *testing.T, d time.Duration) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), d)
