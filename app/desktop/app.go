@@ -45,6 +45,7 @@ type desktopApp struct {
 	profiles *Profiles
 	costs    *Costs
 	tray     *trayService
+	launches *Launches // launches.go
 	history  *history.Lazy
 	cancel   context.CancelFunc
 }
@@ -85,7 +86,7 @@ func newDesktopApp(o appOptions) (*desktopApp, error) {
 	if openTray == nil {
 		openTray = func(*trayMenu) (trayUI, error) { return nil, errNoTray }
 	}
-	return &desktopApp{screen: scr, shell: sh, profiles: prof, history: hist,
+	return &desktopApp{screen: scr, shell: sh, profiles: prof, history: hist, launches: newLaunches(sh),
 		costs: newCosts(ctl.get("window"), hist, w.Paths, o.Plat.SaveFile),
 		tray:  newTrayService(trayOptions{Shell: sh, Profiles: prof, Price: price, Log: o.Log, Open: openTray})}, nil
 }
@@ -102,7 +103,7 @@ func estimateScale(w launch.WindowOptions, sandboxURL string) float64 {
 
 // bound are the services the front end calls (bindings.go, API.md).
 func (a *desktopApp) bound() []any {
-	return []any{&Environments{s: a.shell}, &Settings{s: a.shell}, a.costs, a.profiles, &InAWS{s: a.shell}, &Pushed{}}
+	return []any{&Environments{s: a.shell}, &Settings{s: a.shell}, a.costs, a.profiles, a.launches, &InAWS{s: a.shell}, &Pushed{}}
 }
 
 // start runs every service. The window system never cancels its context,
@@ -110,6 +111,7 @@ func (a *desktopApp) bound() []any {
 func (a *desktopApp) start(ctx context.Context) {
 	ctx, a.cancel = context.WithCancel(ctx)
 	a.shell.start(ctx)
+	a.launches.start(ctx) // what launches left behind, once
 	a.profiles.start(ctx)
 	a.costs.start(ctx)
 	a.tray.start(ctx)
