@@ -63,9 +63,15 @@ func OutcomeOf(ctx context.Context, err error) op.Outcome {
 	return op.OutcomeFailed
 }
 
-// refused tells sink why an operation never began, as its one event.
+// refused tells sink why an operation never began, as its one event. One
+// cancelled before it began says so, not the context's "context canceled".
 func (s *Service) refused(sink op.Sink, env string, action op.Action, err error) {
-	if sink != nil {
-		sink.Emit(op.Event{Time: s.opts.Clock.Now(), Env: env, Action: action, Type: op.EventRunRefused, Message: err.Error()})
+	if sink == nil {
+		return
 	}
+	msg := err.Error()
+	if errors.Is(err, context.Canceled) {
+		msg = fmt.Sprintf("%s %s was cancelled before it began; nothing was changed", action, env)
+	}
+	sink.Emit(op.Event{Time: s.opts.Clock.Now(), Env: env, Action: action, Type: op.EventRunRefused, Message: msg})
 }

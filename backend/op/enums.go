@@ -42,6 +42,7 @@ var AllStates = []struct {
 }{
 	{StateStopped, "STOPPED"}, {StateStarting, "STARTING"}, {StateRunning, "RUNNING"}, {StatePartly, "PARTLY"},
 	{StateStopping, "STOPPING"}, {StateBroken, "FAILED"}, {StateUnknown, "UNKNOWN"}, {StateInvalid, "INVALID"},
+	{StateAttention, "ATTENTION"},
 }
 
 // AllStageStatuses lists every StageStatus.
@@ -50,5 +51,5 @@ var AllStageStatuses = []struct {
 	TSName string
 }{
 	{StagePending, "PENDING"}, {StageActive, "ACTIVE"}, {StageReady, "READY"}, {StageSkipped, "SKIPPED"},
-	{StageFailed, "FAILED"}, {StageCancelled, "CANCELLED"},
+	{StageFailed, "FAILED"}, {StageCancelled, "CANCELLED"}, {StageNotStarted, "NOT_STARTED"},
 }

@@ -320,8 +320,20 @@ func (x *run) cancelled(ctx context.Context) (Result, error) {
 		x.plan.Action, x.plan.Env, noneText(ready), noneText(busy), noneText(x.labels(cloud.Running)),
 		moving, noneText(x.labels(moving)))
 	x.emit(op.Event{Type: op.EventRunCancelled, Message: msg})
-	return x.result(op.OutcomeCancelled), fmt.Errorf("%s: %w", msg, context.Cause(ctx))
+	return x.result(op.OutcomeCancelled), &CancelledError{Message: msg, Cause: context.Cause(ctx)}
 }
+
+// CancelledError is a run ended by its context: the message says what the
+// cancel left (as the run-cancelled event does), never the context's own
+// "context canceled", and the cause stays reachable (errors.Is
+// context.Canceled holds).
+type CancelledError struct {
+	Message string
+	Cause   error
+}
+
+func (e *CancelledError) Error() string { return e.Message }
+func (e *CancelledError) Unwrap() error { return e.Cause }
 
 func noneText(items []string) string {
 	if len(items) == 0 {
