@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"text/template"
@@ -88,6 +89,11 @@ type Plan struct {
 	Warnings []string       `json:"warnings,omitempty"`
 	// Errors are why this plan must not run; NewPlan also returns them as its error.
 	Errors []string `json:"errors,omitempty"`
+	// Summary is what will happen, in plain words ("6 to start", "1
+	// already stopped, 5 to stop").
+	Summary string `json:"summary"`
+	// Caller is the ARN the credentials belong to, when the caller knows it.
+	Caller string `json:"caller,omitempty"`
 }
 
 // PlanStage is one stage of a plan.
@@ -115,6 +121,15 @@ type PlanInstance struct {
 	State       string `json:"state"`
 	StateReason string `json:"stateReason,omitempty"`
 	Do          string `json:"do"`
+	// Checks are the instance's gates as they will be checked, with the
+	// address or URL filled in (a password in a URL redacted).
+	Checks []PlanCheck `json:"checks"`
+}
+
+// PlanCheck is one gate of one instance: "tcp 5432" at 10.0.0.5:5432.
+type PlanCheck struct {
+	Gate    string `json:"gate"`
+	Address string `json:"address"`
 }
 
 // Gate is one readiness condition.
@@ -248,6 +263,9 @@ func NewPlan(e *env.Environment, action op.Action, res *Resolved, opts PlanOptio
 			ps.Gates = []Gate{{Kind: GateStopped}}
 			ps.Timeout = Seconds(orDefault(e.Stop.Timeout.D(), env.DefaultStopTimeout))
 		}
+		for k := range ps.Instances {
+			ps.Instances[k].Checks = checksOf(insts[k], ps.Gates)
+		}
 		ps.Expected, ps.ExpectedFrom = Seconds(expected(action, ps, est)), ExpectedFromEstimate
 		if d, ok := opts.Measured[st.Name]; ok && hasWork(ps) {
 			ps.Expected, ps.ExpectedFrom = Seconds(d), ExpectedFromLastRun
@@ -261,10 +279,33 @@ func NewPlan(e *env.Environment, action op.Action, res *Resolved, opts PlanOptio
 		p.Expected = max(p.Expected, ps.ExpectedDone)
 		p.Stages = append(p.Stages, ps)
 	}
+	p.Summary = p.countText()
 	if len(p.Errors) > 0 {
 		return p, fmt.Errorf("cannot %s %s: %s", action, e.Name, strings.Join(p.Errors, "; "))
 	}
 	return p, nil
+}
+
+// checksOf is an instance's per-instance gates as the run will check them,
+// with the run's own rendering of each address (the stage's delay is not
+// the instance's).
+func checksOf(in cloud.Instance, gates []Gate) []PlanCheck {
+	r := &run{templates: map[string]*template.Template{}}
+	out := []PlanCheck{}
+	for _, g := range gates {
+		if g.Kind == GateDelay {
+			continue
+		}
+		c := PlanCheck{Gate: g.String()}
+		if g.Kind == GateTCP || g.Kind == GateHTTP {
+			c.Address = r.targetText(&instRun{cur: in}, g)
+			if u, err := url.Parse(c.Address); err == nil && g.Kind == GateHTTP {
+				c.Address = u.Redacted()
+			}
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 func decide(action op.Action, state string) string {
