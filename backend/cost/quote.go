@@ -2,6 +2,7 @@ package cost
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 )
@@ -86,12 +87,32 @@ func (m Money) String() string {
 	return usd(m.USD) + " + unknown (" + strings.Join(m.Unknown, ", ") + ")"
 }
 
-func usd(v float64) string {
-	switch {
-	case v != 0 && v < 0.01:
+func usd(v float64) string { return USD(v) }
+
+// USD is the one way an amount of money is written, by every front end: to
+// the cent, to $0.0001 below a cent (prices per hour of small instances),
+// and $0.00 for what rounds to nothing there; never "$0.0000".
+func USD(v float64) string {
+	switch a := math.Abs(v); {
+	case v < 0 && a >= 0.00005:
+		return "-" + USD(a)
+	case a < 0.00005:
+		return "$0.00"
+	case a < 0.01:
 		return fmt.Sprintf("$%.4f", v)
-	case v < 100:
-		return fmt.Sprintf("$%.2f", v)
 	}
-	return fmt.Sprintf("$%.0f", v)
+	return "$" + thousands(fmt.Sprintf("%.2f", v))
+}
+
+// thousands groups a decimal's whole part in threes: "1234.50" -> "1,234.50".
+func thousands(s string) string {
+	whole, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	return b.String() + "." + frac
 }
