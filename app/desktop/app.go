@@ -64,7 +64,8 @@ func newDesktopApp(o appOptions) (*desktopApp, error) {
 			History: hist, OnIdentity: chain.IdentityHook(o.Log.Warn)})
 	})
 	sh, err := newShell(shellOptions{Plat: o.Plat, Screen: scr, Log: o.Log, Paths: w.Paths, Folders: w.Dirs, FoldersGiven: w.DirsGiven,
-		SandboxURL: o.SandboxURL, Debounce: o.Debounce, Cores: func(client string) core { return ctl.get(client) }})
+		SandboxURL: o.SandboxURL, Debounce: o.Debounce, Cores: func(client string) core { return ctl.get(client) },
+		Reads: func() core { return ctl.reads() }, History: hist})
 	if err != nil {
 		hist.Close()
 		return nil, err
@@ -77,6 +78,7 @@ func newDesktopApp(o appOptions) (*desktopApp, error) {
 		// A new profile: every session is dropped and AWS read again at once.
 		Reset: func() { ctl.ResetSessions(); sh.refresher.poke() },
 		Emit:  o.Plat.Emit, OpenURL: o.Plat.OpenURL, Note: note})
+	sh.keychain = func(name string) bool { _, err := chain.Creds.Store.Get(name); return err == nil }
 	var price func(EnvView) string
 	if book, err := cost.Default(w.Paths.Cache); err == nil {
 		price = trayPrice(book, time.Now)

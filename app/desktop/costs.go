@@ -30,11 +30,11 @@ type Costs struct {
 	paths paths.Dirs
 	now   func() time.Time
 	// save asks where to save a file (the native dialog); "" is cancelled.
-	save func(title, name string) (string, error)
+	save func(title, name string, filter FileFilter) (string, error)
 	lifetime
 }
 
-func newCosts(core coster, hist *history.Lazy, p paths.Dirs, save func(title, name string) (string, error)) *Costs {
+func newCosts(core coster, hist *history.Lazy, p paths.Dirs, save func(title, name string, filter FileFilter) (string, error)) *Costs {
 	return &Costs{core: core, hist: hist, paths: p, now: time.Now, save: save}
 }
 
@@ -158,7 +158,7 @@ func (c *Costs) SaveCSV(r ReportRequest) (string, error) {
 	if c.save == nil {
 		return "", errors.New("this window cannot show a save dialog")
 	}
-	path, err := c.save("Save the usage report", out.FileName)
+	path, err := c.save("Save the usage report", out.FileName, FileFilter{Name: "CSV files", Pattern: "*.csv"})
 	if err != nil {
 		return "", fmt.Errorf("choosing where to save the report: %w", err)
 	}

@@ -31,6 +31,8 @@ type Overview struct {
 	Runs []op.Progress `json:"runs"`
 	// SettingsProblem is SettingsView.Problem, shown from the start.
 	SettingsProblem string `json:"settingsProblem,omitempty"`
+	// Theme is SettingsView.Theme, applied before the first paint.
+	Theme Theme `json:"theme"`
 }
 
 // EnvView is one environment (or one broken file) on the dashboard.
@@ -43,13 +45,20 @@ type EnvView struct {
 	// Account is the pinned account, else the one the last refresh saw.
 	Account string `json:"account"`
 	// State is control.StateOf the environment: what its instances say,
-	// unless a start or stop holds it; unknown (never read) or invalid.
+	// unless a start or stop holds it, or the last one failed or was
+	// cancelled and nobody dismissed it (needs attention); unknown (never
+	// read) or invalid.
 	State op.State `json:"state"`
+	// InstanceState is what the instances alone say (control.InstanceState),
+	// shown beside a state that is about the run: "needs attention ·
+	// partly running".
+	InstanceState op.State `json:"instanceState"`
 	// Live is false while the state comes from the last-known cache.
 	Live bool `json:"live"`
 	// CheckedAt is when the state was read from AWS (zero: never).
 	CheckedAt time.Time `json:"checkedAt"`
-	// Error is why the last refresh failed; the state shown is older then.
+	// Error is why the last refresh failed, in words (the state shown is
+	// then the one read at CheckedAt: stale since then).
 	Error string `json:"error"`
 	// Busy says who holds the environment's lock (a run in this window,
 	// the tray or a terminal); null when free.
@@ -60,6 +69,27 @@ type EnvView struct {
 	// what Plan/Start/Stop use meanwhile.
 	Problems []ProblemView `json:"problems"`
 	Stages   []StageView   `json:"stages"`
+	// Started says who last started the running instances and when, as
+	// Cloud Control's tags on them say; nil when they do not.
+	Started *StartedBy `json:"started,omitempty"`
+	// Lease is the earliest lease end of the running instances, when they
+	// carry one.
+	Lease *Lease `json:"lease,omitempty"`
+}
+
+// StartedBy is who started an environment's instances and when.
+type StartedBy struct {
+	// Name is the caller's name: the last part of its ARN (a user, or an
+	// assumed role's session name).
+	Name string    `json:"name"`
+	ARN  string    `json:"arn"`
+	At   time.Time `json:"at"`
+}
+
+// Lease is when the running instances are due to be stopped, and by whose lease.
+type Lease struct {
+	Until time.Time `json:"until"`
+	By    string    `json:"by,omitempty"`
 }
 
 // StageView is one stage in file order, with what the graph needs.
@@ -93,4 +123,32 @@ type SettingsView struct {
 	// Problem says why the settings file cannot be read (damaged): nothing
 	// is saved until it is fixed or removed.
 	Problem string `json:"problem,omitempty"`
+	// Theme is the colour scheme: ThemeSystem (follow the OS), ThemeLight
+	// or ThemeDark.
+	Theme Theme `json:"theme"`
+	// Notifications says which finished runs give a desktop notification.
+	Notifications Notifications `json:"notifications"`
+	// LogFile is the app's log; Version the app's build.
+	LogFile string `json:"logFile"`
+	Version string `json:"version"`
 }
+
+// Theme is the window's colour scheme.
+type Theme string
+
+// Themes.
+const (
+	ThemeSystem Theme = "system"
+	ThemeLight  Theme = "light"
+	ThemeDark   Theme = "dark"
+)
+
+// Notifications says which finished runs are told in a desktop notification.
+type Notifications string
+
+// Notification choices.
+const (
+	NotifyAll      Notifications = "all"      // every finished start and stop
+	NotifyProblems Notifications = "problems" // failed, cancelled or refused ones only
+	NotifyOff      Notifications = "off"
+)
