@@ -433,6 +433,7 @@ export namespace cost {
 	    weekend: Period;
 	    stoppedMonthly: Money;
 	    priceNote?: string;
+	    basis: string;
 	    definitions: string[];
 	
 	    static createFrom(source: any = {}) {
@@ -452,6 +453,7 @@ export namespace cost {
 	        this.weekend = this.convertValues(source["weekend"], Period);
 	        this.stoppedMonthly = this.convertValues(source["stoppedMonthly"], Money);
 	        this.priceNote = source["priceNote"];
+	        this.basis = source["basis"];
 	        this.definitions = source["definitions"];
 	    }
 	
@@ -553,10 +555,20 @@ export namespace creds {
 
 export namespace desktop {
 	
+	export enum Notifications {
+	    ALL = "all",
+	    OFF = "off",
+	    PROBLEMS = "problems",
+	}
 	export enum SSOState {
 	    CODE = "code",
 	    DONE = "done",
 	    FAILED = "failed",
+	}
+	export enum Theme {
+	    DARK = "dark",
+	    LIGHT = "light",
+	    SYSTEM = "system",
 	}
 	export class CSVExport {
 	    fileName: string;
@@ -571,6 +583,92 @@ export namespace desktop {
 	        this.fileName = source["fileName"];
 	        this.csv = source["csv"];
 	    }
+	}
+	export class ConnectInfo {
+	    available: boolean;
+	    problem?: string;
+	    command: string[];
+	    note?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ConnectInfo(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.available = source["available"];
+	        this.problem = source["problem"];
+	        this.command = source["command"];
+	        this.note = source["note"];
+	    }
+	}
+	export class Lease {
+	    // Go type: time
+	    until: any;
+	    by?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Lease(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.until = this.convertValues(source["until"], null);
+	        this.by = source["by"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class StartedBy {
+	    name: string;
+	    arn: string;
+	    // Go type: time
+	    at: any;
+	
+	    static createFrom(source: any = {}) {
+	        return new StartedBy(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.arn = source["arn"];
+	        this.at = this.convertValues(source["at"], null);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class StageView {
 	    name: string;
@@ -640,6 +738,7 @@ export namespace desktop {
 	    profile: string;
 	    account: string;
 	    state: op.State;
+	    instanceState: op.State;
 	    live: boolean;
 	    // Go type: time
 	    checkedAt: any;
@@ -648,6 +747,8 @@ export namespace desktop {
 	    usable: boolean;
 	    problems: ProblemView[];
 	    stages: StageView[];
+	    started?: StartedBy;
+	    lease?: Lease;
 	
 	    static createFrom(source: any = {}) {
 	        return new EnvView(source);
@@ -662,6 +763,7 @@ export namespace desktop {
 	        this.profile = source["profile"];
 	        this.account = source["account"];
 	        this.state = source["state"];
+	        this.instanceState = source["instanceState"];
 	        this.live = source["live"];
 	        this.checkedAt = this.convertValues(source["checkedAt"], null);
 	        this.error = source["error"];
@@ -669,6 +771,48 @@ export namespace desktop {
 	        this.usable = source["usable"];
 	        this.problems = this.convertValues(source["problems"], ProblemView);
 	        this.stages = this.convertValues(source["stages"], StageView);
+	        this.started = this.convertValues(source["started"], StartedBy);
+	        this.lease = this.convertValues(source["lease"], Lease);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class InstanceInfo {
+	    id: string;
+	    account: string;
+	    region: string;
+	    consoleUrl: string;
+	    consoleProblem?: string;
+	    connect: ConnectInfo;
+	
+	    static createFrom(source: any = {}) {
+	        return new InstanceInfo(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.account = source["account"];
+	        this.region = source["region"];
+	        this.consoleUrl = source["consoleUrl"];
+	        this.consoleProblem = source["consoleProblem"];
+	        this.connect = this.convertValues(source["connect"], ConnectInfo);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -713,6 +857,7 @@ export namespace desktop {
 	        this.sessionMinutes = source["sessionMinutes"];
 	    }
 	}
+	
 	export class MFAQuestion {
 	    profile: string;
 	    mfaSerial: string;
@@ -735,6 +880,7 @@ export namespace desktop {
 	    environments: EnvView[];
 	    runs: op.Progress[];
 	    settingsProblem?: string;
+	    theme: Theme;
 	
 	    static createFrom(source: any = {}) {
 	        return new Overview(source);
@@ -749,6 +895,7 @@ export namespace desktop {
 	        this.environments = this.convertValues(source["environments"], EnvView);
 	        this.runs = this.convertValues(source["runs"], op.Progress);
 	        this.settingsProblem = source["settingsProblem"];
+	        this.theme = source["theme"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -959,6 +1106,10 @@ export namespace desktop {
 	    folders: string[];
 	    refreshSeconds: number;
 	    problem?: string;
+	    theme: Theme;
+	    notifications: Notifications;
+	    logFile: string;
+	    version: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new SettingsView(source);
@@ -969,8 +1120,13 @@ export namespace desktop {
 	        this.folders = source["folders"];
 	        this.refreshSeconds = source["refreshSeconds"];
 	        this.problem = source["problem"];
+	        this.theme = source["theme"];
+	        this.notifications = source["notifications"];
+	        this.logFile = source["logFile"];
+	        this.version = source["version"];
 	    }
 	}
+	
 
 }
 
@@ -1315,11 +1471,13 @@ export namespace op {
 	    ACTIVE = "active",
 	    CANCELLED = "cancelled",
 	    FAILED = "failed",
+	    NOT_STARTED = "not-started",
 	    PENDING = "pending",
 	    READY = "ready",
 	    SKIPPED = "skipped",
 	}
 	export enum State {
+	    ATTENTION = "needs attention",
 	    FAILED = "failed",
 	    INVALID = "invalid",
 	    PARTLY = "partly running",
@@ -1556,6 +1714,20 @@ export namespace orchestrate {
 	        this.delaySeconds = source["delaySeconds"];
 	    }
 	}
+	export class PlanCheck {
+	    gate: string;
+	    address: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new PlanCheck(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.gate = source["gate"];
+	        this.address = source["address"];
+	    }
+	}
 	export class PlanInstance {
 	    id: string;
 	    name?: string;
@@ -1564,6 +1736,7 @@ export namespace orchestrate {
 	    state: string;
 	    stateReason?: string;
 	    do: string;
+	    checks: PlanCheck[];
 	
 	    static createFrom(source: any = {}) {
 	        return new PlanInstance(source);
@@ -1578,7 +1751,26 @@ export namespace orchestrate {
 	        this.state = source["state"];
 	        this.stateReason = source["stateReason"];
 	        this.do = source["do"];
+	        this.checks = this.convertValues(source["checks"], PlanCheck);
 	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class PlanStage {
 	    name: string;
@@ -1636,6 +1828,8 @@ export namespace orchestrate {
 	    counts: Record<string, number>;
 	    warnings?: string[];
 	    errors?: string[];
+	    summary: string;
+	    caller?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Plan(source);
@@ -1654,6 +1848,8 @@ export namespace orchestrate {
 	        this.counts = source["counts"];
 	        this.warnings = source["warnings"];
 	        this.errors = source["errors"];
+	        this.summary = source["summary"];
+	        this.caller = source["caller"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1674,6 +1870,7 @@ export namespace orchestrate {
 		    return a;
 		}
 	}
+	
 	
 
 }
