@@ -1,5 +1,21 @@
 import {describe, expect, it} from 'vitest';
-import {formatHours} from './cost';
+import {formatHours, usd} from './cost';
+
+describe('usd', () => {
+    it('writes every amount by one rule: cents, four decimals below a cent, never $0.0000', () => {
+        const cases: [number, string][] = [
+            [0, '$0.00'],
+            [0.00001, '$0.00'],
+            [0.00049, '$0.0005'],
+            [0.0096, '$0.0096'],
+            [0.275, '$0.28'],
+            [12.345, '$12.35'],
+            [1234.5, '$1,234.50'],
+            [-0.5, '-$0.50'],
+        ];
+        for (const [v, want] of cases) expect(usd(v), String(v)).toBe(want);
+    });
+});
 
 describe('formatHours', () => {
     it('rounds what the overnight and weekend windows print', () => {

@@ -2,11 +2,17 @@
 // and a total missing parts says so.
 import type {Money, Quote} from '../api/types';
 
-/** "$12.34", "$0.0104" (sub-cent), "$1,234". */
+/**
+ * An amount, by the one rule every front end follows (Go's cost.USD): to
+ * the cent ("$12.34", "$1,234.50"), to $0.0001 below a cent ("$0.0104"),
+ * and "$0.00" for what rounds to nothing there; never "$0.0000".
+ */
 export function usd(v: number): string {
-    if (v !== 0 && Math.abs(v) < 0.01) return `$${v.toFixed(4)}`;
-    if (Math.abs(v) < 100) return `$${v.toFixed(2)}`;
-    return `$${Math.round(v).toLocaleString('en-US')}`;
+    const a = Math.abs(v);
+    if (v < 0 && a >= 0.00005) return `-${usd(a)}`;
+    if (a < 0.00005) return '$0.00';
+    if (a < 0.01) return `$${a.toFixed(4)}`;
+    return `$${a.toLocaleString('en-US', {minimumFractionDigits: 2, maximumFractionDigits: 2})}`;
 }
 
 /** A total: "$12.34", "$12.34 + unknown" or "unknown" when nothing of it could be priced. */
