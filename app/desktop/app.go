@@ -88,7 +88,8 @@ func newDesktopApp(o appOptions) (*desktopApp, error) {
 		openTray = func(*trayMenu) (trayUI, error) { return nil, errNoTray }
 	}
 	return &desktopApp{screen: scr, shell: sh, profiles: prof, history: hist,
-		costs: newCosts(ctl.get("window"), hist, w.Paths, o.Plat.SaveFile),
+		// Costs read the instances as the dashboard does: quick retries, so a failing AWS is said at once.
+		costs: newCosts(ctl.reads(), hist, w.Paths, o.Plat.SaveFile),
 		tray:  newTrayService(trayOptions{Shell: sh, Profiles: prof, Price: price, Log: o.Log, Open: openTray})}, nil
 }
 

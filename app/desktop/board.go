@@ -138,7 +138,7 @@ func (b *board) views() []EnvView {
 			out = append(out, b.view(e, byFile[f]))
 			continue
 		}
-		invalid = append(invalid, EnvView{Name: invalidName(f), File: f, State: op.StateInvalid,
+		invalid = append(invalid, EnvView{Name: invalidName(f), File: f, State: op.StateInvalid, InstanceState: op.StateUnknown,
 			Problems: problemViews(byFile[f]), Stages: []StageView{}})
 	}
 	slices.SortFunc(out, func(a, c EnvView) int { return strings.Compare(a.Name, c.Name) })

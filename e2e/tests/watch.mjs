@@ -31,7 +31,7 @@ export async function fileWatcher(ctx, envDir) {
     const page = ctx.page;
     await page
         .getByRole('navigation', {name: 'Environments'})
-        .getByRole('button', {name: 'scratch', exact: true})
+        .getByTestId('env-item-scratch')
         .click();
     await page.getByRole('main', {name: 'Environment scratch'}).waitFor();
     const file = path.join(envDir, 'scratch.yaml');

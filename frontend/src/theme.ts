@@ -1,4 +1,4 @@
-import {createTheme, DEFAULT_THEME, type CSSVariablesResolver} from '@mantine/core';
+import {createTheme, DEFAULT_THEME, Modal, type CSSVariablesResolver} from '@mantine/core';
 
 // Fonts every desktop has, before the generic names: WebKitGTK resolves
 // "system-ui" at weight 600 or 700 to a serif on some Linux desktops.
@@ -67,7 +67,10 @@ export const theme = createTheme({
     fontFamilyMonospace: mono,
     headings: {fontFamily: sans},
     focusRing: 'auto',
-    components: {},
+    components: {
+        // Every dialog's × has a name (Mantine's has none).
+        Modal: Modal.extend({defaultProps: {closeButtonProps: {'aria-label': 'Close the dialog'}}}),
+    },
 });
 
 export const cssVariablesResolver = resolver;

@@ -56,8 +56,9 @@ export function CostPanel({env, state, up, cost, onLoad, now}: Props) {
                 <Figure id="cost-hourly-running" label="Per hour while running" value={e?.hourlyWhileRunning} />
                 <Figure
                     id="cost-hourly-now"
-                    label={up || !e ? 'Per hour now' : 'Per hour now (storage only)'}
+                    label="Per hour now"
                     value={e?.hourlyNow}
+                    note={e && !up ? 'storage only' : undefined}
                 />
                 <Figure id="cost-run-so-far" label={since || 'This run so far'} value={e?.runSoFar} />
                 <Figure
@@ -120,7 +121,7 @@ export function CostPanel({env, state, up, cost, onLoad, now}: Props) {
     );
 }
 
-function Figure({id, label, value}: {id: string; label: string; value?: Money}) {
+function Figure({id, label, value, note}: {id: string; label: string; value?: Money; note?: string}) {
     const why = missing(value);
     return (
         <Tooltip label={why} disabled={!why} multiline w={320}>
@@ -130,6 +131,12 @@ function Figure({id, label, value}: {id: string; label: string; value?: Money}) 
                 </Text>
                 <Text size="sm" fw={700} c={why ? 'orange' : undefined}>
                     {value ? money(value) : '…'}
+                    {note && (
+                        <Text span size="xs" fw={400} c="dimmed">
+                            {' '}
+                            {note}
+                        </Text>
+                    )}
                 </Text>
             </div>
         </Tooltip>

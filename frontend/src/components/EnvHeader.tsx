@@ -31,7 +31,10 @@ export function EnvHeader({env, running, refreshing, now, onStart, onStop, onRet
     const blocked = !env.usable || !!env.busy || running;
     const why = !env.usable ? 'The file cannot be used' : (busy ?? (running ? 'A run is in progress' : ''));
     const up = upStates.includes(env.instanceState);
-    const about = env.state !== env.instanceState && env.instanceState !== op.State.UNKNOWN;
+    // After a failed or cancelled run the run panel holds the next action (Resume, stop what was left):
+    // the header's buttons stay plain, so there is one solid action on screen.
+    const attention = env.state === op.State.ATTENTION;
+    const about = !!env.instanceState && env.state !== env.instanceState && env.instanceState !== op.State.UNKNOWN;
     return (
         <Stack gap={4}>
             <Group justify="space-between" wrap="nowrap" align="flex-start">
@@ -51,7 +54,7 @@ export function EnvHeader({env, running, refreshing, now, onStart, onStop, onRet
                         label="Start"
                         why={why}
                         blocked={blocked}
-                        primary={!up}
+                        primary={!attention && !up}
                         color="teal.9"
                         onClick={onStart}
                     />
@@ -59,7 +62,7 @@ export function EnvHeader({env, running, refreshing, now, onStart, onStop, onRet
                         label="Stop"
                         why={why}
                         blocked={blocked}
-                        primary={up}
+                        primary={!attention && up}
                         color="red.9"
                         onClick={onStop}
                     />
@@ -74,9 +77,11 @@ export function EnvHeader({env, running, refreshing, now, onStart, onStop, onRet
                         {freshness(env)}
                     </span>
                 </Text>
-                <Anchor component="button" type="button" size="xs" onClick={onHistory} data-testid="env-history">
-                    Starts and stops of {env.name}
-                </Anchor>
+                {env.usable && (
+                    <Anchor component="button" type="button" size="xs" onClick={onHistory} data-testid="env-history">
+                        Starts and stops of {env.name}
+                    </Anchor>
+                )}
             </Group>
             <Who env={env} now={now} />
             {busy && (

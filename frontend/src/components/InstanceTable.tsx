@@ -157,14 +157,36 @@ const giveWay: Key[] = ['az', 'stage', 'type'];
 const ACTIONS_W = 44;
 const PAD = 18; // a cell's padding and border
 
+/** Text widths in the window's own fonts (a canvas measures them); undefined where there is no canvas (tests). */
+const measure = (() => {
+    let ctx: CanvasRenderingContext2D | null | undefined;
+    return (text: string, font: string): number | undefined => {
+        if (ctx === undefined) {
+            const jsdom = typeof navigator !== 'undefined' && /jsdom/i.test(navigator.userAgent);
+            ctx = jsdom ? null : document.createElement('canvas').getContext('2d');
+        }
+        if (!ctx) return undefined;
+        ctx.font = font;
+        return ctx.measureText(text).width;
+    };
+})();
+
 /** Each column's width from its content: the widest cell (and its header), within the column's bounds. */
 function widths(rows: InstanceRow[]): Record<Key, number> {
     const out = {} as Record<Key, number>;
+    const css = typeof document !== 'undefined' ? getComputedStyle(document.body) : undefined;
+    const sans = css?.getPropertyValue('--mantine-font-family') || css?.fontFamily || 'sans-serif';
+    const mono = css?.getPropertyValue('--mantine-font-family-monospace') || 'monospace';
     for (const c of cols) {
-        let chars = c.label.length * 0.9; // headers are smaller capitals
-        for (const r of rows) chars = Math.max(chars, c.text(r).length);
-        const px = c.mono ? 7.3 : 7.7;
-        out[c.key] = Math.round(Math.min(c.max, Math.max(c.min, chars * px + PAD + (c.key === 'state' ? 12 : 0))));
+        // The longest few texts by length are the widest candidates: measuring them is enough.
+        const texts = Array.from(new Set(rows.map(c.text)))
+            .sort((a, b) => b.length - a.length)
+            .slice(0, 4);
+        const font = c.mono ? `12px ${mono}` : `14px ${sans}`;
+        let px = (measure(c.label.toUpperCase(), `700 12px ${sans}`) ?? c.label.length * 8) + 6;
+        for (const t of texts) px = Math.max(px, measure(t, font) ?? t.length * (c.mono ? 7.3 : 8.2));
+        const extra = c.key === 'state' ? 16 : 0; // a badge's own padding
+        out[c.key] = Math.round(Math.min(c.max, Math.max(c.min, px + PAD + extra)));
     }
     return out;
 }
@@ -522,7 +544,14 @@ function ArmedMenu({
     const why = typeof info === 'string' ? info : undefined;
     const checking = info === undefined;
     return (
-        <Menu position="bottom-end" withinPortal defaultOpened onOpen={ask} keepMounted={false}>
+        <Menu
+            position="bottom-end"
+            withinPortal
+            defaultOpened
+            onOpen={ask}
+            keepMounted={false}
+            withInitialFocusPlaceholder={false}
+        >
             <Tooltip label="Actions" withinPortal>
                 <Menu.Target>
                     <ActionIcon variant="subtle" color="gray" size="sm" aria-label={`Actions for ${label}`}>
@@ -553,16 +582,16 @@ function ArmedMenu({
                     <Menu.Item onClick={() => actions.copy(row.dnsName ?? '', 'DNS name')}>Copy DNS name</Menu.Item>
                 )}
                 <Menu.Divider />
-                <Reasoned why={checking ? 'checking…' : (why ?? got?.consoleProblem)}>
-                    <Menu.Item disabled={!got?.consoleUrl} onClick={() => actions.console(row)}>
+                <Menu.Item disabled={!got?.consoleUrl} onClick={() => actions.console(row)}>
+                    <Reasoned why={checking ? 'checking…' : (why ?? got?.consoleProblem)}>
                         Open in the AWS console{got ? ` (${got.account || 'account unknown'}, ${got.region})` : ''}
-                    </Menu.Item>
-                </Reasoned>
-                <Reasoned why={checking ? 'asking SSM…' : (why ?? got?.connect.problem)} note={got?.connect.note}>
-                    <Menu.Item disabled={!got?.connect.available} onClick={() => actions.connect(row)}>
+                    </Reasoned>
+                </Menu.Item>
+                <Menu.Item disabled={!got?.connect.available} onClick={() => actions.connect(row)}>
+                    <Reasoned why={checking ? 'asking SSM…' : (why ?? got?.connect.problem)} note={got?.connect.note}>
                         Connect with Session Manager
-                    </Menu.Item>
-                </Reasoned>
+                    </Reasoned>
+                </Menu.Item>
                 <Menu.Divider />
                 <Menu.Item onClick={actions.history}>Starts and stops of its environment</Menu.Item>
             </Menu.Dropdown>
@@ -570,17 +599,17 @@ function ArmedMenu({
     );
 }
 
-/** A menu item with, under it, why it is not available (or what to know first). */
+/** A menu item with, in it, why it is not available (or what to know first). */
 function Reasoned({why, note, children}: {why?: string; note?: string; children: React.ReactNode}) {
     return (
-        <>
-            {children}
+        <span style={{display: 'flex', flexDirection: 'column'}}>
+            <span>{children}</span>
             {(why || note) && (
-                <Text size="xs" c="dimmed" px="sm" pb={4} maw={320} data-testid="menu-reason">
+                <Text span size="xs" c="dimmed" maw={320} data-testid="menu-reason" style={{whiteSpace: 'normal'}}>
                     {why || note}
                 </Text>
             )}
-        </>
+        </span>
     );
 }
 

@@ -1,6 +1,6 @@
 import {Fragment} from 'react';
 import {Alert, Badge, Button, Group, Loader, Modal, Stack, Table, Text} from '@mantine/core';
-import {op, type Action, type Plan, type PlanInstance, type PlanStage} from '../api/types';
+import {op, type Action, type Plan, type PlanCheck, type PlanInstance, type PlanStage} from '../api/types';
 import type {CostEntry} from '../state/useCosts';
 import {missing, money} from '../lib/cost';
 import {duration} from '../lib/format';
@@ -221,6 +221,13 @@ function PlanStageRows({stage, n}: {stage: PlanStage; n: number}) {
     );
 }
 
+/** A check as it will be made: "tcp 10.0.0.5:5432", "http http://10.0.0.5:8080/health", "running". */
+export function checkText(c: PlanCheck): string {
+    if (!c.address) return c.gate;
+    const kind = c.gate.split(' ')[0];
+    return `${kind} ${c.address}`;
+}
+
 function InstanceRow({i}: {i: PlanInstance}) {
     return (
         <Table.Tr>
@@ -235,13 +242,7 @@ function InstanceRow({i}: {i: PlanInstance}) {
                 {(i.checks ?? []).map((c, k) => (
                     <Fragment key={c.gate}>
                         {k > 0 && ', '}
-                        {c.gate}
-                        {c.address && c.address !== c.gate && (
-                            <Text span ff="monospace" size="xs">
-                                {' '}
-                                at {c.address}
-                            </Text>
-                        )}
+                        <span title={c.address ? c.gate : undefined}>{checkText(c)}</span>
                     </Fragment>
                 ))}
             </Table.Td>

@@ -203,9 +203,10 @@ interface ChartDay {
     hours: number;
 }
 
+/** "Dec 1": a day of the range as the person's locale writes it. */
 const shortDate = (d: string) => {
-    const [, m, day] = d.split('-');
-    return `${Number(day)}/${Number(m)}`;
+    const [y, m, day] = d.split('-').map(Number);
+    return new Date(y, m - 1, day).toLocaleDateString(undefined, {month: 'short', day: 'numeric'});
 };
 
 /**

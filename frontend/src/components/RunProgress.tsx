@@ -219,14 +219,16 @@ function ActivityLog({log}: {log: Run['log']}) {
         if (v) v.scrollTop = v.scrollHeight;
     }, [log.length]);
     return (
-        <ScrollArea h={150} type="auto" viewportRef={viewport} tabIndex={0} aria-label="Activity log, scrollable">
-            <ol role="log" aria-label="Activity log" style={logListStyle}>
-                {lines.map((ev, i) => (
-                    <li key={log.length - lines.length + i} data-type={ev.type}>
-                        {stampedLine(ev, ev.elapsed)}
-                    </li>
-                ))}
-            </ol>
+        <ScrollArea h={150} type="auto" viewportRef={viewport} viewportProps={{tabIndex: 0}}>
+            <div role="log" aria-label="Activity log">
+                <ol style={logListStyle}>
+                    {lines.map((ev, i) => (
+                        <li key={log.length - lines.length + i} data-type={ev.type}>
+                            {stampedLine(ev, ev.elapsed)}
+                        </li>
+                    ))}
+                </ol>
+            </div>
         </ScrollArea>
     );
 }

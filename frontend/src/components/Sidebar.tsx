@@ -34,7 +34,6 @@ export function Sidebar({envs, selected, onSelect}: Props) {
                             >
                                 <NavLink
                                     component="button"
-                                    aria-label={e.name}
                                     aria-current={selected === e.name ? 'page' : undefined}
                                     active={selected === e.name}
                                     onClick={() => onSelect(e.name)}
@@ -62,10 +61,12 @@ export function Sidebar({envs, selected, onSelect}: Props) {
     );
 }
 
-function detail(e: EnvView): {text: string; warn: boolean} {
+/** One short line under the name (its long form in the title): what is worth knowing first. */
+function detail(e: EnvView): {text: string; warn: boolean; title?: string} {
     if (e.busy) return {text: `busy: ${e.busy.action} (${e.busy.client ?? 'other'})`, warn: false};
-    if (e.state === op.State.INVALID) return {text: 'the file cannot be used', warn: true};
-    if (e.problems?.length) return {text: 'file has problems; last good version in use', warn: true};
-    if (e.error) return {text: 'stale: the last read failed', warn: true};
+    if (e.state === op.State.INVALID) return {text: 'broken file', warn: true, title: 'The file cannot be used'};
+    if (e.problems?.length)
+        return {text: 'file problems', warn: true, title: 'The file has problems; its last good version is in use'};
+    if (e.error) return {text: 'stale', warn: true, title: `The last read failed: ${e.error}`};
     return {text: e.region || '', warn: false};
 }

@@ -1,4 +1,4 @@
-import {Paper, Progress as Bar, Text} from '@mantine/core';
+import {Paper, Text} from '@mantine/core';
 import {op, type Progress, type StageProgress, type StageView} from '../api/types';
 import {layoutStages} from '../lib/graph';
 import {duration, epoch} from '../lib/format';
@@ -123,17 +123,15 @@ function StageRun({s, now}: {s: StageProgress; now?: number}) {
         : (statusText[s.status] ?? (s.status === op.StageStatus.SKIPPED ? 'nothing to do' : 'done'));
     return (
         <div data-testid={`progress-${s.name}`} data-status={s.status} className={classes.run}>
-            <Bar.Root size={6} aria-label={`${s.name}: ${s.passed} of ${total} checks passed`}>
+            <div className={classes.steps} aria-hidden="true">
                 {Array.from({length: total}, (_, i) => (
-                    <Bar.Section
+                    <span
                         key={i}
-                        value={100 / total}
-                        color={i < s.passed ? 'green.8' : active && i === s.passed ? 'blue.8' : 'gray.4'}
-                        animated={active && i === s.passed}
                         className={classes.step}
+                        data-step={i < s.passed ? 'passed' : active && i === s.passed ? 'checking' : 'to-do'}
                     />
                 ))}
-            </Bar.Root>
+            </div>
             <Text size="xs" truncate title={detail} data-testid={active ? `waiting-${s.name}` : undefined}>
                 {s.passed} of {total} check{total === 1 ? '' : 's'} · {detail}
             </Text>

@@ -53,11 +53,14 @@ type Size = 'xs' | 'sm' | 'md' | 'lg';
 export function StateBadge({state, size = 'sm'}: {state: string; size?: Size}) {
     const s = state || 'unknown';
     const t = stateTones[s] ?? neutral;
+    // Mantine sets the badge's colours as inline variables; these come after, so they win.
     const vars = {
         '--state-bg-light': t.light.bg,
         '--state-fg-light': t.light.fg,
         '--state-bg-dark': t.dark.bg,
         '--state-fg-dark': t.dark.fg,
+        '--badge-bg': 'var(--state-bg)',
+        '--badge-color': 'var(--state-fg)',
     } as CSSProperties;
     return (
         <Badge

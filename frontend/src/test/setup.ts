@@ -1,5 +1,5 @@
 import '@testing-library/jest-dom/vitest';
-import {cleanup} from '@testing-library/react';
+import {cleanup, configure} from '@testing-library/react';
 import {afterEach} from 'vitest';
 
 // jsdom lacks the browser APIs Mantine and the virtualizer read.
@@ -26,3 +26,7 @@ window.HTMLElement.prototype.scrollIntoView ??= () => {};
 window.scrollTo = () => {};
 
 afterEach(() => cleanup());
+
+// The lazy views (Reports, with its chart library) load in a few hundred ms,
+// more on a busy machine: waiting for an element allows for that.
+configure({asyncUtilTimeout: 5000});
