@@ -25,7 +25,9 @@ type ssmSession struct {
 
 func (s ssmSession) Commands() cloud.Commands { return fakeCommands{s.managed} }
 
-type fakeCommands struct{ managed map[string]cloud.ManagedInstance }
+type fakeCommands struct {
+	managed map[string]cloud.ManagedInstance
+}
 
 func (fakeCommands) SendShell(context.Context, string, []string, []string, time.Duration) (string, error) {
 	return "", errors.New("not in this test")
