@@ -51,13 +51,21 @@ func windowHistory(p paths.Dirs) *history.Lazy {
 // run so far, overnight, weekend and per month while stopped. offline
 // skips the AWS Price List API (cache and built-in table only).
 func (c *Costs) EnvCost(name string, offline bool) (*control.CostReport, error) {
-	return c.core.Cost(c.context(), name, control.CostOptions{Offline: offline})
+	return worded(c.core.Cost(c.context(), name, control.CostOptions{Offline: offline}))
+}
+
+// worded gives a failed read of the instances the dashboard's words (reason).
+func worded(rep *control.CostReport, err error) (*control.CostReport, error) {
+	if err != nil {
+		return nil, errors.New(reason(err))
+	}
+	return rep, nil
 }
 
 // RefreshPrices asks the AWS Price List API again for the environment's
 // prices, even those cached recently.
 func (c *Costs) RefreshPrices(name string) (*control.CostReport, error) {
-	return c.core.Cost(c.context(), name, control.CostOptions{Refresh: true})
+	return worded(c.core.Cost(c.context(), name, control.CostOptions{Refresh: true}))
 }
 
 // ReportRequest is a report's range: dates YYYY-MM-DD in local time, both

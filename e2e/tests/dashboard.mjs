@@ -104,10 +104,7 @@ async function statesAgree(ctx, app, env, want) {
 
 export async function startThreeTier(ctx, app) {
     const page = ctx.page;
-    await page
-        .getByRole('navigation', {name: 'Environments'})
-        .getByTestId('env-item-three-tier')
-        .click();
+    await page.getByRole('navigation', {name: 'Environments'}).getByTestId('env-item-three-tier').click();
     await page.getByRole('main', {name: 'Environment three-tier'}).waitFor();
     await page.screenshot({path: path.join(ctx.out, 'dashboard.png')});
     screenshotDisplay(path.join(ctx.out, 'window-dashboard.png'));

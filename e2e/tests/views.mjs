@@ -44,10 +44,7 @@ async function open(ctx, app, {width, height}, scheme) {
     const page = await context.newPage();
     ctx.suite.page = page;
     await page.goto(app.url);
-    await page
-        .locator('nav[aria-label="Environments"] [role="listitem"]')
-        .first()
-        .waitFor({timeout: 20_000});
+    await page.locator('nav[aria-label="Environments"] [role="listitem"]').first().waitFor({timeout: 20_000});
     // Sized below 1000 px the sidebar folds away; the views are reached through it.
     return page;
 }
@@ -71,7 +68,11 @@ async function axe(page) {
             (v) =>
                 `${v.id} (${v.impact}): ${v.help} — ${v.nodes
                     .slice(0, 3)
-                    .map((n) => n.target.join(' ') + (n.failureSummary ? ` [${n.failureSummary.split('\n')[1]?.trim()}]` : ''))
+                    .map(
+                        (n) =>
+                            n.target.join(' ') +
+                            (n.failureSummary ? ` [${n.failureSummary.split('\n')[1]?.trim()}]` : ''),
+                    )
                     .join('; ')}`,
         );
 }
@@ -113,7 +114,11 @@ export async function freshViews(ctx, app) {
             await choose(page, 'three-tier');
             await page.getByText(/live, read at/).waitFor({timeout: 20_000});
             await page.getByTestId('cost-hourly-running').getByText('$').waitFor({timeout: 15_000});
-            await columnsShown(page, ['Name', 'Instance ID', 'State', 'Private IP', 'Public IP / DNS', 'Uptime'], where);
+            await columnsShown(
+                page,
+                ['Name', 'Instance ID', 'State', 'Private IP', 'Public IP / DNS', 'Uptime'],
+                where,
+            );
             // Stopped: Start is the one solid action, Stop a plain (not pale) button.
             assert(
                 (await emphasis(page, 'Start')) === 'primary' && (await emphasis(page, 'Stop')) === 'secondary',
@@ -144,7 +149,10 @@ export async function freshViews(ctx, app) {
             const region = page.getByRole('region', {name: 'File problems'});
             await region.waitFor();
             const text = await region.textContent();
-            assert(/broken\.yaml:5:34\s*not valid YAML/.test(text), `${where}: the broken file's problem reads "${text}"`);
+            assert(
+                /broken\.yaml:5:34\s*not valid YAML/.test(text),
+                `${where}: the broken file's problem reads "${text}"`,
+            );
             const marked = await page
                 .locator('nav [role="listitem"][aria-label="broken"]')
                 .getAttribute('data-file-problem')
@@ -218,7 +226,11 @@ export async function failedStart(ctx, app) {
     await page
         .locator('nav [role="listitem"][aria-label="analytics"][data-state="needs attention"]')
         .waitFor({timeout: 10_000});
-    const header = await page.getByRole('main', {name: 'Environment analytics'}).getByTestId('state-badge').first().textContent();
+    const header = await page
+        .getByRole('main', {name: 'Environment analytics'})
+        .getByTestId('state-badge')
+        .first()
+        .textContent();
     assert(/needs attention/.test(header), `the header says "${header}" after a failed start`);
     const stages = await stageStatuses(page);
     assert(
@@ -232,7 +244,9 @@ export async function failedStart(ctx, app) {
     );
     const label = await trayLabel(ctx, 'analytics');
     assert(label?.startsWith('analytics — needs attention'), `the tray says "${label}" after a failed start`);
-    console.log(`  failed start: window and tray say needs attention; stages ${stages.map((s) => `${s.stage}:${s.status}`).join(' ')}`);
+    console.log(
+        `  failed start: window and tray say needs attention; stages ${stages.map((s) => `${s.stage}:${s.status}`).join(' ')}`,
+    );
     await page.context().close();
     await fetch(new URL(`/_sandbox/instances/${kafka1}/fail-start`, sandbox), {method: 'DELETE'});
     await everyVariant(ctx, app, 'failed-start', 'analytics', (p) => p.getByTestId('run-failure').waitFor());
@@ -289,7 +303,10 @@ export async function staleReads(ctx, app) {
         ctx.suite.figure('AWS failing: Refresh → "stale since" with the reason', took, 'ms', 5000);
         const reason = await page.getByTestId('stale').textContent();
         assert(/Stale since/.test(reason) && /InternalError/.test(reason), `the stale notice reads "${reason}"`);
-        assert((reason.match(/eu-west-1/g) ?? []).length === 1, `the stale notice names the region more than once: "${reason}"`);
+        assert(
+            (reason.match(/eu-west-1/g) ?? []).length === 1,
+            `the stale notice names the region more than once: "${reason}"`,
+        );
         assert(took < 15_000, `"stale since" came ${took.toFixed(0)} ms after Refresh`);
         withinBudget(took < 5000, `"stale since" came ${took.toFixed(0)} ms after Refresh (budget 5 s)`);
         const t1 = nowEpoch();

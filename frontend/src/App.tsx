@@ -283,7 +283,7 @@ export default function App() {
                 </Group>
             </AppShell.Header>
             <AppShell.Navbar p="xs">
-                <Sidebar envs={state.envs} selected={selected} onSelect={select} />
+                <Sidebar envs={state.envs} loaded={state.loaded} selected={selected} onSelect={select} />
             </AppShell.Navbar>
             <AppShell.Main
                 style={{

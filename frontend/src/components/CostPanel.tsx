@@ -53,25 +53,38 @@ export function CostPanel({env, state, up, cost, onLoad, now}: Props) {
                 </Alert>
             )}
             <SimpleGrid cols={{base: 3, lg: 6}} spacing="xs" verticalSpacing={6}>
-                <Figure id="cost-hourly-running" label="Per hour while running" value={e?.hourlyWhileRunning} />
+                <Figure
+                    id="cost-hourly-running"
+                    label="Per hour while running"
+                    value={e?.hourlyWhileRunning}
+                    none={!loading}
+                />
                 <Figure
                     id="cost-hourly-now"
                     label="Per hour now"
                     value={e?.hourlyNow}
                     note={e && !up ? 'storage only' : undefined}
+                    none={!loading}
                 />
-                <Figure id="cost-run-so-far" label={since || 'This run so far'} value={e?.runSoFar} />
+                <Figure id="cost-run-so-far" label={since || 'This run so far'} value={e?.runSoFar} none={!loading} />
                 <Figure
                     id="cost-overnight"
                     label={`Overnight${e ? ` (${formatHours(e.overnight.hours)})` : ''}`}
                     value={e?.overnight.cost}
+                    none={!loading}
                 />
                 <Figure
                     id="cost-weekend"
                     label={`Weekend${e ? ` (${formatHours(e.weekend.hours)})` : ''}`}
                     value={e?.weekend.cost}
+                    none={!loading}
                 />
-                <Figure id="cost-stopped-month" label="Per month while stopped" value={e?.stoppedMonthly} />
+                <Figure
+                    id="cost-stopped-month"
+                    label="Per month while stopped"
+                    value={e?.stoppedMonthly}
+                    none={!loading}
+                />
             </SimpleGrid>
             <Text size="xs" c="dimmed" mt={4} data-testid="cost-basis" lineClamp={2}>
                 {e?.basis ?? ' '}
@@ -121,7 +134,20 @@ export function CostPanel({env, state, up, cost, onLoad, now}: Props) {
     );
 }
 
-function Figure({id, label, value, note}: {id: string; label: string; value?: Money; note?: string}) {
+/** One figure in its place; "…" while it is read, "—" when it could not be (none). */
+function Figure({
+    id,
+    label,
+    value,
+    note,
+    none,
+}: {
+    id: string;
+    label: string;
+    value?: Money;
+    note?: string;
+    none?: boolean;
+}) {
     const why = missing(value);
     return (
         <Tooltip label={why} disabled={!why} multiline w={320}>
@@ -130,7 +156,7 @@ function Figure({id, label, value, note}: {id: string; label: string; value?: Mo
                     {label}
                 </Text>
                 <Text size="sm" fw={700} c={why ? 'orange' : undefined}>
-                    {value ? money(value) : '…'}
+                    {value ? money(value) : none ? '—' : '…'}
                     {note && (
                         <Text span size="xs" fw={400} c="dimmed">
                             {' '}

@@ -95,7 +95,8 @@ export function EnvironmentView({env, run, cost, cancelling, refreshing, actions
                     {env.stages?.length > 0 && (
                         <StageGraph
                             stages={env.stages}
-                            progress={running || (attention && run) ? run?.progress : undefined}
+                            // The latest run is drawn on its stages (a refusal has none).
+                            progress={run && run.progress.outcome !== op.Outcome.REFUSED ? run.progress : undefined}
                             now={now}
                         />
                     )}

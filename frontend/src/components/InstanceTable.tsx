@@ -151,6 +151,8 @@ const cols: Col[] = [
     },
 ];
 
+const colByKey = new Map(cols.map((c) => [c.key, c]));
+
 /** Columns hidden first when the table is narrower than its columns, unless the person chose otherwise. */
 const giveWay: Key[] = ['az', 'stage', 'type'];
 
@@ -238,7 +240,9 @@ export function InstanceTable({rows, now, actions, busy, searchRef}: Props) {
         leaves.map((c) => (c.id === 'name' ? `minmax(${c.getSize()}px, 1fr)` : `${c.getSize()}px`)).join(' ') +
         ` ${ACTIONS_W}px`;
     const minWidth = leaves.reduce((n, c) => n + c.getSize(), ACTIONS_W);
-    const keys = leaves.map((c) => c.id as Key);
+    // The same columns are the same array, so memoized rows stay memoized across renders.
+    const shownKeys = leaves.map((c) => c.id).join(' ');
+    const keys = useMemo(() => shownKeys.split(' ') as Key[], [shownKeys]);
 
     return (
         <div className={classes.wrap} ref={box}>
@@ -442,7 +446,8 @@ const Row = memo(function Row({r, index, start, keys, template, busy, actions}: 
 });
 
 function Cell({k, r}: {k: Key; r: InstanceRow}) {
-    const cls = `${classes.cell} ${cols.find((c) => c.key === k)?.mono ? classes.mono : ''}`;
+    const col = colByKey.get(k)!;
+    const cls = col.mono ? `${classes.cell} ${classes.mono}` : classes.cell;
     switch (k) {
         case 'name':
             return (
@@ -488,7 +493,7 @@ function Cell({k, r}: {k: Key; r: InstanceRow}) {
         default:
             return (
                 <div role="cell" className={cls}>
-                    {cols.find((c) => c.key === k)!.text(r)}
+                    {col.text(r)}
                 </div>
             );
     }
@@ -500,18 +505,18 @@ function RowMenu({row, busy, actions}: {row: InstanceRow; busy?: boolean; action
     // frame, so the menu is only built once its button is first clicked.
     const [armed, setArmed] = useState(false);
     if (!armed) {
+        // A plain title, not Mantine's Tooltip: a scroll mounts rows every frame.
         return (
-            <Tooltip label="Actions" withinPortal>
-                <ActionIcon
-                    variant="subtle"
-                    color="gray"
-                    size="sm"
-                    aria-label={`Actions for ${label}`}
-                    onClick={() => setArmed(true)}
-                >
-                    ⋯
-                </ActionIcon>
-            </Tooltip>
+            <ActionIcon
+                variant="subtle"
+                color="gray"
+                size="sm"
+                aria-label={`Actions for ${label}`}
+                title="Actions"
+                onClick={() => setArmed(true)}
+            >
+                ⋯
+            </ActionIcon>
         );
     }
     return <ArmedMenu row={row} label={label} busy={busy} actions={actions} />;

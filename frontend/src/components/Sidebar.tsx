@@ -4,19 +4,21 @@ import {StateBadge} from './StateBadge';
 
 interface Props {
     envs: EnvView[];
+    /** The first overview has arrived (before it, an empty list says nothing). */
+    loaded?: boolean;
     selected?: string;
     onSelect: (name: string) => void;
 }
 
 /** The environments with their overall state; each item is named by its environment. */
-export function Sidebar({envs, selected, onSelect}: Props) {
+export function Sidebar({envs, loaded = true, selected, onSelect}: Props) {
     return (
         <nav aria-label="Environments" style={{display: 'flex', flexDirection: 'column', minHeight: 0, flex: 1}}>
             <Text size="xs" fw={700} tt="uppercase" c="dimmed" px="sm" pb={4}>
                 Environments
             </Text>
             <ScrollArea style={{flex: 1}}>
-                {envs.length === 0 && (
+                {loaded && envs.length === 0 && (
                     <Text size="sm" c="dimmed" px="sm">
                         No environment files yet.
                     </Text>
