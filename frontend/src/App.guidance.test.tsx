@@ -168,6 +168,7 @@ describe('ways forward from every error', () => {
         await waitFor(() => expect(fake.api.addFolder).toHaveBeenCalled());
         fireEvent.click(within(empty).getByRole('button', {name: 'Open the examples'}));
         await waitFor(() => expect(fake.api.openExamples).toHaveBeenCalled());
+        expect(await screen.findByText(/cloudcontrol\/examples: copy one into a folder of yours/)).toBeInTheDocument();
     });
 
     it('says in words why the plan could not be read, and Retry reads it again', async () => {
