@@ -182,7 +182,225 @@ export namespace control {
 		    return a;
 		}
 	}
+	export class DeployedDocument {
+	    kind: string;
+	    name: string;
+	    version: string;
+	    latestVersion?: string;
+	    changedInAws?: boolean;
 	
+	    static createFrom(source: any = {}) {
+	        return new DeployedDocument(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
+	        this.name = source["name"];
+	        this.version = source["version"];
+	        this.latestVersion = source["latestVersion"];
+	        this.changedInAws = source["changedInAws"];
+	    }
+	}
+	export class DeployedSchedule {
+	    name: string;
+	    expression: string;
+	    timezone: string;
+	    state: string;
+	    describe?: string;
+	    // Go type: time
+	    next?: any;
+	    runs?: any[];
+	    document?: string;
+	    ours: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new DeployedSchedule(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.expression = source["expression"];
+	        this.timezone = source["timezone"];
+	        this.state = source["state"];
+	        this.describe = source["describe"];
+	        this.next = this.convertValues(source["next"], null);
+	        this.runs = source["runs"];
+	        this.document = source["document"];
+	        this.ours = source["ours"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Deployment {
+	    env: string;
+	    region: string;
+	    deployed: boolean;
+	    documents: DeployedDocument[];
+	    group: string;
+	    schedules: DeployedSchedule[];
+	    // Go type: time
+	    checked: any;
+	    // Go type: time
+	    nextStart?: any;
+	    // Go type: time
+	    nextStop?: any;
+	    lease?: DeployedSchedule;
+	
+	    static createFrom(source: any = {}) {
+	        return new Deployment(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.env = source["env"];
+	        this.region = source["region"];
+	        this.deployed = source["deployed"];
+	        this.documents = this.convertValues(source["documents"], DeployedDocument);
+	        this.group = source["group"];
+	        this.schedules = this.convertValues(source["schedules"], DeployedSchedule);
+	        this.checked = this.convertValues(source["checked"], null);
+	        this.nextStart = this.convertValues(source["nextStart"], null);
+	        this.nextStop = this.convertValues(source["nextStop"], null);
+	        this.lease = this.convertValues(source["lease"], DeployedSchedule);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class LeaseResult {
+	    env: string;
+	    // Go type: time
+	    until?: any;
+	    by?: string;
+	    byName?: string;
+	    // Go type: time
+	    previousUntil?: any;
+	    previousBy?: string;
+	    previousByName?: string;
+	    instances: string[];
+	    keptBy?: string;
+	    schedule?: string;
+	    message: string;
+	    notes?: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new LeaseResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.env = source["env"];
+	        this.until = this.convertValues(source["until"], null);
+	        this.by = source["by"];
+	        this.byName = source["byName"];
+	        this.previousUntil = this.convertValues(source["previousUntil"], null);
+	        this.previousBy = source["previousBy"];
+	        this.previousByName = source["previousByName"];
+	        this.instances = source["instances"];
+	        this.keptBy = source["keptBy"];
+	        this.schedule = source["schedule"];
+	        this.message = source["message"];
+	        this.notes = source["notes"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class Who {
+	    startedBy?: string;
+	    startedByName?: string;
+	    // Go type: time
+	    startedAt?: any;
+	    // Go type: time
+	    leaseUntil?: any;
+	    leaseBy?: string;
+	    leaseByName?: string;
+	    leasedInstances?: number;
+	    upInstances?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Who(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.startedBy = source["startedBy"];
+	        this.startedByName = source["startedByName"];
+	        this.startedAt = this.convertValues(source["startedAt"], null);
+	        this.leaseUntil = this.convertValues(source["leaseUntil"], null);
+	        this.leaseBy = source["leaseBy"];
+	        this.leaseByName = source["leaseByName"];
+	        this.leasedInstances = source["leasedInstances"];
+	        this.upInstances = source["upInstances"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class Whoami {
 	    profile?: string;
 	    region: string;
@@ -602,74 +820,6 @@ export namespace desktop {
 	        this.note = source["note"];
 	    }
 	}
-	export class Lease {
-	    // Go type: time
-	    until: any;
-	    by?: string;
-	
-	    static createFrom(source: any = {}) {
-	        return new Lease(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.until = this.convertValues(source["until"], null);
-	        this.by = source["by"];
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
-	export class StartedBy {
-	    name: string;
-	    arn: string;
-	    // Go type: time
-	    at: any;
-	
-	    static createFrom(source: any = {}) {
-	        return new StartedBy(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.name = source["name"];
-	        this.arn = source["arn"];
-	        this.at = this.convertValues(source["at"], null);
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
 	export class StageView {
 	    name: string;
 	    after: string[];
@@ -747,8 +897,7 @@ export namespace desktop {
 	    usable: boolean;
 	    problems: ProblemView[];
 	    stages: StageView[];
-	    started?: StartedBy;
-	    lease?: Lease;
+	    who: control.Who;
 	
 	    static createFrom(source: any = {}) {
 	        return new EnvView(source);
@@ -771,8 +920,7 @@ export namespace desktop {
 	        this.usable = source["usable"];
 	        this.problems = this.convertValues(source["problems"], ProblemView);
 	        this.stages = this.convertValues(source["stages"], StageView);
-	        this.started = this.convertValues(source["started"], StartedBy);
-	        this.lease = this.convertValues(source["lease"], Lease);
+	        this.who = this.convertValues(source["who"], control.Who);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -857,7 +1005,6 @@ export namespace desktop {
 	        this.sessionMinutes = source["sessionMinutes"];
 	    }
 	}
-	
 	export class MFAQuestion {
 	    profile: string;
 	    mfaSerial: string;
@@ -1126,7 +1273,6 @@ export namespace desktop {
 	        this.version = source["version"];
 	    }
 	}
-	
 
 }
 
@@ -1303,13 +1449,13 @@ export namespace history {
 		}
 	}
 	export class ReportQuery {
-	    Env: string;
+	    env: string;
 	    // Go type: time
-	    From: any;
+	    from: any;
 	    // Go type: time
-	    To: any;
+	    to: any;
 	    // Go type: time
-	    Now: any;
+	    now: any;
 	
 	    static createFrom(source: any = {}) {
 	        return new ReportQuery(source);
@@ -1317,10 +1463,10 @@ export namespace history {
 	
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.Env = source["Env"];
-	        this.From = this.convertValues(source["From"], null);
-	        this.To = this.convertValues(source["To"], null);
-	        this.Now = this.convertValues(source["Now"], null);
+	        this.env = source["env"];
+	        this.from = this.convertValues(source["from"], null);
+	        this.to = this.convertValues(source["to"], null);
+	        this.now = this.convertValues(source["now"], null);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1444,6 +1590,7 @@ export namespace op {
 	}
 	export enum EventType {
 	    ACTION_SENT = "action-sent",
+	    CHANGE_APPLIED = "change-applied",
 	    GATE_PASSED = "gate-passed",
 	    GATE_WAITING = "gate-waiting",
 	    INSTANCE_STATE = "instance-state",
@@ -1701,6 +1848,8 @@ export namespace orchestrate {
 	    port?: number;
 	    url?: string;
 	    delaySeconds?: number;
+	    command?: string[];
+	    graceSeconds?: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new Gate(source);
@@ -1712,6 +1861,26 @@ export namespace orchestrate {
 	        this.port = source["port"];
 	        this.url = source["url"];
 	        this.delaySeconds = source["delaySeconds"];
+	        this.command = source["command"];
+	        this.graceSeconds = source["graceSeconds"];
+	    }
+	}
+	export class RunbookTiming {
+	    why: string;
+	    runbookSeconds: number;
+	    appSeconds: number;
+	    notes?: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new RunbookTiming(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.why = source["why"];
+	        this.runbookSeconds = source["runbookSeconds"];
+	        this.appSeconds = source["appSeconds"];
+	        this.notes = source["notes"];
 	    }
 	}
 	export class PlanCheck {
@@ -1737,6 +1906,7 @@ export namespace orchestrate {
 	    stateReason?: string;
 	    do: string;
 	    checks: PlanCheck[];
+	    sharedWith?: string[];
 	
 	    static createFrom(source: any = {}) {
 	        return new PlanInstance(source);
@@ -1752,6 +1922,7 @@ export namespace orchestrate {
 	        this.stateReason = source["stateReason"];
 	        this.do = source["do"];
 	        this.checks = this.convertValues(source["checks"], PlanCheck);
+	        this.sharedWith = source["sharedWith"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1781,6 +1952,7 @@ export namespace orchestrate {
 	    expectedSeconds: number;
 	    expectedFrom: string;
 	    expectedDoneSeconds: number;
+	    settled?: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new PlanStage(source);
@@ -1796,6 +1968,7 @@ export namespace orchestrate {
 	        this.expectedSeconds = source["expectedSeconds"];
 	        this.expectedFrom = source["expectedFrom"];
 	        this.expectedDoneSeconds = source["expectedDoneSeconds"];
+	        this.settled = source["settled"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1830,6 +2003,7 @@ export namespace orchestrate {
 	    errors?: string[];
 	    summary: string;
 	    caller?: string;
+	    runbook?: RunbookTiming;
 	
 	    static createFrom(source: any = {}) {
 	        return new Plan(source);
@@ -1850,6 +2024,7 @@ export namespace orchestrate {
 	        this.errors = source["errors"];
 	        this.summary = source["summary"];
 	        this.caller = source["caller"];
+	        this.runbook = this.convertValues(source["runbook"], RunbookTiming);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1870,6 +2045,7 @@ export namespace orchestrate {
 		    return a;
 		}
 	}
+	
 	
 	
 
