@@ -6,12 +6,21 @@ import os from 'node:os';
 import path from 'node:path';
 import {chromium} from 'playwright-core';
 import {Suite} from './lib/suite.mjs';
-import {launchApp, repo, stopApp} from './lib/app.mjs';
+import {copyExamples, launchApp, repo, stopApp} from './lib/app.mjs';
 import {startWatcher} from './lib/tray.mjs';
 import {launchFresh, startThreeTier, trayQuit, trayStop} from './tests/dashboard.mjs';
 import {fileWatcher, scratch} from './tests/watch.mjs';
 import {bigWorld, relaunchCached, slowRunningWorld, thousandInstances} from './tests/scale.mjs';
 import {productionWindow} from './tests/window.mjs';
+import {
+    cancelledStart,
+    failedStart,
+    firstRun,
+    freshViews,
+    staleReads,
+    viewsChecked,
+    viewsFolder,
+} from './tests/views.mjs';
 
 const out = path.resolve(process.env.E2E_OUT ?? path.join(repo, '.ci/out/e2e-desktop'));
 const binary = process.env.CC_DEV_BINARY ?? path.join(repo, 'build/bin/cloudcontrol-dev');
@@ -22,11 +31,7 @@ fs.mkdirSync(out, {recursive: true});
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-e2e-'));
 // A copy of the examples, so the file-watcher test never edits the repository.
 const envDir = path.join(tmp, 'environments');
-fs.mkdirSync(envDir);
-for (const f of ['three-tier.yaml', 'analytics.yaml', 'schema.json'])
-    fs.copyFileSync(path.join(repo, 'environments', f), path.join(envDir, f));
-// The scripts and templates the examples' launch sections name.
-fs.cpSync(path.join(repo, 'environments', 'launch'), path.join(envDir, 'launch'), {recursive: true});
+copyExamples(envDir);
 fs.writeFileSync(path.join(envDir, 'scratch.yaml'), scratch('first version'));
 const home = path.join(tmp, 'home');
 const world = path.join(repo, 'environments/sandbox/world.yaml');
@@ -45,7 +50,7 @@ const browser = await chromium.launch({
     ],
 });
 const watcher = await startWatcher(snwatcher);
-const ctx = {suite, browser, watcher, out};
+const ctx = {suite, browser, watcher, out, shots: [], axeProblems: []};
 const apps = [];
 const launch = async (o) => {
     const app = await launchApp({binary, out, ...o});
@@ -101,6 +106,51 @@ try {
             }
         },
     );
+
+    // Every view at two sizes, light and dark, with axe; the states after a
+    // failure and a cancel; stale reads; the first run. Their own app, home
+    // and folder (a copy of the examples and a broken file), at speed 10.
+    {
+        const registered = watcher.registered.length;
+        const views = await launch({
+            home: path.join(tmp, 'home-views'),
+            dirs: [viewsFolder(tmp)],
+            world,
+            speed: 10,
+            label: 'views',
+        });
+        try {
+            ctx.viewsTray = await watcher.nextItem(registered);
+            await suite.test(
+                'every view at 1280x800 and 900x600, light and dark: screenshots, axe, columns, emphasis',
+                () => freshViews(ctx, views),
+            );
+            await suite.test('a failed start needs attention in the window and the tray; no stage left active', () =>
+                failedStart(ctx, views),
+            );
+            await suite.test(
+                'a cancelled start (asked first) leaves no stage active or waiting, no "context canceled"',
+                () => cancelledStart(ctx, views),
+            );
+            await suite.test(
+                'AWS failing: "stale since" with the reason within seconds; the plan says why, with Retry',
+                () => staleReads(ctx, views),
+            );
+        } finally {
+            await stopApp(views);
+        }
+        const empty = path.join(tmp, 'empty-environments');
+        fs.mkdirSync(empty);
+        const first = await launch({home: path.join(tmp, 'home-first'), dirs: [empty], world, label: 'first-run'});
+        try {
+            await suite.test('the first run explains, with Add folder and Open the examples', () =>
+                firstRun(ctx, first),
+            );
+        } finally {
+            await stopApp(first);
+        }
+        await suite.test('axe: no serious or critical violation on any view, light and dark', () => viewsChecked(ctx));
+    }
 
     // Last: its WebKit processes must not share the CPU with the scroll test's frames.
     await suite.test(

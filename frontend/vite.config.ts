@@ -14,5 +14,7 @@ export default defineConfig({
         // Mantine's transitions and the virtualizer need a real-ish DOM; jsdom
         // is enough once setup.ts fills in matchMedia and ResizeObserver.
         restoreMocks: true,
+        // The whole window renders in jsdom: on a shared, busy machine a test may take some seconds.
+        testTimeout: 20_000,
     },
 });

@@ -27,7 +27,7 @@ var badCases = []struct {
 	{"bad-duration", "bad-duration.yaml:5:14", []string{`timeout "5 minutes" is not a duration`}, true},
 	{"empty-stage", "empty-stage.yaml:3:5", []string{`stage "a" has no instances`}, true},
 	{"matches-nothing", "matches-nothing.yaml:6:17", []string{"no instance in eu-west-1 has tags Role=nosuch"}, false},
-	{"yaml-syntax", "yaml-syntax.yaml:4:1", []string{"not valid YAML"}, true},
+	{"yaml-syntax", "yaml-syntax.yaml:4:32", []string{"not valid YAML"}, true},
 	{"binary", "binary.yaml:1:1", []string{"not valid YAML"}, true},
 	{"prose", "prose.yaml:1:1", []string{"an environment file must be a mapping"}, true},
 	{"twin", "twin-2.yaml:1:7", []string{`"twin" is also defined by`, "twin-1.yaml"}, false},

@@ -65,7 +65,8 @@ func newDesktopApp(o appOptions) (*desktopApp, error) {
 			History: hist, OnIdentity: chain.IdentityHook(o.Log.Warn), EstimateScale: estimateScale(w, o.SandboxURL)})
 	})
 	sh, err := newShell(shellOptions{Plat: o.Plat, Screen: scr, Log: o.Log, Paths: w.Paths, Folders: w.Dirs, FoldersGiven: w.DirsGiven,
-		SandboxURL: o.SandboxURL, Debounce: o.Debounce, Cores: func(client string) core { return ctl.get(client) }})
+		SandboxURL: o.SandboxURL, Debounce: o.Debounce, Cores: func(client string) core { return ctl.get(client) },
+		Reads: func() core { return ctl.reads() }, History: hist})
 	if err != nil {
 		hist.Close()
 		return nil, err
@@ -78,6 +79,7 @@ func newDesktopApp(o appOptions) (*desktopApp, error) {
 		// A new profile: every session is dropped and AWS read again at once.
 		Reset: func() { ctl.ResetSessions(); sh.refresher.poke() },
 		Emit:  o.Plat.Emit, OpenURL: o.Plat.OpenURL, Note: note})
+	sh.keychain = func(name string) bool { _, err := chain.Creds.Store.Get(name); return err == nil }
 	var price func(EnvView) string
 	if book, err := cost.Default(w.Paths.Cache); err == nil {
 		price = trayPrice(book, time.Now)
@@ -87,7 +89,8 @@ func newDesktopApp(o appOptions) (*desktopApp, error) {
 		openTray = func(*trayMenu) (trayUI, error) { return nil, errNoTray }
 	}
 	return &desktopApp{screen: scr, shell: sh, profiles: prof, history: hist, launches: newLaunches(sh),
-		costs: newCosts(ctl.get("window"), hist, w.Paths, o.Plat.SaveFile),
+		// Costs read the instances as the dashboard does: quick retries, so a failing AWS is said at once.
+		costs: newCosts(ctl.reads(), hist, w.Paths, o.Plat.SaveFile),
 		tray:  newTrayService(trayOptions{Shell: sh, Profiles: prof, Price: price, Log: o.Log, Open: openTray})}, nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"cloudcontrol/backend/cloud"
 	"cloudcontrol/backend/control"
@@ -28,8 +29,28 @@ type board struct {
 	live   map[string]*liveState
 	busy   map[string]*lock.Holder
 	runs   map[string]*op.Progress
-	sent   []byte            // the last EventEnvs payload, to send only changes
-	listen []func([]EnvView) // the tray
+	others map[string]*otherRun // another process's run, as the usage history has it
+	// dismissed: the person dismissed the last run's "needs attention"
+	// (until the next run).
+	dismissed map[string]bool
+	// observed are the instance states this app's runs saw, by
+	// environment and id, with when: newer than a read, they win over it.
+	observed map[string]map[string]observation
+	sent     []byte            // the last EventEnvs payload, to send only changes
+	listen   []func([]EnvView) // the tray
+}
+
+// observation is an instance state a run saw, and when.
+type observation struct {
+	state string
+	at    time.Time
+}
+
+// otherRun is a start or stop another process (a terminal) runs or ran,
+// folded from the usage history's record of it.
+type otherRun struct {
+	op       int64 // its id in the usage history
+	progress op.Progress
 }
 
 // liveState is one environment's state as AWS last showed it.
@@ -44,7 +65,8 @@ type liveState struct {
 }
 
 func newBoard(p Platform) *board {
-	return &board{plat: p, live: map[string]*liveState{}, busy: map[string]*lock.Holder{}, runs: map[string]*op.Progress{}}
+	return &board{plat: p, live: map[string]*liveState{}, busy: map[string]*lock.Holder{}, runs: map[string]*op.Progress{},
+		others: map[string]*otherRun{}, dismissed: map[string]bool{}, observed: map[string]map[string]observation{}}
 }
 
 // definition is what Plan, Start and Stop act on: the file's current
@@ -116,7 +138,7 @@ func (b *board) views() []EnvView {
 			out = append(out, b.view(e, byFile[f]))
 			continue
 		}
-		invalid = append(invalid, EnvView{Name: invalidName(f), File: f, State: op.StateInvalid,
+		invalid = append(invalid, EnvView{Name: invalidName(f), File: f, State: op.StateInvalid, InstanceState: op.StateUnknown,
 			Problems: problemViews(byFile[f]), Stages: []StageView{}})
 	}
 	slices.SortFunc(out, func(a, c EnvView) int { return strings.Compare(a.Name, c.Name) })
@@ -125,17 +147,22 @@ func (b *board) views() []EnvView {
 
 func (b *board) view(e *env.Environment, problems []env.Problem) EnvView {
 	v := EnvView{Name: e.Name, File: e.File, Description: e.Description, Region: e.Region, Profile: e.Profile,
-		Account: e.Account, State: op.StateUnknown, Usable: true, Problems: problemViews(problems),
-		Busy: b.busy[e.Name], Stages: []StageView{}}
+		Account: e.Account, State: op.StateUnknown, InstanceState: op.StateUnknown, Usable: true,
+		Problems: problemViews(problems), Busy: b.busy[e.Name], Stages: []StageView{}}
 	ls := b.live[e.Name]
-	run := b.runs[e.Name]
-	if (run == nil || run.Finished()) && ls != nil && ls.Live && ls.Status != nil && ls.Status.Progress != nil {
+	run := b.runOf(e.Name)
+	if (run == nil || run.Finished()) && v.Busy != nil && ls != nil && ls.Live && ls.Status != nil && ls.Status.Progress != nil {
 		// Another process's start or stop, as far as the usage history has it.
 		run = ls.Status.Progress
 	}
+	// The last run's "needs attention" lasts until the next run or until dismissed.
+	attention := run
+	if run != nil && run.Finished() && b.dismissed[e.Name] {
+		attention = nil
+	}
 	stageLive := map[string]control.StageStatus{}
 	if ls != nil && ls.Status != nil {
-		v.State = control.StateOf(control.InstanceState(ls.Status.Instances()), v.Busy, run)
+		v.InstanceState = control.InstanceState(ls.Status.Instances())
 		v.Live, v.Error, v.CheckedAt, v.Who = ls.Live, ls.Error, ls.Status.Checked, ls.Status.Who
 		if v.Region == "" {
 			v.Region = ls.Status.Target.Region
@@ -146,12 +173,10 @@ func (b *board) view(e *env.Environment, problems []env.Problem) EnvView {
 		for _, st := range ls.Status.Stages {
 			stageLive[st.Name] = st
 		}
-	} else {
-		v.State = control.StateOf(op.StateUnknown, v.Busy, run)
-		if ls != nil {
-			v.Error = ls.Error
-		}
+	} else if ls != nil {
+		v.Error = ls.Error
 	}
+	v.State = control.StateOf(v.InstanceState, v.Busy, attention)
 	for _, st := range e.Stages {
 		sv := StageView{Name: st.Name, After: append([]string{}, st.After...), Gates: orchestrate.StartGates(st.Ready),
 			State: control.StageStateOf(op.StateUnknown, run, st.Name), Instances: []cloud.Instance{}}
@@ -161,6 +186,16 @@ func (b *board) view(e *env.Environment, problems []env.Problem) EnvView {
 		v.Stages = append(v.Stages, sv)
 	}
 	return v
+}
+
+// runOf is the environment's latest run this board knows of: this app's,
+// or another process's when that one began later.
+func (b *board) runOf(name string) *op.Progress {
+	run := b.runs[name]
+	if o := b.others[name]; o != nil && (run == nil || o.progress.Started.After(run.Started)) {
+		run = &o.progress
+	}
+	return run
 }
 
 // invalidName names a file that never parsed: its base name, as the
@@ -209,9 +244,10 @@ func (b *board) liveOf(name string) (*control.Status, *env.Environment, int) {
 	return ls.Status, ls.def, ls.reads
 }
 
-// setLive records a refresh; a failed one keeps the state it had, marked
-// with the error.
-func (b *board) setLive(e *env.Environment, st *control.Status, err error) {
+// setLive records a refresh begun at began; a failed one keeps the state
+// it had, marked with the reason in words. An instance state a run of this
+// app saw after the read began wins over what the read returned.
+func (b *board) setLive(e *env.Environment, st *control.Status, err error, began time.Time) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	ls := b.live[e.Name]
@@ -220,8 +256,15 @@ func (b *board) setLive(e *env.Environment, st *control.Status, err error) {
 		b.live[e.Name] = ls
 	}
 	if err != nil {
-		ls.Error = err.Error()
+		ls.Error = reason(err)
 		return
+	}
+	for id, o := range b.observed[e.Name] {
+		if o.at.After(began) {
+			st = st.Observed(id, o.state)
+		} else {
+			delete(b.observed[e.Name], id) // the read is newer
+		}
 	}
 	if !sameDefinition(ls.def, e) {
 		ls.reads = 0
@@ -269,10 +312,16 @@ func (b *board) setBusy(who func(name string) *lock.Holder) {
 	b.mu.Unlock()
 }
 
-// transitioning reports whether any environment is starting or stopping.
+// transitioning reports whether any environment is starting or stopping,
+// or held by a start or stop.
 func (b *board) transitioning() bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	for _, h := range b.busy {
+		if h != nil && (h.Action == string(op.Start) || h.Action == string(op.Stop)) {
+			return true
+		}
+	}
 	for _, ls := range b.live {
 		if ls.Status != nil && ls.Live && (ls.Status.State == op.StateStarting || ls.Status.State == op.StateStopping) {
 			return true
@@ -288,6 +337,10 @@ func (b *board) instanceState(envName, id, state string) {
 	if ls := b.live[envName]; ls != nil && ls.Status != nil {
 		ls.Status = ls.Status.Observed(id, state)
 	}
+	if b.observed[envName] == nil {
+		b.observed[envName] = map[string]observation{}
+	}
+	b.observed[envName][id] = observation{state: state, at: time.Now()}
 	b.mu.Unlock()
 	b.publish()
 }
@@ -298,6 +351,9 @@ func (b *board) setRun(p op.Progress) {
 	b.mu.Lock()
 	prev := b.runs[p.Env]
 	b.runs[p.Env] = &p
+	if p.Outcome == op.OutcomeRunning && (prev == nil || !prev.Started.Equal(p.Started)) {
+		delete(b.dismissed, p.Env) // a new run: its own outcome counts
+	}
 	b.mu.Unlock()
 	if prev == nil || prev.Outcome != p.Outcome || !slices.EqualFunc(prev.Stages, p.Stages, func(a, c op.StageProgress) bool {
 		return a.Name == c.Name && a.State == c.State
@@ -306,13 +362,125 @@ func (b *board) setRun(p op.Progress) {
 	}
 }
 
-// runViews are this app's current or last run of each environment, by name.
+// dismiss ends the last run's "needs attention" for the environment, until
+// its next run.
+func (b *board) dismiss(name string) error {
+	b.mu.Lock()
+	run := b.runOf(name)
+	if !control.NeedsAttention(run) {
+		b.mu.Unlock()
+		return fmt.Errorf("%s has no failed or cancelled run to dismiss", name)
+	}
+	b.dismissed[name] = true
+	b.mu.Unlock()
+	b.publish()
+	return nil
+}
+
+// setOther keeps another process's run (folded from the usage history,
+// operation id opID) and reports whether it changed.
+func (b *board) setOther(opID int64, p op.Progress) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	prev := b.others[p.Env]
+	if prev != nil && prev.op == opID && prev.progress.Events == p.Events && prev.progress.Outcome == p.Outcome {
+		return false
+	}
+	if prev == nil || prev.op != opID {
+		delete(b.dismissed, p.Env)
+	}
+	b.others[p.Env] = &otherRun{op: opID, progress: p}
+	return true
+}
+
+// instance is one instance of the environment as last read, with the
+// account it is in.
+func (b *board) instance(name, id string) (cloud.Instance, string, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	ls := b.live[name]
+	if ls == nil || ls.Status == nil {
+		return cloud.Instance{}, "", false
+	}
+	for _, in := range ls.Status.Instances() {
+		if in.ID == id {
+			if in.Region == "" {
+				in.Region = ls.Status.Target.Region
+			}
+			return in, ls.Status.Target.Identity.Account, true
+		}
+	}
+	return cloud.Instance{}, "", false
+}
+
+// knownFile reports whether path is a file of the watched folders: an
+// environment's, a last good version's, or a broken one's.
+func (b *board) knownFile(path string) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, e := range b.snap.Envs {
+		if e.File == path {
+			return true
+		}
+	}
+	for f := range b.snap.LastGood {
+		if f == path {
+			return true
+		}
+	}
+	for _, p := range b.snap.Problems {
+		if p.Pos.File == path {
+			return true
+		}
+	}
+	return false
+}
+
+// holder is who holds name's lock, as the last look at the locks said.
+func (b *board) holder(name string) *lock.Holder {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.busy[name]
+}
+
+// latest is a copy of the environment's latest run, nil without one.
+func (b *board) latest(name string) *op.Progress {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if r := b.runOf(name); r != nil {
+		c := *r
+		return &c
+	}
+	return nil
+}
+
+// other is another process's run of the environment that this board
+// follows, and its history id.
+func (b *board) other(name string) (op.Progress, int64, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	o := b.others[name]
+	if o == nil {
+		return op.Progress{}, 0, false
+	}
+	return o.progress, o.op, true
+}
+
+// runViews are the current or last run of each environment, by name:
+// this app's, or another process's that began later.
 func (b *board) runViews() []op.Progress {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	out := make([]op.Progress, 0, len(b.runs))
-	for _, p := range b.runs {
-		out = append(out, *p)
+	out := make([]op.Progress, 0, len(b.runs)+len(b.others))
+	seen := map[string]bool{}
+	for name := range b.runs {
+		seen[name] = true
+		out = append(out, *b.runOf(name))
+	}
+	for name := range b.others {
+		if !seen[name] {
+			out = append(out, *b.runOf(name))
+		}
 	}
 	slices.SortFunc(out, func(a, c op.Progress) int { return strings.Compare(a.Env, c.Env) })
 	return out

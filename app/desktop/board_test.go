@@ -2,6 +2,7 @@ package desktop
 
 import (
 	"testing"
+	"time"
 
 	"cloudcontrol/backend/cloud"
 	"cloudcontrol/backend/control"
@@ -22,7 +23,7 @@ func TestTheBoardShowsTheRunItKnowsOf(t *testing.T) {
 		op.Event{Env: "shop", Action: op.Start, Type: op.EventStageReady, Stage: "data"},
 		op.Event{Env: "shop", Action: op.Start, Type: op.EventStageStarted, Stage: "app"})
 	b.setLive(e, &control.Status{Env: "shop", Holder: &lock.Holder{Action: "start", Client: "cli"}, Progress: &elsewhere,
-		Stages: []control.StageStatus{{Name: "data", Instances: insts(cloud.Running)}, {Name: "app", Instances: insts(cloud.Stopped)}}}, nil)
+		Stages: []control.StageStatus{{Name: "data", Instances: insts(cloud.Running)}, {Name: "app", Instances: insts(cloud.Stopped)}}}, nil, time.Now())
 	b.busy["shop"] = &lock.Holder{Action: "start", Client: "cli"}
 	v := b.views()[0]
 	if v.State != op.StateStarting || v.Stages[0].State != op.StateRunning || v.Stages[1].State != op.StateStarting {
@@ -39,10 +40,33 @@ func TestTheBoardShowsTheRunItKnowsOf(t *testing.T) {
 
 	// Once nothing holds it, the instances say.
 	b.setLive(e, &control.Status{Env: "shop", Stages: []control.StageStatus{{Name: "data", Instances: insts(cloud.Running)},
-		{Name: "app", Instances: insts(cloud.Stopped)}}}, nil)
+		{Name: "app", Instances: insts(cloud.Stopped)}}}, nil, time.Now())
 	delete(b.busy, "shop")
 	b.setRun(op.Fold(op.Outline{}, op.Event{Env: "shop", Action: op.Stop, Type: op.EventRunDone}))
 	if v = b.views()[0]; v.State != op.StatePartly || v.Stages[1].State != op.StateStopped {
 		t.Errorf("free: %s, app %s; want partly running, stopped", v.State, v.Stages[1].State)
+	}
+}
+
+// What a run saw of an instance after a read began wins over that read
+// (which may have been answered before the start was sent): a running
+// start's instances read pending, not stopped.
+func TestARunsObservationsWinOverAnOlderRead(t *testing.T) {
+	e := &env.Environment{Name: "shop", Stages: []env.Stage{{Name: "data"}}}
+	b := newBoard(newFakePlatform())
+	b.snap = env.Snapshot{Set: env.Set{Envs: []*env.Environment{e}}}
+	read := func(state string) *control.Status {
+		return &control.Status{Env: "shop", Stages: []control.StageStatus{{Name: "data", Instances: []cloud.Instance{{ID: "i-1", State: state}}}}}
+	}
+	b.setLive(e, read(cloud.Stopped), nil, time.Now())
+	began := time.Now()
+	b.instanceState("shop", "i-1", cloud.Pending)
+	b.setLive(e, read(cloud.Stopped), nil, began) // a read that began before the run saw it
+	if got := b.views()[0].Stages[0].Instances[0].State; got != cloud.Pending {
+		t.Errorf("after an older read: %s, want pending", got)
+	}
+	b.setLive(e, read(cloud.Running), nil, time.Now()) // a newer read wins
+	if got := b.views()[0].Stages[0].Instances[0].State; got != cloud.Running {
+		t.Errorf("after a newer read: %s, want running", got)
 	}
 }

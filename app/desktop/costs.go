@@ -32,11 +32,11 @@ type Costs struct {
 	paths paths.Dirs
 	now   func() time.Time
 	// save asks where to save a file (the native dialog); "" is cancelled.
-	save func(title, name string) (string, error)
+	save func(title, name string, filter FileFilter) (string, error)
 	lifetime
 }
 
-func newCosts(core coster, hist *history.Lazy, p paths.Dirs, save func(title, name string) (string, error)) *Costs {
+func newCosts(core coster, hist *history.Lazy, p paths.Dirs, save func(title, name string, filter FileFilter) (string, error)) *Costs {
 	return &Costs{core: core, hist: hist, paths: p, now: time.Now, save: save}
 }
 
@@ -63,13 +63,21 @@ func windowHistory(p paths.Dirs, plat Platform, log *slog.Logger) *history.Lazy 
 // run so far, overnight, weekend and per month while stopped. offline
 // skips the AWS Price List API (cache and built-in table only).
 func (c *Costs) EnvCost(name string, offline bool) (*control.CostReport, error) {
-	return c.core.Cost(c.context(), name, control.CostOptions{Offline: offline})
+	return worded(c.core.Cost(c.context(), name, control.CostOptions{Offline: offline}))
+}
+
+// worded gives a failed read of the instances the dashboard's words (reason).
+func worded(rep *control.CostReport, err error) (*control.CostReport, error) {
+	if err != nil {
+		return nil, errors.New(reason(err))
+	}
+	return rep, nil
 }
 
 // RefreshPrices asks the AWS Price List API again for the environment's
 // prices, even those cached recently.
 func (c *Costs) RefreshPrices(name string) (*control.CostReport, error) {
-	return c.core.Cost(c.context(), name, control.CostOptions{Refresh: true})
+	return worded(c.core.Cost(c.context(), name, control.CostOptions{Refresh: true}))
 }
 
 // ReportRequest is a report's range: dates YYYY-MM-DD in local time, both
@@ -170,7 +178,7 @@ func (c *Costs) SaveCSV(r ReportRequest) (string, error) {
 	if c.save == nil {
 		return "", errors.New("this window cannot show a save dialog")
 	}
-	path, err := c.save("Save the usage report", out.FileName)
+	path, err := c.save("Save the usage report", out.FileName, FileFilter{Name: "CSV files", Pattern: "*.csv"})
 	if err != nil {
 		return "", fmt.Errorf("choosing where to save the report: %w", err)
 	}

@@ -10,7 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"cloudcontrol/backend/aws"
 	"cloudcontrol/backend/control"
+	"cloudcontrol/backend/history"
 	"cloudcontrol/backend/paths"
 	"cloudcontrol/backend/sandbox"
 	"cloudcontrol/backend/sandbox/sandboxtest"
@@ -20,16 +22,18 @@ var examplesDir = filepath.Join("..", "..", "environments")
 
 // fakePlatform records what the shell pushes to the window.
 type fakePlatform struct {
-	mu      sync.Mutex
-	events  []sent
-	notes   []string
-	folder  string // what ChooseFolder answers
-	save    string // what SaveFile answers
-	opened  []string
-	hidden  bool
-	quit    bool
-	geom    Geometry
-	changed chan struct{}
+	mu        sync.Mutex
+	events    []sent
+	notes     []string
+	folder    string // what ChooseFolder answers
+	save      string // what SaveFile answers
+	opened    []string
+	paths     []string   // "open PATH" / "reveal PATH"
+	terminals [][]string // OpenTerminal's commands
+	hidden    bool
+	quit      bool
+	geom      Geometry
+	changed   chan struct{}
 }
 
 type sent struct {
@@ -54,13 +58,31 @@ func (p *fakePlatform) Notify(title, body string) {
 	p.notes = append(p.notes, title+": "+body)
 	p.mu.Unlock()
 }
-func (p *fakePlatform) ChooseFolder(string) (string, error)     { return p.folder, nil }
-func (p *fakePlatform) SaveFile(string, string) (string, error) { return p.save, nil }
-func (p *fakePlatform) OpenURL(u string)                        { p.mu.Lock(); p.opened = append(p.opened, u); p.mu.Unlock() }
-func (p *fakePlatform) Show()                                   { p.mu.Lock(); p.hidden = false; p.mu.Unlock() }
-func (p *fakePlatform) Hide()                                   { p.mu.Lock(); p.hidden = true; p.mu.Unlock() }
-func (p *fakePlatform) Quit()                                   { p.mu.Lock(); p.quit = true; p.mu.Unlock() }
-func (p *fakePlatform) Geometry() Geometry                      { return p.geom }
+func (p *fakePlatform) ChooseFolder(string) (string, error)                 { return p.folder, nil }
+func (p *fakePlatform) SaveFile(string, string, FileFilter) (string, error) { return p.save, nil }
+func (p *fakePlatform) OpenPath(path string) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.paths = append(p.paths, "open "+path)
+	return nil
+}
+func (p *fakePlatform) RevealPath(path string) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.paths = append(p.paths, "reveal "+path)
+	return nil
+}
+func (p *fakePlatform) OpenTerminal(argv []string) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.terminals = append(p.terminals, argv)
+	return nil
+}
+func (p *fakePlatform) OpenURL(u string)   { p.mu.Lock(); p.opened = append(p.opened, u); p.mu.Unlock() }
+func (p *fakePlatform) Show()              { p.mu.Lock(); p.hidden = false; p.mu.Unlock() }
+func (p *fakePlatform) Hide()              { p.mu.Lock(); p.hidden = true; p.mu.Unlock() }
+func (p *fakePlatform) Quit()              { p.mu.Lock(); p.quit = true; p.mu.Unlock() }
+func (p *fakePlatform) Geometry() Geometry { return p.geom }
 
 func (p *fakePlatform) sent(name string) []sent {
 	p.mu.Lock()
@@ -125,7 +147,31 @@ type rig struct {
 	sb    *sandbox.Sandbox
 	dir   string // the watched folder, a copy of the examples
 	paths paths.Dirs
+	hist  *history.Lazy
 	stop  func()
+	// wrap, when set, wraps every session the rig's services open (a test
+	// gives sessions more than the AWS adapter has).
+	wrap func(control.Session) control.Session
+	// service is a control service like the window's, for another client
+	// (a terminal's "cli") on the same folders, locks and history.
+	service func(client string) *control.Service
+}
+
+// faultInternal makes every call of action answer InternalError.
+func faultInternal(action string) sandbox.Fault {
+	return sandbox.Fault{Kind: sandbox.FaultInternal, Action: action}
+}
+
+// connect is the rig's connector: the window's, each session wrapped.
+func (r *rig) connect(o aws.Options) control.Connector {
+	inner := connector(o)
+	return func(ctx context.Context, profile, region string) (control.Session, error) {
+		sess, err := inner(ctx, profile, region)
+		if err != nil || r.wrap == nil {
+			return sess, err
+		}
+		return r.wrap(sess), nil
+	}
 }
 
 // copyExamples copies the named example environment files into dir (made if
@@ -164,12 +210,20 @@ func newRig(t *testing.T, prepare func(r *rig)) *rig {
 		prepare(r)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	r.hist = windowHistory(r.paths, r.plat, log)
+	t.Cleanup(func() { r.hist.Close() })
+	service := func(client string, o aws.Options) *control.Service {
+		return control.New(control.Options{Dirs: []string{r.dir}, Paths: r.paths, Tick: 20 * time.Millisecond,
+			Client: client, Logger: log, Connect: r.connect(o), History: r.hist})
+	}
+	reads := awsOptions(srv.URL)
+	reads.MaxAttempts, reads.RetryMaxBackoff = readAttempts, readBackoff
+	readService := service("window", reads)
+	r.service = func(client string) *control.Service { return service(client, awsOptions(srv.URL)) }
 	s, err := newShell(shellOptions{Plat: r.plat, Log: log, Paths: r.paths, Folders: []string{r.dir}, SandboxURL: srv.URL,
-		Debounce: 10 * time.Millisecond,
-		Cores: func(client string) core {
-			return control.New(control.Options{Dirs: []string{r.dir}, Paths: r.paths, Tick: 20 * time.Millisecond,
-				Client: client, Logger: log, Connect: connector(awsOptions(srv.URL))})
-		}})
+		Debounce: 10 * time.Millisecond, History: r.hist,
+		Cores: func(client string) core { return service(client, awsOptions(srv.URL)) },
+		Reads: func() core { return readService }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -239,8 +239,9 @@ func (l *Launches) start(ctx context.Context) {
 // the dashboard shows the instance in its stage (or gone) at once.
 func (l *Launches) reread(ctx context.Context, c launchCore, e *env.Environment) {
 	ctx = context.WithoutCancel(ctx)
+	began := time.Now()
 	st, err := c.StatusEnv(ctx, e)
-	l.s.board.setLive(e, st, err)
+	l.s.board.setLive(e, st, err, began)
 	l.s.board.publish()
 }
 

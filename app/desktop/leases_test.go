@@ -72,7 +72,7 @@ func (p *buttonPlatform) OnNotificationAction(f func(env, action string)) { p.cl
 // leasedView is an environment whose running instances are leased until
 // until by bob (the first n of them; all when n is 0).
 func leasedView(name string, until time.Time, n int, ids ...string) EnvView {
-	v := EnvView{Name: name, State: op.StateRunning, Usable: true, Live: true}
+	v := EnvView{Name: name, State: op.StateRunning, InstanceState: op.StateRunning, Usable: true, Live: true}
 	st := StageView{Name: "s"}
 	for i, id := range ids {
 		in := cloud.Instance{ID: id, State: cloud.Running}

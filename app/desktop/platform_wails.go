@@ -10,6 +10,7 @@ import (
 
 // wailsPlatform is Platform over the Wails runtime of one window.
 type wailsPlatform struct {
+	osOpener // files, folders and terminals (opener.go)
 	ctx      context.Context
 	log      *slog.Logger
 	initOnce sync.Once
@@ -46,9 +47,9 @@ func (p *wailsPlatform) ChooseFolder(title string) (string, error) {
 	return runtime.OpenDirectoryDialog(p.ctx, runtime.OpenDialogOptions{Title: title, CanCreateDirectories: true})
 }
 
-func (p *wailsPlatform) SaveFile(title, name string) (string, error) {
+func (p *wailsPlatform) SaveFile(title, name string, f FileFilter) (string, error) {
 	return runtime.SaveFileDialog(p.ctx, runtime.SaveDialogOptions{Title: title, DefaultFilename: name, CanCreateDirectories: true,
-		Filters: []runtime.FileFilter{{DisplayName: "CSV files (*.csv)", Pattern: "*.csv"}}})
+		Filters: []runtime.FileFilter{{DisplayName: f.Name + " (" + f.Pattern + ")", Pattern: f.Pattern}}})
 }
 
 func (p *wailsPlatform) OpenURL(url string) { runtime.BrowserOpenURL(p.ctx, url) }

@@ -34,6 +34,24 @@ func (c *controls) get(client string) *control.Service {
 	return c.m[client]
 }
 
+// readsKey names the window's reading service in the map: lock client
+// "window", on the same options with quick retries (reason.go), so a
+// dashboard read or a plan says what AWS answered within seconds.
+const readsKey = "window (reads)"
+
+// reads returns the service the dashboard's refreshes and the plan dialog
+// read with.
+func (c *controls) reads() *control.Service {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m[readsKey] == nil {
+		o := c.aws
+		o.MaxAttempts, o.RetryMaxBackoff = readAttempts, readBackoff
+		c.m[readsKey] = c.build("window", o)
+	}
+	return c.m[readsKey]
+}
+
 // WhoAmI asks STS about the active profile through the window's service.
 func (c *controls) WhoAmI(ctx context.Context) (control.Whoami, error) {
 	return c.get("window").WhoAmI(ctx)

@@ -258,10 +258,10 @@ func TestTrayLabelsShowTheHourlyCostOfWhatRuns(t *testing.T) {
 		return cloud.Instance{ID: id, Type: typ, State: state, Region: "us-east-1"}
 	}
 	items := m.update([]EnvView{
-		{Name: "shop", State: op.StateRunning, Usable: true, Stages: []StageView{{Instances: []cloud.Instance{
+		{Name: "shop", State: op.StateRunning, InstanceState: op.StateRunning, Usable: true, Stages: []StageView{{Instances: []cloud.Instance{
 			inst("i-1", "t3.micro", cloud.Running), inst("i-2", "t3.micro", cloud.Running), inst("i-3", "t3.micro", cloud.Stopped)}}}},
-		{Name: "odd", State: op.StatePartly, Usable: true, Stages: []StageView{{Instances: []cloud.Instance{inst("i-4", "x9.huge", cloud.Running)}}}},
-		{Name: "idle", State: op.StateStopped, Usable: true, Stages: []StageView{{Instances: []cloud.Instance{inst("i-5", "t3.micro", cloud.Stopped)}}}},
+		{Name: "odd", State: op.StatePartly, InstanceState: op.StatePartly, Usable: true, Stages: []StageView{{Instances: []cloud.Instance{inst("i-4", "x9.huge", cloud.Running)}}}},
+		{Name: "idle", State: op.StateStopped, InstanceState: op.StateStopped, Usable: true, Stages: []StageView{{Instances: []cloud.Instance{inst("i-5", "t3.micro", cloud.Stopped)}}}},
 	})
 	if got := items[2].Title; got != "shop — running — $0.02/hour" {
 		t.Errorf("running label %q; want two t3.micro at the table's $0.0104", got)
@@ -281,7 +281,10 @@ func TestSaveCSVWritesWhereTheDialogSays(t *testing.T) {
 	var asked []string
 	dest := filepath.Join(t.TempDir(), "usage.csv")
 	answer := dest
-	c := newCosts(&fakeCoster{}, hist, p, func(title, name string) (string, error) { asked = append(asked, name); return answer, nil })
+	c := newCosts(&fakeCoster{}, hist, p, func(title, name string, f FileFilter) (string, error) {
+		asked = append(asked, name+" "+f.Pattern)
+		return answer, nil
+	})
 	c.now = func() time.Time { return time.Date(2026, 11, 22, 12, 0, 0, 0, time.Local) }
 	got, err := c.SaveCSV(ReportRequest{From: "2026-11-01", To: "2026-11-30"})
 	if err != nil || got != dest {
@@ -291,7 +294,7 @@ func TestSaveCSVWritesWhereTheDialogSays(t *testing.T) {
 	if err != nil || !strings.HasPrefix(string(b), "env,instance,name,region,type,runs,hours") {
 		t.Fatalf("saved file: %q %v", b, err)
 	}
-	if len(asked) != 1 || asked[0] != "cloudcontrol-usage-2026-11-01-to-2026-11-30.csv" {
+	if len(asked) != 1 || asked[0] != "cloudcontrol-usage-2026-11-01-to-2026-11-30.csv *.csv" {
 		t.Fatalf("the dialog suggested %v", asked)
 	}
 	answer = ""

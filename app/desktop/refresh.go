@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"sync"
 	"time"
 
 	"github.com/jonboulle/clockwork"
@@ -29,6 +30,9 @@ type refresher struct {
 	pace    func() time.Duration
 	refresh func(ctx context.Context)
 	kick    chan struct{}
+
+	mu      sync.Mutex
+	waiting []chan struct{} // closed once a round that began after they asked has ended
 }
 
 func newRefresher(clock clockwork.Clock, pace func() time.Duration, refresh func(context.Context)) *refresher {
@@ -46,9 +50,28 @@ func (r *refresher) poke() {
 	}
 }
 
+// request asks for a refresh now and returns a channel closed once a
+// round that began after the request has ended: the window's Refresh
+// button shows it working until then.
+func (r *refresher) request() <-chan struct{} {
+	ch := make(chan struct{})
+	r.mu.Lock()
+	r.waiting = append(r.waiting, ch)
+	r.mu.Unlock()
+	r.poke()
+	return ch
+}
+
 func (r *refresher) run(ctx context.Context) {
 	for {
+		r.mu.Lock()
+		round := r.waiting
+		r.waiting = nil
+		r.mu.Unlock()
 		r.refresh(ctx)
+		for _, ch := range round {
+			close(ch)
+		}
 		t := r.clock.NewTimer(r.pace())
 		select {
 		case <-ctx.Done():
@@ -72,18 +95,41 @@ func (s *shell) pace() time.Duration {
 	return s.settings.refresh()
 }
 
-// refreshAll reads every usable environment once and publishes the
-// dashboard; it saves the result as the last known state.
+// parallelReads is how many environments a refresh reads at once: a slow
+// region holds up no more than its own environments.
+const parallelReads = 4
+
+// refreshAll reads every usable environment once, each within
+// readTimeout, and publishes the dashboard; it saves the result as the
+// last known state.
 func (s *shell) refreshAll(ctx context.Context) {
-	c := s.cores("window")
+	c := s.reads()
+	sem := make(chan struct{}, parallelReads)
+	var wg sync.WaitGroup
 	for _, e := range s.board.usable() {
 		if ctx.Err() != nil {
-			return
+			break
 		}
-		st, err := s.readOne(ctx, c, e)
-		s.board.setLive(e, st, err)
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			began := time.Now()
+			rctx, cancel := context.WithTimeout(ctx, readTimeout)
+			st, err := s.readOne(rctx, c, e)
+			cancel()
+			if ctx.Err() != nil {
+				return // shutting down: not a failed read
+			}
+			s.board.setLive(e, st, err, began)
+		}()
+	}
+	wg.Wait()
+	if ctx.Err() != nil {
+		return
 	}
 	s.board.setBusy(c.Holder)
+	s.followOthers(ctx)
 	s.board.publish()
 	if err := s.cache.save(s.board.statuses()); err != nil {
 		s.log.Warn("saving the last known state", "path", s.cache.path, "err", err)

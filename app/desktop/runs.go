@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 
+	"cloudcontrol/backend/control"
 	"cloudcontrol/backend/env"
 	"cloudcontrol/backend/op"
 )
@@ -29,7 +30,20 @@ func (r *runs) anyActive() bool {
 	return len(r.active) > 0
 }
 
+// isActive reports whether this app runs a start or stop of name now.
+func (r *runs) isActive(name string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.active[name] != nil
+}
+
+// log is every event of the environment's latest run: this app's (after
+// the failed or cancelled runs it resumed), or another process's as the
+// usage history has it.
 func (r *runs) log(name string) []op.Event {
+	if other := r.s.otherLog(name); other != nil {
+		return other
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return append([]op.Event{}, r.logs[name]...)
@@ -132,7 +146,11 @@ func (t *tracker) Emit(ev op.Event) {
 	if !t.started {
 		t.started = true
 		t.r.mu.Lock()
-		t.r.logs[t.env] = nil
+		// A resume follows the run it resumes: a failed or cancelled run's
+		// log is kept before the new one's; a finished one starts afresh.
+		if !control.NeedsAttention(t.r.s.board.latest(t.env)) {
+			t.r.logs[t.env] = nil
+		}
 		t.r.mu.Unlock()
 		t.began <- nil
 	}
@@ -152,11 +170,27 @@ func (t *tracker) Emit(ev op.Event) {
 func (t *tracker) finish() {
 	s := t.r.s
 	p := t.fold.Progress()
+	// The lock is released by now: the dashboard says so at once.
+	s.board.setBusy(s.reads().Holder)
+	s.board.publish()
 	s.plat.Emit(EventFinished, p)
-	title, body := notice(p)
-	s.plat.Notify(title, body)
+	if wanted(s.settings.notifications(), p.Outcome) {
+		title, body := notice(p)
+		s.plat.Notify(title, body)
+	}
 	s.log.Info("run finished", "env", p.Env, "action", p.Action, "outcome", p.Outcome, "elapsed", p.Elapsed)
 	s.refresher.poke()
+}
+
+// wanted says whether a run that ended so is told in a notification.
+func wanted(n Notifications, o op.Outcome) bool {
+	switch n {
+	case NotifyOff:
+		return false
+	case NotifyProblems:
+		return o != op.OutcomeDone
+	}
+	return true
 }
 
 // notice words a finished run for a desktop notification.

@@ -10,8 +10,18 @@ import (
 // these types with it, so the front end's unions are generated, not retyped.
 func enumBindings() []any {
 	return []any{op.AllActions, op.AllEventTypes, op.AllOutcomes, op.AllStates, op.AllStageStatuses,
-		control.AllInstanceActions, allSSOStates}
+		control.AllInstanceActions, allSSOStates, allThemes, allNotifications}
 }
+
+var allThemes = []struct {
+	Value  Theme
+	TSName string
+}{{ThemeSystem, "SYSTEM"}, {ThemeLight, "LIGHT"}, {ThemeDark, "DARK"}}
+
+var allNotifications = []struct {
+	Value  Notifications
+	TSName string
+}{{NotifyAll, "ALL"}, {NotifyProblems, "PROBLEMS"}, {NotifyOff, "OFF"}}
 
 // SSOState is where an SSO sign-in is (SSOProgress.State).
 type SSOState string

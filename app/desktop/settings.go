@@ -81,7 +81,44 @@ func (s *windowSettings) view() SettingsView {
 	folders, refresh := s.folders(), s.refresh()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return SettingsView{Folders: folders, RefreshSeconds: int(refresh / time.Second), Problem: s.problem}
+	return SettingsView{Folders: folders, RefreshSeconds: int(refresh / time.Second), Problem: s.problem,
+		Theme: themeOf(s.data.ColorScheme), Notifications: notificationsOf(s.data.Notifications)}
+}
+
+// themeOf reads the saved scheme; anything else (a newer version's word, a
+// hand edit) is the system's.
+func themeOf(v string) Theme {
+	if t := Theme(v); t == ThemeLight || t == ThemeDark {
+		return t
+	}
+	return ThemeSystem
+}
+
+func notificationsOf(v string) Notifications {
+	if n := Notifications(v); n == NotifyProblems || n == NotifyOff {
+		return n
+	}
+	return NotifyAll
+}
+
+func (s *windowSettings) notifications() Notifications {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return notificationsOf(s.data.Notifications)
+}
+
+func (s *windowSettings) setTheme(t Theme) error {
+	if t != ThemeSystem && t != ThemeLight && t != ThemeDark {
+		return fmt.Errorf("the colour scheme must be system, light or dark, not %q", t)
+	}
+	return s.update(func(f *settings.Settings) error { f.ColorScheme = string(t); return nil })
+}
+
+func (s *windowSettings) setNotifications(n Notifications) error {
+	if n != NotifyAll && n != NotifyProblems && n != NotifyOff {
+		return fmt.Errorf("notifications must be all, problems or off, not %q", n)
+	}
+	return s.update(func(f *settings.Settings) error { f.Notifications = string(n); return nil })
 }
 
 func (s *windowSettings) geometry() *Geometry {

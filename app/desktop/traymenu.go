@@ -82,9 +82,11 @@ func stoppable(v EnvView) bool {
 	return upNow(v)
 }
 
-// upNow says whether some of the environment runs (and so costs by the hour).
+// upNow says whether some of the environment runs (and so costs by the
+// hour), as its instances say: a start that failed and needs attention
+// may have left some up.
 func upNow(v EnvView) bool {
-	return slices.Contains([]op.State{op.StateRunning, op.StatePartly, op.StateStarting, op.StateBroken}, v.State)
+	return slices.Contains([]op.State{op.StateRunning, op.StatePartly, op.StateStarting, op.StateBroken}, v.InstanceState)
 }
 
 // update lays the menu out for the dashboard and returns the items.

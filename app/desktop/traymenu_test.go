@@ -26,10 +26,12 @@ func TestTrayMenuLabelsStatesAndStops(t *testing.T) {
 	act := &fakeActions{}
 	m := newTrayMenu(act)
 	envs := []EnvView{
-		{Name: "analytics", State: op.StateRunning, Usable: true},
-		{Name: "shop", State: op.StateStopped, Usable: true},
-		{Name: "three-tier", State: op.StatePartly, Usable: true, Busy: &lock.Holder{Action: "start", Client: "cli"}},
-		{Name: "web", State: op.StateStarting, Usable: true},
+		{Name: "analytics", State: op.StateRunning, InstanceState: op.StateRunning, Usable: true},
+		{Name: "shop", State: op.StateStopped, InstanceState: op.StateStopped, Usable: true},
+		{Name: "three-tier", State: op.StatePartly, InstanceState: op.StatePartly, Usable: true, Busy: &lock.Holder{Action: "start", Client: "cli"}},
+		{Name: "web", State: op.StateStarting, InstanceState: op.StateStarting, Usable: true},
+		// A failed start: the tray says it needs attention, and what it left up can be stopped.
+		{Name: "zoo", State: op.StateAttention, InstanceState: op.StatePartly, Usable: true},
 	}
 	items := m.update(envs)
 	if len(items) != trayItemsTotal {
@@ -50,7 +52,10 @@ func TestTrayMenuLabelsStatesAndStops(t *testing.T) {
 	if !byID(4).Enabled || byID(6).Enabled || byID(8).Enabled {
 		t.Errorf("stop enabled: analytics %v shop %v three-tier(busy) %v; want only analytics", byID(4).Enabled, byID(6).Enabled, byID(8).Enabled)
 	}
-	if byID(11).Visible || byID(12).Visible {
+	if got := byID(11).Title; got != "zoo — needs attention" || !byID(12).Enabled {
+		t.Errorf("slot 4 label %q, its stop enabled %v; want needs attention, stoppable", got, byID(12).Enabled)
+	}
+	if byID(13).Visible || byID(14).Visible {
 		t.Error("an unused slot is visible")
 	}
 	if byID(trayStopAll).Title != "Stop all running environments" || byID(trayQuit).Title != "Quit" || byID(trayOpen).Title != "Open Cloud Control" {
@@ -70,8 +75,8 @@ func TestTrayMenuLabelsStatesAndStops(t *testing.T) {
 	if err := m.click(trayStopAll); err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(act.stopped, []string{"analytics", "web"}) {
-		t.Errorf("Stop all stopped %v, want analytics and web (three-tier is busy, shop stopped)", act.stopped)
+	if !slices.Equal(act.stopped, []string{"analytics", "web", "zoo"}) {
+		t.Errorf("Stop all stopped %v, want analytics, web and zoo (three-tier is busy, shop stopped)", act.stopped)
 	}
 	_ = m.click(trayOpen)
 	_ = m.click(5) // an environment's label opens the window

@@ -104,9 +104,9 @@ func trayPrice(book *cost.Book, now func() time.Time) func(EnvView) string {
 		h := cost.Estimate(book, v.Name, insts, nil, now()).HourlyNow
 		switch {
 		case h.Complete():
-			return fmt.Sprintf("$%.2f/hour", h.USD)
+			return cost.USD(h.USD) + "/hour"
 		case h.Any && h.USD > 0:
-			return fmt.Sprintf("$%.2f/hour + unknown", h.USD)
+			return cost.USD(h.USD) + "/hour + unknown"
 		}
 		return "cost unknown"
 	}

@@ -32,6 +32,8 @@ type Overview struct {
 	Runs []op.Progress `json:"runs"`
 	// SettingsProblem is SettingsView.Problem, shown from the start.
 	SettingsProblem string `json:"settingsProblem,omitempty"`
+	// Theme is SettingsView.Theme, applied before the first paint.
+	Theme Theme `json:"theme"`
 }
 
 // EnvView is one environment (or one broken file) on the dashboard.
@@ -44,13 +46,20 @@ type EnvView struct {
 	// Account is the pinned account, else the one the last refresh saw.
 	Account string `json:"account"`
 	// State is control.StateOf the environment: what its instances say,
-	// unless a start or stop holds it; unknown (never read) or invalid.
+	// unless a start or stop holds it, or the last one failed or was
+	// cancelled and nobody dismissed it (needs attention); unknown (never
+	// read) or invalid.
 	State op.State `json:"state"`
+	// InstanceState is what the instances alone say (control.InstanceState),
+	// shown beside a state that is about the run: "needs attention ·
+	// partly running".
+	InstanceState op.State `json:"instanceState"`
 	// Live is false while the state comes from the last-known cache.
 	Live bool `json:"live"`
 	// CheckedAt is when the state was read from AWS (zero: never).
 	CheckedAt time.Time `json:"checkedAt"`
-	// Error is why the last refresh failed; the state shown is older then.
+	// Error is why the last refresh failed, in words (the state shown is
+	// then the one read at CheckedAt: stale since then).
 	Error string `json:"error"`
 	// Busy says who holds the environment's lock (a run in this window,
 	// the tray or a terminal); null when free.
@@ -97,4 +106,32 @@ type SettingsView struct {
 	// Problem says why the settings file cannot be read (damaged): nothing
 	// is saved until it is fixed or removed.
 	Problem string `json:"problem,omitempty"`
+	// Theme is the colour scheme: ThemeSystem (follow the OS), ThemeLight
+	// or ThemeDark.
+	Theme Theme `json:"theme"`
+	// Notifications says which finished runs give a desktop notification.
+	Notifications Notifications `json:"notifications"`
+	// LogFile is the app's log; Version the app's build.
+	LogFile string `json:"logFile"`
+	Version string `json:"version"`
 }
+
+// Theme is the window's colour scheme.
+type Theme string
+
+// Themes.
+const (
+	ThemeSystem Theme = "system"
+	ThemeLight  Theme = "light"
+	ThemeDark   Theme = "dark"
+)
+
+// Notifications says which finished runs are told in a desktop notification.
+type Notifications string
+
+// Notification choices.
+const (
+	NotifyAll      Notifications = "all"      // every finished start and stop
+	NotifyProblems Notifications = "problems" // failed, cancelled or refused ones only
+	NotifyOff      Notifications = "off"
+)

@@ -32,7 +32,7 @@ func openLog(dir string) (*slog.Logger, io.Closer) {
 // position restored, single instance, close to tray, the services started
 // on startup and stopped on shutdown.
 func windowApp(o launch.WindowOptions, sandboxURL string, log *slog.Logger) (*options.App, error) {
-	plat := &wailsPlatform{log: log}
+	plat := &wailsPlatform{log: log, osOpener: newOSOpener()}
 	app, err := newDesktopApp(appOptions{Window: o, SandboxURL: sandboxURL, Plat: plat, Log: log,
 		OpenTray: func(menu *trayMenu) (trayUI, error) { return startTray(menu, log, sandboxURL != "") }})
 	if err != nil {

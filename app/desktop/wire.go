@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os/exec"
 	"path/filepath"
 	"sync"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/jonboulle/clockwork"
 
 	"cloudcontrol/backend/env"
+	"cloudcontrol/backend/history"
 	"cloudcontrol/backend/paths"
 	"cloudcontrol/backend/settings"
 )
@@ -22,7 +24,13 @@ type shellOptions struct {
 	Screen *screen
 	Log    *slog.Logger
 	Cores  func(client string) core
-	Paths  paths.Dirs
+	// Reads is the service the dashboard and the plan dialog read AWS
+	// with (quick retries); nil reads with Cores("window").
+	Reads func() core
+	// History is the usage history, for the runs of other processes (a
+	// terminal's start); nil: those show while they hold the lock only.
+	History *history.Lazy
+	Paths   paths.Dirs
 	// Settings holds the window's part of the settings; nil means
 	// settings.WindowFile of Paths.Config (the sandbox's own in sandbox mode).
 	Settings *settings.File
@@ -57,7 +65,11 @@ func newShell(o shellOptions) (*shell, error) {
 		}
 	}
 	s := &shell{plat: o.Plat, screen: o.Screen, log: o.Log, cores: memo(o.Cores), settings: st, sandboxURL: o.SandboxURL,
-		cache: &stateCache{path: filepath.Join(o.Paths.State, cacheName(o.SandboxURL))}}
+		cache: &stateCache{path: filepath.Join(o.Paths.State, cacheName(o.SandboxURL))}, paths: o.Paths, hist: o.History}
+	s.reads, s.lookPath = func() core { return s.cores("window") }, exec.LookPath
+	if o.Reads != nil {
+		s.reads = o.Reads
+	}
 	s.board = newBoard(o.Plat)
 	s.board.seed(s.cache.load())
 	// Read the folders now, so the first Overview has every environment
@@ -106,7 +118,7 @@ func (s *shell) start(ctx context.Context) {
 	ctx, cancel := context.WithCancel(ctx)
 	s.begin(ctx)
 	s.stopAll = cancel
-	s.wg.Add(3)
+	s.wg.Add(4)
 	go func() { defer s.wg.Done(); s.leases.run(ctx) }()
 	go func() {
 		defer s.wg.Done()
@@ -114,6 +126,7 @@ func (s *shell) start(ctx context.Context) {
 			s.log.Error("watching the environment folders", "err", err)
 		}
 	}()
+	go func() { defer s.wg.Done(); s.watchLocks(ctx) }()
 	go func() { defer s.wg.Done(); s.refresher.run(ctx) }()
 }
 

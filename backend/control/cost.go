@@ -98,7 +98,7 @@ func (s *Service) costStatus(ctx context.Context, e *env.Environment, st *Status
 	}
 	rep.Estimate = cost.Estimate(book, e.Name, insts, vols, s.opts.Clock.Now().In(s.location()))
 	if rep.VolumeProblem != "" {
-		for _, m := range []*cost.Money{&rep.Estimate.StoppedMonthly, &rep.Estimate.HourlyWhileRunning, &rep.Estimate.Overnight.Cost, &rep.Estimate.Weekend.Cost} {
+		for _, m := range []*cost.Money{&rep.Estimate.StoppedMonthly, &rep.Estimate.HourlyWhileRunning, &rep.Estimate.HourlyNow, &rep.Estimate.Overnight.Cost, &rep.Estimate.Weekend.Cost} {
 			m.Missing("EBS storage")
 		}
 	}

@@ -3,6 +3,7 @@ package control
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -195,6 +196,16 @@ func TestFailedCancelledAndUnplannableOperationsAreRecordedSo(t *testing.T) {
 	if len(ops) != 2 || ops[1].Result != "failed" || !strings.Contains(ops[1].Message, "UnauthorizedOperation") ||
 		ops[0].Result != "cancelled" || !strings.Contains(ops[0].Message, "cancelled") {
 		t.Errorf("recorded %+v, want failed then cancelled", ops)
+	}
+	if strings.HasSuffix(ops[0].Message, "context canceled") {
+		t.Errorf("the cancelled start is recorded as %q: the context's words, not what the cancel left", ops[0].Message)
+	}
+
+	// Cancelled before it began (while connecting): its one event says so in words.
+	early := &events{}
+	r.svc.refused(early, "shop", op.Start, fmt.Errorf("eu-west-1: GetCallerIdentity: %w", context.Canceled))
+	if ev := early.all(); len(ev) != 1 || ev[0].Message != "start shop was cancelled before it began; nothing was changed" {
+		t.Errorf("a start cancelled before it began told %+v", ev)
 	}
 	if g := r.operations("ghost"); len(g) != 1 || g[0].Result != "failed" || g[0].Events != 0 {
 		t.Errorf("the unplannable start recorded %+v, want failed with no events", g)

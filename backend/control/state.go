@@ -77,8 +77,11 @@ func InstanceState(insts []cloud.Instance) op.State {
 // end: while a start or stop holds it (run, the progress of one this
 // process runs; else holder, its lock's, whoever runs it) it is starting
 // or stopping, even between stages when its instances alone read "partly
-// running" or "stopped"; otherwise it is what its instances say. An
-// instance action (holder "start i-0abc") does not count.
+// running" or "stopped". A run that ended failed, cancelled or
+// interrupted makes it StateAttention until the next run (the caller
+// passes no run once the person dismissed it): what its instances say
+// alone hides that something went wrong. Otherwise it is what its
+// instances say. An instance action (holder "start i-0abc") does not count.
 func StateOf(instances op.State, holder *lock.Holder, run *op.Progress) op.State {
 	var action op.Action
 	if run != nil && run.Outcome == op.OutcomeRunning {
@@ -92,7 +95,23 @@ func StateOf(instances op.State, holder *lock.Holder, run *op.Progress) op.State
 	case op.Stop:
 		return op.StateStopping
 	}
+	if NeedsAttention(run) {
+		return op.StateAttention
+	}
 	return instances
+}
+
+// NeedsAttention reports whether a run ended in a way that leaves the
+// environment for the person to look at: failed, cancelled or interrupted.
+func NeedsAttention(run *op.Progress) bool {
+	if run == nil {
+		return false
+	}
+	switch run.Outcome {
+	case op.OutcomeFailed, op.OutcomeCancelled, op.OutcomeInterrupted:
+		return true
+	}
+	return false
 }
 
 // StageStateOf is one stage's state: while run is in progress, the word of
@@ -127,14 +146,20 @@ func (st *Status) sum() {
 
 // Observed is a copy of st with one instance's state as an operation just
 // saw it, so a dashboard moves with a run rather than at the next refresh.
+// An instance seen starting again has a new run: AWS sets its launch time
+// anew at every start, so the one read before is dropped (unknown until
+// the next read) rather than shown as the uptime of the run before.
 func (st *Status) Observed(id, state string) *Status {
 	next := *st
 	next.Stages = make([]StageStatus, len(st.Stages))
 	for i, s := range st.Stages {
 		s.Instances = append([]cloud.Instance{}, s.Instances...)
 		for j := range s.Instances {
-			if s.Instances[j].ID == id {
-				s.Instances[j].State = state
+			if in := &s.Instances[j]; in.ID == id {
+				if (state == cloud.Pending || state == cloud.Running) && in.State != cloud.Pending && in.State != cloud.Running {
+					in.LaunchTime = time.Time{}
+				}
+				in.State = state
 			}
 		}
 		next.Stages[i] = s

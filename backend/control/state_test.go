@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"cloudcontrol/backend/cloud"
 	"cloudcontrol/backend/env"
@@ -57,6 +58,11 @@ func TestAHeldEnvironmentIsStartingOrStopping(t *testing.T) {
 		{nil, "reboot i-0db00000000000001", op.StateRunning, op.StateRunning}, // an instance action
 		{nil, "start i-0db00000000000001", op.StateStopped, op.StateStopped},  // one too
 		{running, "", op.StateStopped, op.StateStarting},                      // before a refresh saw the lock
+		// A run that went wrong needs attention whatever its instances say, until the next one.
+		{&op.Progress{Action: op.Start, Outcome: op.OutcomeFailed}, "", op.StatePartly, op.StateAttention},
+		{&op.Progress{Action: op.Stop, Outcome: op.OutcomeCancelled}, "", op.StateRunning, op.StateAttention},
+		{&op.Progress{Action: op.Start, Outcome: op.OutcomeInterrupted}, "", op.StateStopped, op.StateAttention},
+		{&op.Progress{Action: op.Start, Outcome: op.OutcomeFailed}, "stop", op.StatePartly, op.StateStopping}, // the next run
 	} {
 		var h *lock.Holder
 		if c.busy != "" {
@@ -65,6 +71,25 @@ func TestAHeldEnvironmentIsStartingOrStopping(t *testing.T) {
 		if got := StateOf(c.from, h, c.run); got != c.want {
 			t.Errorf("run %+v, lock %q, instances %q: state %q, want %q", c.run, c.busy, c.from, got, c.want)
 		}
+	}
+}
+
+// An instance seen starting again by a run has no launch time until the
+// next read: the one read before belongs to its previous run (AWS sets a new
+// one at every start), and would show as an uptime of days.
+func TestAnInstanceSeenStartingForgetsItsOldLaunchTime(t *testing.T) {
+	old := t0.Add(-24 * time.Hour)
+	st := &Status{Stages: []StageStatus{{Name: "db", Instances: []cloud.Instance{
+		{ID: "i-1", State: cloud.Stopped, LaunchTime: old}, {ID: "i-2", State: cloud.Running, LaunchTime: old}}}}}
+	next := st.Observed("i-1", cloud.Pending).Observed("i-2", cloud.Running)
+	if in := next.Stages[0].Instances; !in[0].LaunchTime.IsZero() || in[0].State != cloud.Pending || !in[1].LaunchTime.Equal(old) {
+		t.Errorf("after the run saw i-1 pending: %+v", in)
+	}
+	if !st.Stages[0].Instances[0].LaunchTime.Equal(old) {
+		t.Error("Observed changed the status it copied")
+	}
+	if next.State != op.StateStarting {
+		t.Errorf("state %q", next.State)
 	}
 }
 

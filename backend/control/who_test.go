@@ -130,3 +130,24 @@ func TestShortNamesAndSpans(t *testing.T) {
 		t.Errorf("ended %q", got)
 	}
 }
+
+// Who started the running instances and their lease come from Cloud
+// Control's tags on them: the latest start, the earliest lease end.
+func TestWhoIsTheLatestStartAndTheEarliestLeaseOfWhatRuns(t *testing.T) {
+	at := func(h int) *time.Time { x := time.Date(2026, 12, 1, h, 0, 0, 0, time.UTC); return &x }
+	w := WhoOf([]cloud.Instance{
+		{ID: "i-1", State: cloud.Running, StartedBy: "arn:aws:iam::1:user/bob", StartedAt: at(8), LeaseUntil: at(20)},
+		{ID: "i-2", State: cloud.Running, StartedBy: "arn:aws:sts::1:assumed-role/Admin/alice", StartedAt: at(9),
+			LeaseUntil: at(18), LeaseBy: "arn:aws:iam::1:user/carol"},
+		{ID: "i-3", State: cloud.Stopped, StartedBy: "arn:aws:iam::1:user/dave", StartedAt: at(10), LeaseUntil: at(11)},
+	})
+	if w.StartedByName != "alice" || w.StartedAt == nil || !w.StartedAt.Equal(*at(9)) {
+		t.Errorf("started %+v, want alice at 9:00 (a stopped instance's tags are of an old run)", w)
+	}
+	if w.LeaseUntil == nil || !w.LeaseUntil.Equal(*at(18)) || w.LeaseByName != "carol" || w.LeasedInstances != 2 || w.UpInstances != 2 {
+		t.Errorf("lease %+v, want 18:00 by carol on 2 of 2", w)
+	}
+	if got := WhoOf([]cloud.Instance{{ID: "i-4", State: cloud.Running}}); got.StartedBy != "" || got.LeaseUntil != nil {
+		t.Errorf("untagged: %+v", got)
+	}
+}

@@ -94,8 +94,12 @@ func TestStoppedMonthlyAndVolumes(t *testing.T) {
 	if !near(ec.StoppedMonthly.USD, want) || !ec.StoppedMonthly.Complete() {
 		t.Fatalf("stopped monthly = %v, want %.4f (gp3 + its extra IOPS + gp2 + an Elastic IP)", ec.StoppedMonthly, want)
 	}
-	if !near(ec.HourlyNow.USD, 0) || !near(ec.RunSoFar.USD, 0) || !ec.RunSoFar.Any {
-		t.Fatalf("nothing runs: hourly now %v, run so far %v", ec.HourlyNow, ec.RunSoFar)
+	// Nothing runs: what it costs now is its storage and its kept address, a known figure.
+	if !near(ec.HourlyNow.USD, want/730) || !ec.HourlyNow.Any || !ec.HourlyNow.Complete() || !near(ec.RunSoFar.USD, 0) || !ec.RunSoFar.Any {
+		t.Fatalf("nothing runs: hourly now %v (want %.4f), run so far %v", ec.HourlyNow, want/730, ec.RunSoFar)
+	}
+	if none := Estimate(b, "e", nil, nil, now); none.HourlyNow.String() != "$0.00" {
+		t.Errorf("an environment with nothing to pay for costs %q now, want $0.00", none.HourlyNow)
 	}
 	wantRun := 0.0104 + 0.005 + (100*0.08+1000*0.005+8*0.10)/730
 	if !near(ec.HourlyWhileRunning.USD, wantRun) {
@@ -249,5 +253,17 @@ func TestCorruptCacheIsIgnoredAndSaid(t *testing.T) {
 	b := NewBook(table(t), c)
 	if q := b.Instance("us-east-1", "m5.large", false); !near(q.USD, 0.096) || !strings.Contains(q.Note, "ignoring the price cache") {
 		t.Fatalf("with a corrupt cache: %v note %q", q, q.Note)
+	}
+}
+
+// One rule for every amount: cents, four decimals below a cent, never "$0.0000".
+func TestOneWayToWriteMoney(t *testing.T) {
+	for v, want := range map[float64]string{
+		0: "$0.00", 0.00001: "$0.00", 0.00049: "$0.0005", 0.0096: "$0.0096", 0.01: "$0.01", 0.275: "$0.28",
+		12.345: "$12.35", 1234.5: "$1,234.50", 1234567.891: "$1,234,567.89", -0.5: "-$0.50",
+	} {
+		if got := USD(v); got != want {
+			t.Errorf("USD(%v) = %q, want %q", v, got, want)
+		}
 	}
 }

@@ -50,7 +50,10 @@ type EnvCost struct {
 	Instances []InstanceCost `json:"instances"`
 	// HourlyWhileRunning: all instances up. What starting will cost per hour.
 	HourlyWhileRunning Money `json:"hourlyWhileRunning"`
-	// HourlyNow: the instances running now.
+	// HourlyNow is what the environment costs per hour now: the running
+	// instances as HourlyWhileRunning counts them, plus the storage and kept
+	// addresses of the stopped ones (a stopped environment costs its
+	// storage, a known figure, never "unknown").
 	HourlyNow      Money     `json:"hourlyNow"`
 	RunSoFar       Money     `json:"runSoFar"`
 	RunSince       time.Time `json:"runSince,omitzero"`
@@ -58,7 +61,10 @@ type EnvCost struct {
 	Weekend        Period    `json:"weekend"`
 	StoppedMonthly Money     `json:"stoppedMonthly"`
 	// PriceNote says why fresh prices are missing, when they are.
-	PriceNote   string   `json:"priceNote,omitempty"`
+	PriceNote string `json:"priceNote,omitempty"`
+	// Basis says in one line what the figures include (Basis, the same
+	// words every front end shows beside them).
+	Basis       string   `json:"basis"`
 	Definitions []string `json:"definitions"`
 }
 
@@ -72,7 +78,7 @@ func Estimate(b *Book, env string, insts []cloud.Instance, vols []cloud.Volume, 
 	for _, v := range vols {
 		byInst[v.InstanceID] = append(byInst[v.InstanceID], v)
 	}
-	ec := EnvCost{Env: env, At: now, PriceNote: b.Note(), Definitions: Definitions}
+	ec := EnvCost{Env: env, At: now, PriceNote: b.Note(), Basis: Basis, Definitions: Definitions, HourlyNow: Money{Any: true}}
 	for _, in := range insts {
 		ic := instanceCost(b, in, byInst[in.ID], now)
 		ec.Instances = append(ec.Instances, ic)
@@ -81,6 +87,9 @@ func Estimate(b *Book, env string, insts []cloud.Instance, vols []cloud.Volume, 
 		}
 		addMoney(&ec.HourlyWhileRunning, ic.HourlyWhileRunning)
 		addMoney(&ec.StoppedMonthly, ic.StoppedMonthly)
+		if !running(in.State) {
+			addMoney(&ec.HourlyNow, scale(ic.StoppedMonthly, 1.0/HoursPerMonth))
+		}
 		if running(in.State) {
 			addMoney(&ec.HourlyNow, ic.HourlyWhileRunning)
 			addMoney(&ec.RunSoFar, ic.RunSoFar)

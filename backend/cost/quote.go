@@ -2,6 +2,7 @@ package cost
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 )
@@ -76,36 +77,40 @@ func (m Money) Complete() bool { return len(m.Unknown) == 0 }
 
 // String is "$12.34", "unknown (x9.huge in eu-west-1)" or
 // "$12.34 + unknown (...)".
-func (m Money) String() string { return m.format(usd) }
-
-func (m Money) format(usd func(float64) string) string {
+func (m Money) String() string {
 	switch {
 	case m.Complete():
-		return usd(m.USD)
+		return USD(m.USD)
 	case !m.Any || m.USD == 0: // "$0.00 + unknown" would read as nearly free
 		return "unknown (" + strings.Join(m.Unknown, ", ") + ")"
 	}
-	return usd(m.USD) + " + unknown (" + strings.Join(m.Unknown, ", ") + ")"
+	return USD(m.USD) + " + unknown (" + strings.Join(m.Unknown, ", ") + ")"
 }
 
-func usd(v float64) string {
-	switch {
-	case v != 0 && v < 0.01:
+// USD is the one way an amount of money is written, by every front end: to
+// the cent, to $0.0001 below a cent (prices per hour of small instances),
+// and $0.00 for what rounds to nothing there; never "$0.0000".
+func USD(v float64) string {
+	switch a := math.Abs(v); {
+	case v < 0 && a >= 0.00005:
+		return "-" + USD(a)
+	case a < 0.00005:
+		return "$0.00"
+	case a < 0.01:
 		return fmt.Sprintf("$%.4f", v)
-	case v < 100:
-		return fmt.Sprintf("$%.2f", v)
 	}
-	return fmt.Sprintf("$%.0f", v)
+	return "$" + thousands(fmt.Sprintf("%.2f", v))
 }
 
-// Exact is String to the cent at any size ($0.0001 below a cent), where
-// String rounds $100 and up to the dollar: the precision the usage report
-// rounds its rows to, so the totals it shows are the sums of the rows.
-func (m Money) Exact() string { return m.format(usdExact) }
-
-func usdExact(v float64) string {
-	if v != 0 && v < 0.01 {
-		return fmt.Sprintf("$%.4f", v)
+// thousands groups a decimal's whole part in threes: "1234.50" -> "1,234.50".
+func thousands(s string) string {
+	whole, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
 	}
-	return fmt.Sprintf("$%.2f", v)
+	return b.String() + "." + frac
 }

@@ -8,9 +8,14 @@ const (
 	MorningHour = 9  // and end at 09:00
 )
 
+// Basis is the one line shown beside an environment's cost figures, naming
+// what they include as the usage report names its own basis.
+const Basis = "Per hour figures include EBS storage and public IPv4 addresses; this run so far counts instances and addresses only (storage is billed whether running or not)."
+
 // Definitions say in words what each figure means; every output shows them.
 var Definitions = []string{
-	"per hour while running: every instance's hourly price in its own region, plus its public IPv4 address, plus its EBS storage (730 hours a month)",
+	"per hour while running: every instance's hourly price in its own region, plus its public IPv4 address, plus its EBS storage (730 hours a month); a stopped instance's public address is counted once AWS assigns it at start",
+	"per hour now: the running instances as above, plus the EBS storage and kept public IPv4 addresses of the stopped ones",
 	"this run so far: for each running instance, its hourly price and public IPv4 address since AWS's launch time of its current run",
 	"overnight: 18:00 to 09:00 the next morning, local time (from now if it is already evening), at the per-hour-while-running figure",
 	"weekend: Friday 18:00 to Monday 09:00, local time (from now if the weekend has begun), at the per-hour-while-running figure",

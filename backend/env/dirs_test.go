@@ -55,7 +55,7 @@ func TestLoadDirsReadsOnlyTopLevelYAML(t *testing.T) {
 		t.Errorf("Envs = %v, want %v", got, want)
 	}
 	want := []string{
-		filepath.Join(dir, "another-broken.yml") + ":3:1: not valid YAML: did not find expected '-' indicator",
+		filepath.Join(dir, "another-broken.yml") + ":3:4: not valid YAML: did not find expected '-' indicator",
 		filepath.Join(dir, "broken.yaml") + `:1:10: stage "a" has no instances; add instances: with at least one selector`,
 		filepath.Join(dir, "emptyish.yml") + ":1:1: the file is empty; an environment needs at least a stages: list",
 	}

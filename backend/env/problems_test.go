@@ -28,7 +28,11 @@ func TestParseProblems(t *testing.T) {
 		{"plain text", "hello world\n", []string{`f.yaml:1:1: an environment file must be a mapping (key: value), not the text "hello world"`}},
 		{"binary", "\x00\x01\x02", []string{"f.yaml:1:1: not valid YAML: control characters are not allowed"}},
 		{"syntax error narrowed to its line", "stages:\n  - name: a\n   instances: [x]\n",
-			[]string{"f.yaml:3:1: not valid YAML: did not find expected '-' indicator"}},
+			[]string{"f.yaml:3:4: not valid YAML: did not find expected '-' indicator"}}, // at the mis-indented key
+		{"an unclosed list", "stages:\n  - name: a\n    instances: [i-01234567, i-89abcdef\n",
+			[]string{"f.yaml:3:39: not valid YAML: did not find expected ',' or ']'"}},
+		{"a stray character", "stages:\n  - name: a\n    instances: [i-01234567]\n    ready: {tcp: @5432}\n",
+			[]string{"f.yaml:4:18: not valid YAML: found character that cannot start any token"}},
 		{"tab indentation", okStages + "stop:\n\ttimeout: 5m\n",
 			[]string{"f.yaml:3:1: not valid YAML: found character that cannot start any token"}},
 		{"two documents", okStages + "---\n" + okStages,

@@ -65,7 +65,7 @@ func TestReportRowsAddUpToTheTotals(t *testing.T) {
 			t.Errorf("row %s costs %v, want 0.07 (its shown hours at its price, to the cent)", r.Instance, r.Cost.USD)
 		}
 	}
-	if got := envs["batch"].Cost.Exact(); got != "$0.21" {
+	if got := envs["batch"].Cost.String(); got != "$0.21" {
 		t.Errorf("batch total cost %s, want $0.21, the sum of its rows", got)
 	}
 }

@@ -46,6 +46,7 @@ var AllStates = []struct {
 }{
 	{StateStopped, "STOPPED"}, {StateStarting, "STARTING"}, {StateRunning, "RUNNING"}, {StatePartly, "PARTLY"},
 	{StateStopping, "STOPPING"}, {StateBroken, "FAILED"}, {StateUnknown, "UNKNOWN"}, {StateInvalid, "INVALID"},
+	{StateAttention, "ATTENTION"},
 }
 
 // AllStageStatuses lists every StageStatus.
@@ -54,5 +55,5 @@ var AllStageStatuses = []struct {
 	TSName string
 }{
 	{StagePending, "PENDING"}, {StageActive, "ACTIVE"}, {StageReady, "READY"}, {StageSkipped, "SKIPPED"},
-	{StageFailed, "FAILED"}, {StageCancelled, "CANCELLED"},
+	{StageFailed, "FAILED"}, {StageCancelled, "CANCELLED"}, {StageNotStarted, "NOT_STARTED"},
 }

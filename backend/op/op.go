@@ -98,6 +98,9 @@ const (
 	StateBroken   State = "failed"  // an instance is terminated or shutting down
 	StateUnknown  State = "unknown" // never read from AWS and nothing cached
 	StateInvalid  State = "invalid" // the file is broken and has no good version to act on
+	// StateAttention: the last start or stop failed or was cancelled and
+	// nobody has run another or dismissed it (control.StateOf decides it).
+	StateAttention State = "needs attention"
 )
 
 // Event is one thing that happened in an operation. Its JSON is a contract

@@ -51,6 +51,9 @@ const (
 	StageSkipped   StageStatus = "skipped"
 	StageFailed    StageStatus = "failed"
 	StageCancelled StageStatus = "cancelled" // abandoned because another stage failed, or the run was cancelled
+	// StageNotStarted: the operation ended (failed or was cancelled) before
+	// this stage began.
+	StageNotStarted StageStatus = "not-started"
 )
 
 // Progress is an operation's progress: what every front end shows of it.
@@ -286,6 +289,7 @@ func (t *Tracker) Apply(e Event) bool {
 		p.Outcome, p.Message = OutcomeDone, e.Message
 	case EventRunFailed:
 		p.Outcome, p.Message = OutcomeFailed, e.Message
+		t.settle("abandoned: the run failed")
 		f := p.Failure
 		if f == nil {
 			f = &Failure{Message: orText(e.Message, "failed")}
@@ -297,6 +301,7 @@ func (t *Tracker) Apply(e Event) bool {
 		f.LeftRunning = t.leftRunning()
 	case EventRunCancelled:
 		p.Outcome, p.Message = OutcomeCancelled, e.Message
+		t.settle("cancelled")
 	case EventRunRefused:
 		p.Outcome, p.Message = OutcomeRefused, e.Message
 		p.Failure = &Failure{Message: orText(e.Message, "refused")}
@@ -305,6 +310,21 @@ func (t *Tracker) Apply(e Event) bool {
 		p.Stages[i].State = stageState(p.Action, p.Stages[i].Status)
 	}
 	return true
+}
+
+// settle ends the stages an ended run left behind: one still active is
+// cancelled (nothing waits on its gate any more), one never begun did not
+// start. An ended run never shows a stage as active or waiting.
+func (t *Tracker) settle(why string) {
+	for i := range t.p.Stages {
+		s := &t.p.Stages[i]
+		switch s.Status {
+		case StageActive:
+			s.Status, s.Waiting, s.Message = StageCancelled, nil, why
+		case StagePending:
+			s.Status, s.Waiting = StageNotStarted, nil
+		}
+	}
 }
 
 // stage returns the named stage, adding it (last) when the outline did not name it.

@@ -275,3 +275,30 @@ func TestEventJSONIsTheContract(t *testing.T) {
 		t.Errorf("a bare event\n%s\nwant\n%s", b, want)
 	}
 }
+
+// A cancel arrives as run-cancelled alone (the runner stops mid-stage): the
+// stage it was waiting in no longer waits, and stages never begun say so.
+// A failure settles the stages the same way.
+func TestAnEndedRunLeavesNoStageActiveOrWaiting(t *testing.T) {
+	for _, end := range []Event{
+		ev(EventRunCancelled, 4, Event{Message: "start e cancelled"}),
+		ev(EventRunFailed, 4, Event{Stage: "db", Message: "failed"}),
+	} {
+		p := Fold(outline(), ev(EventRunStarted, 0, Event{}), ev(EventStageStarted, 0, Event{Stage: "db"}),
+			ev(EventGateWaiting, 1, Event{Stage: "db", Gate: "running", Instance: "i-1"}), end)
+		if got := statuses(p); !reflect.DeepEqual(got, []StageStatus{StageCancelled, StageNotStarted}) {
+			t.Errorf("after %s: stages %v, want cancelled, not-started", end.Type, got)
+		}
+		if p.Stages[0].Waiting != nil || p.Stages[0].State != "" {
+			t.Errorf("after %s: db still waits on %+v (state %q)", end.Type, p.Stages[0].Waiting, p.Stages[0].State)
+		}
+	}
+	// A resume begins every stage afresh.
+	tr := NewTracker(outline())
+	for _, e := range []Event{ev(EventRunStarted, 0, Event{}), ev(EventRunCancelled, 1, Event{}), ev(EventRunStarted, 2, Event{})} {
+		tr.Apply(e)
+	}
+	if got := statuses(tr.Progress()); !reflect.DeepEqual(got, []StageStatus{StagePending, StagePending}) {
+		t.Errorf("resumed after a cancel: %v", got)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -325,6 +326,10 @@ func TestCancelMidRunReportsWhatIsUp(t *testing.T) {
 		t.Fatalf("run-cancelled events: %+v", ev)
 	}
 	mustContain(t, ev[0].Message, "ready: data", "in progress: app", "running: i-db1 (db-1)", "pending: i-app1 (app-1), i-app2 (app-2)")
+	// The error reads as the event does: what the cancel left, not the context's "context canceled".
+	if err.Error() != ev[0].Message || strings.Contains(err.Error(), "context canceled") {
+		t.Errorf("the cancelled run's error reads %q; want the event's message %q", err, ev[0].Message)
+	}
 	if got := stageOutcomes(res); got["app"] != op.StageCancelled || got["web"] != op.StagePending {
 		t.Errorf("stage outcomes %v", got)
 	}

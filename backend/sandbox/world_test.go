@@ -14,7 +14,7 @@ func TestWorldSyntaxErrorsAndExtraDocumentsNamePlaces(t *testing.T) {
 		{"second document", "regions: {}\n---\nregions: {eu-west-1: {}}\n",
 			"w.yaml:2:1: a world file holds one world; remove this second YAML document (after ---)"},
 		{"bad indentation", "regions:\n  eu-west-1:\n    instances:\n      - {id: i-0db0000000000001\n",
-			"w.yaml:4:1: not valid YAML"},
+			"w.yaml:4:32: not valid YAML"}, // just past the unclosed mapping
 		{"tab", "regions:\n\teu-west-1: {}\n", "w.yaml:2:1: not valid YAML"},
 		{"empty", "# nothing\n", "w.yaml:1:1: the sandbox world is empty"},
 		{"binary", "\x00\x01", "w.yaml:1:1: not valid YAML"},

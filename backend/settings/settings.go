@@ -43,6 +43,11 @@ type Settings struct {
 	Folders        []string  `json:"folders,omitzero"`
 	RefreshSeconds int       `json:"refreshSeconds,omitempty"`
 	Window         *Geometry `json:"window,omitempty"`
+	// ColorScheme is the window's colour scheme ("system", "light", "dark"; empty
+	// is system); Notifications which finished runs it tells ("all",
+	// "problems", "off"; empty is all).
+	ColorScheme   string `json:"colorScheme,omitempty"`
+	Notifications string `json:"notifications,omitempty"`
 
 	Profile    string              `json:"profile,omitempty"` // active profile; empty means none chosen
 	Region     string              `json:"region,omitempty"`  // active region; empty means the profile's
@@ -53,7 +58,7 @@ type Settings struct {
 }
 
 // knownKeys are Settings' JSON names; a test keeps the list complete.
-var knownKeys = []string{"folders", "refreshSeconds", "window", "profile", "region", "identities"}
+var knownKeys = []string{"folders", "refreshSeconds", "window", "colorScheme", "notifications", "profile", "region", "identities"}
 
 // Geometry is the window's place on screen, kept across launches.
 type Geometry struct {

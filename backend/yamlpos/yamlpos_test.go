@@ -34,7 +34,7 @@ func TestDocumentRefusesEmptyFilesSecondDocumentsAndBombs(t *testing.T) {
 	for doc, want := range map[string]string{
 		"":                         "f.yaml:1:1: nothing here",
 		"a: 1\n---\nb: 2\n":        "f.yaml:2:1: one only",
-		"a: [1,\n\nb: 2\n":         "f.yaml:3:1: not valid YAML",
+		"a: [1,\n\nb: 2\n":         "f.yaml:3:5: not valid YAML", // just past the line where the list is still open
 		"a: &a [*a, *a, *a, *a]\n": "f.yaml:1:1: the file expands through aliases",
 	} {
 		d := &Decoder{File: "f.yaml"}

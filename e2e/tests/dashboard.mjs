@@ -104,10 +104,7 @@ async function statesAgree(ctx, app, env, want) {
 
 export async function startThreeTier(ctx, app) {
     const page = ctx.page;
-    await page
-        .getByRole('navigation', {name: 'Environments'})
-        .getByRole('button', {name: 'three-tier', exact: true})
-        .click();
+    await page.getByRole('navigation', {name: 'Environments'}).getByTestId('env-item-three-tier').click();
     await page.getByRole('main', {name: 'Environment three-tier'}).waitFor();
     await page.screenshot({path: path.join(ctx.out, 'dashboard.png')});
     screenshotDisplay(path.join(ctx.out, 'window-dashboard.png'));
@@ -116,11 +113,9 @@ export async function startThreeTier(ctx, app) {
     const dialog = page.getByRole('dialog', {name: 'Start three-tier?'});
     await dialog.waitFor();
     // The plan is read from AWS after the dialog opens: wait for its stages (rendered in one commit).
-    await dialog.getByRole('list', {name: 'Stages in order'}).locator(':scope > li').first().waitFor({timeout: 15_000});
-    const stages = await dialog
-        .getByRole('list', {name: 'Stages in order'})
-        .locator(':scope > li')
-        .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+    const plan = dialog.getByRole('table', {name: 'Stages in order'}).locator('tbody[aria-label^="Stage "]');
+    await plan.first().waitFor({timeout: 15_000});
+    const stages = await plan.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
     assert(
         stages[0] === 'Stage database' && stages[3] === 'Stage web' && stages.length === 4,
         `the plan lists the stages as ${stages.join(', ')}; expected database first and web last`,

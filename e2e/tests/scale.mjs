@@ -91,10 +91,10 @@ export async function thousandInstances(ctx) {
     const nav = page.getByRole('navigation', {name: 'Environments'});
     const renders = [];
     for (let i = 0; i < 5; i++) {
-        await nav.getByRole('button', {name: 'small', exact: true}).click();
+        await nav.getByTestId('env-item-small').click();
         await page.getByRole('main', {name: 'Environment small'}).waitFor();
         await page.evaluate(() => performance.clearMeasures('cc:env-render'));
-        await nav.getByRole('button', {name: 'big', exact: true}).click();
+        await nav.getByTestId('env-item-big').click();
         await page.getByRole('main', {name: 'Environment big'}).waitFor();
         await page.waitForFunction(() =>
             performance.getEntriesByName('cc:env-render', 'measure').some((e) => e.detail?.env === 'big'),

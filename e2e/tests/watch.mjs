@@ -29,10 +29,7 @@ const item = (name) =>
 
 export async function fileWatcher(ctx, envDir) {
     const page = ctx.page;
-    await page
-        .getByRole('navigation', {name: 'Environments'})
-        .getByRole('button', {name: 'scratch', exact: true})
-        .click();
+    await page.getByRole('navigation', {name: 'Environments'}).getByTestId('env-item-scratch').click();
     await page.getByRole('main', {name: 'Environment scratch'}).waitFor();
     const file = path.join(envDir, 'scratch.yaml');
     const renamed = path.join(envDir, 'renamed.yaml');

@@ -33,24 +33,32 @@ describe('start: plan, confirm, live progress', () => {
         expect(fake.api.plan).toHaveBeenCalledWith('three-tier', 'start');
         expect(fake.api.run).not.toHaveBeenCalled();
         expect(within(dialog).getByTestId('plan-target')).toHaveTextContent(
-            'Acts on account 123456789012 in region eu-west-1 with profile testing',
+            'Acts on account 123456789012 in region eu-west-1 with profile testing as arn:aws:iam::123456789012:user/tester',
         );
         expect(within(dialog).getByTestId('plan-summary')).toHaveTextContent(
-            '4 stages, 5 instances; expected to take about 4m 05s',
+            '4 to start, 1 already running: 4 stages, 5 instances; expected to take about 4m 05s',
         );
-        const stages = within(within(dialog).getByRole('list', {name: 'Stages in order'})).getAllByRole('listitem');
+        // One table for every stage, in run order, each stage a group of its instances.
+        const table = within(dialog).getByRole('table', {name: 'Stages in order'});
+        const stages = within(table)
+            .getAllByRole('rowgroup')
+            .filter((g) => g.getAttribute('aria-label')?.startsWith('Stage '));
         expect(stages.map((s) => s.getAttribute('aria-label'))).toEqual([
             'Stage database',
             'Stage cache',
             'Stage app',
             'Stage web',
         ]);
-        expect(stages[0]).toHaveTextContent('Gates: running → tcp 5432');
+        // The gates as they will be checked, with the addresses filled in.
+        expect(within(stages[0]).getByTestId('plan-checks')).toHaveTextContent('running, tcp 10.0.0.1:5432');
+        expect(within(stages[2]).getAllByTestId('plan-checks')[0]).toHaveTextContent(
+            'running, http http://10.0.0.2:8080/health',
+        );
         // database's estimate is how long it took last time; cache's is the generic one.
         expect(stages[0]).toHaveTextContent('as last time');
         expect(stages[1]).not.toHaveTextContent('as last time');
         expect(stages[2]).toHaveTextContent('after database');
-        expect(stages[3]).toHaveTextContent('Gates: running → delay 5s');
+        expect(stages[3]).toHaveTextContent('then settles 5s');
         expect(within(stages[0]).getByText('will be started')).toBeInTheDocument();
         expect(within(stages[3]).getByText('already running; its gates are checked')).toBeInTheDocument();
     });
@@ -103,28 +111,29 @@ describe('start: plan, confirm, live progress', () => {
 
         const panel = screen.getByRole('region', {name: 'Run progress'});
         expect(within(panel).getByTestId('run-status')).toHaveTextContent('in progress');
-        expect(within(panel).getByTestId('progress-database')).toHaveAttribute('data-status', 'active');
-        expect(within(panel).getByTestId('waiting-database')).toHaveTextContent(
-            'waiting for tcp 5432 on shop-db (10.0.0.1:5432)',
+        // The stages' progress is drawn on the stage graph, not repeated in the panel.
+        expect(within(panel).queryByTestId('progress-database')).not.toBeInTheDocument();
+        const dbProgress = screen.getByTestId('progress-database');
+        expect(dbProgress).toHaveAttribute('data-status', 'active');
+        // The gate waited on, its address, and the countdown to the stage's timeout, in words.
+        expect(screen.getByTestId('waiting-database')).toHaveTextContent(
+            /1 of 2 checks · waiting for tcp 5432 on shop-db at 10\.0\.0\.1:5432 · times out in 1[45]m/,
         );
-        expect(within(panel).getByRole('progressbar', {name: 'database progress'})).toHaveAttribute(
-            'aria-valuenow',
-            '50',
-        );
-        expect(within(panel).getByTestId('progress-web')).toHaveAttribute('data-status', 'pending');
+        // The gate checks drawn as steps: one passed, one being checked.
+        expect([...dbProgress.querySelectorAll('[data-step]')].map((e) => e.getAttribute('data-step'))).toEqual([
+            'passed',
+            'checking',
+        ]);
+        expect(screen.getByTestId('progress-web')).toHaveAttribute('data-status', 'pending');
         expect(within(panel).getByRole('log', {name: 'Activity log'})).toHaveTextContent(
             'running ok on shop-db (i-0db1)',
         );
-        // An active stage counts down to its timeout.
-        expect(within(panel).getByTestId('timeout-database')).toHaveTextContent(/times out in 1[45]m/);
         // A run in progress holds the environment: no second start from here.
         expect(screen.getByRole('button', {name: 'Start'})).toBeDisabled();
         // The stage graph shows the state the Go side decided, and the gate waited on.
         const dbNode = screen.getByTestId('stage-database');
         expect(within(dbNode).getByTestId('state-badge')).toHaveAttribute('data-state', 'starting');
-        expect(within(dbNode).getByTestId('stage-detail-database')).toHaveTextContent(
-            'waiting for tcp 5432 on shop-db',
-        );
+
         expect(within(screen.getByTestId('stage-web')).getByTestId('state-badge')).toHaveAttribute(
             'data-state',
             'stopped',
@@ -148,10 +157,10 @@ describe('start: plan, confirm, live progress', () => {
             }),
         );
         fake.pushEnvs([stagesIn({database: op.State.RUNNING})]);
-        expect(within(panel).getByTestId('progress-database')).toHaveAttribute('data-status', 'ready');
-        expect(within(panel).queryByTestId('waiting-database')).not.toBeInTheDocument();
+        expect(screen.getByTestId('progress-database')).toHaveAttribute('data-status', 'ready');
+        expect(screen.queryByTestId('waiting-database')).not.toBeInTheDocument();
         expect(within(dbNode).getByTestId('state-badge')).toHaveAttribute('data-state', 'running');
-        expect(within(dbNode).getByTestId('stage-detail-database')).toHaveTextContent('gates: tcp');
+        expect(dbNode).toHaveTextContent('2 of 2 checks · done');
     });
 
     it('keeps the later progress when two arrive out of order', async () => {
@@ -201,6 +210,8 @@ describe('start: plan, confirm, live progress', () => {
             }),
         );
 
+        // The Go side says it needs attention.
+        fake.pushEnvs([threeTier({state: op.State.ATTENTION, instanceState: op.State.PARTLY})]);
         const panel = screen.getByRole('region', {name: 'Run progress'});
         const alert = within(panel).getByTestId('run-failure');
         expect(alert).toHaveTextContent(`Failed at stage app, instance shop-app-2 (i-0ap2), gate ${gate}`);
@@ -208,14 +219,22 @@ describe('start: plan, confirm, live progress', () => {
         expect(alert).toHaveTextContent('Left running: i-0db1 (shop-db)');
         expect(within(panel).getByTestId('run-status')).toHaveTextContent('failed');
         expect(within(panel).getByTestId('run-elapsed')).toHaveTextContent('15m 03s');
-        expect(within(panel).getByTestId('progress-cache')).toHaveAttribute('data-status', 'cancelled');
+        expect(screen.getByTestId('progress-cache')).toHaveAttribute('data-status', 'cancelled');
         expect(within(panel).queryByRole('button', {name: 'Cancel run'})).not.toBeInTheDocument();
+        // What was left running can be stopped, or the run dismissed.
+        expect(within(panel).getByRole('button', {name: 'Stop what was left running'})).toBeInTheDocument();
+        expect(within(panel).getByRole('button', {name: 'Dismiss'})).toBeInTheDocument();
 
+        // Resume shows the plan and asks again.
         fireEvent.click(within(panel).getByRole('button', {name: 'Resume'}));
+        const again2 = await screen.findByRole('dialog', {name: 'Start three-tier?'});
+        await within(again2).findByTestId('plan');
+        expect(fake.api.plan).toHaveBeenCalledTimes(2);
+        expect(fake.api.run).toHaveBeenCalledTimes(1);
+        fireEvent.click(within(again2).getByRole('button', {name: 'Confirm start'}));
         await waitFor(() => expect(fake.api.run).toHaveBeenCalledTimes(2));
         expect(fake.api.run).toHaveBeenLastCalledWith('three-tier', 'start');
-        // Resume goes straight to the run: no second plan dialog.
-        expect(fake.api.plan).toHaveBeenCalledTimes(1);
+        fake.pushEnvs([threeTier({state: op.State.STARTING, instanceState: op.State.PARTLY})]);
 
         const again = '2025-01-01T11:00:00Z';
         fake.pushEvent({...base, type: op.EventType.RUN_STARTED, elapsed: 0});
@@ -224,8 +243,8 @@ describe('start: plan, confirm, live progress', () => {
             progress({started: again, events: 2, stages: startStages({database: {status: SKIPPED, passed: 2}})}),
         );
         expect(within(panel).queryByTestId('run-failure')).not.toBeInTheDocument();
-        expect(within(panel).getByTestId('progress-database')).toHaveAttribute('data-status', 'skipped');
-        expect(within(panel).getByTestId('progress-app')).toHaveAttribute('data-status', 'pending');
+        expect(screen.getByTestId('progress-database')).toHaveAttribute('data-status', 'skipped');
+        expect(screen.getByTestId('progress-app')).toHaveAttribute('data-status', 'pending');
         fake.pushEvent({
             ...base,
             type: op.EventType.RUN_DONE,
@@ -248,9 +267,13 @@ describe('start: plan, confirm, live progress', () => {
             }),
         );
         expect(within(panel).getByTestId('run-status')).toHaveTextContent('done');
-        // The log keeps both attempts.
+        // Done, the panel is one line with a link to its log; the log keeps both attempts.
+        expect(within(panel).queryByRole('log')).not.toBeInTheDocument();
+        fireEvent.click(within(panel).getByRole('button', {name: 'Show log'}));
         expect(within(panel).getByRole('log')).toHaveTextContent('FAILED on shop-app-2 (i-0ap2)');
         expect(within(panel).getByRole('log')).toHaveTextContent('start three-tier done after 1m0s');
+        fireEvent.click(within(panel).getByRole('button', {name: 'Copy log'}));
+        await waitFor(() => expect(fake.copied[0]).toMatch(/FAILED on shop-app-2[\s\S]*done after 1m0s\n$/));
     });
 
     it('cancels the run from the Cancel run button', async () => {
@@ -258,7 +281,11 @@ describe('start: plan, confirm, live progress', () => {
         fireEvent.click(within(dialog).getByRole('button', {name: 'Confirm start'}));
         await waitFor(() => expect(fake.api.run).toHaveBeenCalled());
         fake.pushProgress(progress());
+        // Cancel asks first.
         fireEvent.click(screen.getByRole('button', {name: 'Cancel run'}));
+        const ask = await screen.findByRole('dialog', {name: 'Cancel the start of three-tier?'});
+        expect(fake.api.cancel).not.toHaveBeenCalled();
+        fireEvent.click(within(ask).getByRole('button', {name: 'Cancel the run'}));
         await waitFor(() => expect(fake.api.cancel).toHaveBeenCalledWith('three-tier'));
         fake.pushProgress(
             progress({
@@ -269,7 +296,7 @@ describe('start: plan, confirm, live progress', () => {
             }),
         );
         expect(screen.getByTestId('run-status')).toHaveTextContent('cancelled');
-        expect(screen.getByRole('region', {name: 'Run progress'})).toHaveTextContent('cancelled; shop-db left running');
+        expect(screen.getByTestId('run-cancelled')).toHaveTextContent('cancelled; shop-db left running');
     });
 
     it('keeps the dialog open with the reason when the run cannot begin', async () => {
@@ -310,13 +337,8 @@ describe('start: plan, confirm, live progress', () => {
         fake.pushEvent({env: 'three-tier', action: op.Action.STOP, type: op.EventType.STAGE_STARTED, stage: 'web'});
         fake.pushProgress(progress({action: op.Action.STOP, events: 2, stages: stop}));
         const panel = screen.getByRole('region', {name: 'Run progress'});
-        // In stop order, the reverse of the file's, as the Go side sends it.
-        expect(
-            within(within(panel).getByRole('list', {name: 'Stage progress'}))
-                .getAllByRole('listitem')
-                .map((l) => l.dataset.testid),
-        ).toEqual(['progress-web', 'progress-app', 'progress-cache', 'progress-database']);
-        expect(within(panel).getByTestId('progress-web')).toHaveAttribute('data-status', 'active');
+        expect(screen.getByTestId('progress-web')).toHaveAttribute('data-status', 'active');
+        expect(screen.getByTestId('progress-database')).toHaveAttribute('data-status', 'pending');
         expect(panel).toHaveTextContent('Stop three-tier');
     });
 
@@ -329,7 +351,7 @@ describe('start: plan, confirm, live progress', () => {
         ]);
         renderApp(fake.api);
         const panel = await screen.findByRole('region', {name: 'Run progress'});
-        expect(within(panel).getByTestId('progress-database')).toHaveAttribute('data-status', 'active');
+        expect(screen.getByTestId('progress-database')).toHaveAttribute('data-status', 'active');
         await waitFor(() => expect(within(panel).getByRole('log')).toHaveTextContent('stage database: started'));
         expect(fake.api.runLog).toHaveBeenCalledWith('three-tier');
     });
@@ -344,9 +366,9 @@ describe('start: plan, confirm, live progress', () => {
             await act(async () => {
                 vi.advanceTimersByTime(10 * 60_000);
             });
-            for (const call of [fake.api.overview]) expect(call).toHaveBeenCalledTimes(1);
-            for (const call of [fake.api.plan, fake.api.refresh, fake.api.runLog, fake.api.settings])
-                expect(call).not.toHaveBeenCalled();
+            // One overview and one read of the settings (the colour scheme), then nothing asked again.
+            for (const call of [fake.api.overview, fake.api.settings]) expect(call).toHaveBeenCalledTimes(1);
+            for (const call of [fake.api.plan, fake.api.refresh, fake.api.runLog]) expect(call).not.toHaveBeenCalled();
             fake.pushEnvs([threeTier({state: 'running'})]);
             expect(
                 within(screen.getByRole('listitem', {name: 'three-tier'})).getByTestId('state-badge'),

@@ -1,21 +1,38 @@
-import {lazy, Suspense, useEffect, useRef, useState} from 'react';
-import {ActionIcon, AppShell, Badge, Button, Center, Group, Loader, Text, Title, Tooltip} from '@mantine/core';
-import {useHotkeys} from '@mantine/hooks';
+import {lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState} from 'react';
+import {
+    ActionIcon,
+    AppShell,
+    Badge,
+    Burger,
+    Button,
+    Center,
+    Group,
+    Loader,
+    Text,
+    Title,
+    Tooltip,
+    useMantineColorScheme,
+} from '@mantine/core';
+import {useHotkeys, useMediaQuery} from '@mantine/hooks';
+import {notifications} from '@mantine/notifications';
 import {useApi} from './api/context';
-import {op} from './api/types';
+import {desktop, op, type InstanceAction} from './api/types';
 import {runOf} from './state/dashboard';
 import {useDashboard} from './state/useDashboard';
 import {useControls} from './state/useControls';
+import {useCosts} from './state/useCosts';
 import {useSettings} from './state/useSettings';
 import {useProfiles} from './state/useProfiles';
 import {markRenderStart} from './lib/perf';
 import {Sidebar} from './components/Sidebar';
-import {EnvironmentView} from './components/EnvironmentView';
+import {EnvironmentView, type EnvActions} from './components/EnvironmentView';
+import {EmptyState} from './components/EmptyState';
 import {PlanDialog} from './components/PlanDialog';
 import {InstanceActionDialog} from './components/InstanceActionDialog';
 import {SettingsDialog} from './components/SettingsDialog';
 import {ShortcutsHelp} from './components/ShortcutsHelp';
 import {ProfileSwitcher} from './components/ProfileSwitcher';
+import type {InstanceRow, RowActions} from './components/InstanceTable';
 // Views opened on demand load on demand, so the first paint parses less.
 const ProfilesView = lazy(() => import('./components/ProfilesView').then((m) => ({default: m.ProfilesView})));
 const ReportsView = lazy(() => import('./components/ReportsView').then((m) => ({default: m.ReportsView})));
@@ -23,21 +40,40 @@ import {MFADialog} from './components/MFADialog';
 
 type View = 'env' | 'profiles' | 'reports';
 
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+const failed = (title: string) => (err: unknown) => notifications.show({color: 'red', title, message: message(err)});
+
+/** Below this width the sidebar folds away behind a button, so the instance table keeps its columns. */
+const NARROW = '(max-width: 999px)';
+
 export default function App() {
     const api = useApi();
     const {state, dispatch} = useDashboard();
-    const controls = useControls();
+    const costs = useCosts();
+    const controls = useControls(costs);
     const settings = useSettings(dispatch);
     const profiles = useProfiles();
     const [view, setView] = useState<View>('env');
+    const [reportsEnv, setReportsEnv] = useState('');
     const [selected, setSelected] = useState<string | undefined>();
     const [help, setHelp] = useState(false);
+    const [refreshing, setRefreshing] = useState(false);
+    const [navOpen, setNavOpen] = useState(false);
+    const narrow = useMediaQuery(NARROW) ?? false;
     const searchRef = useRef<HTMLInputElement>(null);
+
+    // The colour scheme the settings say; "system" follows the OS.
+    const {setColorScheme} = useMantineColorScheme();
+    const theme = settings.view?.theme ?? state.theme;
+    useEffect(() => {
+        if (theme) setColorScheme(theme === desktop.Theme.SYSTEM ? 'auto' : theme);
+    }, [theme, setColorScheme]);
 
     const select = (name: string) => {
         if (name !== selected || view !== 'env') markRenderStart();
         setSelected(name);
         setView('env');
+        setNavOpen(false);
     };
     // Choose the first environment once the list arrives, and again if the
     // chosen one disappears. Set while rendering, not in an effect, so the
@@ -62,12 +98,21 @@ export default function App() {
     const run = env ? runOf(state, env.name) : undefined;
     const canAct = view === 'env' && !!env && env.usable && !env.busy && run?.progress.outcome !== op.Outcome.RUNNING;
     const dialogOpen = !!controls.planFlow || !!controls.instanceFlow || settings.opened;
-    const refresh = () => api.refresh().catch(() => {});
+    const refresh = useCallback(() => {
+        setRefreshing(true);
+        api.refresh()
+            .catch(failed('Could not read AWS'))
+            .finally(() => setRefreshing(false));
+    }, [api]);
     const move = (d: number) => {
         const i = state.envs.findIndex((e) => e.name === selected);
         const next = state.envs[i + d];
         if (next) select(next.name);
     };
+    const history = useCallback((name: string) => {
+        setReportsEnv(name);
+        setView('reports');
+    }, []);
 
     useHotkeys([
         ['mod+K', () => searchRef.current?.focus()],
@@ -80,13 +125,88 @@ export default function App() {
         ['shift+?', () => setHelp((h) => !h)],
     ]);
 
+    const name = env?.name ?? '';
+    const {askInstance} = controls;
+    const rowActions = useMemo<RowActions>(
+        () => ({
+            act: (row: InstanceRow, a: InstanceAction) => askInstance(row, a),
+            info: (row) => api.instanceInfo(name, row.id),
+            copy: (text, what) =>
+                api
+                    .copy(text)
+                    .then(
+                        () => notifications.show({message: `Copied the ${what}: ${text}`}),
+                        failed(`Could not copy the ${what}`),
+                    ),
+            console: (row) => api.openConsole(name, row.id).catch(failed('Could not open the AWS console')),
+            connect: (row) =>
+                api
+                    .connect(name, row.id)
+                    .then(
+                        () =>
+                            notifications.show({message: `Opened a Session Manager terminal on ${row.name || row.id}`}),
+                        failed(`Could not connect to ${row.name || row.id}`),
+                    ),
+            history: () => history(name),
+        }),
+        [api, name, history, askInstance],
+    );
+    const actions: EnvActions | undefined = env && {
+        start: () => controls.openPlan(env.name, op.Action.START),
+        stop: () => controls.openPlan(env.name, op.Action.STOP),
+        cancel: () => controls.cancel(env.name),
+        resume: () => run && controls.resume(env.name, run.progress.action),
+        stopLeft: () => controls.stopLeft(env.name),
+        dismiss: () => controls.dismiss(env.name),
+        retry: refresh,
+        history: () => history(env.name),
+        openFile: (f) => api.openFile(f).catch(failed('Could not open the file')),
+        revealFile: (f) => api.revealFile(f).catch(failed('Could not show the file')),
+        copyLog: (text) =>
+            api
+                .copy(text)
+                .then(() => notifications.show({message: 'Activity log copied'}), failed('Could not copy the log')),
+        saveLog: (text) =>
+            api
+                .saveLog(env.name, text)
+                .then(
+                    (path) => path && notifications.show({title: 'Activity log saved', message: path}),
+                    failed('Could not save the log'),
+                ),
+        loadCost: costs.load,
+        rows: rowActions,
+    };
+
+    const iconButton = (name: string, tip: string, icon: string, onClick: () => void, extra: object = {}) => (
+        <Tooltip label={tip}>
+            <ActionIcon variant="default" size="lg" aria-label={name} onClick={onClick} {...extra}>
+                {icon}
+            </ActionIcon>
+        </Tooltip>
+    );
+
     return (
-        <AppShell header={{height: 52}} navbar={{width: 250, breakpoint: 0}} padding="md">
+        <AppShell
+            header={{height: 52}}
+            navbar={{width: 250, breakpoint: 0, collapsed: {desktop: narrow && !navOpen}}}
+            padding="md"
+        >
             <AppShell.Header>
                 <Group h="100%" px="md" justify="space-between" wrap="nowrap">
                     {/* The left side gives way (the target text truncates) so the controls never squeeze. */}
                     <Group gap="sm" wrap="nowrap" style={{minWidth: 0, flex: 1}}>
-                        <Title order={4} style={{whiteSpace: 'nowrap', flexShrink: 0}}>
+                        {narrow && (
+                            <Tooltip label={navOpen ? 'Hide the environments' : 'Show the environments'}>
+                                <Burger
+                                    opened={navOpen}
+                                    onClick={() => setNavOpen((o) => !o)}
+                                    size="sm"
+                                    aria-label={navOpen ? 'Hide the environments' : 'Show the environments'}
+                                    aria-expanded={navOpen}
+                                />
+                            </Tooltip>
+                        )}
+                        <Title order={1} size="h4" style={{whiteSpace: 'nowrap', flexShrink: 0}}>
                             Cloud Control
                         </Title>
                         {state.sandbox && (
@@ -94,7 +214,7 @@ export default function App() {
                                 label={`Simulated AWS at ${state.sandboxUrl}: nothing here touches a real account`}
                             >
                                 <Badge
-                                    color="orange"
+                                    color="orange.9"
                                     data-testid="sandbox-badge"
                                     aria-label="Sandbox"
                                     style={{flexShrink: 0}}
@@ -106,7 +226,7 @@ export default function App() {
                         {state.settingsProblem && (
                             <Tooltip label={state.settingsProblem} multiline w={360}>
                                 <Badge
-                                    color="red"
+                                    color="red.9"
                                     data-testid="settings-problem"
                                     style={{flexShrink: 0, cursor: 'pointer'}}
                                     onClick={settings.open}
@@ -115,7 +235,7 @@ export default function App() {
                                 </Badge>
                             </Tooltip>
                         )}
-                        {env && (
+                        {env && view === 'env' && (
                             <Text size="sm" c="dimmed" data-testid="header-target" truncate="end" style={{minWidth: 0}}>
                                 {env.account ? `Account ${env.account}` : 'Account unknown'} ·{' '}
                                 {env.region || 'default region'}
@@ -125,7 +245,7 @@ export default function App() {
                     <Group gap="xs" wrap="nowrap" style={{flexShrink: 0}}>
                         {/* In the sandbox the window acts with the sandbox's own credentials:
                             a profile chosen here would not apply, so none is offered. */}
-                        {!state.sandbox && (
+                        {!state.sandbox && !narrow && (
                             <ProfileSwitcher
                                 list={profiles.list}
                                 account={profiles.account}
@@ -146,22 +266,24 @@ export default function App() {
                             size="xs"
                             variant={view === 'reports' ? 'filled' : 'default'}
                             aria-pressed={view === 'reports'}
-                            onClick={() => setView('reports')}
+                            onClick={() => {
+                                setReportsEnv('');
+                                setView('reports');
+                            }}
                         >
                             Reports
                         </Button>
-                        <ActionIcon variant="default" aria-label="Refresh" onClick={refresh}>
-                            ⟳
-                        </ActionIcon>
-                        <ActionIcon variant="default" aria-label="Settings" onClick={settings.open}>
-                            ⚙
-                        </ActionIcon>
+                        {iconButton('Refresh', refreshing ? 'Reading AWS…' : 'Read AWS now (R)', '⟳', refresh, {
+                            loading: refreshing,
+                            'data-testid': 'refresh',
+                        })}
+                        {iconButton('Settings', 'Settings (Ctrl+,)', '⚙', settings.open)}
                         <ShortcutsHelp opened={help} onChange={setHelp} />
                     </Group>
                 </Group>
             </AppShell.Header>
             <AppShell.Navbar p="xs">
-                <Sidebar envs={state.envs} selected={selected} onSelect={select} />
+                <Sidebar envs={state.envs} loaded={state.loaded} selected={selected} onSelect={select} />
             </AppShell.Navbar>
             <AppShell.Main
                 style={{
@@ -190,19 +312,30 @@ export default function App() {
                             onUse={(name) => profiles.use(name, '')}
                         />
                     )}
-                    {view === 'reports' && <ReportsView envs={state.envs.filter((e) => e.usable).map((e) => e.name)} />}
+                    {view === 'reports' && (
+                        <ReportsView
+                            key={reportsEnv}
+                            env={reportsEnv}
+                            envs={state.envs.filter((e) => e.usable).map((e) => e.name)}
+                        />
+                    )}
                 </Suspense>
-                {view === 'env' && env && (
+                {view === 'env' && state.loaded && state.envs.length === 0 && (
+                    <EmptyState
+                        folders={state.folders}
+                        onAddFolder={settings.add}
+                        onOpenExamples={settings.openExamples}
+                    />
+                )}
+                {view === 'env' && env && actions && (
                     <EnvironmentView
                         key={env.name}
                         env={env}
                         run={run}
+                        cost={costs.get(env.name)}
                         cancelling={controls.cancelling === env.name}
-                        onStart={() => controls.openPlan(env.name, op.Action.START)}
-                        onStop={() => controls.openPlan(env.name, op.Action.STOP)}
-                        onCancel={() => controls.cancel(env.name)}
-                        onResume={() => run && controls.resume(env.name, run.progress.action)}
-                        onInstanceAction={controls.askInstance}
+                        refreshing={refreshing}
+                        actions={actions}
                         searchRef={searchRef}
                     />
                 )}
@@ -216,10 +349,10 @@ export default function App() {
                     loading={controls.planFlow.loading}
                     error={controls.planFlow.error}
                     confirming={controls.planFlow.confirming}
-                    cost={controls.planFlow.cost}
-                    costError={controls.planFlow.costError}
+                    cost={costs.get(controls.planFlow.env)}
                     sandbox={state.sandbox}
                     onConfirm={controls.confirmPlan}
+                    onRetry={controls.retryPlan}
                     onClose={controls.closePlan}
                 />
             )}
@@ -234,16 +367,7 @@ export default function App() {
                 onClose={controls.closeInstance}
             />
             <MFADialog />
-            <SettingsDialog
-                opened={settings.opened}
-                folders={state.folders}
-                problem={state.settingsProblem}
-                error={settings.error}
-                busy={settings.busy}
-                onAdd={settings.add}
-                onRemove={settings.remove}
-                onClose={settings.close}
-            />
+            <SettingsDialog settings={settings} folders={state.folders} problem={state.settingsProblem} />
         </AppShell>
     );
 }

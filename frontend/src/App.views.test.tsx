@@ -195,7 +195,7 @@ describe('the window', () => {
     it('switches environments from the sidebar', async () => {
         renderApp(fakeApi(overview([threeTier(), env('payments', 'running', {description: 'Payments staging'})])).api);
         await screen.findByRole('main', {name: 'Environment three-tier'});
-        fireEvent.click(screen.getByRole('button', {name: 'payments'}));
+        fireEvent.click(screen.getByTestId('env-item-payments'));
         expect(await screen.findByRole('main', {name: 'Environment payments'})).toHaveTextContent('Payments staging');
     });
 });

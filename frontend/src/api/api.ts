@@ -5,13 +5,15 @@ import * as Envs from '../../wailsjs/go/desktop/Environments';
 import * as Settings from '../../wailsjs/go/desktop/Settings';
 import * as Profiles from '../../wailsjs/go/desktop/Profiles';
 import * as Costs from '../../wailsjs/go/desktop/Costs';
-import {EventsEmit, EventsOn} from '../../wailsjs/runtime/runtime';
+import {ClipboardSetText, EventsEmit, EventsOn} from '../../wailsjs/runtime/runtime';
 import {desktop, op} from '../../wailsjs/go/models';
 import type {
     Action,
     CostReport,
     EnvView,
     InstanceAction,
+    InstanceInfo,
+    Notifications,
     KeychainInput,
     MFAQuestion,
     OperationRow,
@@ -25,6 +27,7 @@ import type {
     RunEvent,
     SettingsView,
     SSOProgress,
+    Theme,
     Whoami,
 } from './types';
 
@@ -38,11 +41,31 @@ export interface Api {
     cancel(env: string): Promise<void>;
     instanceAction(env: string, id: string, action: InstanceAction): Promise<void>;
     runLog(env: string): Promise<RunEvent[]>;
+    /** Reads AWS now; resolves once that read has ended (the results arrive as onEnvs). */
     refresh(): Promise<void>;
+    /** Ends the "needs attention" of the environment's last failed or cancelled run. */
+    dismiss(env: string): Promise<void>;
+    /** The instance menu's console page and Session Manager connection, each with why not. */
+    instanceInfo(env: string, id: string): Promise<InstanceInfo>;
+    openConsole(env: string, id: string): Promise<void>;
+    /** Opens a terminal with aws ssm start-session on the instance. */
+    connect(env: string, id: string): Promise<void>;
+    /** Opens an environment file in the default editor, or shows it in its folder. */
+    openFile(path: string): Promise<void>;
+    revealFile(path: string): Promise<void>;
+    /** Saves a run's activity log where the native dialog says; the path, "" when cancelled. */
+    saveLog(env: string, text: string): Promise<string>;
+    /** Puts text on the clipboard. */
+    copy(text: string): Promise<void>;
 
     settings(): Promise<SettingsView>;
     addFolder(): Promise<SettingsView>;
     removeFolder(path: string): Promise<SettingsView>;
+    setTheme(t: Theme): Promise<SettingsView>;
+    setNotifications(n: Notifications): Promise<SettingsView>;
+    openLog(): Promise<void>;
+    /** Copies the example environment files out and opens their folder; its path. */
+    openExamples(): Promise<string>;
 
     onEnvs(cb: (envs: EnvView[]) => void): Unsubscribe;
     onRunEvent(cb: (ev: RunEvent) => void): Unsubscribe;
@@ -123,9 +146,23 @@ export function wailsApi(): Api {
         instanceAction: (env, id, action) => Envs.InstanceAction(env, id, action),
         runLog: (env) => Envs.RunLog(env),
         refresh: () => Envs.Refresh(),
+        dismiss: (env) => Envs.Dismiss(env),
+        instanceInfo: (env, id) => Envs.InstanceInfo(env, id),
+        openConsole: (env, id) => Envs.OpenConsole(env, id),
+        connect: (env, id) => Envs.Connect(env, id),
+        openFile: (path) => Envs.OpenFile(path),
+        revealFile: (path) => Envs.RevealFile(path),
+        saveLog: (env, text) => Envs.SaveLog(env, text),
+        copy: async (text) => {
+            if (!(await ClipboardSetText(text))) throw new Error('the clipboard did not take the text');
+        },
         settings: () => Settings.Get(),
         addFolder: () => Settings.AddFolder(),
         removeFolder: (path) => Settings.RemoveFolder(path),
+        setTheme: (t) => Settings.SetTheme(t),
+        setNotifications: (n) => Settings.SetNotifications(n),
+        openLog: () => Settings.OpenLog(),
+        openExamples: () => Settings.OpenExamples(),
         onEnvs: (cb) => on(events.envs, envList, cb),
         onRunEvent: (cb) => on(events.runEvent, (r) => op.Event.createFrom(r), cb),
         onRunProgress: (cb) => {

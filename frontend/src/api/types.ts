@@ -7,12 +7,15 @@ export type Instance = cloud.Instance;
 export type EnvView = desktop.EnvView;
 export type StageView = desktop.StageView;
 export type ProblemView = desktop.ProblemView;
+export type InstanceInfo = desktop.InstanceInfo;
+export type ConnectInfo = desktop.ConnectInfo;
 export type Overview = desktop.Overview;
 export type SettingsView = desktop.SettingsView;
 export type Holder = lock.Holder;
 export type Plan = orchestrate.Plan;
 export type PlanStage = orchestrate.PlanStage;
 export type PlanInstance = orchestrate.PlanInstance;
+export type PlanCheck = orchestrate.PlanCheck;
 export type Gate = orchestrate.Gate;
 export type RunEvent = op.Event;
 /** A start's or stop's progress, folded on the Go side (op.Progress); the window renders it as it is. */
@@ -49,5 +52,7 @@ export type OperationRow = history.OperationRow;
 export type Action = op.Action;
 export type InstanceAction = control.InstanceAction;
 export type State = op.State;
+export type Theme = desktop.Theme;
+export type Notifications = desktop.Notifications;
 
 export {cloud, control, cost, creds, desktop, history, lock, op, orchestrate};

@@ -1,46 +1,59 @@
-import {useEffect, useMemo, type Ref} from 'react';
+import {useCallback, useEffect, useMemo, type Ref} from 'react';
 import {Stack} from '@mantine/core';
-import {op, type EnvView, type InstanceAction} from '../api/types';
+import {op, type EnvView} from '../api/types';
 import type {Run} from '../state/dashboard';
+import type {CostEntry, CostRead} from '../state/useCosts';
 import {measureRender} from '../lib/perf';
 import {useNow} from '../lib/useNow';
 import {CostPanel} from './CostPanel';
 import {EnvHeader} from './EnvHeader';
-import {InstanceTable, type InstanceRow} from './InstanceTable';
+import {InstanceTable, type InstanceRow, type RowActions} from './InstanceTable';
 import {ProblemsView} from './ProblemsView';
 import {RunProgress} from './RunProgress';
 import {StageGraph} from './StageGraph';
 
+/** What the view asks the window to do; each is App's. */
+export interface EnvActions {
+    start: () => void;
+    stop: () => void;
+    cancel: () => void;
+    resume: () => void;
+    stopLeft: () => void;
+    dismiss: () => void;
+    retry: () => void;
+    history: () => void;
+    openFile: (file: string) => void;
+    revealFile: (file: string) => void;
+    copyLog: (text: string) => void;
+    saveLog: (text: string) => void;
+    loadCost: (env: string, how: CostRead) => void;
+    rows: RowActions;
+}
+
 interface Props {
     env: EnvView;
     run?: Run;
+    cost?: CostEntry;
     cancelling?: boolean;
-    onStart: () => void;
-    onStop: () => void;
-    onCancel: () => void;
-    onResume: () => void;
-    onInstanceAction: (row: InstanceRow, action: InstanceAction) => void;
+    refreshing: boolean;
+    actions: EnvActions;
     searchRef?: Ref<HTMLInputElement>;
 }
 
-/** One environment: header and actions, its run, its stages as a graph, its instances. */
-export function EnvironmentView({
-    env,
-    run,
-    cancelling,
-    onStart,
-    onStop,
-    onCancel,
-    onResume,
-    onInstanceAction,
-    searchRef,
-}: Props) {
+const upStates: string[] = [op.State.RUNNING, op.State.PARTLY, op.State.STARTING, op.State.FAILED];
+
+/** One environment: header and next action, its run, its stages as a graph (with the run on them), its instances. */
+export function EnvironmentView({env, run, cost, cancelling, refreshing, actions: a, searchRef}: Props) {
     const now = useNow(1000);
     const rows = useMemo<InstanceRow[]>(
         () => (env.stages ?? []).flatMap((s) => (s.instances ?? []).map((i) => ({...i, stage: s.name}))),
         [env.stages],
     );
     const running = run?.progress.outcome === op.Outcome.RUNNING;
+    const attention = env.state === op.State.ATTENTION;
+    const up = upStates.includes(env.instanceState);
+    const {loadCost} = a;
+    const onLoadCost = useCallback((how: CostRead) => loadCost(env.name, how), [loadCost, env.name]);
 
     useEffect(() => {
         measureRender(env.name, rows.length);
@@ -48,27 +61,49 @@ export function EnvironmentView({
 
     return (
         <Stack gap="sm" role="main" aria-label={`Environment ${env.name}`}>
-            <EnvHeader env={env} running={running} onStart={onStart} onStop={onStop} />
-            {env.problems?.length > 0 && <ProblemsView problems={env.problems} usable={env.usable} />}
+            <EnvHeader
+                env={env}
+                running={running}
+                refreshing={refreshing}
+                now={now}
+                onStart={a.start}
+                onStop={a.stop}
+                onRetry={a.retry}
+                onHistory={a.history}
+            />
+            {env.problems?.length > 0 && (
+                <ProblemsView problems={env.problems} usable={env.usable} onOpen={a.openFile} onReveal={a.revealFile} />
+            )}
             {env.usable && (
                 <>
-                    <CostPanel env={env.name} state={env.state} now={now} />
+                    <CostPanel env={env.name} state={env.state} up={up} cost={cost} onLoad={onLoadCost} now={now} />
                     {run && (
                         <RunProgress
                             run={run}
                             now={now}
-                            onCancel={onCancel}
-                            onResume={onResume}
+                            attention={attention}
+                            up={up}
+                            onCancel={a.cancel}
+                            onResume={a.resume}
+                            onStopLeft={a.stopLeft}
+                            onDismiss={a.dismiss}
+                            onCopyLog={a.copyLog}
+                            onSaveLog={a.saveLog}
                             cancelling={cancelling}
                         />
                     )}
                     {env.stages?.length > 0 && (
-                        <StageGraph stages={env.stages} progress={running ? run.progress : undefined} />
+                        <StageGraph
+                            stages={env.stages}
+                            // The latest run is drawn on its stages (a refusal has none).
+                            progress={run && run.progress.outcome !== op.Outcome.REFUSED ? run.progress : undefined}
+                            now={now}
+                        />
                     )}
                     <InstanceTable
                         rows={rows}
                         now={now}
-                        onAction={onInstanceAction}
+                        actions={a.rows}
                         busy={!!env.busy || running}
                         searchRef={searchRef}
                     />

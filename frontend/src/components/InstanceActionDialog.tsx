@@ -46,7 +46,7 @@ export function InstanceActionDialog({env, target, account, region, working, err
                             Close
                         </Button>
                         <Button
-                            color={target.action === control.InstanceAction.START ? 'green' : 'red'}
+                            color={target.action === control.InstanceAction.START ? 'teal.9' : 'red.9'}
                             onClick={onConfirm}
                             loading={working}
                             data-autofocus

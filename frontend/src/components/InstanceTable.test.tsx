@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {screen, within, fireEvent} from '@testing-library/react';
-import {InstanceTable, filterAndSort} from './InstanceTable';
+import {InstanceTable, filterRows} from './InstanceTable';
 import {manyInstances} from '../test/fixtures';
 import {renderUI} from '../test/render';
 import {installFakeLayout} from '../test/layout';
@@ -69,19 +69,65 @@ describe('InstanceTable with 1,000 rows', () => {
     });
 });
 
-describe('filterAndSort', () => {
-    it('filters by state and keeps stage order when no column is chosen', () => {
+describe('filterRows', () => {
+    it('filters by state and keeps stage order', () => {
         const rows = manyInstances(1000);
-        const out = filterAndSort(rows, '', ['stopped'], {key: null, desc: false}, now);
+        const out = filterRows(rows, '', ['stopped']);
         expect(out).toHaveLength(250);
         expect(out.every((r) => r.state === 'stopped')).toBe(true);
         expect(out.map((r) => r.name)).toEqual(rows.filter((r) => r.state === 'stopped').map((r) => r.name));
     });
+});
 
+describe('InstanceTable columns', () => {
     it('sorts IPs numerically', () => {
-        const rows = manyInstances(20);
-        const out = filterAndSort(rows, '', [], {key: 'privateIp', desc: false}, now);
-        expect(out.slice(0, 3).map((r) => r.privateIp)).toEqual(['10.0.0.1', '10.0.0.2', '10.0.0.3']);
-        expect(out[9].privateIp).toBe('10.0.0.10');
+        renderUI(<InstanceTable rows={manyInstances(20)} now={now} />);
+        fireEvent.click(within(screen.getByRole('columnheader', {name: /Private IP/})).getByRole('button'));
+        const ips = screen.getAllByTestId('instance-row').map((r) => within(r).getByText(/^10\.0\./).textContent);
+        expect(ips.slice(0, 3)).toEqual(['10.0.0.1', '10.0.0.2', '10.0.0.3']);
+        expect(ips[9]).toBe('10.0.0.10');
+    });
+
+    it('hides and shows a column from the Columns menu', async () => {
+        renderUI(<InstanceTable rows={manyInstances(5)} now={now} />);
+        expect(screen.getByRole('columnheader', {name: /AZ/})).toBeInTheDocument();
+        fireEvent.click(screen.getByRole('button', {name: 'Columns'}));
+        fireEvent.click(await screen.findByRole('checkbox', {name: 'AZ'}));
+        expect(screen.queryByRole('columnheader', {name: /AZ/})).not.toBeInTheDocument();
+        expect(screen.getByRole('table', {name: 'Instances'})).not.toHaveAttribute(
+            'data-columns',
+            expect.stringContaining('az'),
+        );
+        fireEvent.click(screen.getByRole('checkbox', {name: 'AZ'}));
+        expect(screen.getByRole('columnheader', {name: /AZ/})).toBeInTheDocument();
+    });
+
+    it('sizes each column to its content', () => {
+        const rows = manyInstances(3).map((r, i) => ({...r, stage: i ? 'a' : 'a-rather-long-stage-name'}));
+        renderUI(<InstanceTable rows={rows} now={now} />);
+        const width = (name: RegExp) => Number(screen.getByRole('columnheader', {name}).getAttribute('data-width'));
+        // 24 characters: as wide as the column may get; a short type stays narrow.
+        expect(width(/Stage/)).toBe(180);
+        expect(width(/Type/)).toBeLessThan(100);
+    });
+
+    it('shows the DNS name as the address, and boot progress', () => {
+        const [r] = manyInstances(1);
+        renderUI(
+            <InstanceTable
+                rows={[
+                    {
+                        ...r,
+                        state: 'running',
+                        dnsName: 'web.shop.example',
+                        progress: {percent: 40, message: 'installing'},
+                    },
+                ]}
+                now={now}
+            />,
+        );
+        const row = screen.getByTestId('instance-row');
+        expect(row).toHaveTextContent('web.shop.example');
+        expect(within(row).getByRole('progressbar', {name: 'boot 40%: installing'})).toBeInTheDocument();
     });
 });

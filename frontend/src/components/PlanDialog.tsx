@@ -1,9 +1,12 @@
-import {Alert, Badge, Button, Group, Loader, Modal, ScrollArea, Stack, Table, Text} from '@mantine/core';
-import {op, type Action, type CostReport, type Plan, type PlanStage} from '../api/types';
+import {Fragment} from 'react';
+import {Alert, Badge, Button, Group, Loader, Modal, Stack, Table, Text} from '@mantine/core';
+import {op, type Action, type Plan, type PlanCheck, type PlanInstance, type PlanStage} from '../api/types';
+import type {CostEntry} from '../state/useCosts';
 import {missing, money} from '../lib/cost';
 import {duration} from '../lib/format';
-import {doText, gateText} from '../lib/plan';
+import {doText} from '../lib/plan';
 import {StateBadge} from './StateBadge';
+import classes from './PlanDialog.module.css';
 
 interface Props {
     opened: boolean;
@@ -14,15 +17,16 @@ interface Props {
     error?: string;
     sandbox: boolean;
     confirming?: boolean;
-    cost?: CostReport;
-    costError?: string;
+    /** The environment's cost figures: the same read the cost panel shows. */
+    cost?: CostEntry;
     onConfirm: () => void;
+    onRetry: () => void;
     onClose: () => void;
 }
 
 const verb = (a: Action) => (a === op.Action.START ? 'Start' : 'Stop');
 
-/** The plan, shown before anything is done, with an explicit confirm button. */
+/** The plan, shown before anything is done, with an explicit confirm button that stays in view. */
 export function PlanDialog({
     opened,
     env,
@@ -33,8 +37,8 @@ export function PlanDialog({
     sandbox,
     confirming,
     cost,
-    costError,
     onConfirm,
+    onRetry,
     onClose,
 }: Props) {
     const blocked = !plan || (plan.errors?.length ?? 0) > 0;
@@ -44,33 +48,42 @@ export function PlanDialog({
             onClose={onClose}
             size="xl"
             title={`${verb(action)} ${env}?`}
-            scrollAreaComponent={ScrollArea.Autosize}
+            classNames={{body: classes.body}}
         >
             {loading && (
                 <Group gap="xs" role="status">
-                    <Loader size="sm" /> <Text size="sm">Reading the plan…</Text>
+                    <Loader size="sm" /> <Text size="sm">Reading the plan from AWS…</Text>
                 </Group>
             )}
             {error && (
-                <Alert color="red" title="No plan" role="alert">
-                    {error}
+                <Alert color="red" title="The plan could not be read" role="alert" data-testid="plan-error">
+                    <Text size="sm">{error}</Text>
+                    <Text size="xs" mt={4}>
+                        Nothing was started or stopped. Retry reads AWS again.
+                    </Text>
                 </Alert>
             )}
             {plan && <PlanBody plan={plan} sandbox={sandbox} />}
-            {plan && <PlanCost action={action} cost={cost} error={costError} />}
-            <Group justify="flex-end" mt="md">
+            {plan && <PlanCost action={action} cost={cost} />}
+            <Group justify="flex-end" className={classes.footer} data-testid="plan-footer">
                 <Button variant="default" onClick={onClose}>
                     Close
                 </Button>
-                <Button
-                    color={action === op.Action.STOP ? 'red' : 'green'}
-                    onClick={onConfirm}
-                    disabled={blocked || loading}
-                    loading={confirming}
-                    data-autofocus
-                >
-                    {`Confirm ${action}`}
-                </Button>
+                {error ? (
+                    <Button onClick={onRetry} data-autofocus>
+                        Retry
+                    </Button>
+                ) : (
+                    <Button
+                        color={action === op.Action.STOP ? 'red.9' : 'teal.9'}
+                        onClick={onConfirm}
+                        disabled={blocked || loading}
+                        loading={confirming}
+                        data-autofocus
+                    >
+                        {`Confirm ${action}`}
+                    </Button>
+                )}
             </Group>
         </Modal>
     );
@@ -79,34 +92,50 @@ export function PlanDialog({
 /** The profile name of keys taken from AWS_ACCESS_KEY_ID (cloud.EnvCredentials): no profile applies. */
 const envCredentials = '(environment)';
 
+function Target({plan, sandbox}: {plan: Plan; sandbox: boolean}) {
+    const as = plan.caller ? (
+        <>
+            {' '}
+            as <code>{plan.caller}</code>
+        </>
+    ) : null;
+    if (sandbox) {
+        return (
+            <Text size="sm">
+                Acts on the sandbox&apos;s own account <b>{plan.account || 'unknown'}</b> in region <b>{plan.region}</b>
+                {as}: nothing here touches a real account.{' '}
+                <Badge ml={4} color="orange" size="sm">
+                    Sandbox
+                </Badge>
+            </Text>
+        );
+    }
+    return (
+        <Text size="sm">
+            Acts on account <b>{plan.account || 'unknown'}</b> in region <b>{plan.region}</b>
+            {plan.profile === envCredentials ? (
+                <> with the keys in the environment variables</>
+            ) : plan.profile ? (
+                <>
+                    {' '}
+                    with profile <b>{plan.profile}</b>
+                </>
+            ) : null}
+            {as}
+        </Text>
+    );
+}
+
 function PlanBody({plan, sandbox}: {plan: Plan; sandbox: boolean}) {
     const instances = plan.stages.reduce((n, s) => n + (s.instances?.length ?? 0), 0);
     return (
         <Stack gap="sm" data-testid="plan">
-            <Alert color={sandbox ? 'orange' : 'blue'} variant="light" role="note" data-testid="plan-target">
-                <Text size="sm">
-                    Acts on account <b>{plan.account || 'unknown'}</b> in region <b>{plan.region}</b>
-                    {plan.profile === envCredentials ? (
-                        <> with the keys in the environment variables</>
-                    ) : plan.profile ? (
-                        <>
-                            {' '}
-                            with profile <b>{plan.profile}</b>
-                        </>
-                    ) : null}
-                    {sandbox ? (
-                        <Badge ml="xs" color="orange" size="sm">
-                            Sandbox
-                        </Badge>
-                    ) : null}
-                </Text>
+            <Alert color={sandbox ? 'orange' : 'blue'} variant="light" role="note" data-testid="plan-target" py="xs">
+                <Target plan={plan} sandbox={sandbox} />
             </Alert>
             <Text size="sm" data-testid="plan-summary">
-                {plan.stages.length} stages, {instances} instances; expected to take about{' '}
-                <b>{duration(plan.expectedSeconds)}</b>.{' '}
-                {Object.entries(plan.counts ?? {})
-                    .map(([k, n]) => `${n} ${k}`)
-                    .join(', ')}
+                <b>{plan.summary || 'nothing to do'}</b>: {plan.stages.length} stages, {instances} instances; expected
+                to take about <b>{duration(plan.expectedSeconds)}</b>.
             </Text>
             {plan.errors?.map((e) => (
                 <Alert key={e} color="red" role="alert" title="Cannot run">
@@ -118,27 +147,36 @@ function PlanBody({plan, sandbox}: {plan: Plan; sandbox: boolean}) {
                     {w}
                 </Alert>
             ))}
-            <ol aria-label="Stages in order" style={{margin: 0, paddingLeft: 20}}>
-                {plan.stages.map((s) => (
-                    <PlanStageItem key={s.name} stage={s} />
+            <Table fz="xs" verticalSpacing={3} aria-label="Stages in order" className={classes.table}>
+                <Table.Thead>
+                    <Table.Tr>
+                        <Table.Th>Instance</Table.Th>
+                        <Table.Th>ID</Table.Th>
+                        <Table.Th>Type</Table.Th>
+                        <Table.Th>Now</Table.Th>
+                        <Table.Th>What happens</Table.Th>
+                        <Table.Th>Checked</Table.Th>
+                    </Table.Tr>
+                </Table.Thead>
+                {plan.stages.map((s, i) => (
+                    <PlanStageRows key={s.name} stage={s} n={i + 1} />
                 ))}
-            </ol>
+            </Table>
         </Stack>
     );
 }
 
-/** What starting costs per hour, or what stopping saves. */
-export function PlanCost({action, cost, error}: {action: Action; cost?: CostReport; error?: string}) {
+/** What starting costs per hour, or what stopping saves: the cost panel's own figures. */
+export function PlanCost({action, cost}: {action: Action; cost?: CostEntry}) {
     let text: string;
     let why = '';
-    if (error) text = `Cost unknown: ${error}`;
-    else if (!cost) text = 'Pricing…';
+    const e = cost?.report?.estimate;
+    if (cost?.error && !e) text = `Cost unknown: ${cost.error}`;
+    else if (!e) text = 'Pricing…';
     else if (action === op.Action.START) {
-        const e = cost.estimate;
         text = `Running costs ${money(e.hourlyWhileRunning)} per hour (overnight ${money(e.overnight.cost)}, a weekend ${money(e.weekend.cost)}).`;
         why = missing(e.hourlyWhileRunning);
     } else {
-        const e = cost.estimate;
         text = `Stopping saves ${money(e.hourlyNow)} per hour; stopped, it costs ${money(e.stoppedMonthly)} per month.`;
         why = missing(e.stoppedMonthly) || missing(e.hourlyNow);
     }
@@ -155,38 +193,59 @@ export function PlanCost({action, cost, error}: {action: Action; cost?: CostRepo
     );
 }
 
-function PlanStageItem({stage}: {stage: PlanStage}) {
+function PlanStageRows({stage, n}: {stage: PlanStage; n: number}) {
+    const delay = stage.gates?.find((g) => g.kind === 'delay');
+    const facts = [
+        stage.after?.length ? `after ${stage.after.join(', ')}` : 'first',
+        `about ${duration(stage.expectedSeconds)}${stage.expectedFrom === 'last run' ? ' (as last time)' : ''}`,
+        `done by ${duration(stage.expectedDoneSeconds)}`,
+        `times out after ${duration(stage.timeoutSeconds)}`,
+        delay ? `then settles ${duration(delay.delaySeconds ?? 0)}` : '',
+    ].filter(Boolean);
     return (
-        <li aria-label={`Stage ${stage.name}`} style={{marginBottom: 12}}>
-            <Group gap="xs">
-                <Text fw={600}>{stage.name}</Text>
-                {stage.after?.length ? (
-                    <Text size="xs" c="dimmed">
-                        after {stage.after.join(', ')}
+        <Table.Tbody aria-label={`Stage ${stage.name}`} data-testid={`plan-stage-${stage.name}`}>
+            <Table.Tr className={classes.stage}>
+                <Table.Td colSpan={6}>
+                    <Text span fw={700} size="sm">
+                        {n}. {stage.name}
+                    </Text>{' '}
+                    <Text span size="xs" c="dimmed">
+                        {facts.join(' · ')}
                     </Text>
-                ) : null}
-                <Text size="xs" c="dimmed">
-                    ~{duration(stage.expectedSeconds)}
-                    {stage.expectedFrom === 'last run' ? ' as last time' : ''} (done by{' '}
-                    {duration(stage.expectedDoneSeconds)}), timeout {duration(stage.timeoutSeconds)}
-                </Text>
-            </Group>
-            <Text size="xs">Gates: {stage.gates?.length ? stage.gates.map(gateText).join(' → ') : 'none'}</Text>
-            <Table fz="xs" withRowBorders={false} verticalSpacing={2}>
-                <Table.Tbody>
-                    {(stage.instances ?? []).map((i) => (
-                        <Table.Tr key={i.id}>
-                            <Table.Td>{i.name || '—'}</Table.Td>
-                            <Table.Td ff="monospace">{i.id}</Table.Td>
-                            <Table.Td>{i.type}</Table.Td>
-                            <Table.Td>
-                                <StateBadge state={i.state} size="xs" />
-                            </Table.Td>
-                            <Table.Td data-do={i.do}>{doText[i.do] ?? i.do}</Table.Td>
-                        </Table.Tr>
-                    ))}
-                </Table.Tbody>
-            </Table>
-        </li>
+                </Table.Td>
+            </Table.Tr>
+            {(stage.instances ?? []).map((i) => (
+                <InstanceRow key={i.id} i={i} />
+            ))}
+        </Table.Tbody>
+    );
+}
+
+/** A check as it will be made: "tcp 10.0.0.5:5432", "http http://10.0.0.5:8080/health", "running". */
+export function checkText(c: PlanCheck): string {
+    if (!c.address) return c.gate;
+    const kind = c.gate.split(' ')[0];
+    return `${kind} ${c.address}`;
+}
+
+function InstanceRow({i}: {i: PlanInstance}) {
+    return (
+        <Table.Tr>
+            <Table.Td>{i.name || '—'}</Table.Td>
+            <Table.Td ff="monospace">{i.id}</Table.Td>
+            <Table.Td>{i.type}</Table.Td>
+            <Table.Td>
+                <StateBadge state={i.state} size="sm" />
+            </Table.Td>
+            <Table.Td data-do={i.do}>{doText[i.do] ?? i.do}</Table.Td>
+            <Table.Td data-testid="plan-checks">
+                {(i.checks ?? []).map((c, k) => (
+                    <Fragment key={c.gate}>
+                        {k > 0 && ', '}
+                        <span title={c.address ? c.gate : undefined}>{checkText(c)}</span>
+                    </Fragment>
+                ))}
+            </Table.Td>
+        </Table.Tr>
     );
 }

@@ -1,6 +1,7 @@
 import {useState, type FormEvent} from 'react';
 import {Alert, Button, Group, Modal, NumberInput, PasswordInput, Stack, Text, TextInput} from '@mantine/core';
 import type {KeychainInput, ProfileView} from '../api/types';
+import {checkProfile, refusalAt, type Field, type FieldErrors, type ProfileFields} from '../lib/profileForm';
 
 interface Props {
     /** The profile being edited; undefined to add one. */
@@ -11,43 +12,58 @@ interface Props {
 
 /**
  * Adds or edits a keychain profile. The secret is typed into a password
- * field, sent once and cleared: it is never read back from Go, and editing
- * shows only the last four characters of the stored key id.
+ * field and sent; it stays in this form's memory only until it is saved (so
+ * a refused save keeps what was typed) and is never read back from Go:
+ * editing shows only the last four characters of the stored key id. What
+ * is wrong is said at the field it is about.
  */
 export function ProfileForm({editing, onSave, onClose}: Props) {
-    const [name, setName] = useState(editing?.name ?? '');
-    const [keyId, setKeyId] = useState('');
-    const [secret, setSecret] = useState('');
-    const [mfa, setMfa] = useState(editing?.mfaSerial ?? '');
-    const [role, setRole] = useState(editing?.roleArn ?? '');
-    const [region, setRegion] = useState(editing?.region ?? '');
-    const [minutes, setMinutes] = useState<number | string>('');
-    const [error, setError] = useState<string | undefined>();
+    const [f, setF] = useState<ProfileFields>({
+        name: editing?.name ?? '',
+        keyId: '',
+        secret: '',
+        mfa: editing?.mfaSerial ?? '',
+        role: editing?.roleArn ?? '',
+        region: editing?.region ?? '',
+        minutes: '',
+    });
+    const [errors, setErrors] = useState<FieldErrors>({});
+    const [tried, setTried] = useState<Partial<Record<Field, boolean>>>({});
     const [saving, setSaving] = useState(false);
 
-    const replacing = !editing || keyId !== '' || secret !== '';
-    const invalid = !name.trim() || (replacing && (!keyId.trim() || !secret));
+    const replacing = !editing || f.keyId !== '' || f.secret !== '';
+    const checked = checkProfile(f, replacing);
+    // A field says what is wrong once it was left or a save was tried; a refusal of Go's until it is edited.
+    const shown = (k: Field) => errors[k] ?? (tried[k] ? checked[k] : undefined);
+    const set = (k: Field) => (v: string | number) => {
+        setF((cur) => ({...cur, [k]: v}));
+        setErrors((e) => ({...e, [k]: undefined, form: undefined}));
+    };
+    const leave = (k: Field) => () => setTried((t) => ({...t, [k]: true}));
 
     const submit = async (e: FormEvent) => {
         e.preventDefault();
-        if (invalid) return;
+        const all = {name: true, keyId: true, secret: true, mfa: true, role: true, region: true, minutes: true};
+        setTried(all);
+        if (Object.keys(checked).length > 0) return;
         setSaving(true);
-        setError(undefined);
+        setErrors({});
         const input = {
-            name: name.trim(),
-            accessKeyId: replacing ? keyId.trim() : '',
-            secretAccessKey: replacing ? secret : '',
-            mfaSerial: mfa.trim(),
-            roleArn: role.trim(),
-            region: region.trim(),
-            sessionMinutes: typeof minutes === 'number' ? minutes : 0,
+            name: f.name.trim(),
+            accessKeyId: replacing ? f.keyId.trim() : '',
+            secretAccessKey: replacing ? f.secret : '',
+            mfaSerial: f.mfa.trim(),
+            roleArn: f.role.trim(),
+            region: f.region.trim(),
+            sessionMinutes: typeof f.minutes === 'number' ? f.minutes : 0,
         } as KeychainInput;
-        setSecret(''); // sent once; never kept on screen
         try {
             await onSave(input);
+            setF((cur) => ({...cur, secret: ''}));
             onClose();
         } catch (err) {
-            setError(err instanceof Error ? err.message : String(err));
+            // Everything typed stays (the secret too, in this form only) so it can be corrected.
+            setErrors(refusalAt(err instanceof Error ? err.message : String(err)));
         } finally {
             setSaving(false);
         }
@@ -56,15 +72,17 @@ export function ProfileForm({editing, onSave, onClose}: Props) {
     const title = editing ? `Edit profile ${editing.name}` : 'Add profile';
     return (
         <Modal opened onClose={onClose} title={title} size="lg">
-            <form onSubmit={submit} aria-label={title}>
+            <form onSubmit={submit} aria-label={title} noValidate>
                 <Stack gap="sm">
                     <Text size="xs" c="dimmed">
                         The keys go to the OS keychain, never to a file. The secret is sent once and never shown again.
                     </Text>
                     <TextInput
                         label="Profile name"
-                        value={name}
-                        onChange={(e) => setName(e.currentTarget.value)}
+                        value={f.name}
+                        onChange={(e) => set('name')(e.currentTarget.value)}
+                        onBlur={leave('name')}
+                        error={shown('name')}
                         disabled={!!editing}
                         required
                         autoComplete="off"
@@ -74,10 +92,12 @@ export function ProfileForm({editing, onSave, onClose}: Props) {
                         description={
                             editing?.keyIdSuffix
                                 ? `Stored key ends in …${editing.keyIdSuffix}; leave both key fields empty to keep it`
-                                : undefined
+                                : 'AKIA… (or ASIA… for temporary keys), 20 characters'
                         }
-                        value={keyId}
-                        onChange={(e) => setKeyId(e.currentTarget.value)}
+                        value={f.keyId}
+                        onChange={(e) => set('keyId')(e.currentTarget.value)}
+                        onBlur={leave('keyId')}
+                        error={shown('keyId')}
                         required={replacing}
                         autoComplete="off"
                         spellCheck={false}
@@ -85,47 +105,57 @@ export function ProfileForm({editing, onSave, onClose}: Props) {
                     <PasswordInput
                         label="Secret access key"
                         placeholder={editing ? 'unchanged' : undefined}
-                        value={secret}
-                        onChange={(e) => setSecret(e.currentTarget.value)}
+                        value={f.secret}
+                        onChange={(e) => set('secret')(e.currentTarget.value)}
+                        onBlur={leave('secret')}
+                        error={shown('secret')}
                         required={replacing}
                         autoComplete="new-password"
                     />
                     <TextInput
                         label="MFA device ARN (optional)"
-                        value={mfa}
-                        onChange={(e) => setMfa(e.currentTarget.value)}
+                        value={f.mfa}
+                        onChange={(e) => set('mfa')(e.currentTarget.value)}
+                        onBlur={leave('mfa')}
+                        error={shown('mfa')}
                         placeholder="arn:aws:iam::123456789012:mfa/me"
                     />
                     <TextInput
                         label="Role to assume (optional)"
-                        value={role}
-                        onChange={(e) => setRole(e.currentTarget.value)}
+                        value={f.role}
+                        onChange={(e) => set('role')(e.currentTarget.value)}
+                        onBlur={leave('role')}
+                        error={shown('role')}
                         placeholder="arn:aws:iam::123456789012:role/admin"
                     />
                     <TextInput
                         label="Region"
-                        value={region}
-                        onChange={(e) => setRegion(e.currentTarget.value)}
+                        value={f.region}
+                        onChange={(e) => set('region')(e.currentTarget.value)}
+                        onBlur={leave('region')}
+                        error={shown('region')}
                         placeholder="eu-west-1"
                     />
                     <NumberInput
                         label="Session length in minutes (optional)"
-                        value={minutes}
-                        onChange={setMinutes}
+                        value={f.minutes}
+                        onChange={set('minutes')}
+                        onBlur={leave('minutes')}
+                        error={shown('minutes')}
                         min={15}
                         max={2160}
                         allowDecimal={false}
                     />
-                    {error && (
-                        <Alert color="red" role="alert">
-                            {error}
+                    {errors.form && (
+                        <Alert color="red" role="alert" title="Not saved">
+                            {errors.form}
                         </Alert>
                     )}
                     <Group justify="flex-end">
                         <Button variant="default" onClick={onClose}>
                             Cancel
                         </Button>
-                        <Button type="submit" disabled={invalid} loading={saving}>
+                        <Button type="submit" loading={saving}>
                             Save profile
                         </Button>
                     </Group>

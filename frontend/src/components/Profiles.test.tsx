@@ -81,21 +81,25 @@ describe('Profiles view', () => {
         fireEvent.click(screen.getByRole('button', {name: 'Add profile'}));
         const form = await screen.findByRole('dialog', {name: 'Add profile'});
         fireEvent.change(within(form).getByLabelText(/Profile name/), {target: {value: 'ci'}});
-        fireEvent.change(within(form).getByLabelText(/Access key ID/), {target: {value: 'AKIAEXAMPLE00001234'}});
+        fireEvent.change(within(form).getByLabelText(/Access key ID/), {target: {value: 'AKIAEXAMPLE000012345'}});
         const secretField = within(form).getByLabelText(/Secret access key/);
         expect(secretField).toHaveAttribute('type', 'password');
         fireEvent.change(secretField, {target: {value: secret}});
-        fireEvent.change(within(form).getByLabelText(/MFA device ARN/), {target: {value: 'arn:aws:iam::1:mfa/ci'}});
-        fireEvent.change(within(form).getByLabelText(/Role to assume/), {target: {value: 'arn:aws:iam::1:role/admin'}});
+        fireEvent.change(within(form).getByLabelText(/MFA device ARN/), {
+            target: {value: 'arn:aws:iam::123456789012:mfa/ci'},
+        });
+        fireEvent.change(within(form).getByLabelText(/Role to assume/), {
+            target: {value: 'arn:aws:iam::123456789012:role/admin'},
+        });
         fireEvent.change(within(form).getByLabelText(/^Region/), {target: {value: 'eu-west-2'}});
         fireEvent.click(within(form).getByRole('button', {name: 'Save profile'}));
         await waitFor(() => expect(fake.api.addProfile).toHaveBeenCalledTimes(1));
         expect(fake.api.addProfile.mock.calls[0][0]).toMatchObject({
             name: 'ci',
-            accessKeyId: 'AKIAEXAMPLE00001234',
+            accessKeyId: 'AKIAEXAMPLE000012345',
             secretAccessKey: secret,
-            mfaSerial: 'arn:aws:iam::1:mfa/ci',
-            roleArn: 'arn:aws:iam::1:role/admin',
+            mfaSerial: 'arn:aws:iam::123456789012:mfa/ci',
+            roleArn: 'arn:aws:iam::123456789012:role/admin',
             region: 'eu-west-2',
         });
         await waitFor(() => expect(screen.queryByRole('dialog', {name: 'Add profile'})).not.toBeInTheDocument());
@@ -121,17 +125,42 @@ describe('Profiles view', () => {
         });
     });
 
-    it('asks for both keys once either is typed, and keeps the form with the reason on refusal', async () => {
+    it('asks for both keys once either is typed, and checks the key id for its AWS shape at the field', async () => {
         const {fake, view} = await openProfiles();
-        fake.api.editProfile.mockRejectedValueOnce(new Error('the keychain is locked'));
         fireEvent.click(within(view).getByRole('button', {name: 'Edit work'}));
         const form = await screen.findByRole('dialog', {name: 'Edit profile work'});
         fireEvent.change(within(form).getByLabelText(/Secret access key/), {target: {value: secret}});
-        expect(within(form).getByRole('button', {name: 'Save profile'})).toBeDisabled();
-        fireEvent.change(within(form).getByLabelText(/Access key ID/), {target: {value: 'AKIANEW000000000001'}});
         fireEvent.click(within(form).getByRole('button', {name: 'Save profile'}));
-        expect(await within(form).findByRole('alert')).toHaveTextContent('the keychain is locked');
-        expect(within(form).getByLabelText(/Secret access key/)).toHaveValue(''); // sent once, not kept
+        const keyId = within(form).getByLabelText(/Access key ID/);
+        await waitFor(() => expect(keyId).toHaveAccessibleDescription(/The access key ID is needed/));
+        fireEvent.change(keyId, {target: {value: 'AKIA-not-a-key'}});
+        fireEvent.blur(keyId);
+        await waitFor(() => expect(keyId).toHaveAccessibleDescription(/starting with AKIA/));
+        expect(keyId).toHaveAttribute('aria-invalid', 'true');
+        expect(fake.api.editProfile).not.toHaveBeenCalled();
+    });
+
+    it('keeps everything typed, the secret too, when the save is refused, and says why at the field', async () => {
+        const {fake} = await openProfiles();
+        fake.api.addProfile.mockRejectedValueOnce(
+            new Error(
+                'keychain profile "ci": the secret access key must be at least 16 characters without spaces; the keychain is locked',
+            ),
+        );
+        fireEvent.click(screen.getByRole('button', {name: 'Add profile'}));
+        const form = await screen.findByRole('dialog', {name: 'Add profile'});
+        fireEvent.change(within(form).getByLabelText(/Profile name/), {target: {value: 'ci'}});
+        fireEvent.change(within(form).getByLabelText(/Access key ID/), {target: {value: 'AKIAEXAMPLE000012345'}});
+        fireEvent.change(within(form).getByLabelText(/Secret access key/), {target: {value: secret}});
+        fireEvent.click(within(form).getByRole('button', {name: 'Save profile'}));
+        await waitFor(() => expect(fake.api.addProfile).toHaveBeenCalledTimes(1));
+        const secretField = within(form).getByLabelText(/Secret access key/);
+        await waitFor(() => expect(secretField).toHaveAccessibleDescription(/secret access key must be at least 16/));
+        expect(within(form).getByRole('alert')).toHaveTextContent('the keychain is locked');
+        // Nothing typed is lost: the secret stays in the form (in memory only) to be corrected.
+        expect(secretField).toHaveValue(secret);
+        expect(within(form).getByLabelText(/Access key ID/)).toHaveValue('AKIAEXAMPLE000012345');
+        expect(within(form).getByLabelText(/Profile name/)).toHaveValue('ci');
     });
 
     it('imports into the keychain and removes from the credentials file only after confirming', async () => {

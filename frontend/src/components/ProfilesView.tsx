@@ -26,6 +26,10 @@ const kindText: Record<string, string> = {
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
+// Short columns never wrap; the actions column takes only the width of its buttons.
+const nowrap = {whiteSpace: 'nowrap'} as const;
+const fit = {whiteSpace: 'nowrap', width: '1%'} as const;
+
 type Confirm = {kind: 'delete'; name: string} | {kind: 'remove-from-file'; name: string};
 
 /** Every profile with what is known of it; keychain profiles added, edited, deleted; imports; SSO sign-in. */
@@ -85,7 +89,9 @@ export function ProfilesView({list, error, onUse}: Props) {
     return (
         <Stack gap="sm" role="main" aria-label="Profiles">
             <Group justify="space-between">
-                <Title order={3}>Profiles</Title>
+                <Title order={2} size="h3">
+                    Profiles
+                </Title>
                 <Button onClick={() => setForm({})}>Add profile</Button>
             </Group>
             <Text size="xs" c="dimmed">
@@ -111,9 +117,11 @@ export function ProfilesView({list, error, onUse}: Props) {
                             <Table.Th>Region</Table.Th>
                             <Table.Th>Account</Table.Th>
                             <Table.Th>ARN</Table.Th>
-                            <Table.Th>Session ends</Table.Th>
-                            <Table.Th>Key</Table.Th>
-                            <Table.Th />
+                            <Table.Th style={nowrap}>Session ends</Table.Th>
+                            <Table.Th style={nowrap}>Key</Table.Th>
+                            <Table.Th style={fit}>
+                                <span className="visually-hidden">Actions</span>
+                            </Table.Th>
                         </Table.Tr>
                     </Table.Thead>
                     <Table.Tbody>
@@ -129,11 +137,16 @@ export function ProfilesView({list, error, onUse}: Props) {
                                         <Text size="sm" fw={p.name === active ? 700 : 400}>
                                             {p.name}
                                         </Text>
-                                        {p.name === active && <Badge size="xs">active</Badge>}
+                                        {p.name === active && (
+                                            <Badge size="sm" style={{flex: 'none'}}>
+                                                active
+                                            </Badge>
+                                        )}
                                         {p.plaintext && (
                                             <Badge
-                                                size="xs"
-                                                color="orange"
+                                                size="sm"
+                                                color="orange.9"
+                                                style={{flex: 'none'}}
                                                 data-testid="plaintext-marker"
                                                 title={`Plaintext keys in ${p.source}`}
                                             >
@@ -142,15 +155,17 @@ export function ProfilesView({list, error, onUse}: Props) {
                                         )}
                                     </Group>
                                 </Table.Td>
-                                <Table.Td>{kindText[p.kind] ?? p.kind}</Table.Td>
-                                <Table.Td>{p.region || '—'}</Table.Td>
+                                <Table.Td style={nowrap}>{kindText[p.kind] ?? p.kind}</Table.Td>
+                                <Table.Td style={nowrap}>{p.region || '—'}</Table.Td>
                                 <Table.Td ff="monospace">{p.account || '—'}</Table.Td>
                                 <Table.Td ff="monospace" fz="xs">
                                     {p.arn || '—'}
                                 </Table.Td>
-                                <Table.Td>{when(p.sessionExpires) || '—'}</Table.Td>
-                                <Table.Td ff="monospace">{p.keyIdSuffix ? `…${p.keyIdSuffix}` : '—'}</Table.Td>
-                                <Table.Td>
+                                <Table.Td style={nowrap}>{when(p.sessionExpires) || '—'}</Table.Td>
+                                <Table.Td ff="monospace" style={nowrap}>
+                                    {p.keyIdSuffix ? `…${p.keyIdSuffix}` : '—'}
+                                </Table.Td>
+                                <Table.Td style={fit}>
                                     <Group gap={4} wrap="nowrap" justify="flex-end">
                                         {p.kind !== 'sso-session' && p.kind !== 'env' && p.name !== active && (
                                             <Button

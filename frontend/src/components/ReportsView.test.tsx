@@ -74,17 +74,25 @@ describe('usage report', () => {
         );
     });
 
-    it('draws a bar per day, scaled by cost, and marks days with unpriced parts', async () => {
+    it('charts the cost per day, one bar a day, and gives the figures as a table too', async () => {
         const {view} = await openReports();
-        const chart = within(view).getByRole('figure', {name: 'Cost per day'});
-        const bars = within(chart).getAllByTestId('day-bar');
-        expect(bars.map((b) => b.getAttribute('data-date'))).toEqual(['2026-11-01', '2026-11-02', '2026-11-03']);
-        const h = bars.map((b) => Number(b.getAttribute('height')));
-        expect(h[0]).toBe(0);
-        expect(h[1]).toBe(120); // the dearest day fills the chart
-        expect(h[2]).toBeCloseTo(30, 5); // a quarter of it
-        expect(bars[2].querySelector('title')?.textContent).toBe('2026-11-03: $0.02 + unknown, 5.00 hours');
-        expect(bars[2].getAttribute('fill')).toContain('orange');
+        const chart = within(view).getByRole('figure', {name: 'Estimated cost per day'});
+        const days = within(chart).getAllByTestId('day-bar');
+        expect(days.map((b) => b.getAttribute('data-date'))).toEqual(['2026-11-01', '2026-11-02', '2026-11-03']);
+        expect(days[2]).toHaveTextContent('2026-11-03$0.02 + unknown5.00 hours');
+        expect(chart).toHaveTextContent('orange days include parts that could not be priced');
+    });
+
+    it('opens on one environment from its "Starts and stops" link', async () => {
+        const fake = fakeApi(overview([threeTier(), env('analytics', 'stopped')]));
+        renderApp(fake.api);
+        fireEvent.click(await screen.findByTestId('env-history'));
+        const view = await screen.findByRole('main', {name: 'Usage report'});
+        expect(within(view).getByRole('heading', {level: 2})).toHaveTextContent('Usage report of three-tier');
+        await waitFor(() => expect(fake.api.report).toHaveBeenCalledWith(expect.objectContaining({env: 'three-tier'})));
+        await waitFor(() =>
+            expect(fake.api.operations).toHaveBeenCalledWith(expect.objectContaining({env: 'three-tier'})),
+        );
     });
 
     it('asks again for another range and environment', async () => {

@@ -13,13 +13,16 @@ import {
     Title,
 } from '@mantine/core';
 import {notifications} from '@mantine/notifications';
+import {BarChart} from '@mantine/charts';
 import {useApi} from '../api/context';
 import type {Report, ReportDay, ReportRequest} from '../api/types';
-import {isoDate, quote, reportHours, reportMoney} from '../lib/cost';
+import {isoDate, money, quote, reportHours, usd} from '../lib/cost';
 import {OperationsTable} from './OperationsTable';
 
 interface Props {
     envs: string[];
+    /** The environment to show at first ("" for all): an environment's "Starts and stops" link opens it here. */
+    env?: string;
     /** Today, for the default range (this month so far). */
     today?: Date;
 }
@@ -27,11 +30,11 @@ interface Props {
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** Usage over a date range per environment and instance: hours and estimated cost as a table, a chart per day, and CSV export. */
-export function ReportsView({envs, today = new Date()}: Props) {
+export function ReportsView({envs, env: first = '', today = new Date()}: Props) {
     const api = useApi();
     const [from, setFrom] = useState(isoDate(new Date(today.getFullYear(), today.getMonth(), 1)));
     const [to, setTo] = useState(isoDate(today));
-    const [env, setEnv] = useState('');
+    const [env, setEnv] = useState(first);
     const [report, setReport] = useState<Report | undefined>();
     const [error, setError] = useState<string | undefined>();
     const [loading, setLoading] = useState(true); // the opening range is asked for at once
@@ -83,7 +86,9 @@ export function ReportsView({envs, today = new Date()}: Props) {
 
     return (
         <Stack gap="sm" role="main" aria-label="Usage report">
-            <Title order={3}>Usage report</Title>
+            <Title order={2} size="h3">
+                Usage report{env ? ` of ${env}` : ''}
+            </Title>
             {notice && (
                 <Alert color="orange" role="note">
                     {notice}
@@ -122,7 +127,7 @@ function ReportBody({report}: {report: Report}) {
     return (
         <>
             <Text size="sm" data-testid="report-total">
-                Total: {reportHours(report.total.hours)} instance hours, estimated {reportMoney(report.total.cost)}
+                Total: {reportHours(report.total.hours)} instance hours, estimated {money(report.total.cost)}
             </Text>
             <DayChart days={report.days ?? []} />
             <ScrollArea>
@@ -135,8 +140,12 @@ function ReportBody({report}: {report: Report}) {
                             <Table.Th>Type</Table.Th>
                             <Table.Th ta="right">Runs</Table.Th>
                             <Table.Th ta="right">Hours</Table.Th>
-                            <Table.Th ta="right">Price</Table.Th>
-                            <Table.Th ta="right">Estimated cost</Table.Th>
+                            <Table.Th ta="right" style={{whiteSpace: 'nowrap'}}>
+                                Price
+                            </Table.Th>
+                            <Table.Th ta="right" style={{whiteSpace: 'nowrap'}}>
+                                Estimated cost
+                            </Table.Th>
                         </Table.Tr>
                     </Table.Thead>
                     <Table.Tbody>
@@ -156,8 +165,12 @@ function ReportBody({report}: {report: Report}) {
                                 </Table.Td>
                                 <Table.Td ta="right">{r.runs}</Table.Td>
                                 <Table.Td ta="right">{reportHours(r.hours)}</Table.Td>
-                                <Table.Td ta="right">{quote(r.price)}</Table.Td>
-                                <Table.Td ta="right">{reportMoney(r.cost)}</Table.Td>
+                                <Table.Td ta="right" style={{whiteSpace: 'nowrap'}}>
+                                    {quote(r.price)}
+                                </Table.Td>
+                                <Table.Td ta="right" style={{whiteSpace: 'nowrap'}}>
+                                    {money(r.cost)}
+                                </Table.Td>
                             </Table.Tr>
                         ))}
                     </Table.Tbody>
@@ -168,7 +181,7 @@ function ReportBody({report}: {report: Report}) {
                                     <Table.Th colSpan={5}>{e.env} total</Table.Th>
                                     <Table.Th ta="right">{reportHours(e.hours)}</Table.Th>
                                     <Table.Th />
-                                    <Table.Th ta="right">{reportMoney(e.cost)}</Table.Th>
+                                    <Table.Th ta="right">{money(e.cost)}</Table.Th>
                                 </Table.Tr>
                             ))}
                         </Table.Tfoot>
@@ -182,45 +195,52 @@ function ReportBody({report}: {report: Report}) {
     );
 }
 
-const chartH = 120;
+/** One day of the chart: its cost, split into what was fully priced and what had parts nobody could price. */
+interface ChartDay {
+    date: string;
+    priced: number;
+    partly: number;
+    hours: number;
+}
 
-/** Estimated cost per day as SVG bars (hours when nothing could be priced); each bar's label gives its figures. */
+/** "Dec 1": a day of the range as the person's locale writes it. */
+const shortDate = (d: string) => {
+    const [y, m, day] = d.split('-').map(Number);
+    return new Date(y, m - 1, day).toLocaleDateString(undefined, {month: 'short', day: 'numeric'});
+};
+
+/**
+ * Estimated cost per day (hours when nothing could be priced) as a bar
+ * chart with axes and values, one bar per day; days with parts nobody could
+ * price in orange. The same figures follow as a table for screen readers.
+ */
 export function DayChart({days}: {days: ReportDay[]}) {
-    const max = Math.max(0, ...days.map((d) => d.cost.usd));
-    const byHours = max === 0;
-    const maxH = Math.max(0, ...days.map((d) => d.hours));
-    const top = byHours ? maxH : max;
-    const w = Math.max(days.length, 1) * 16;
+    const byHours = days.every((d) => d.cost.usd === 0);
+    const data: ChartDay[] = days.map((d) => {
+        const v = byHours ? d.hours : d.cost.usd;
+        const partial = (d.cost.unknown?.length ?? 0) > 0;
+        return {date: d.date, priced: partial ? 0 : v, partly: partial ? v : 0, hours: d.hours};
+    });
+    const fmt = byHours ? (v: number) => `${reportHours(v)} h` : usd;
     return (
-        <figure aria-label="Cost per day" style={{margin: 0}}>
-            <svg
-                viewBox={`0 0 ${w} ${chartH + 14}`}
-                width="100%"
-                height={chartH + 14}
-                preserveAspectRatio="none"
-                role="img"
-                aria-label={byHours ? 'Instance hours per day' : 'Estimated cost per day'}
-            >
-                {days.map((d, i) => {
-                    const v = byHours ? d.hours : d.cost.usd;
-                    const h = top > 0 ? Math.max((v / top) * chartH, v > 0 ? 1 : 0) : 0;
-                    const partial = (d.cost.unknown?.length ?? 0) > 0;
-                    return (
-                        <rect
-                            key={d.date}
-                            data-testid="day-bar"
-                            data-date={d.date}
-                            x={i * 16 + 2}
-                            y={chartH - h}
-                            width={12}
-                            height={h}
-                            fill={partial ? 'var(--mantine-color-orange-5)' : 'var(--mantine-color-blue-5)'}
-                        >
-                            <title>{`${d.date}: ${reportMoney(d.cost)}, ${reportHours(d.hours)} hours`}</title>
-                        </rect>
-                    );
-                })}
-            </svg>
+        <figure aria-label={byHours ? 'Instance hours per day' : 'Estimated cost per day'} style={{margin: 0}}>
+            <BarChart
+                h={200}
+                data={data}
+                dataKey="date"
+                type="stacked"
+                series={[
+                    {name: 'priced', label: byHours ? 'Instance hours' : 'Estimated cost', color: 'indigo.8'},
+                    {name: 'partly', label: 'Partly priced', color: 'orange.8'},
+                ]}
+                valueFormatter={fmt}
+                xAxisProps={{tickFormatter: shortDate, interval: 'preserveStartEnd'}}
+                yAxisProps={{width: 64}}
+                maxBarWidth={48}
+                tickLine="y"
+                gridAxis="y"
+                withLegend={data.some((d) => d.partly > 0)}
+            />
             <figcaption>
                 <Text size="xs" c="dimmed">
                     {byHours
@@ -229,6 +249,17 @@ export function DayChart({days}: {days: ReportDay[]}) {
                     {days.length > 0 ? ` · ${days[0].date} to ${days[days.length - 1].date}` : ''}
                 </Text>
             </figcaption>
+            <table className="visually-hidden" aria-label="Per day">
+                <tbody>
+                    {days.map((d) => (
+                        <tr key={d.date} data-testid="day-bar" data-date={d.date}>
+                            <th scope="row">{d.date}</th>
+                            <td>{money(d.cost)}</td>
+                            <td>{reportHours(d.hours)} hours</td>
+                        </tr>
+                    ))}
+                </tbody>
+            </table>
         </figure>
     );
 }

@@ -1,17 +1,25 @@
-import {useEffect, useRef} from 'react';
-import {Alert, Badge, Button, Group, Paper, Progress as Bar, ScrollArea, Stack, Text} from '@mantine/core';
-import {op, type StageProgress} from '../api/types';
+import {useEffect, useRef, useState} from 'react';
+import {Alert, Anchor, Badge, Button, Group, Modal, Paper, ScrollArea, Stack, Text} from '@mantine/core';
+import {op} from '../api/types';
 import type {Run} from '../state/dashboard';
-import {elapsed} from '../lib/format';
-import {logListStyle, stampedLine, waitingText} from '../lib/log';
+import {elapsed, epoch} from '../lib/format';
+import {logListStyle, stampedLine} from '../lib/log';
 
 interface Props {
     run: Run;
-    /** Wall clock (ms) for the live elapsed time and the stages' timeouts while running. */
+    /** Wall clock (ms) for the live elapsed time. */
     now: number;
+    /** Whether the environment needs attention (its state, as Go decided it). */
+    attention: boolean;
+    /** Whether some of its instances are up (something left running to stop). */
+    up: boolean;
+    cancelling?: boolean;
     onCancel: () => void;
     onResume: () => void;
-    cancelling?: boolean;
+    onStopLeft: () => void;
+    onDismiss: () => void;
+    onCopyLog: (text: string) => void;
+    onSaveLog: (text: string) => void;
 }
 
 const outcomeText: Record<string, string> = {
@@ -22,118 +30,152 @@ const outcomeText: Record<string, string> = {
     [op.Outcome.REFUSED]: 'could not begin',
     [op.Outcome.INTERRUPTED]: 'interrupted',
 };
-const color: Record<string, string> = {
-    [op.Outcome.RUNNING]: 'blue',
-    [op.Outcome.DONE]: 'green',
-    [op.Outcome.FAILED]: 'red',
-    [op.Outcome.CANCELLED]: 'gray',
-    [op.Outcome.REFUSED]: 'red',
-    [op.Outcome.INTERRUPTED]: 'gray',
-    [op.StageStatus.PENDING]: 'gray',
-    [op.StageStatus.ACTIVE]: 'blue',
-    [op.StageStatus.READY]: 'green',
-    [op.StageStatus.SKIPPED]: 'teal',
+const outcomeColor: Record<string, string> = {
+    [op.Outcome.RUNNING]: 'blue.8',
+    [op.Outcome.DONE]: 'green.9',
+    [op.Outcome.FAILED]: 'red.9',
+    [op.Outcome.CANCELLED]: 'gray.7',
+    [op.Outcome.REFUSED]: 'red.9',
+    [op.Outcome.INTERRUPTED]: 'grape.9',
 };
 
 const MAX_LOG = 300;
 
-const epoch = (t: unknown) => (typeof t === 'string' && !t.startsWith('0001') ? Date.parse(t) : NaN);
+/**
+ * A start's or stop's progress as the Go side pushes it: what it is doing and how it ended, what
+ * to do next (cancel, resume, stop what was left running, dismiss) and its activity log. Its stages
+ * are drawn in the stage graph, not repeated here. It comes into view when a run begins, and a run
+ * that ended well shrinks to one line with a link to its log.
+ */
+export function RunProgress(p: Props) {
+    const {run, now} = p;
+    const pr = run.progress;
+    const running = pr.outcome === op.Outcome.RUNNING;
+    const wentWrong = pr.outcome === op.Outcome.FAILED || pr.outcome === op.Outcome.CANCELLED;
+    const started = epoch(pr.started);
+    const secs = running && !Number.isNaN(started) ? Math.max(pr.elapsed, (now - started) / 1000) : pr.elapsed;
+    const verb = pr.action === op.Action.START ? 'Start' : 'Stop';
+    const [asking, setAsking] = useState(false);
+    // A run that ended well is one line; one in progress or gone wrong is open. The person may open or close it.
+    const [shown, setShown] = useState<{key: string; open: boolean}>();
+    const key = `${String(pr.started)}|${pr.outcome}`;
+    const open = shown?.key === key ? shown.open : pr.outcome !== op.Outcome.DONE;
+    const toggle = () => setShown({key, open: !open});
 
-/** Live progress of a start or stop: the Go side's progress as it is pushed, and the run's events as a log. */
-export function RunProgress({run, now, onCancel, onResume, cancelling}: Props) {
-    const p = run.progress;
-    const running = p.outcome === op.Outcome.RUNNING;
-    const started = epoch(p.started);
-    const secs = running && !Number.isNaN(started) ? Math.max(p.elapsed, (now - started) / 1000) : p.elapsed;
-    const verb = p.action === op.Action.START ? 'Start' : 'Stop';
+    const panel = useRef<HTMLDivElement>(null);
+    useEffect(() => {
+        if (running) panel.current?.scrollIntoView?.({block: 'nearest', behavior: 'smooth'});
+    }, [running, pr.started]);
+
+    const text = () => run.log.map((ev) => stampedLine(ev, ev.elapsed)).join('\n') + '\n';
     return (
         <Paper
+            ref={panel}
             withBorder
             p="sm"
             role="region"
             aria-label="Run progress"
             data-testid="run-progress"
-            data-status={p.outcome}
+            data-status={pr.outcome}
+            data-open={open}
         >
-            <Group justify="space-between" mb="xs">
-                <Group gap="xs">
-                    <Text fw={600}>{`${verb} ${p.env}`}</Text>
-                    <Badge color={color[p.outcome]} data-testid="run-status">
-                        {outcomeText[p.outcome] ?? p.outcome}
+            <Group justify="space-between" wrap="wrap" gap="xs">
+                <Group gap="xs" wrap="nowrap">
+                    <Text fw={700}>{`${verb} ${pr.env}`}</Text>
+                    <Badge color={outcomeColor[pr.outcome] ?? 'gray.7'} data-testid="run-status">
+                        {outcomeText[pr.outcome] ?? pr.outcome}
                     </Badge>
                     <Text size="sm" c="dimmed" data-testid="run-elapsed" aria-label="Elapsed time">
-                        {elapsed(secs)}
+                        {running ? elapsed(secs) : `after ${elapsed(secs)}`}
                     </Text>
                 </Group>
-                {running && (
-                    <Button color="red" variant="light" size="xs" onClick={onCancel} loading={cancelling}>
-                        Cancel run
-                    </Button>
-                )}
-                {(p.outcome === op.Outcome.FAILED || p.outcome === op.Outcome.CANCELLED) && (
-                    <Button size="xs" onClick={onResume}>
-                        Resume
-                    </Button>
-                )}
+                <Group gap="xs" wrap="nowrap">
+                    {running && (
+                        <Button
+                            color="red.9"
+                            variant="default"
+                            size="xs"
+                            onClick={() => setAsking(true)}
+                            loading={p.cancelling}
+                        >
+                            Cancel run
+                        </Button>
+                    )}
+                    {wentWrong && p.up && (
+                        <Button size="xs" variant="default" onClick={p.onStopLeft} data-testid="stop-left">
+                            Stop what was left running
+                        </Button>
+                    )}
+                    {wentWrong && (
+                        <Button size="xs" onClick={p.onResume} data-emphasis="primary">
+                            Resume
+                        </Button>
+                    )}
+                    {p.attention && !running && (
+                        <Button size="xs" variant="subtle" onClick={p.onDismiss}>
+                            Dismiss
+                        </Button>
+                    )}
+                    <Anchor component="button" type="button" size="sm" onClick={toggle} aria-expanded={open}>
+                        {open ? 'Hide log' : 'Show log'}
+                    </Anchor>
+                </Group>
             </Group>
-            {p.failure && <FailureAlert run={run} />}
-            {p.outcome === op.Outcome.CANCELLED && p.message && (
-                <Alert color="gray" mb="xs">
-                    {p.message}
-                </Alert>
+            {open && (
+                <Stack gap="xs" mt="xs">
+                    {pr.failure && <FailureAlert run={run} />}
+                    {pr.outcome === op.Outcome.CANCELLED && pr.message && (
+                        <Alert color="gray" variant="light" title="Cancelled" data-testid="run-cancelled">
+                            {pr.message}
+                        </Alert>
+                    )}
+                    <ActivityLog log={run.log} />
+                    <Group gap="xs">
+                        <Button
+                            size="compact-xs"
+                            variant="default"
+                            onClick={() => p.onCopyLog(text())}
+                            disabled={!run.log.length}
+                        >
+                            Copy log
+                        </Button>
+                        <Button
+                            size="compact-xs"
+                            variant="default"
+                            onClick={() => p.onSaveLog(text())}
+                            disabled={!run.log.length}
+                        >
+                            Save log…
+                        </Button>
+                    </Group>
+                </Stack>
             )}
-            <Stack gap={6} mb="xs" role="list" aria-label="Stage progress">
-                {(p.stages ?? []).map((s) => (
-                    <StageRow key={s.name} s={s} now={running ? now : undefined} />
-                ))}
-            </Stack>
-            <ActivityLog log={run.log} />
+            <Modal
+                opened={asking}
+                onClose={() => setAsking(false)}
+                title={`Cancel the ${verb.toLowerCase()} of ${pr.env}?`}
+            >
+                <Text size="sm">
+                    The stages in progress are abandoned. Nothing is undone: what has already{' '}
+                    {pr.action === op.Action.START ? 'started keeps running' : 'stopped stays stopped'}, and the
+                    run&apos;s log says what was left where.
+                </Text>
+                <Group justify="flex-end" mt="md">
+                    <Button variant="default" onClick={() => setAsking(false)} data-autofocus>
+                        Keep running
+                    </Button>
+                    <Button
+                        color="red.9"
+                        onClick={() => {
+                            setAsking(false);
+                            p.onCancel();
+                        }}
+                    >
+                        Cancel the run
+                    </Button>
+                </Group>
+            </Modal>
         </Paper>
-    );
-}
-
-function StageRow({s, now}: {s: StageProgress; now?: number}) {
-    const pct = s.total ? Math.round((100 * s.passed) / s.total) : 0;
-    const active = s.status === op.StageStatus.ACTIVE;
-    const since = epoch(s.started);
-    const left =
-        active && now !== undefined && s.timeoutSeconds && !Number.isNaN(since)
-            ? since / 1000 + s.timeoutSeconds - now / 1000
-            : undefined;
-    return (
-        <div
-            role="listitem"
-            aria-label={`Stage ${s.name}: ${s.status}`}
-            data-testid={`progress-${s.name}`}
-            data-status={s.status}
-        >
-            <Group gap="xs" wrap="nowrap">
-                <Text size="sm" w={140} truncate fw={500}>
-                    {s.name}
-                </Text>
-                <Bar
-                    value={pct}
-                    color={color[s.status] ?? 'gray'}
-                    style={{flex: 1}}
-                    aria-label={`${s.name} progress`}
-                    animated={active}
-                />
-                <Badge size="xs" variant="light" color={color[s.status] ?? 'gray'} w={80}>
-                    {s.status === op.StageStatus.PENDING ? 'waiting' : s.status}
-                </Badge>
-            </Group>
-            {active && s.waiting && (
-                <Text size="xs" c="dimmed" ml={148} data-testid={`waiting-${s.name}`}>
-                    {waitingText(s.waiting)}
-                    {s.waiting.address ? ` (${s.waiting.address})` : ''}
-                </Text>
-            )}
-            {left !== undefined && (
-                <Text size="xs" c="dimmed" ml={148} data-testid={`timeout-${s.name}`}>
-                    {left > 0 ? `times out in ${elapsed(left)}` : 'timing out'}
-                </Text>
-            )}
-        </div>
     );
 }
 
@@ -149,7 +191,6 @@ function FailureAlert({run}: {run: Run}) {
     return (
         <Alert
             color="red"
-            mb="xs"
             role="alert"
             title={refused ? 'Could not begin' : where.length ? `Failed at ${where.join(', ')}` : 'Failed'}
             data-testid="run-failure"
@@ -161,8 +202,8 @@ function FailureAlert({run}: {run: Run}) {
                 </Text>
             )}
             {p.outcome === op.Outcome.FAILED && (
-                <Text size="xs" mt={4} c="dimmed">
-                    Resume starts again; stages already done are skipped.
+                <Text size="xs" mt={4}>
+                    Resume shows the plan again; stages already done are skipped.
                 </Text>
             )}
         </Alert>
@@ -178,14 +219,16 @@ function ActivityLog({log}: {log: Run['log']}) {
         if (v) v.scrollTop = v.scrollHeight;
     }, [log.length]);
     return (
-        <ScrollArea h={160} type="auto" viewportRef={viewport}>
-            <ol role="log" aria-label="Activity log" style={logListStyle}>
-                {lines.map((ev, i) => (
-                    <li key={log.length - lines.length + i} data-type={ev.type}>
-                        {stampedLine(ev, ev.elapsed)}
-                    </li>
-                ))}
-            </ol>
+        <ScrollArea h={150} type="auto" viewportRef={viewport} viewportProps={{tabIndex: 0}}>
+            <div role="log" aria-label="Activity log">
+                <ol style={logListStyle}>
+                    {lines.map((ev, i) => (
+                        <li key={log.length - lines.length + i} data-type={ev.type}>
+                            {stampedLine(ev, ev.elapsed)}
+                        </li>
+                    ))}
+                </ol>
+            </div>
         </ScrollArea>
     );
 }

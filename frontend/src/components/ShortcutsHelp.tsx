@@ -1,4 +1,4 @@
-import {ActionIcon, Kbd, Popover, Table, Text} from '@mantine/core';
+import {ActionIcon, Kbd, Popover, Table, Text, Tooltip} from '@mantine/core';
 
 export const shortcuts: {keys: string[]; what: string}[] = [
     {keys: ['Ctrl/⌘', 'K'], what: 'Search instances'},
@@ -15,9 +15,16 @@ export function ShortcutsHelp({opened, onChange}: {opened: boolean; onChange: (o
     return (
         <Popover opened={opened} onChange={onChange} position="bottom-end" withArrow shadow="md">
             <Popover.Target>
-                <ActionIcon variant="default" aria-label="Keyboard shortcuts" onClick={() => onChange(!opened)}>
-                    ?
-                </ActionIcon>
+                <Tooltip label="Keyboard shortcuts (?)" disabled={opened}>
+                    <ActionIcon
+                        variant="default"
+                        size="lg"
+                        aria-label="Keyboard shortcuts"
+                        onClick={() => onChange(!opened)}
+                    >
+                        ?
+                    </ActionIcon>
+                </Tooltip>
             </Popover.Target>
             <Popover.Dropdown>
                 <Text fw={600} size="sm" mb={4}>

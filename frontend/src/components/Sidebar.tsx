@@ -1,51 +1,74 @@
 import {NavLink, ScrollArea, Stack, Text} from '@mantine/core';
-import type {EnvView} from '../api/types';
+import {op, type EnvView} from '../api/types';
 import {StateBadge} from './StateBadge';
 
 interface Props {
     envs: EnvView[];
+    /** The first overview has arrived (before it, an empty list says nothing). */
+    loaded?: boolean;
     selected?: string;
     onSelect: (name: string) => void;
 }
 
 /** The environments with their overall state; each item is named by its environment. */
-export function Sidebar({envs, selected, onSelect}: Props) {
+export function Sidebar({envs, loaded = true, selected, onSelect}: Props) {
     return (
         <nav aria-label="Environments" style={{display: 'flex', flexDirection: 'column', minHeight: 0, flex: 1}}>
             <Text size="xs" fw={700} tt="uppercase" c="dimmed" px="sm" pb={4}>
                 Environments
             </Text>
             <ScrollArea style={{flex: 1}}>
-                {envs.length === 0 && (
+                {loaded && envs.length === 0 && (
                     <Text size="sm" c="dimmed" px="sm">
-                        No environment files found. Add a folder in Settings.
+                        No environment files yet.
                     </Text>
                 )}
                 <Stack gap={2} role="list">
-                    {envs.map((e) => (
-                        <div role="listitem" aria-label={e.name} data-state={e.state} key={e.file + '|' + e.name}>
-                            <NavLink
-                                component="button"
+                    {envs.map((e) => {
+                        const d = detail(e);
+                        return (
+                            <div
+                                role="listitem"
                                 aria-label={e.name}
-                                aria-current={selected === e.name ? 'page' : undefined}
-                                active={selected === e.name}
-                                onClick={() => onSelect(e.name)}
-                                data-testid={`env-item-${e.name}`}
-                                label={e.name}
-                                description={detail(e)}
-                                rightSection={<StateBadge state={e.state} size="xs" />}
-                            />
-                        </div>
-                    ))}
+                                data-state={e.state}
+                                data-file-problem={d.warn || undefined}
+                                key={e.file + '|' + e.name}
+                            >
+                                <NavLink
+                                    component="button"
+                                    aria-current={selected === e.name ? 'page' : undefined}
+                                    active={selected === e.name}
+                                    onClick={() => onSelect(e.name)}
+                                    data-testid={`env-item-${e.name}`}
+                                    label={e.name}
+                                    description={
+                                        <Text
+                                            span
+                                            size="xs"
+                                            c={d.warn ? 'orange' : 'dimmed'}
+                                            fw={d.warn ? 700 : undefined}
+                                        >
+                                            {d.warn ? '⚠ ' : ''}
+                                            {d.text}
+                                        </Text>
+                                    }
+                                    rightSection={<StateBadge state={e.state} size="sm" />}
+                                />
+                            </div>
+                        );
+                    })}
                 </Stack>
             </ScrollArea>
         </nav>
     );
 }
 
-function detail(e: EnvView): string {
-    if (e.busy) return `busy: ${e.busy.action} (${e.busy.client ?? 'other'})`;
-    if (e.problems?.length && e.usable) return 'file has problems; last good version in use';
-    if (e.error) return 'last refresh failed';
-    return e.region || '';
+/** One short line under the name (its long form in the title): what is worth knowing first. */
+function detail(e: EnvView): {text: string; warn: boolean; title?: string} {
+    if (e.busy) return {text: `busy: ${e.busy.action} (${e.busy.client ?? 'other'})`, warn: false};
+    if (e.state === op.State.INVALID) return {text: 'broken file', warn: true, title: 'The file cannot be used'};
+    if (e.problems?.length)
+        return {text: 'file problems', warn: true, title: 'The file has problems; its last good version is in use'};
+    if (e.error) return {text: 'stale', warn: true, title: `The last read failed: ${e.error}`};
+    return {text: e.region || '', warn: false};
 }

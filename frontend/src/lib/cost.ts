@@ -2,30 +2,27 @@
 // and a total missing parts says so.
 import type {Money, Quote} from '../api/types';
 
-/** "$12.34", "$0.0104" (sub-cent), "$1,234". */
+/**
+ * An amount, by the one rule every front end follows (Go's cost.USD): to
+ * the cent ("$12.34", "$1,234.50"), to $0.0001 below a cent ("$0.0104"),
+ * and "$0.00" for what rounds to nothing there; never "$0.0000".
+ */
 export function usd(v: number): string {
-    if (v !== 0 && Math.abs(v) < 0.01) return `$${v.toFixed(4)}`;
-    if (Math.abs(v) < 100) return `$${v.toFixed(2)}`;
-    return `$${Math.round(v).toLocaleString('en-US')}`;
-}
-
-/** To the cent at any size ("$1234.56"; "$0.0043" below a cent): the precision the usage report rounds its rows to. */
-export function usdExact(v: number): string {
-    if (v !== 0 && Math.abs(v) < 0.01) return `$${v.toFixed(4)}`;
-    return `$${v.toFixed(2)}`;
+    const a = Math.abs(v);
+    if (v < 0 && a >= 0.00005) return `-${usd(a)}`;
+    if (a < 0.00005) return '$0.00';
+    if (a < 0.01) return `$${a.toFixed(4)}`;
+    return `$${a.toLocaleString('en-US', {minimumFractionDigits: 2, maximumFractionDigits: 2})}`;
 }
 
 /** A total: "$12.34", "$12.34 + unknown" or "unknown" when nothing of it could be priced. */
-export function money(m: Money | undefined, format: (v: number) => string = usd): string {
+export function money(m: Money | undefined): string {
     if (!m) return 'unknown';
     const missing = (m.unknown?.length ?? 0) > 0;
-    if (!missing) return m.any === false ? 'unknown' : format(m.usd);
+    if (!missing) return m.any === false ? 'unknown' : usd(m.usd);
     if (!m.any || m.usd === 0) return 'unknown';
-    return `${format(m.usd)} + unknown`;
+    return `${usd(m.usd)} + unknown`;
 }
-
-/** A usage report's figure as the report rounded it: totals shown so are the sums of the rows shown. */
-export const reportMoney = (m: Money | undefined) => money(m, usdExact);
 
 /** A usage report's hours as the report rounded them (0.01 h). */
 export const reportHours = (h: number) => h.toFixed(2);

@@ -2,7 +2,7 @@
 // nothing here polls, and nothing here works out a run's progress (the Go
 // side folds it and pushes it whole). A plain reducer, so tests can drive it.
 import {share} from '../lib/share';
-import type {EnvView, Overview, Progress, RunEvent, SettingsView} from '../api/types';
+import type {EnvView, Overview, Progress, RunEvent, SettingsView, Theme} from '../api/types';
 
 /** One environment's run as the window shows it: the Go side's progress and the events for the activity log. */
 export interface Run {
@@ -19,6 +19,8 @@ export interface DashboardState {
     folders: string[];
     /** Why the settings file cannot be read (damaged); nothing is saved until it is fixed. */
     settingsProblem?: string;
+    /** The colour scheme the settings say (system, light, dark). */
+    theme?: Theme;
     envs: EnvView[];
     /** This app's current or last run of each environment, by name. */
     runs: Record<string, Progress>;
@@ -71,6 +73,7 @@ export function dashboardReducer(s: DashboardState, a: DashboardAction): Dashboa
                 trayAvailable: a.overview.trayAvailable,
                 folders: a.overview.folders ?? [],
                 settingsProblem: a.overview.settingsProblem || undefined,
+                theme: a.overview.theme || undefined,
                 envs: share(s.envs, a.overview.environments ?? []),
                 runs,
             };
@@ -82,7 +85,12 @@ export function dashboardReducer(s: DashboardState, a: DashboardAction): Dashboa
             // objects, so a refresh does not re-render what it did not change.
             return {...s, envs: share(s.envs, a.envs ?? [])};
         case 'settings':
-            return {...s, folders: a.settings.folders ?? [], settingsProblem: a.settings.problem || undefined};
+            return {
+                ...s,
+                folders: a.settings.folders ?? [],
+                settingsProblem: a.settings.problem || undefined,
+                theme: a.settings.theme || s.theme,
+            };
         case 'event': {
             const ev = a.event;
             return {...s, logs: {...s.logs, [ev.env]: [...(s.logs[ev.env] ?? []), ev]}};

@@ -1,8 +1,9 @@
 import {useCallback, useState} from 'react';
 import {notifications} from '@mantine/notifications';
 import {useApi} from '../api/context';
-import type {Action, CostReport, InstanceAction, Plan} from '../api/types';
+import {op, type Action, type InstanceAction, type Plan} from '../api/types';
 import type {InstanceRow} from '../components/InstanceTable';
+import type {Costs} from './useCosts';
 
 export interface PlanFlow {
     env: string;
@@ -11,9 +12,6 @@ export interface PlanFlow {
     loading: boolean;
     error?: string;
     confirming: boolean;
-    /** What the environment costs, priced offline (cache and built-in table) so it never slows the plan. */
-    cost?: CostReport;
-    costError?: string;
 }
 
 export interface InstanceFlow {
@@ -25,33 +23,31 @@ export interface InstanceFlow {
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-/** The user's actions: plan then run, cancel, resume, per-instance actions. Progress itself, a refusal too, arrives pushed. */
-export function useControls() {
+/**
+ * The person's actions: plan then run (a resume too: the plan first, then
+ * the confirm), cancel, dismiss, per-instance actions. Progress itself, a
+ * refusal too, arrives pushed.
+ */
+export function useControls(costs: Costs) {
     const api = useApi();
     const [planFlow, setPlanFlow] = useState<PlanFlow | undefined>();
     const [instanceFlow, setInstanceFlow] = useState<InstanceFlow | undefined>();
     const [cancelling, setCancelling] = useState<string | undefined>();
+    const {get: cost, load: loadCost} = costs;
 
     const openPlan = useCallback(
         (env: string, action: Action) => {
             setPlanFlow({env, action, loading: true, confirming: false});
+            const mine = (f: PlanFlow | undefined) => f && f.env === env && f.action === action;
             api.plan(env, action).then(
-                (plan) =>
-                    setPlanFlow((f) => (f && f.env === env && f.action === action ? {...f, plan, loading: false} : f)),
-                (err) =>
-                    setPlanFlow((f) =>
-                        f && f.env === env && f.action === action ? {...f, error: message(err), loading: false} : f,
-                    ),
+                (plan) => setPlanFlow((f) => (mine(f) ? {...f!, plan, loading: false} : f)),
+                (err) => setPlanFlow((f) => (mine(f) ? {...f!, error: message(err), loading: false} : f)),
             );
-            api.envCost(env, true).then(
-                (cost) => setPlanFlow((f) => (f && f.env === env && f.action === action ? {...f, cost} : f)),
-                (err) =>
-                    setPlanFlow((f) =>
-                        f && f.env === env && f.action === action ? {...f, costError: message(err)} : f,
-                    ),
-            );
+            // The cost panel's figures when it has read them (the same ones); else the cache's at once,
+            // which the panel's own read replaces when it comes.
+            if (!cost(env)?.report) loadCost(env, 'offline');
         },
-        [api],
+        [api, cost, loadCost],
     );
 
     const confirmPlan = useCallback(async () => {
@@ -66,17 +62,6 @@ export function useControls() {
         }
     }, [api, planFlow]);
 
-    const resume = useCallback(
-        async (env: string, action: Action) => {
-            try {
-                await api.run(env, action);
-            } catch (err) {
-                notifications.show({color: 'red', title: `Could not resume ${env}`, message: message(err)});
-            }
-        },
-        [api],
-    );
-
     const cancel = useCallback(
         async (env: string) => {
             setCancelling(env);
@@ -89,6 +74,21 @@ export function useControls() {
             }
         },
         [api],
+    );
+
+    const dismiss = useCallback(
+        (env: string) =>
+            api
+                .dismiss(env)
+                .catch((err) =>
+                    notifications.show({color: 'red', title: `Could not dismiss ${env}`, message: message(err)}),
+                ),
+        [api],
+    );
+
+    const askInstance = useCallback(
+        (row: InstanceRow, action: InstanceAction) => setInstanceFlow({row, action, working: false}),
+        [],
     );
 
     const confirmInstance = useCallback(
@@ -114,12 +114,16 @@ export function useControls() {
         planFlow,
         openPlan,
         closePlan: () => setPlanFlow(undefined),
+        retryPlan: () => planFlow && openPlan(planFlow.env, planFlow.action),
         confirmPlan,
-        resume,
+        /** Resume shows the plan and asks again: it goes on where the run stopped. */
+        resume: (env: string, action: Action) => openPlan(env, action),
+        stopLeft: (env: string) => openPlan(env, op.Action.STOP),
         cancel,
         cancelling,
+        dismiss,
         instanceFlow,
-        askInstance: (row: InstanceRow, action: InstanceAction) => setInstanceFlow({row, action, working: false}),
+        askInstance,
         closeInstance: () => setInstanceFlow(undefined),
         confirmInstance,
     };

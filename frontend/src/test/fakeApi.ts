@@ -40,6 +40,18 @@ export function fakeApi(overview: Overview, plans: Record<string, Plan> = {}) {
             return () => set.delete(cb);
         };
     let folders = [...(overview.folders ?? [])];
+    let theme = desktop.Theme.SYSTEM;
+    let notify = desktop.Notifications.ALL;
+    const view = () =>
+        desktop.SettingsView.createFrom({
+            folders,
+            refreshSeconds: 30,
+            theme,
+            notifications: notify,
+            logFile: '/home/tester/.local/state/cloudcontrol/logs/cloudcontrol.log',
+            version: 'development build, commit 0123456789ab',
+        });
+    const copied: string[] = [];
     const api = {
         overview: vi.fn(async () => overview),
         plan: vi.fn(async (env: string, action: Action) => {
@@ -52,15 +64,47 @@ export function fakeApi(overview: Overview, plans: Record<string, Plan> = {}) {
         instanceAction: vi.fn(async (_env: string, _id: string, _action: string) => {}),
         runLog: vi.fn(async (_env: string): Promise<RunEvent[]> => []),
         refresh: vi.fn(async () => {}),
-        settings: vi.fn(async () => desktop.SettingsView.createFrom({folders, refreshSeconds: 30})),
+        dismiss: vi.fn(async (_env: string) => {}),
+        instanceInfo: vi.fn(async (_env: string, id: string) =>
+            desktop.InstanceInfo.createFrom({
+                id,
+                account: '123456789012',
+                region: 'eu-west-1',
+                consoleUrl: `https://eu-west-1.console.aws.amazon.com/ec2/home?region=eu-west-1#InstanceDetails:instanceId=${id}`,
+                connect: {
+                    available: false,
+                    problem: 'SSM does not manage it',
+                    command: ['aws', 'ssm', 'start-session', '--target', id, '--region', 'eu-west-1'],
+                },
+            }),
+        ),
+        openConsole: vi.fn(async (_env: string, _id: string) => {}),
+        connect: vi.fn(async (_env: string, _id: string) => {}),
+        openFile: vi.fn(async (_path: string) => {}),
+        revealFile: vi.fn(async (_path: string) => {}),
+        saveLog: vi.fn(async (_env: string, _text: string) => '/home/tester/three-tier-activity.log'),
+        copy: vi.fn(async (text: string) => {
+            copied.push(text);
+        }),
+        settings: vi.fn(async () => view()),
         addFolder: vi.fn(async () => {
             folders = [...folders, '/home/tester/more-envs'];
-            return desktop.SettingsView.createFrom({folders, refreshSeconds: 30});
+            return view();
         }),
         removeFolder: vi.fn(async (path: string) => {
             folders = folders.filter((f) => f !== path);
-            return desktop.SettingsView.createFrom({folders, refreshSeconds: 30});
+            return view();
         }),
+        setTheme: vi.fn(async (t: desktop.Theme) => {
+            theme = t;
+            return view();
+        }),
+        setNotifications: vi.fn(async (n: desktop.Notifications) => {
+            notify = n;
+            return view();
+        }),
+        openLog: vi.fn(async () => {}),
+        openExamples: vi.fn(async () => '/home/tester/.local/share/cloudcontrol/examples'),
         onEnvs: vi.fn(sub(envs)),
         onRunEvent: vi.fn(sub(runEvents)),
         onRunProgress: vi.fn(sub(progress)),
@@ -118,6 +162,8 @@ export function fakeApi(overview: Overview, plans: Record<string, Plan> = {}) {
         pushSettings: (v: SettingsView) => push(settings, v),
         pushMFA: (v: object) => push(mfa, desktop.MFAQuestion.createFrom(v)),
         pushSSO: (v: object) => push(sso, desktop.SSOProgress.createFrom(v)),
+        /** What was put on the clipboard, in order. */
+        copied,
         listeners: () =>
             envs.size + runEvents.size + progress.size + settings.size + profiles.size + mfa.size + sso.size,
     };

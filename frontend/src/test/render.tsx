@@ -2,7 +2,7 @@ import {render} from '@testing-library/react';
 import {MantineProvider} from '@mantine/core';
 import {Notifications} from '@mantine/notifications';
 import type {ReactElement, ReactNode} from 'react';
-import {theme} from '../theme';
+import {cssVariablesResolver, theme} from '../theme';
 import {ApiProvider} from '../api/context';
 import type {Api} from '../api/api';
 import App from '../App';
@@ -11,7 +11,7 @@ const testTheme = {...theme, components: {...theme.components, Transition: {defa
 
 function Providers({children}: {children: ReactNode}) {
     return (
-        <MantineProvider theme={testTheme} env="test">
+        <MantineProvider theme={testTheme} env="test" cssVariablesResolver={cssVariablesResolver}>
             <Notifications />
             {children}
         </MantineProvider>

@@ -822,6 +822,7 @@ export namespace cost {
 	    weekend: Period;
 	    stoppedMonthly: Money;
 	    priceNote?: string;
+	    basis: string;
 	    definitions: string[];
 	
 	    static createFrom(source: any = {}) {
@@ -841,6 +842,7 @@ export namespace cost {
 	        this.weekend = this.convertValues(source["weekend"], Period);
 	        this.stoppedMonthly = this.convertValues(source["stoppedMonthly"], Money);
 	        this.priceNote = source["priceNote"];
+	        this.basis = source["basis"];
 	        this.definitions = source["definitions"];
 	    }
 	
@@ -942,10 +944,20 @@ export namespace creds {
 
 export namespace desktop {
 	
+	export enum Notifications {
+	    ALL = "all",
+	    OFF = "off",
+	    PROBLEMS = "problems",
+	}
 	export enum SSOState {
 	    CODE = "code",
 	    DONE = "done",
 	    FAILED = "failed",
+	}
+	export enum Theme {
+	    DARK = "dark",
+	    LIGHT = "light",
+	    SYSTEM = "system",
 	}
 	export class CSVExport {
 	    fileName: string;
@@ -959,6 +971,24 @@ export namespace desktop {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.fileName = source["fileName"];
 	        this.csv = source["csv"];
+	    }
+	}
+	export class ConnectInfo {
+	    available: boolean;
+	    problem?: string;
+	    command: string[];
+	    note?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ConnectInfo(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.available = source["available"];
+	        this.problem = source["problem"];
+	        this.command = source["command"];
+	        this.note = source["note"];
 	    }
 	}
 	export class StageView {
@@ -1029,6 +1059,7 @@ export namespace desktop {
 	    profile: string;
 	    account: string;
 	    state: op.State;
+	    instanceState: op.State;
 	    live: boolean;
 	    // Go type: time
 	    checkedAt: any;
@@ -1052,6 +1083,7 @@ export namespace desktop {
 	        this.profile = source["profile"];
 	        this.account = source["account"];
 	        this.state = source["state"];
+	        this.instanceState = source["instanceState"];
 	        this.live = source["live"];
 	        this.checkedAt = this.convertValues(source["checkedAt"], null);
 	        this.error = source["error"];
@@ -1060,6 +1092,46 @@ export namespace desktop {
 	        this.problems = this.convertValues(source["problems"], ProblemView);
 	        this.stages = this.convertValues(source["stages"], StageView);
 	        this.who = this.convertValues(source["who"], control.Who);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class InstanceInfo {
+	    id: string;
+	    account: string;
+	    region: string;
+	    consoleUrl: string;
+	    consoleProblem?: string;
+	    connect: ConnectInfo;
+	
+	    static createFrom(source: any = {}) {
+	        return new InstanceInfo(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.account = source["account"];
+	        this.region = source["region"];
+	        this.consoleUrl = source["consoleUrl"];
+	        this.consoleProblem = source["consoleProblem"];
+	        this.connect = this.convertValues(source["connect"], ConnectInfo);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1126,6 +1198,7 @@ export namespace desktop {
 	    environments: EnvView[];
 	    runs: op.Progress[];
 	    settingsProblem?: string;
+	    theme: Theme;
 	
 	    static createFrom(source: any = {}) {
 	        return new Overview(source);
@@ -1140,6 +1213,7 @@ export namespace desktop {
 	        this.environments = this.convertValues(source["environments"], EnvView);
 	        this.runs = this.convertValues(source["runs"], op.Progress);
 	        this.settingsProblem = source["settingsProblem"];
+	        this.theme = source["theme"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1350,6 +1424,10 @@ export namespace desktop {
 	    folders: string[];
 	    refreshSeconds: number;
 	    problem?: string;
+	    theme: Theme;
+	    notifications: Notifications;
+	    logFile: string;
+	    version: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new SettingsView(source);
@@ -1360,6 +1438,10 @@ export namespace desktop {
 	        this.folders = source["folders"];
 	        this.refreshSeconds = source["refreshSeconds"];
 	        this.problem = source["problem"];
+	        this.theme = source["theme"];
+	        this.notifications = source["notifications"];
+	        this.logFile = source["logFile"];
+	        this.version = source["version"];
 	    }
 	}
 
@@ -2100,11 +2182,13 @@ export namespace op {
 	    ACTIVE = "active",
 	    CANCELLED = "cancelled",
 	    FAILED = "failed",
+	    NOT_STARTED = "not-started",
 	    PENDING = "pending",
 	    READY = "ready",
 	    SKIPPED = "skipped",
 	}
 	export enum State {
+	    ATTENTION = "needs attention",
 	    FAILED = "failed",
 	    INVALID = "invalid",
 	    PARTLY = "partly running",

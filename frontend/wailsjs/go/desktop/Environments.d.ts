@@ -7,7 +7,17 @@ import {orchestrate} from '../models';
 
 export function Cancel(arg1:string):Promise<void>;
 
+export function Connect(arg1:string,arg2:string):Promise<void>;
+
+export function Dismiss(arg1:string):Promise<void>;
+
 export function InstanceAction(arg1:string,arg2:string,arg3:control.InstanceAction):Promise<void>;
+
+export function InstanceInfo(arg1:string,arg2:string):Promise<desktop.InstanceInfo>;
+
+export function OpenConsole(arg1:string,arg2:string):Promise<void>;
+
+export function OpenFile(arg1:string):Promise<void>;
 
 export function Overview():Promise<desktop.Overview>;
 
@@ -15,7 +25,11 @@ export function Plan(arg1:string,arg2:op.Action):Promise<orchestrate.Plan>;
 
 export function Refresh():Promise<void>;
 
+export function RevealFile(arg1:string):Promise<void>;
+
 export function RunLog(arg1:string):Promise<Array<op.Event>>;
+
+export function SaveLog(arg1:string,arg2:string):Promise<string>;
 
 export function Start(arg1:string):Promise<void>;
 

@@ -6,8 +6,28 @@ export function Cancel(arg1) {
   return window['go']['desktop']['Environments']['Cancel'](arg1);
 }
 
+export function Connect(arg1, arg2) {
+  return window['go']['desktop']['Environments']['Connect'](arg1, arg2);
+}
+
+export function Dismiss(arg1) {
+  return window['go']['desktop']['Environments']['Dismiss'](arg1);
+}
+
 export function InstanceAction(arg1, arg2, arg3) {
   return window['go']['desktop']['Environments']['InstanceAction'](arg1, arg2, arg3);
+}
+
+export function InstanceInfo(arg1, arg2) {
+  return window['go']['desktop']['Environments']['InstanceInfo'](arg1, arg2);
+}
+
+export function OpenConsole(arg1, arg2) {
+  return window['go']['desktop']['Environments']['OpenConsole'](arg1, arg2);
+}
+
+export function OpenFile(arg1) {
+  return window['go']['desktop']['Environments']['OpenFile'](arg1);
 }
 
 export function Overview() {
@@ -22,8 +42,16 @@ export function Refresh() {
   return window['go']['desktop']['Environments']['Refresh']();
 }
 
+export function RevealFile(arg1) {
+  return window['go']['desktop']['Environments']['RevealFile'](arg1);
+}
+
 export function RunLog(arg1) {
   return window['go']['desktop']['Environments']['RunLog'](arg1);
+}
+
+export function SaveLog(arg1, arg2) {
+  return window['go']['desktop']['Environments']['SaveLog'](arg1, arg2);
 }
 
 export function Start(arg1) {

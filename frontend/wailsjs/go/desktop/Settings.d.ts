@@ -6,6 +6,14 @@ export function AddFolder():Promise<desktop.SettingsView>;
 
 export function Get():Promise<desktop.SettingsView>;
 
+export function OpenExamples():Promise<string>;
+
+export function OpenLog():Promise<void>;
+
 export function RemoveFolder(arg1:string):Promise<desktop.SettingsView>;
 
+export function SetNotifications(arg1:desktop.Notifications):Promise<desktop.SettingsView>;
+
 export function SetRefreshSeconds(arg1:number):Promise<desktop.SettingsView>;
+
+export function SetTheme(arg1:desktop.Theme):Promise<desktop.SettingsView>;

@@ -10,10 +10,26 @@ export function Get() {
   return window['go']['desktop']['Settings']['Get']();
 }
 
+export function OpenExamples() {
+  return window['go']['desktop']['Settings']['OpenExamples']();
+}
+
+export function OpenLog() {
+  return window['go']['desktop']['Settings']['OpenLog']();
+}
+
 export function RemoveFolder(arg1) {
   return window['go']['desktop']['Settings']['RemoveFolder'](arg1);
 }
 
+export function SetNotifications(arg1) {
+  return window['go']['desktop']['Settings']['SetNotifications'](arg1);
+}
+
 export function SetRefreshSeconds(arg1) {
   return window['go']['desktop']['Settings']['SetRefreshSeconds'](arg1);
+}
+
+export function SetTheme(arg1) {
+  return window['go']['desktop']['Settings']['SetTheme'](arg1);
 }
