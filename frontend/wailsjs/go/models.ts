@@ -183,6 +183,225 @@ export namespace control {
 		}
 	}
 	
+	export class DeployedDocument {
+	    kind: string;
+	    name: string;
+	    version: string;
+	    latestVersion?: string;
+	    changedInAws?: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new DeployedDocument(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
+	        this.name = source["name"];
+	        this.version = source["version"];
+	        this.latestVersion = source["latestVersion"];
+	        this.changedInAws = source["changedInAws"];
+	    }
+	}
+	export class DeployedSchedule {
+	    name: string;
+	    expression: string;
+	    timezone: string;
+	    state: string;
+	    describe?: string;
+	    // Go type: time
+	    next?: any;
+	    runs?: any[];
+	    document?: string;
+	    ours: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new DeployedSchedule(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.expression = source["expression"];
+	        this.timezone = source["timezone"];
+	        this.state = source["state"];
+	        this.describe = source["describe"];
+	        this.next = this.convertValues(source["next"], null);
+	        this.runs = source["runs"];
+	        this.document = source["document"];
+	        this.ours = source["ours"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Deployment {
+	    env: string;
+	    region: string;
+	    deployed: boolean;
+	    documents: DeployedDocument[];
+	    group: string;
+	    schedules: DeployedSchedule[];
+	    // Go type: time
+	    checked: any;
+	    // Go type: time
+	    nextStart?: any;
+	    // Go type: time
+	    nextStop?: any;
+	    lease?: DeployedSchedule;
+	
+	    static createFrom(source: any = {}) {
+	        return new Deployment(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.env = source["env"];
+	        this.region = source["region"];
+	        this.deployed = source["deployed"];
+	        this.documents = this.convertValues(source["documents"], DeployedDocument);
+	        this.group = source["group"];
+	        this.schedules = this.convertValues(source["schedules"], DeployedSchedule);
+	        this.checked = this.convertValues(source["checked"], null);
+	        this.nextStart = this.convertValues(source["nextStart"], null);
+	        this.nextStop = this.convertValues(source["nextStop"], null);
+	        this.lease = this.convertValues(source["lease"], DeployedSchedule);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class LeaseResult {
+	    env: string;
+	    // Go type: time
+	    until?: any;
+	    by?: string;
+	    byName?: string;
+	    // Go type: time
+	    previousUntil?: any;
+	    previousBy?: string;
+	    previousByName?: string;
+	    instances: string[];
+	    keptBy?: string;
+	    schedule?: string;
+	    message: string;
+	    notes?: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new LeaseResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.env = source["env"];
+	        this.until = this.convertValues(source["until"], null);
+	        this.by = source["by"];
+	        this.byName = source["byName"];
+	        this.previousUntil = this.convertValues(source["previousUntil"], null);
+	        this.previousBy = source["previousBy"];
+	        this.previousByName = source["previousByName"];
+	        this.instances = source["instances"];
+	        this.keptBy = source["keptBy"];
+	        this.schedule = source["schedule"];
+	        this.message = source["message"];
+	        this.notes = source["notes"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class Who {
+	    startedBy?: string;
+	    startedByName?: string;
+	    // Go type: time
+	    startedAt?: any;
+	    // Go type: time
+	    leaseUntil?: any;
+	    leaseBy?: string;
+	    leaseByName?: string;
+	    leasedInstances?: number;
+	    upInstances?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Who(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.startedBy = source["startedBy"];
+	        this.startedByName = source["startedByName"];
+	        this.startedAt = this.convertValues(source["startedAt"], null);
+	        this.leaseUntil = this.convertValues(source["leaseUntil"], null);
+	        this.leaseBy = source["leaseBy"];
+	        this.leaseByName = source["leaseByName"];
+	        this.leasedInstances = source["leasedInstances"];
+	        this.upInstances = source["upInstances"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class Whoami {
 	    profile?: string;
 	    region: string;
@@ -749,6 +968,7 @@ export namespace desktop {
 	    stages: StageView[];
 	    started?: StartedBy;
 	    lease?: Lease;
+	    who: control.Who;
 	
 	    static createFrom(source: any = {}) {
 	        return new EnvView(source);
@@ -773,6 +993,7 @@ export namespace desktop {
 	        this.stages = this.convertValues(source["stages"], StageView);
 	        this.started = this.convertValues(source["started"], StartedBy);
 	        this.lease = this.convertValues(source["lease"], Lease);
+	        this.who = this.convertValues(source["who"], control.Who);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
