@@ -128,12 +128,14 @@ describe('honest freshness', () => {
             fakeApi(
                 overview([
                     threeTier({
-                        started: {
-                            name: 'alice',
-                            arn: 'arn:aws:sts::1:assumed-role/A/alice',
-                            at: new Date(now - 2 * 3600e3).toISOString(),
+                        who: {
+                            startedByName: 'alice',
+                            startedBy: 'arn:aws:sts::1:assumed-role/A/alice',
+                            startedAt: new Date(now - 2 * 3600e3).toISOString(),
+                            leaseUntil: new Date(now + 80 * 60e3).toISOString(),
+                            leaseBy: 'arn:aws:iam::1:user/bob',
+                            leaseByName: 'bob',
                         },
-                        lease: {until: new Date(now + 80 * 60e3).toISOString(), by: 'bob'},
                     }),
                 ]),
             ).api,

@@ -1,8 +1,9 @@
-import type {ReactNode} from 'react';
 import {Alert, Anchor, Button, Group, Stack, Text, Title, Tooltip} from '@mantine/core';
 import {op, type EnvView} from '../api/types';
-import {ago, clock, duration, epoch} from '../lib/format';
+import {clock} from '../lib/format';
 import {StateBadge} from './StateBadge';
+import {NextScheduled} from './lease/NextScheduled';
+import {WhoLine} from './lease/WhoLine';
 
 interface Props {
     env: EnvView;
@@ -83,7 +84,8 @@ export function EnvHeader({env, running, refreshing, now, onStart, onStop, onRet
                     </Anchor>
                 )}
             </Group>
-            <Who env={env} now={now} />
+            <WhoLine env={env.name} who={env.who} now={now} />
+            <NextScheduled env={env.name} />
             {busy && (
                 <Text size="sm" c="orange" data-testid="env-busy">
                     {busy}
@@ -140,32 +142,4 @@ function freshness(env: EnvView): string {
     if (!at) return env.error ? 'not read from AWS: the read failed' : 'not read from AWS yet';
     if (env.error) return `stale since ${at}`;
     return env.live ? `live, read at ${at}` : `last known state, read at ${at}`;
-}
-
-/** Who started the running instances and their lease, as their Cloud Control tags say. */
-function Who({env, now}: {env: EnvView; now: number}) {
-    const parts: ReactNode[] = [];
-    if (env.started) {
-        parts.push(
-            <span key="started" title={env.started.arn} data-testid="started-by">
-                started by {env.started.name}, {ago(env.started.at, now)}
-            </span>,
-        );
-    }
-    const until = env.lease ? epoch(env.lease.until) : NaN;
-    if (!Number.isNaN(until)) {
-        const left = (until - now) / 1000;
-        parts.push(
-            <span key="lease" data-testid="lease">
-                {left > 0 ? `lease ends in ${duration(left)}` : 'lease ended'}
-                {env.lease?.by ? ` (${env.lease.by})` : ''}
-            </span>,
-        );
-    }
-    if (parts.length === 0) return null;
-    return (
-        <Text size="xs" c="dimmed">
-            {parts.flatMap((p, i) => (i ? [' · ', p] : [p]))}
-        </Text>
-    );
 }
