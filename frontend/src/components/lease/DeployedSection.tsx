@@ -53,9 +53,9 @@ function Body({env, d}: {env: string; d: Deployment}) {
             <Stack gap={4} data-testid="deployed-none">
                 <Text size="sm">
                     Nothing of {env} is deployed in AWS: it starts and stops only from Cloud Control, and a lease is
-                    kept only while this app is open. To run it on a schedule and keep leases with every laptop
-                    closed, deploy its runbooks: <code>cloudcontrol env deploy {env}</code> (it shows what it will
-                    create and asks first).
+                    kept only while this app is open. To run it on a schedule and keep leases with every laptop closed,
+                    deploy its runbooks: <code>cloudcontrol env deploy {env}</code> (it shows what it will create and
+                    asks first).
                 </Text>
                 {checked}
             </Stack>

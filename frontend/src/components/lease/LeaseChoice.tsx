@@ -74,16 +74,15 @@ function KeptBy({env, read}: {env: string; read: ReturnType<typeof useDeployed>}
         return (
             <Alert color="teal" variant="light" py={6} role="note" data-testid="lease-kept-by" data-kept-by="aws">
                 <Text size="sm">
-                    AWS will stop it at the end: the deployed stop runbook runs from a one-time schedule, also with
-                    this app closed and every laptop shut.
+                    AWS will stop it at the end: the deployed stop runbook runs from a one-time schedule, also with this
+                    app closed and every laptop shut.
                 </Text>
             </Alert>
         );
     return (
         <Alert color="orange" variant="light" py={6} role="note" data-testid="lease-kept-by" data-kept-by="app">
             <Text size="sm">
-                Only this app will stop it at the end, and only while it is open: with the app closed nothing stops
-                it.{' '}
+                Only this app will stop it at the end, and only while it is open: with the app closed nothing stops it.{' '}
                 {read.error ? (
                     <>What is deployed could not be read ({read.error}).</>
                 ) : (
