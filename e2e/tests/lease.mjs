@@ -5,6 +5,7 @@
 // stops the stages in stop order, with no call of Cloud Control's.
 import fs from 'node:fs';
 import path from 'node:path';
+import {setTimeout as sleep} from 'node:timers/promises';
 import {assert} from '../lib/suite.mjs';
 import {
     advanceSandbox,
@@ -17,6 +18,7 @@ import {
     stopApp,
     waitExit,
 } from '../lib/app.mjs';
+import {trayLayout} from '../lib/tray.mjs';
 import {assertOrder} from './dashboard.mjs';
 
 /** A folder with three-tier alone (the deploy and the window read the same file). */
@@ -45,7 +47,9 @@ export async function leaseKeptByAWS(ctx, {launch, binary, tmp, world}) {
         assert(/deployed three-tier: \d+ change\(s\) made/.test(deploy), `env deploy said:\n${deploy}`);
         console.log(`  deployed: ${deploy.trim().split('\n').at(-1)}`);
 
+        const registered = ctx.watcher.registered.length;
         app = await launch({home, dirs, endpoint: sandbox.url, label: 'lease'});
+        const tray = await ctx.watcher.nextItem(registered);
         const context = await ctx.browser.newContext({viewport: {width: 1280, height: 800}});
         const page = await context.newPage();
         ctx.suite.page = page;
@@ -79,6 +83,17 @@ export async function leaseKeptByAWS(ctx, {launch, binary, tmp, world}) {
         const row = await leaseRow.textContent();
         assert(/^lease.*at\(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\).*ENABLED/.test(row), `the lease schedule reads "${row}"`);
         await page.screenshot({path: path.join(ctx.out, 'lease-running.png')});
+        // The tray's label counts the lease down too (in its last 15 minutes: a click extends it by an hour).
+        let label;
+        for (const end = Date.now() + 70_000; Date.now() < end; await sleep(200)) {
+            label = trayLayout(tray).find((it) => it.label.startsWith('three-tier — '))?.label;
+            if (/^three-tier — running — .* — lease ends in \d+ min: click to extend 1 hour$/.test(label ?? '')) break;
+        }
+        assert(
+            /^three-tier — running — .* — lease ends in \d+ min: click to extend 1 hour$/.test(label ?? ''),
+            `the tray's label reads "${label}"`,
+        );
+        console.log(`  tray: ${label}`);
         const before = await cliStatus(app, sandbox.url, 'three-tier');
         assert(
             before.state === 'running' && before.leaseUntil && before.deployed?.lease,
