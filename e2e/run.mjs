@@ -113,7 +113,8 @@ try {
     // Every view at two sizes, light and dark, with axe; the states after a
     // failure and a cancel; stale reads; the first run. Their own app, home
     // and folder (a copy of the examples and a broken file), at speed 10.
-    {
+    // (Not launched at all when E2E_ONLY picks other tests.)
+    if (!suite.only) {
         const registered = watcher.registered.length;
         const views = await launch({
             home: path.join(tmp, 'home-views'),

@@ -110,7 +110,7 @@ export function EnvironmentView({env, run, cost, cancelling, refreshing, actions
                             now={now}
                         />
                     )}
-                    <DeployedSection env={env.name} />
+                    <DeployedSection env={env.name} leaseUntil={env.who?.leaseUntil} />
                     <InstanceTable
                         rows={rows}
                         now={now}

@@ -57,6 +57,9 @@ describe('lease words', () => {
         });
         expect(whoShort(who, now)).toBe('alice 2h 05m ago · lease 12 min');
         expect(whoShort(control.Who.createFrom({leaseUntil: '2025-01-01T11:00:00Z'}), now)).toBe('lease ended');
+        expect(whoShort(control.Who.createFrom({startedByName: 'bob', startedAt: '2025-01-01T11:59:30Z'}), now)).toBe(
+            'bob just now',
+        );
         expect(whoShort(control.Who.createFrom({}), now)).toBe('');
         expect(whoShort(undefined, now)).toBe('');
     });

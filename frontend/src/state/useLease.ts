@@ -69,6 +69,8 @@ export function useDeployed(env: string) {
         ...read,
         refresh: useCallback(() => store.read(env), [store, env]),
         ensure: useCallback(() => store.ensure(env), [store, env]),
+        /** Reads again only what was read (a lease moved its schedule). */
+        changed: useCallback(() => store.changed(env), [store, env]),
     };
 }
 

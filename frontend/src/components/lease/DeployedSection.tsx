@@ -1,3 +1,4 @@
+import {useEffect, useRef} from 'react';
 import {Alert, Badge, Button, Group, Loader, Stack, Table, Text} from '@mantine/core';
 import type {DeployedSchedule, Deployment} from '../../api/types';
 import {useDeployed} from '../../state/useLease';
@@ -8,9 +9,17 @@ import {clock} from '../../lib/format';
  * What of the environment is deployed in AWS (its runbooks and schedules), read on demand:
  * the dashboard's polling never reads it (three AWS calls).
  */
-export function DeployedSection({env}: {env: string}) {
+export function DeployedSection({env, leaseUntil}: {env: string; leaseUntil?: string}) {
     const d = useDeployed(env);
     const read = !!d.deployment;
+    // A lease set, moved or ended (here, from the tray, by someone else) moves its schedule: what was read is read again.
+    const {changed} = d;
+    const seen = useRef(leaseUntil);
+    useEffect(() => {
+        if (seen.current === leaseUntil) return;
+        seen.current = leaseUntil;
+        changed();
+    }, [leaseUntil, changed]);
     return (
         <section aria-label="In AWS" data-testid="deployed" aria-busy={d.loading}>
             <Group justify="space-between" mb={4} wrap="nowrap">

@@ -220,6 +220,7 @@ describe('who has it', () => {
         ).not.toHaveLength(0);
         const item = screen.getByRole('listitem', {name: 'three-tier'});
         expect(item).toHaveTextContent(/alice 2h 0[12]m ago · lease 1h 19m/);
+        expect(item).not.toHaveTextContent('eu-west-1');
     });
 
     it('counts the lease down as the clock moves', () => {
@@ -298,6 +299,17 @@ describe('what is deployed in AWS', () => {
         fireEvent.click(within(section).getByRole('button', {name: 'Read what is deployed'}));
         expect(await within(section).findByTestId('deployed-none')).toBeInTheDocument();
         expect(within(section).queryByRole('alert')).toBeNull();
+    });
+
+    it('reads what was deployed again when the dashboard shows the lease moved (set elsewhere)', async () => {
+        const fake = fakeApi(overview([running()]));
+        fake.api.deployed.mockResolvedValue(deployedThreeTier());
+        renderApp(fake.api);
+        const section = await screen.findByTestId('deployed');
+        fireEvent.click(within(section).getByRole('button', {name: 'Read what is deployed'}));
+        await within(section).findByRole('table', {name: 'Runbooks in AWS'});
+        fake.pushEnvs([running(30 * 60e3)]);
+        await waitFor(() => expect(fake.api.deployed).toHaveBeenCalledTimes(2));
     });
 
     it('a lease change reads what was deployed again (its lease schedule moved)', async () => {

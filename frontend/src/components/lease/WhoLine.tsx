@@ -62,7 +62,11 @@ export function whoShort(who: Who | undefined, now: number): string {
     const started = epoch(who?.startedAt);
     if (who?.startedByName)
         parts.push(
-            Number.isNaN(started) ? who.startedByName : `${who.startedByName} ${minutes((now - started) / 1000)} ago`,
+            Number.isNaN(started)
+                ? who.startedByName
+                : now - started < 60e3
+                  ? `${who.startedByName} just now`
+                  : `${who.startedByName} ${minutes((now - started) / 1000)} ago`,
         );
     const until = leaseEnd(who);
     if (!Number.isNaN(until)) parts.push(until > now ? `lease ${minutes((until - now) / 1000)}` : 'lease ended');
