@@ -203,7 +203,7 @@ func newRig(t *testing.T, prepare func(r *rig)) *rig {
 		prepare(r)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	r.hist = windowHistory(r.paths)
+	r.hist = windowHistory(r.paths, r.plat, log)
 	t.Cleanup(func() { r.hist.Close() })
 	service := func(client string, o aws.Options) *control.Service {
 		return control.New(control.Options{Dirs: []string{r.dir}, Paths: r.paths, Tick: 20 * time.Millisecond,

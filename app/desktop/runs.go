@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"cloudcontrol/backend/control"
+	"cloudcontrol/backend/env"
 	"cloudcontrol/backend/op"
 )
 
@@ -66,6 +67,14 @@ func (r *runs) wait() { r.wg.Wait() }
 // "tray") and returns once the run began or could not. The definition is
 // taken now: a file edited meanwhile does not change a run in progress.
 func (r *runs) begin(name string, action op.Action, client string) error {
+	return r.beginRun(name, action, client, func(ctx context.Context, c core, e *env.Environment, sink op.Sink) error {
+		_, err := c.RunEnv(ctx, e, action, sink)
+		return err
+	})
+}
+
+// beginRun is begin with the run's own call (a start with a lease: inaws.go).
+func (r *runs) beginRun(name string, action op.Action, client string, run func(context.Context, core, *env.Environment, op.Sink) error) error {
 	e, err := r.s.board.definition(name)
 	if err != nil {
 		return err
@@ -86,7 +95,7 @@ func (r *runs) begin(name string, action op.Action, client string) error {
 	go func() {
 		defer r.wg.Done()
 		defer cancel()
-		_, err := r.s.cores(client).RunEnv(ctx, e, action, t)
+		err := run(ctx, r.s.cores(client), e, t)
 		r.mu.Lock()
 		delete(r.active, name)
 		r.mu.Unlock()

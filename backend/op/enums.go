@@ -24,6 +24,7 @@ var AllEventTypes = []struct {
 	{EventGatePassed, "GATE_PASSED"}, {EventStageReady, "STAGE_READY"}, {EventStageFailed, "STAGE_FAILED"},
 	{EventStageCancelled, "STAGE_CANCELLED"}, {EventNote, "NOTE"}, {EventRunDone, "RUN_DONE"},
 	{EventRunFailed, "RUN_FAILED"}, {EventRunCancelled, "RUN_CANCELLED"}, {EventRunRefused, "RUN_REFUSED"},
+	{EventChangeApplied, "CHANGE_APPLIED"},
 }
 
 // AllOutcomes lists every Outcome.

@@ -50,6 +50,10 @@ const (
 	// another account, profile or region, an invalid file, a plan that
 	// could not be made). It is the only event of such an operation.
 	EventRunRefused EventType = "run-refused"
+	// EventChangeApplied: Message: one change made in AWS by a deploy, its
+	// removal or a lease ("created document CloudControl-shop-start
+	// version 1", "tagged 3 instance(s) with the lease").
+	EventChangeApplied EventType = "change-applied"
 )
 
 // Outcome is how an operation ended, or OutcomeRunning while it has not.

@@ -25,6 +25,9 @@ type Resolved struct {
 type ResolvedStage struct {
 	Name      string           `json:"name"`
 	Instances []cloud.Instance `json:"instances"`
+	// Selected is where the file selects each instance (by id): the
+	// selector that matched it first, for messages about that instance.
+	Selected map[string]env.Pos `json:"-"`
 }
 
 // ProblemsError carries every problem found at once, so a person fixes a file
@@ -91,6 +94,10 @@ func Resolve(ctx context.Context, e *env.Environment, fleet cloud.Fleet, region 
 					continue
 				}
 				owner[in.ID] = si
+				if out.Stages[si].Selected == nil {
+					out.Stages[si].Selected = map[string]env.Pos{}
+				}
+				out.Stages[si].Selected[in.ID] = r.pos(sel.Pos)
 				if in.Region == "" {
 					in.Region = region
 				}
@@ -114,10 +121,15 @@ type resolver struct {
 }
 
 func (r *resolver) problem(pos env.Pos, format string, args ...any) {
+	r.problems = append(r.problems, env.Problem{Pos: r.pos(pos), Message: fmt.Sprintf(format, args...)})
+}
+
+// pos is a selector's position with the file named.
+func (r *resolver) pos(pos env.Pos) env.Pos {
 	if pos.File == "" {
 		pos.File = r.e.File
 	}
-	r.problems = append(r.problems, env.Problem{Pos: pos, Message: fmt.Sprintf(format, args...)})
+	return pos
 }
 
 // findIDs looks up every id selector of the file in one call. EC2 refuses the

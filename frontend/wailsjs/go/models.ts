@@ -182,7 +182,6 @@ export namespace control {
 		    return a;
 		}
 	}
-	
 	export class DeployedDocument {
 	    kind: string;
 	    name: string;
@@ -821,74 +820,6 @@ export namespace desktop {
 	        this.note = source["note"];
 	    }
 	}
-	export class Lease {
-	    // Go type: time
-	    until: any;
-	    by?: string;
-	
-	    static createFrom(source: any = {}) {
-	        return new Lease(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.until = this.convertValues(source["until"], null);
-	        this.by = source["by"];
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
-	export class StartedBy {
-	    name: string;
-	    arn: string;
-	    // Go type: time
-	    at: any;
-	
-	    static createFrom(source: any = {}) {
-	        return new StartedBy(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.name = source["name"];
-	        this.arn = source["arn"];
-	        this.at = this.convertValues(source["at"], null);
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
 	export class StageView {
 	    name: string;
 	    after: string[];
@@ -966,8 +897,6 @@ export namespace desktop {
 	    usable: boolean;
 	    problems: ProblemView[];
 	    stages: StageView[];
-	    started?: StartedBy;
-	    lease?: Lease;
 	    who: control.Who;
 	
 	    static createFrom(source: any = {}) {
@@ -991,8 +920,6 @@ export namespace desktop {
 	        this.usable = source["usable"];
 	        this.problems = this.convertValues(source["problems"], ProblemView);
 	        this.stages = this.convertValues(source["stages"], StageView);
-	        this.started = this.convertValues(source["started"], StartedBy);
-	        this.lease = this.convertValues(source["lease"], Lease);
 	        this.who = this.convertValues(source["who"], control.Who);
 	    }
 	
@@ -1078,7 +1005,6 @@ export namespace desktop {
 	        this.sessionMinutes = source["sessionMinutes"];
 	    }
 	}
-	
 	export class MFAQuestion {
 	    profile: string;
 	    mfaSerial: string;
@@ -1347,7 +1273,6 @@ export namespace desktop {
 	        this.version = source["version"];
 	    }
 	}
-	
 
 }
 
@@ -1524,13 +1449,13 @@ export namespace history {
 		}
 	}
 	export class ReportQuery {
-	    Env: string;
+	    env: string;
 	    // Go type: time
-	    From: any;
+	    from: any;
 	    // Go type: time
-	    To: any;
+	    to: any;
 	    // Go type: time
-	    Now: any;
+	    now: any;
 	
 	    static createFrom(source: any = {}) {
 	        return new ReportQuery(source);
@@ -1538,10 +1463,10 @@ export namespace history {
 	
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.Env = source["Env"];
-	        this.From = this.convertValues(source["From"], null);
-	        this.To = this.convertValues(source["To"], null);
-	        this.Now = this.convertValues(source["Now"], null);
+	        this.env = source["env"];
+	        this.from = this.convertValues(source["from"], null);
+	        this.to = this.convertValues(source["to"], null);
+	        this.now = this.convertValues(source["now"], null);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1665,6 +1590,7 @@ export namespace op {
 	}
 	export enum EventType {
 	    ACTION_SENT = "action-sent",
+	    CHANGE_APPLIED = "change-applied",
 	    GATE_PASSED = "gate-passed",
 	    GATE_WAITING = "gate-waiting",
 	    INSTANCE_STATE = "instance-state",
@@ -1922,6 +1848,8 @@ export namespace orchestrate {
 	    port?: number;
 	    url?: string;
 	    delaySeconds?: number;
+	    command?: string[];
+	    graceSeconds?: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new Gate(source);
@@ -1933,6 +1861,26 @@ export namespace orchestrate {
 	        this.port = source["port"];
 	        this.url = source["url"];
 	        this.delaySeconds = source["delaySeconds"];
+	        this.command = source["command"];
+	        this.graceSeconds = source["graceSeconds"];
+	    }
+	}
+	export class RunbookTiming {
+	    why: string;
+	    runbookSeconds: number;
+	    appSeconds: number;
+	    notes?: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new RunbookTiming(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.why = source["why"];
+	        this.runbookSeconds = source["runbookSeconds"];
+	        this.appSeconds = source["appSeconds"];
+	        this.notes = source["notes"];
 	    }
 	}
 	export class PlanCheck {
@@ -1958,6 +1906,7 @@ export namespace orchestrate {
 	    stateReason?: string;
 	    do: string;
 	    checks: PlanCheck[];
+	    sharedWith?: string[];
 	
 	    static createFrom(source: any = {}) {
 	        return new PlanInstance(source);
@@ -1973,6 +1922,7 @@ export namespace orchestrate {
 	        this.stateReason = source["stateReason"];
 	        this.do = source["do"];
 	        this.checks = this.convertValues(source["checks"], PlanCheck);
+	        this.sharedWith = source["sharedWith"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -2002,6 +1952,7 @@ export namespace orchestrate {
 	    expectedSeconds: number;
 	    expectedFrom: string;
 	    expectedDoneSeconds: number;
+	    settled?: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new PlanStage(source);
@@ -2017,6 +1968,7 @@ export namespace orchestrate {
 	        this.expectedSeconds = source["expectedSeconds"];
 	        this.expectedFrom = source["expectedFrom"];
 	        this.expectedDoneSeconds = source["expectedDoneSeconds"];
+	        this.settled = source["settled"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -2051,6 +2003,7 @@ export namespace orchestrate {
 	    errors?: string[];
 	    summary: string;
 	    caller?: string;
+	    runbook?: RunbookTiming;
 	
 	    static createFrom(source: any = {}) {
 	        return new Plan(source);
@@ -2071,6 +2024,7 @@ export namespace orchestrate {
 	        this.errors = source["errors"];
 	        this.summary = source["summary"];
 	        this.caller = source["caller"];
+	        this.runbook = this.convertValues(source["runbook"], RunbookTiming);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -2091,6 +2045,7 @@ export namespace orchestrate {
 		    return a;
 		}
 	}
+	
 	
 	
 

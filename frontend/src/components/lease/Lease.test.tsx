@@ -233,7 +233,9 @@ describe('who has it', () => {
         });
         const {rerender} = renderUI(<WhoLine env="three-tier" who={who} now={t0} />);
         expect(screen.getByRole('timer')).toHaveTextContent('lease ends in 2m 00s');
-        expect(screen.getByTestId('lease')).toHaveTextContent('lease ends in 2m 00s (bob) for 2 of 5 instances');
+        expect(screen.getByTestId('lease')).toHaveTextContent(
+            'lease ends in 2m 00s (bob), on 2 of 5 running instances',
+        );
         rerender(<WhoLine env="three-tier" who={who} now={t0 + 61_000} />);
         expect(screen.getByRole('timer', {name: 'Lease of three-tier: lease ends in 59s'})).toBeInTheDocument();
         rerender(<WhoLine env="three-tier" who={who} now={t0 + 120_000} />);

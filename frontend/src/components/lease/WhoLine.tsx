@@ -10,10 +10,10 @@ import {countdownText, leaseEnd} from '../../lib/lease';
  */
 export function WhoLine({env, who, now}: {env: string; who?: Who; now: number}) {
     const parts: ReactNode[] = [];
-    if (who?.startedByName) {
+    if (who?.startedBy) {
         parts.push(
             <span key="started" title={who.startedBy} data-testid="started-by">
-                started by {who.startedByName}
+                started by {who.startedByName || who.startedBy}
                 {who.startedAt ? `, ${ago(who.startedAt, now)}` : ''}
             </span>,
         );
@@ -22,10 +22,14 @@ export function WhoLine({env, who, now}: {env: string; who?: Who; now: number}) 
     if (!Number.isNaN(until)) {
         const partly =
             who?.leasedInstances && who.upInstances && who.leasedInstances < who.upInstances
-                ? ` for ${who.leasedInstances} of ${who.upInstances} instances`
+                ? `, on ${who.leasedInstances} of ${who.upInstances} running instances`
                 : '';
         parts.push(
-            <span key="lease" data-testid="lease" title={new Date(until).toLocaleString()}>
+            <span
+                key="lease"
+                data-testid="lease"
+                title={`until ${new Date(until).toLocaleString()}${who?.leaseBy ? `, ${who.leaseBy}` : ''}`}
+            >
                 <LeaseCountdown env={env} until={until} now={now} />
                 {who?.leaseByName ? ` (${who.leaseByName})` : ''}
                 {partly}
