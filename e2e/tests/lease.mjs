@@ -20,6 +20,7 @@ import {
 } from '../lib/app.mjs';
 import {trayLayout} from '../lib/tray.mjs';
 import {assertOrder} from './dashboard.mjs';
+import {axe} from './views.mjs';
 
 /** A folder with three-tier alone (the deploy and the window read the same file). */
 function leaseFolder(tmp) {
@@ -66,6 +67,7 @@ export async function leaseKeptByAWS(ctx, {launch, binary, tmp, world}) {
         await dialog.getByLabel('Lease length').fill(LEASE);
         await dialog.locator('[data-testid="lease-kept-by"][data-kept-by="aws"]').waitFor({timeout: 15_000});
         await page.screenshot({path: path.join(ctx.out, 'lease-plan.png')});
+        const problems = (await axe(page)).map((v) => `start dialog with a lease: ${v}`);
         await dialog.getByRole('button', {name: 'Confirm start'}).click();
         await page.locator('[data-testid="run-progress"][data-status="done"]').waitFor({timeout: 120_000});
 
@@ -77,12 +79,22 @@ export async function leaseKeptByAWS(ctx, {launch, binary, tmp, world}) {
         const who = await main.getByTestId('who').textContent();
         assert(/started by \S+, (just now|\d+m \d\ds ago)/.test(who), `the header says "${who}"`);
         const deployed = main.getByTestId('deployed');
-        await deployed.getByRole('button', {name: 'Read what is deployed'}).click();
+        // Read for the plan's lease choice and again once the lease showed up: Refresh reads it once more.
+        await deployed.getByRole('button', {name: /^(Read what is deployed|Refresh)$/}).click();
         const leaseRow = deployed.getByTestId('schedule-lease');
         await leaseRow.waitFor({timeout: 15_000});
         const row = await leaseRow.textContent();
         assert(/^lease.*at\(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\).*ENABLED/.test(row), `the lease schedule reads "${row}"`);
         await page.screenshot({path: path.join(ctx.out, 'lease-running.png')});
+        problems.push(...(await axe(page)).map((v) => `running, leased: ${v}`));
+        // End lease asks first; "Keep the lease" leaves it as it is.
+        await panel.getByRole('button', {name: 'End lease'}).click();
+        const ask = page.getByRole('dialog', {name: 'End the lease of three-tier?'});
+        await ask.waitFor();
+        problems.push(...(await axe(page)).map((v) => `End lease asked: ${v}`));
+        await ask.getByRole('button', {name: 'Keep the lease'}).click();
+        await ask.waitFor({state: 'hidden'});
+        assert(problems.length === 0, `axe found serious or critical violations:\n${problems.join('\n')}`);
         // The tray's label counts the lease down too (in its last 15 minutes: a click extends it by an hour).
         let label;
         for (const end = Date.now() + 70_000; Date.now() < end; await sleep(200)) {

@@ -159,10 +159,10 @@ describe('lease of a running environment', () => {
         renderApp(fake.api);
         const panel = await screen.findByTestId('lease-panel');
         expect(within(panel).getByTestId('lease-now')).toHaveTextContent(/Leased until .* by bob: lease ends in 19m/);
-        fireEvent.click(within(panel).getByRole('button', {name: 'Extend the lease by 2 h'}));
+        fireEvent.click(within(panel).getByRole('button', {name: 'Extend +2 h'}));
         await waitFor(() => expect(fake.api.extendLease).toHaveBeenCalledWith('three-tier', 7200));
         expect(await within(panel).findByTestId('lease-previous')).toHaveTextContent("It was bob's lease");
-        fireEvent.click(within(panel).getByRole('button', {name: 'Extend the lease by 1 h'}));
+        fireEvent.click(within(panel).getByRole('button', {name: 'Extend +1 h'}));
         await waitFor(() => expect(fake.api.extendLease).toHaveBeenCalledWith('three-tier', 3600));
     });
 
@@ -191,7 +191,7 @@ describe('lease of a running environment', () => {
         );
         renderApp(fake.api);
         const panel = await screen.findByTestId('lease-panel');
-        fireEvent.click(within(panel).getByRole('button', {name: 'Extend the lease by 1 h'}));
+        fireEvent.click(within(panel).getByRole('button', {name: 'Extend +1 h'}));
         expect(await within(panel).findByRole('alert')).toHaveTextContent(
             'The lease was not changed: AWS refused: AccessDenied, scheduler:UpdateSchedule is missing',
         );

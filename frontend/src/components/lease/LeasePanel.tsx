@@ -56,7 +56,6 @@ export function LeasePanel({env, who, now, blocked}: Props) {
                                 key={p.seconds}
                                 size="xs"
                                 variant="default"
-                                aria-label={`Extend the lease by ${p.label.slice(1)}`}
                                 disabled={disabled}
                                 loading={l.working === 'extend'}
                                 onClick={() => l.extend(p.seconds)}
