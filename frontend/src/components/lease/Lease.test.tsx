@@ -243,6 +243,17 @@ describe('who has it', () => {
     });
 });
 
+/** three-tier running, what is deployed read once (from the section). */
+async function readWhileRunning() {
+    const fake = fakeApi(overview([running()]));
+    fake.api.deployed.mockResolvedValue(deployedThreeTier());
+    renderApp(fake.api);
+    const section = await screen.findByTestId('deployed');
+    fireEvent.click(within(section).getByRole('button', {name: 'Read what is deployed'}));
+    await within(section).findByRole('table', {name: 'Runbooks in AWS'});
+    return fake;
+}
+
 describe('what is deployed in AWS', () => {
     it('is read only on demand, then shown in full with the next start in the header', async () => {
         const fake = fakeApi(overview([running()]));
@@ -304,23 +315,13 @@ describe('what is deployed in AWS', () => {
     });
 
     it('reads what was deployed again when the dashboard shows the lease moved (set elsewhere)', async () => {
-        const fake = fakeApi(overview([running()]));
-        fake.api.deployed.mockResolvedValue(deployedThreeTier());
-        renderApp(fake.api);
-        const section = await screen.findByTestId('deployed');
-        fireEvent.click(within(section).getByRole('button', {name: 'Read what is deployed'}));
-        await within(section).findByRole('table', {name: 'Runbooks in AWS'});
+        const fake = await readWhileRunning();
         fake.pushEnvs([running(30 * 60e3)]);
         await waitFor(() => expect(fake.api.deployed).toHaveBeenCalledTimes(2));
     });
 
     it('a lease change reads what was deployed again (its lease schedule moved)', async () => {
-        const fake = fakeApi(overview([running()]));
-        fake.api.deployed.mockResolvedValue(deployedThreeTier());
-        renderApp(fake.api);
-        const section = await screen.findByTestId('deployed');
-        fireEvent.click(within(section).getByRole('button', {name: 'Read what is deployed'}));
-        await within(section).findByRole('table', {name: 'Runbooks in AWS'});
+        const fake = await readWhileRunning();
         fireEvent.click(within(screen.getByTestId('lease-panel')).getByRole('button', {name: 'Set lease'}));
         await waitFor(() => expect(fake.api.deployed).toHaveBeenCalledTimes(2));
     });

@@ -1,6 +1,7 @@
 import {useEffect, useState} from 'react';
-import {Alert, Group, Loader, SegmentedControl, Stack, Text, TextInput} from '@mantine/core';
+import {Alert, Group, Loader, SegmentedControl, Stack, Text} from '@mantine/core';
 import {useDeployed} from '../../state/useLease';
+import {LengthInput} from './LengthInput';
 import {awsKeeps, leaseLength, leasePresets, parseLease} from '../../lib/lease';
 
 /** The choice made: no lease, a length, or a custom length that does not parse (error: nothing may start). */
@@ -42,14 +43,12 @@ export function LeaseChoice({env, onChange}: {env: string; onChange: (v: LeaseVa
                 />
             </Group>
             {choice === 'custom' && (
-                <TextInput
-                    size="xs"
-                    w={260}
+                <LengthInput
                     label="Lease length"
+                    w={260}
                     description="1 minute to 7 days: 90m, 3h, 1d 4h"
                     value={custom}
-                    onChange={(e) => setCustom(e.currentTarget.value)}
-                    error={custom.trim() ? error : undefined}
+                    onChange={setCustom}
                 />
             )}
             <Text size="xs" c="dimmed" data-testid="lease-choice-text">

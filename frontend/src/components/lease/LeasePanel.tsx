@@ -1,10 +1,11 @@
 import {useState} from 'react';
-import {Alert, Button, Group, List, Modal, Select, Stack, Text, TextInput} from '@mantine/core';
+import {Alert, Button, Group, List, Modal, Select, Stack, Text} from '@mantine/core';
 import type {LeaseResult, Who} from '../../api/types';
 import {useLease, type LeaseChange} from '../../state/useLease';
 import {clock} from '../../lib/format';
 import {extendPresets, keptByText, leaseEnd, leasePresets, parseLease, when} from '../../lib/lease';
 import {LeaseCountdown} from './WhoLine';
+import {LengthInput} from './LengthInput';
 
 interface Props {
     env: string;
@@ -87,14 +88,12 @@ export function LeasePanel({env, who, now, blocked}: Props) {
                             disabled={disabled}
                         />
                         {length === 'custom' && (
-                            <TextInput
-                                size="xs"
-                                w={130}
+                            <LengthInput
                                 label="Custom length"
+                                w={130}
                                 placeholder="90m, 1d 4h"
                                 value={custom}
-                                onChange={(e) => setCustom(e.currentTarget.value)}
-                                error={custom.trim() ? parsed.error : undefined}
+                                onChange={setCustom}
                                 disabled={disabled}
                             />
                         )}
