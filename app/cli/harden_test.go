@@ -272,7 +272,7 @@ stages:
   - name: db
     instances: [{name: shop-db}]
 `})
-	copyFile(t, filepath.Join(examplesDir, "three-tier.yaml"), filepath.Join(dir, "three-tier.yaml"))
+	copyExample(t, dir, "three-tier.yaml")
 	h := newHarness(t, examplesWorld, 100, dir)
 	ctx := timeout(t, 60*time.Second)
 	if r := h.run(ctx, "env", "start", "three-tier"); r.code != ExitOK {
@@ -309,13 +309,21 @@ func (h *harness) background(ctx context.Context, args ...string) (*syncBuffer, 
 	return &out, done
 }
 
-func copyFile(t *testing.T, from, to string) {
+// copyExample copies an example environment file into dir, with the
+// scripts and templates the examples' launch sections name.
+func copyExample(t *testing.T, dir, name string) {
 	t.Helper()
-	b, err := os.ReadFile(from)
+	b, err := os.ReadFile(filepath.Join(examplesDir, name))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(to, b, 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "launch")); err == nil {
+		return
+	}
+	if err := os.CopyFS(filepath.Join(dir, "launch"), os.DirFS(filepath.Join(examplesDir, "launch"))); err != nil {
 		t.Fatal(err)
 	}
 }

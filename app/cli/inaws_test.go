@@ -206,6 +206,19 @@ func TestLeaseFromTheCommandLine(t *testing.T) {
 	if r.code != ExitOK || !strings.Contains(r.stdout, "ended the lease of shop") {
 		t.Errorf("end: exit %d %s %s", r.code, r.stdout, r.stderr)
 	}
+	// One instance's lease, as a launch's ttl is: that one alone.
+	r = cli(ctx, dir, "env", "lease", "shop", "1h", "--instance", "app-1")
+	if r.code != ExitOK || !strings.Contains(r.stdout, "app-1 of shop is leased until") || !strings.Contains(r.stdout, "nothing else of shop") {
+		t.Errorf("--instance: exit %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	r = cli(ctx, dir, "env", "status", "shop", "--json")
+	st = nil
+	if err := json.Unmarshal([]byte(r.stdout), &st); err != nil || st["leasedInstances"] != float64(1) || st["upInstances"] != float64(2) {
+		t.Errorf("status after --instance: %v %v", err, st)
+	}
+	if r := cli(ctx, dir, "env", "lease", "shop", "1h", "--instance", "nope"); r.code != ExitFailed || !strings.Contains(r.stderr, "nope is not an instance of shop") {
+		t.Errorf("--instance nope: exit %d %s", r.code, r.stderr)
+	}
 	before := f.connects.Load()
 	if r := cli(ctx, dir, "env", "list", "--offline", "--json"); r.code != ExitOK || strings.Contains(r.stdout, "state") || f.connects.Load() != before {
 		t.Errorf("--offline read AWS: %s", r.stdout)

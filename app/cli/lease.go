@@ -39,16 +39,19 @@ func newEnvStartCmd(g *globals) *cobra.Command {
 func newEnvLeaseCmd(g *globals) *cobra.Command {
 	var extend time.Duration
 	var end, asJSON bool
+	var instances []string
 	cmd := &cobra.Command{
 		Use:   "lease NAME [DURATION | --extend DURATION | --end]",
 		Short: "Lease NAME for a while (stopped at the end), extend its lease or end it",
 		Long: "Tags NAME's running instances with the lease's end and who set it, so every teammate's Cloud Control\n" +
 			"shows it. When NAME's stop runbook is deployed (env deploy), a one-time schedule runs it at the end, with\n" +
 			"every laptop closed; otherwise only a running Cloud Control app stops it then, and this says so.\n" +
-			"A lease is at most 7 days. Extending someone else's lease is allowed; their name is shown.",
+			"A lease is at most 7 days. Extending someone else's lease is allowed; their name is shown.\n" +
+			"With --instance only those instances are leased (as a launch template's ttl leases its new instance):\n" +
+			"the environment's lease and its schedule stay, and only a running app stops them, and nothing else, then.",
 		Args: cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			req := control.LeaseRequest{End: end}
+			req := control.LeaseRequest{End: end, Instances: instances}
 			if cmd.Flags().Changed("extend") {
 				req.Extend = extend
 				if extend == 0 {
@@ -89,6 +92,7 @@ func newEnvLeaseCmd(g *globals) *cobra.Command {
 	cmd.Flags().DurationVar(&extend, "extend", 0, "make the lease this much longer")
 	cmd.Flags().BoolVar(&end, "end", false, "end the lease (and its schedule)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the lease as JSON")
+	cmd.Flags().StringArrayVar(&instances, "instance", nil, "lease only this instance (an id or a Name; repeatable)")
 	cmd.MarkFlagsMutuallyExclusive("extend", "end")
 	return cmd
 }

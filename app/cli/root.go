@@ -174,7 +174,8 @@ func NewRoot(open launch.OpenWindow, stdin io.Reader, stdout, stderr io.Writer) 
 	root.Flags().StringVar(&win.WorldFile, "world", "", "sandbox world file (with --sandbox; default: the examples' world)")
 	root.Flags().Float64Var(&win.SandboxSpeed, "speed", 1, "sandbox speed factor (with --sandbox)")
 
-	root.AddCommand(newEnvCmd(g), newSandboxCmd(g), newProfileCmd(g), newCredentialProcessCmd(g), newReportCmd(g), newHistoryCmd(g))
+	root.AddCommand(newEnvCmd(g), newSandboxCmd(g), newProfileCmd(g), newCredentialProcessCmd(g), newReportCmd(g), newHistoryCmd(g),
+		newLaunchCmd(g), newLaunchesCmd(g), newTerminateCmd(g)) // launch.go, launches.go
 	return root
 }
 

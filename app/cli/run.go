@@ -102,7 +102,7 @@ func (p *textPrinter) Emit(e op.Event) {
 	// Names from AWS and text from files reach the terminal here: each
 	// line is escaped (a Name tag with a newline cannot forge one).
 	for i, l := range strings.Split(line, "\n") {
-		l = termSafe(l)
+		l = termSafe(l) // messages carry text from files and from AWS
 		if i == 0 {
 			fmt.Fprintf(p.w, "[%6.1fs] %s\n", e.Elapsed, l)
 		} else {
@@ -122,6 +122,9 @@ func instanceLabel(e op.Event) string {
 }
 
 func describe(e op.Event) string {
+	if line, ok := describeLaunch(e); ok { // launch_print.go
+		return line
+	}
 	inst := instanceLabel(e)
 	on := ""
 	if inst != "" {

@@ -45,6 +45,7 @@ type desktopApp struct {
 	profiles *Profiles
 	costs    *Costs
 	tray     *trayService
+	launches *Launches // launches.go
 	history  *history.Lazy
 	cancel   context.CancelFunc
 }
@@ -87,7 +88,7 @@ func newDesktopApp(o appOptions) (*desktopApp, error) {
 	if openTray == nil {
 		openTray = func(*trayMenu) (trayUI, error) { return nil, errNoTray }
 	}
-	return &desktopApp{screen: scr, shell: sh, profiles: prof, history: hist,
+	return &desktopApp{screen: scr, shell: sh, profiles: prof, history: hist, launches: newLaunches(sh),
 		// Costs read the instances as the dashboard does: quick retries, so a failing AWS is said at once.
 		costs: newCosts(ctl.reads(), hist, w.Paths, o.Plat.SaveFile),
 		tray:  newTrayService(trayOptions{Shell: sh, Profiles: prof, Price: price, Log: o.Log, Open: openTray})}, nil
@@ -105,7 +106,7 @@ func estimateScale(w launch.WindowOptions, sandboxURL string) float64 {
 
 // bound are the services the front end calls (bindings.go, API.md).
 func (a *desktopApp) bound() []any {
-	return []any{&Environments{s: a.shell}, &Settings{s: a.shell}, a.costs, a.profiles, &InAWS{s: a.shell}, &Pushed{}}
+	return []any{&Environments{s: a.shell}, &Settings{s: a.shell}, a.costs, a.profiles, a.launches, &InAWS{s: a.shell}, &Pushed{}}
 }
 
 // start runs every service. The window system never cancels its context,
@@ -113,6 +114,7 @@ func (a *desktopApp) bound() []any {
 func (a *desktopApp) start(ctx context.Context) {
 	ctx, a.cancel = context.WithCancel(ctx)
 	a.shell.start(ctx)
+	a.launches.start(ctx) // what launches left behind, once
 	a.profiles.start(ctx)
 	a.costs.start(ctx)
 	a.tray.start(ctx)

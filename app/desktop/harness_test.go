@@ -190,6 +190,13 @@ func copyExamples(t *testing.T, dir string, files ...string) {
 			t.Fatal(err)
 		}
 	}
+	// The scripts and templates the examples' launch sections name.
+	if _, err := os.Stat(filepath.Join(dir, "launch")); err == nil {
+		return
+	}
+	if err := os.CopyFS(filepath.Join(dir, "launch"), os.DirFS(filepath.Join(examplesDir, "launch"))); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func newRig(t *testing.T, prepare func(r *rig)) *rig {

@@ -136,8 +136,8 @@ func (s *shell) stopInstances(ctx context.Context, name string, ids []string) er
 	return nil
 }
 
-func (s *shell) extendLease(ctx context.Context, name string, d time.Duration) (*control.LeaseResult, error) {
-	return s.lease(ctx, name, control.LeaseRequest{Extend: d})
+func (s *shell) extendLease(ctx context.Context, name string, ids []string, d time.Duration) (*control.LeaseResult, error) {
+	return s.lease(ctx, name, control.LeaseRequest{Extend: d, Instances: ids})
 }
 
 // extend is the tray's "click to extend 1 hour" (trayActions).

@@ -1,10 +1,12 @@
 package desktop
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -20,6 +22,14 @@ import (
 // stops what the lease covers, with the normal stop operation, unless
 // AWS keeps the lease (its schedule runs the deployed stop runbook). It
 // runs only while the app does: that is what "kept by the app" means.
+//
+// A lease on some instances only (a launched instance's ttl, or env lease
+// --instance) is kept here even when the stop runbook is deployed (AWS
+// runs that for the whole environment): its warnings name the instances,
+// "Extend 1 hour" extends theirs alone, and at the end they, and nothing
+// else, are stopped. Stopped, not terminated: a lease says until when an
+// instance is needed, and a stopped one can be started again, or
+// terminated by choice (it stays in Launches).
 
 // Lease warnings, before the end.
 const (
@@ -37,8 +47,9 @@ type keeperActions interface {
 	stopEnv(env string) error
 	// stopInstances stops some of its instances (a launch's ttl).
 	stopInstances(ctx context.Context, env string, ids []string) error
-	// extendLease extends the lease by d.
-	extendLease(ctx context.Context, env string, d time.Duration) (*control.LeaseResult, error)
+	// extendLease extends the lease by d: of the given instances only,
+	// or with none of every running instance (the environment's lease).
+	extendLease(ctx context.Context, env string, ids []string, d time.Duration) (*control.LeaseResult, error)
 }
 
 // leaseKeeper is one app's keeper of every lease it sees.
@@ -51,6 +62,7 @@ type leaseKeeper struct {
 
 	mu     sync.Mutex
 	leases map[string]*keptLease
+	covers map[string]leaseCover // what each lease covers, as last seen
 	views  map[string]EnvView
 	minute []func()
 }
@@ -66,7 +78,7 @@ type keptLease struct {
 
 func newLeaseKeeper(clock clockwork.Clock, act keeperActions, plat Platform, log *slog.Logger) *leaseKeeper {
 	k := &leaseKeeper{clock: clock, act: act, plat: plat, log: log, kick: make(chan struct{}, 1),
-		leases: map[string]*keptLease{}, views: map[string]EnvView{}}
+		leases: map[string]*keptLease{}, covers: map[string]leaseCover{}, views: map[string]EnvView{}}
 	if n, ok := plat.(actionNotifier); ok {
 		n.OnNotificationAction(func(env, action string) {
 			if action == notifyExtend {
@@ -85,21 +97,42 @@ func (k *leaseKeeper) onMinute(f func()) {
 	k.mu.Unlock()
 }
 
+// leaseCover is a lease end and the running instances it covers.
+type leaseCover struct {
+	until time.Time
+	by    string
+	// ids and names are the instances whose lease ends then; partial
+	// when other instances of the environment run too.
+	ids, names []string
+	partial    bool
+}
+
 // leaseOf is the environment's lease as the keeper acts on it: the
 // earliest end among its running instances, unless that instance was
 // started after it (a lease left behind by a stop made elsewhere).
-func leaseOf(v EnvView) (until time.Time, by string, ok bool) {
+func leaseOf(v EnvView) (c leaseCover, ok bool) {
+	var up []cloud.Instance
 	for _, st := range v.Stages {
 		for _, in := range st.Instances {
-			if !live(in) || in.LeaseUntil == nil || in.StartedAt != nil && in.StartedAt.After(*in.LeaseUntil) {
+			if !live(in) {
 				continue
 			}
-			if !ok || in.LeaseUntil.Before(until) {
-				until, by, ok = *in.LeaseUntil, in.LeaseBy, true
+			up = append(up, in)
+			if in.LeaseUntil == nil || in.StartedAt != nil && in.StartedAt.After(*in.LeaseUntil) {
+				continue
+			}
+			if !ok || in.LeaseUntil.Before(c.until) {
+				c.until, c.by, ok = *in.LeaseUntil, in.LeaseBy, true
 			}
 		}
 	}
-	return until, by, ok
+	for _, in := range up {
+		if ok && in.LeaseUntil != nil && in.LeaseUntil.Equal(c.until) {
+			c.ids, c.names = append(c.ids, in.ID), append(c.names, cmp.Or(in.Name, in.ID))
+		}
+	}
+	c.partial = len(c.ids) < len(up)
+	return c, ok
 }
 
 func live(in cloud.Instance) bool { return in.State == cloud.Running || in.State == cloud.Pending }
@@ -114,18 +147,20 @@ func (k *leaseKeeper) update(views []EnvView) {
 			continue
 		}
 		k.views[v.Name] = v
-		until, by, ok := leaseOf(v)
+		c, ok := leaseOf(v)
 		if !ok {
 			continue
 		}
 		seen[v.Name] = true
-		if kp := k.leases[v.Name]; kp == nil || !kp.until.Equal(until) {
-			k.leases[v.Name] = &keptLease{until: until, by: by}
+		k.covers[v.Name] = c
+		if kp := k.leases[v.Name]; kp == nil || !kp.until.Equal(c.until) {
+			k.leases[v.Name] = &keptLease{until: c.until, by: c.by}
 		}
 	}
 	for name := range k.leases {
 		if !seen[name] {
 			delete(k.leases, name)
+			delete(k.covers, name)
 		}
 	}
 	k.mu.Unlock()
@@ -224,11 +259,19 @@ func (k *leaseKeeper) check(ctx context.Context) time.Time {
 
 // warn says the lease is ending, offering to extend it.
 func (k *leaseKeeper) warn(name string, kp *keptLease, left time.Duration) {
-	title := fmt.Sprintf("%s: its lease ends in %s", name, control.Span(left.Round(time.Minute)))
+	c := k.cover(name)
+	what := "its lease"
+	if c.partial {
+		what = "the lease of " + strings.Join(c.names, ", ")
+	}
+	title := fmt.Sprintf("%s: %s ends in %s", name, what, control.Span(left.Round(time.Minute)))
 	body := fmt.Sprintf("Leased by %s until %s. ", control.ShortName(kp.by), kp.until.In(time.Local).Format("15:04"))
-	if *kp.held {
+	switch {
+	case *kp.held:
 		body += "AWS stops it then with its deployed stop runbook."
-	} else {
+	case c.partial:
+		body += fmt.Sprintf("This app stops %s then, and nothing else of %s (the lease is only kept while the app is open).", strings.Join(c.names, ", "), name)
+	default:
 		body += "This app stops it then (the lease is only kept while the app is open)."
 	}
 	if n, ok := k.plat.(actionNotifier); ok {
@@ -248,7 +291,7 @@ func (k *leaseKeeper) expire(ctx context.Context, name string, kp *keptLease) {
 	k.mu.Lock()
 	v := k.views[name]
 	k.mu.Unlock()
-	var up, due []string
+	var up, due, dueNames []string
 	for _, st := range v.Stages {
 		for _, in := range st.Instances {
 			if !live(in) {
@@ -256,14 +299,14 @@ func (k *leaseKeeper) expire(ctx context.Context, name string, kp *keptLease) {
 			}
 			up = append(up, in.ID)
 			if in.LeaseUntil != nil && !in.LeaseUntil.After(k.clock.Now()) {
-				due = append(due, in.ID)
+				due, dueNames = append(due, in.ID), append(dueNames, cmp.Or(in.Name, in.ID))
 			}
 		}
 	}
 	var err error
 	what := "stopping it"
 	if len(due) < len(up) {
-		what = fmt.Sprintf("stopping the %d leased instance(s)", len(due))
+		what = "stopping " + strings.Join(dueNames, ", ") + ", whose lease it was, and nothing else"
 		err = k.act.stopInstances(ctx, name, due)
 	} else {
 		err = k.act.stopEnv(name)
@@ -277,9 +320,21 @@ func (k *leaseKeeper) expire(ctx context.Context, name string, kp *keptLease) {
 	k.plat.Notify(name+": its lease has ended", "Cloud Control is "+what+".")
 }
 
-// extend is "Extend 1 hour" (from a notification or the tray).
+// cover is what the environment's lease covers, as last seen.
+func (k *leaseKeeper) cover(name string) leaseCover {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.covers[name]
+}
+
+// extend is "Extend 1 hour" (from a notification or the tray): of the
+// instances the lease ending next covers, when those are not all that run.
 func (k *leaseKeeper) extend(ctx context.Context, name string) {
-	res, err := k.act.extendLease(ctx, name, leaseExtendBy)
+	var ids []string
+	if c := k.cover(name); c.partial {
+		ids = c.ids
+	}
+	res, err := k.act.extendLease(ctx, name, ids, leaseExtendBy)
 	if err != nil {
 		k.plat.Notify(name+": the lease was not extended", err.Error())
 		return

@@ -47,10 +47,10 @@ func (f *fakeKeeperActions) stopInstances(_ context.Context, env string, ids []s
 	f.stoppedI = append(f.stoppedI, ids)
 	return nil
 }
-func (f *fakeKeeperActions) extendLease(_ context.Context, env string, d time.Duration) (*control.LeaseResult, error) {
+func (f *fakeKeeperActions) extendLease(_ context.Context, env string, ids []string, d time.Duration) (*control.LeaseResult, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.extended = append(f.extended, env+" "+d.String())
+	f.extended = append(f.extended, strings.TrimSpace(env+" "+d.String()+" "+strings.Join(ids, ",")))
 	return &control.LeaseResult{Message: "extended the lease of " + env}, nil
 }
 
@@ -169,6 +169,41 @@ func TestLeaseKeeperStopsOnlyWhatTheLeaseCovers(t *testing.T) {
 	k.check(context.Background())
 	if len(act.stopped) != 0 || len(act.stoppedI) != 1 || !slices.Equal(act.stoppedI[0], []string{"i-new"}) {
 		t.Errorf("stopped %v and instances %v", act.stopped, act.stoppedI)
+	}
+}
+
+// A launched instance's ttl, with the rest of the environment running
+// unleased: the warning names the instance, "Extend 1 hour" extends its
+// lease alone, and at the end only it is stopped (not terminated, not
+// the environment).
+func TestLeaseKeeperKeepsALaunchedInstancesTTL(t *testing.T) {
+	plat := &buttonPlatform{fakePlatform: newFakePlatform()}
+	k, act, clock := newTestKeeper(plat)
+	ctx := context.Background()
+	v := leasedView("shop", leaseT0.Add(10*time.Minute), 1, "i-new", "i-db")
+	v.Stages[0].Instances[0].Name, v.Stages[0].Instances[1].Name = "api-node-1", "shop-db"
+	k.update([]EnvView{v})
+	k.check(ctx)
+	if len(plat.buttons) != 1 || !strings.Contains(plat.buttons[0], "shop: the lease of api-node-1 ends in 10 min [Extend 1 hour]") ||
+		!strings.Contains(plat.buttons[0], "This app stops api-node-1 then, and nothing else of shop") {
+		t.Fatalf("warnings %q", plat.buttons)
+	}
+	plat.click("shop", notifyExtend)
+	waitUntil(t, "the button extends the instance's lease", func() bool {
+		plat.fakePlatform.mu.Lock()
+		defer plat.fakePlatform.mu.Unlock()
+		return len(plat.notes) == 1
+	})
+	if !slices.Equal(act.extended, []string{"shop 1h0m0s i-new"}) {
+		t.Errorf("extended %q: the instance's lease alone", act.extended)
+	}
+	clock.Advance(10 * time.Minute)
+	k.check(ctx)
+	if len(act.stopped) != 0 || len(act.stoppedI) != 1 || !slices.Equal(act.stoppedI[0], []string{"i-new"}) {
+		t.Errorf("stopped %v and instances %v", act.stopped, act.stoppedI)
+	}
+	if n := len(plat.notes); n != 2 || !strings.Contains(plat.notes[1], "shop: its lease has ended: Cloud Control is stopping api-node-1, whose lease it was, and nothing else.") {
+		t.Errorf("notes %q", plat.notes)
 	}
 }
 

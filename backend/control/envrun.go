@@ -76,6 +76,9 @@ func (s *Service) runEnv(ctx context.Context, e *env.Environment, action op.Acti
 		out, err := r.Run(ctx, prep.Plan)
 		res = &out
 		w.Observed(out.Instances)
+		if err == nil && action == op.Start {
+			s.syncDNS(ctx, w, e.Name, out.Instances) // launch_dns.go: launched instances' DNS records follow their address
+		}
 		if err == nil && action == op.Stop {
 			s.endLeaseAfterStop(ctx, w, prep)
 		}

@@ -1,6 +1,7 @@
 package control
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -21,9 +22,17 @@ import (
 // runs it at the lease's end (deleting itself once it has), so the lease
 // holds with every laptop closed; otherwise only a running desktop app
 // keeps it (its lease keeper stops the environment at the end).
+//
+// A lease on some of the instances only (LeaseRequest.Instances, or a
+// launched instance's ttl through LeaseOn) is the same tags on those
+// alone. Only the app keeps it, even when the stop runbook is deployed:
+// that runbook stops the whole environment, and such a lease must stop
+// only its instances, which the lease keeper does (it stops them, it
+// never terminates them: a lease says until when something is needed,
+// and a stopped instance can be started again or terminated by choice).
 
-// MaxLease is the longest lease: a week.
-const MaxLease = 7 * 24 * time.Hour
+// MaxLease is the longest lease: a week (a template's ttl too).
+const MaxLease = env.MaxLease
 
 // LeaseScheduleName is the lease's schedule in the environment's group.
 const LeaseScheduleName = "lease"
@@ -40,6 +49,9 @@ type LeaseRequest struct {
 	For    time.Duration `json:"forSeconds,omitempty"`
 	Extend time.Duration `json:"extendSeconds,omitempty"`
 	End    bool          `json:"end,omitempty"`
+	// Instances (ids or Names of the environment's instances), when
+	// given, limits the change to them; such a lease is kept by the app.
+	Instances []string `json:"instances,omitempty"`
 }
 
 // Check refuses a request that is not exactly one of For, Extend, End, or
@@ -69,7 +81,7 @@ func CheckLease(d time.Duration) error {
 	switch {
 	case d < 0:
 		return fmt.Errorf("a lease cannot be negative (%s); give how long it is needed, e.g. 2h", d)
-	case d < time.Minute:
+	case d < env.MinLease:
 		return fmt.Errorf("a lease must be at least a minute long, not %s; give how long it is needed, e.g. 2h", d)
 	case d > MaxLease:
 		return fmt.Errorf("a lease is at most 7 days (168h), not %s; stop it and start it again for more", d)
@@ -103,7 +115,8 @@ type LeaseResult struct {
 // Lease sets, extends or ends the environment's lease, as one operation
 // (op.Lease: under its lock, pins checked, in the usage history). Only
 // the running (or pending) instances are leased; ending one removes it
-// from every instance that has it.
+// from every instance that has it. With req.Instances only those are
+// changed, and the environment's lease schedule is left alone.
 func (s *Service) Lease(ctx context.Context, e *env.Environment, req LeaseRequest, sink op.Sink) (*LeaseResult, error) {
 	if err := req.Check(); err != nil {
 		s.refused(sink, e.Name, op.Lease, err)
@@ -115,14 +128,9 @@ func (s *Service) Lease(ctx context.Context, e *env.Environment, req LeaseReques
 		if err != nil {
 			return err
 		}
-		var insts []cloud.Instance
-		for _, st := range found.Stages {
-			for _, in := range st.Instances {
-				leased := in.LeaseUntil != nil || in.LeaseBy != ""
-				if req.End && leased || !req.End && up(in) {
-					insts = append(insts, in)
-				}
-			}
+		insts, err := leaseTargets(e, found, req)
+		if err != nil {
+			return err
 		}
 		if len(insts) == 0 {
 			if req.End {
@@ -134,7 +142,7 @@ func (s *Service) Lease(ctx context.Context, e *env.Environment, req LeaseReques
 			w.Sink.Emit(op.Event{Time: s.opts.Clock.Now(), Env: e.Name, Action: op.Lease, Type: t, Message: msg})
 		}
 		emit(op.EventRunStarted, leaseIntent(e.Name, req, len(insts)))
-		res, err = s.applyLease(ctx, w, e, insts, true, req, func(msg string) { emit(op.EventChangeApplied, msg) })
+		res, err = s.applyLease(ctx, w, e, insts, len(req.Instances) == 0, req, func(msg string) { emit(op.EventChangeApplied, msg) })
 		if err != nil {
 			emit(op.EventRunFailed, err.Error())
 			return err
@@ -147,6 +155,42 @@ func (s *Service) Lease(ctx context.Context, e *env.Environment, req LeaseReques
 		return nil
 	})
 	return res, err
+}
+
+// leaseTargets are the instances a lease request changes: the running
+// ones (ending: the leased ones), of req.Instances only when given; one
+// named there that the environment does not select, or that is not
+// running when a lease is set, is refused.
+func leaseTargets(e *env.Environment, found *orchestrate.Resolved, req LeaseRequest) ([]cloud.Instance, error) {
+	want := map[string]bool{}
+	for _, x := range req.Instances {
+		want[x] = true
+	}
+	matched := map[string]bool{}
+	var insts []cloud.Instance
+	for _, st := range found.Stages {
+		for _, in := range st.Instances {
+			if len(want) > 0 {
+				if !want[in.ID] && (in.Name == "" || !want[in.Name]) {
+					continue
+				}
+				matched[in.ID], matched[in.Name] = true, true
+				if !req.End && !up(in) {
+					return nil, fmt.Errorf("%s is %s, not running: a lease is on running time (start it first)", op.Label(in.ID, in.Name), in.State)
+				}
+			}
+			leased := in.LeaseUntil != nil || in.LeaseBy != ""
+			if req.End && leased || !req.End && up(in) {
+				insts = append(insts, in)
+			}
+		}
+	}
+	for _, x := range req.Instances {
+		if !matched[x] {
+			return nil, fmt.Errorf("%s is not an instance of %s; give the id or Name of one of its instances", x, e.Name)
+		}
+	}
+	return insts, nil
 }
 
 func leaseIntent(name string, req LeaseRequest, n int) string {
@@ -163,6 +207,7 @@ func leaseIntent(name string, req LeaseRequest, n int) string {
 // already running (w), such as a launch whose template has a ttl: the
 // instances are tagged, and only the app keeps the lease (the deployed
 // stop runbook would stop the whole environment, not them alone).
+// req.Instances is not used: insts are the instances.
 func (s *Service) LeaseOn(ctx context.Context, w *Work, e *env.Environment, insts []cloud.Instance, req LeaseRequest) (*LeaseResult, error) {
 	if err := req.Check(); err != nil {
 		return nil, err
@@ -183,12 +228,13 @@ func (s *Service) applyLease(ctx context.Context, w *Work, e *env.Environment, i
 		res.PreviousUntil, res.PreviousBy, res.PreviousByName = cur.LeaseUntil, cur.LeaseBy, ShortName(cur.LeaseBy)
 	}
 	loc := s.location()
+	subject := leaseSubject(e.Name, insts, whole)
 	if req.End {
 		if err := untagLease(ctx, w, insts); err != nil {
 			return nil, err
 		}
 		changed(fmt.Sprintf("removed the lease from %d instance(s)", len(insts)))
-		res.Message = fmt.Sprintf("ended the lease of %s", e.Name)
+		res.Message = fmt.Sprintf("ended the lease of %s", subject)
 		if cur.LeaseUntil != nil {
 			res.Message += fmt.Sprintf(" (it was until %s, by %s)", clockText(*cur.LeaseUntil, now, loc), ShortName(cur.LeaseBy))
 		}
@@ -243,24 +289,42 @@ func (s *Service) applyLease(ctx context.Context, w *Work, e *env.Environment, i
 			res.Notes = append(res.Notes, note)
 		}
 	}
-	res.Message = leaseMessage(e.Name, res, req, now, loc)
+	res.Message = leaseMessage(e.Name, subject, whole, res, req, now, loc)
 	return res, nil
 }
 
-func leaseMessage(name string, res *LeaseResult, req LeaseRequest, now time.Time, loc *time.Location) string {
+// leaseSubject is what a lease is on: the environment, or its instances
+// named ("api-1 of shop").
+func leaseSubject(name string, insts []cloud.Instance, whole bool) string {
+	if whole {
+		return name
+	}
+	names := make([]string, len(insts))
+	for i, in := range insts {
+		names[i] = cmp.Or(in.Name, in.ID)
+	}
+	return strings.Join(names, ", ") + " of " + name
+}
+
+// leaseMessage says the lease of subject (name, or some of its instances
+// when not whole) in a sentence.
+func leaseMessage(name, subject string, whole bool, res *LeaseResult, req LeaseRequest, now time.Time, loc *time.Location) string {
 	var b strings.Builder
 	switch {
 	case req.Extend > 0 && res.PreviousBy != "" && res.PreviousBy != res.By:
-		fmt.Fprintf(&b, "extended the lease %s held on %s (until %s) by %s: ", res.PreviousByName, name, clockText(*res.PreviousUntil, now, loc), req.Extend)
+		fmt.Fprintf(&b, "extended the lease %s held on %s (until %s) by %s: ", res.PreviousByName, subject, clockText(*res.PreviousUntil, now, loc), req.Extend)
 	case req.Extend > 0:
-		fmt.Fprintf(&b, "extended the lease of %s by %s: ", name, req.Extend)
+		fmt.Fprintf(&b, "extended the lease of %s by %s: ", subject, req.Extend)
 	default:
-		fmt.Fprintf(&b, "%s is leased ", name)
+		fmt.Fprintf(&b, "%s is leased ", subject)
 	}
 	fmt.Fprintf(&b, "until %s (in %s) by %s; ", clockText(*res.Until, now, loc), Span(res.Until.Sub(now)), res.ByName)
-	if res.KeptBy == KeptByAWS {
+	switch {
+	case res.KeptBy == KeptByAWS:
 		fmt.Fprintf(&b, "AWS stops it then with the deployed stop runbook (schedule %s), also with every laptop closed", res.Schedule)
-	} else {
+	case !whole:
+		fmt.Fprintf(&b, "only a running Cloud Control app stops it then, and nothing else of %s: a lease on some of its instances is kept only while the app is open (the deployed stop runbook would stop all of %s)", name, name)
+	default:
 		b.WriteString("only a running Cloud Control app stops it then: the lease is kept only while the app is open (deploy the runbooks, env deploy " + name + ", for AWS to keep it)")
 	}
 	return b.String()

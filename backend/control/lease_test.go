@@ -295,6 +295,81 @@ func TestLeaseFailures(t *testing.T) {
 	}
 }
 
+// A lease on some instances (env lease --instance, as a launch's ttl is)
+// changes those alone: the environment's lease, and its schedule in AWS,
+// stay as they are, and only the app keeps it.
+func TestALeaseOnSomeInstances(t *testing.T) {
+	a := newAWSRig(t, map[string]string{"shop": shop + "  - name: launched\n    instances: [{tags: {Role: launched}}]\n"})
+	a.addShop()
+	a.fleet.Add("i-new", "new-1", cloud.Running, map[string]string{"Role": "launched"})
+	if _, err := a.deploy("shop", DeployOptions{CreateRoles: true}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.startLeased(2 * time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	envEnd := t0.Add(2 * time.Hour).Format(time.RFC3339)
+	now := a.clock.Now().UTC().Truncate(time.Second) // the start took its time
+	lease := func(req LeaseRequest) *LeaseResult {
+		t.Helper()
+		lr, err := a.svc.Lease(context.Background(), a.env("shop"), req, nil)
+		if err != nil {
+			t.Fatalf("%+v: %v", req, err)
+		}
+		return lr
+	}
+	unmoved := func(when string) {
+		t.Helper()
+		if until, _ := leaseOf(a, "i-db"); until != envEnd {
+			t.Errorf("%s: the environment's lease became %q", when, until)
+		}
+		if sc, err := a.leaseSchedule(); err != nil || sc.Expression != AtExpression(t0.Add(2*time.Hour)) {
+			t.Errorf("%s: the lease schedule %+v %v", when, sc, err)
+		}
+	}
+
+	lr := lease(LeaseRequest{For: 8 * time.Hour, Instances: []string{"new-1"}})
+	if lr.KeptBy != KeptByApp || lr.Schedule != "" || !slices.Equal(lr.Instances, []string{"i-new"}) ||
+		!strings.HasPrefix(lr.Message, "new-1 of shop is leased until 17:00 (in 8 h) by alice; only a running Cloud Control app stops it then, and nothing else of shop") {
+		t.Errorf("set %+v", lr)
+	}
+	if until, by := leaseOf(a, "i-new"); until != now.Add(8*time.Hour).Format(time.RFC3339) || by != alice {
+		t.Errorf("i-new leased until %q by %q", until, by)
+	}
+	unmoved("set")
+
+	a.as(bob)
+	lr = lease(LeaseRequest{Extend: time.Hour, Instances: []string{"i-new"}})
+	if !lr.Until.Equal(now.Add(9*time.Hour)) || lr.PreviousByName != "alice" || !strings.HasPrefix(lr.Message, "extended the lease alice held on new-1 of shop (until 17:00) by 1h0m0s: until 18:00") {
+		t.Errorf("extend %+v", lr)
+	}
+	unmoved("extend")
+
+	lr = lease(LeaseRequest{End: true, Instances: []string{"new-1"}})
+	if until, _ := leaseOf(a, "i-new"); until != "" || !strings.HasPrefix(lr.Message, "ended the lease of new-1 of shop") {
+		t.Errorf("end: %+v, still until %q", lr, until)
+	}
+	unmoved("end")
+
+	// Not an instance of shop; not running.
+	a.fleet.Add("i-other", "other", cloud.Running, nil)
+	if err := a.fleet.Stop(context.Background(), "eu-west-1", []string{"i-new"}); err != nil {
+		t.Fatal(err)
+	}
+	a.clock.Advance(time.Minute)
+	for _, c := range []struct {
+		ids  []string
+		want string
+	}{
+		{[]string{"other"}, "other is not an instance of shop; give the id or Name of one of its instances"},
+		{[]string{"new-1"}, "i-new (new-1) is stopped, not running: a lease is on running time"},
+	} {
+		if _, err := a.svc.Lease(context.Background(), a.env("shop"), LeaseRequest{For: time.Hour, Instances: c.ids}, nil); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: %v, want %q", c.ids, err, c.want)
+		}
+	}
+}
+
 // LeaseOn, for a launch's ttl: the given instances only, kept by the app.
 func TestLeaseOnGivenInstances(t *testing.T) {
 	a := deployedShop(t)

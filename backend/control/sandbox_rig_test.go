@@ -209,13 +209,7 @@ func (r *sandboxRig) iam() *iam.Client {
 
 // requestsOf are the log's entries of action, in order.
 func (r *sandboxRig) requestsOf(action string) []sandbox.Request {
-	var out []sandbox.Request
-	for _, q := range r.sb.Requests() {
-		if q.Action == action {
-			out = append(out, q)
-		}
-	}
-	return out
+	return sandboxtest.RequestsOf(r.sb, action)
 }
 
 // idsOf are the instance ids of requests, each request's sorted.

@@ -44,8 +44,8 @@ func (s *Service) Start(ctx context.Context, name string, opts StartOptions, sin
 }
 
 // MarkStarted tags instances with who started them and when (the caller's
-// ARN, now), as every start does: the launch of a new instance calls it
-// inside its own operation, so the instance shows "started by" at once.
+// ARN, now), as every start does (a launch writes the same tags in the
+// stack it creates, which CloudFormation gives the new instance).
 func (s *Service) MarkStarted(ctx context.Context, w *Work, insts []cloud.Instance) error {
 	t := taggerOf(w.Session)
 	if t == nil {

@@ -41,6 +41,9 @@ type Environment struct {
 	// Schedule is when `env deploy` has AWS start and stop the environment;
 	// nil when the file has no schedule: section.
 	Schedule *Schedule `json:"schedule,omitempty"`
+	// Launch says where new instances go and which templates launch them;
+	// nil when the file has no launch: section.
+	Launch *Launch `json:"launch,omitempty"`
 
 	// File is the path the environment was read from.
 	File string `json:"-"`

@@ -77,7 +77,7 @@ func (d *decoder) environment(root *yaml.Node) *Environment {
 		return nil
 	}
 	f := d.Known(pairs, "the environment",
-		"version", "name", "description", "account", "profile", "region", "select", "stages", "stop", "schedule")
+		"version", "name", "description", "account", "profile", "region", "select", "stages", "stop", "schedule", "launch")
 
 	if p, ok := f["version"]; ok {
 		if v, good := d.Int(p.Val, "version"); good && v != Version {
@@ -144,6 +144,9 @@ func (d *decoder) environment(root *yaml.Node) *Environment {
 	}
 	for _, s := range stages {
 		e.Stages = append(e.Stages, s.stage)
+	}
+	if p, ok := f["launch"]; ok {
+		e.Launch = d.launchSection(e, p) // launch.go
 	}
 	d.resolve(e, stages, stop)
 	return e

@@ -6,7 +6,7 @@ import (
 )
 
 const (
-	allowedTop   = "(allowed: version, name, description, account, profile, region, select, stages, stop, schedule)"
+	allowedTop   = "(allowed: version, name, description, account, profile, region, select, stages, stop, schedule, launch)"
 	allowedStage = "(allowed: name, after, instances, ready, timeout)"
 	allowedReady = "(allowed: status-checks, tcp, http, delay, command, ssm-grace)"
 	durHint      = "write a Go duration such as 90s, 15m or 1h30m"

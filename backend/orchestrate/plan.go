@@ -281,6 +281,9 @@ func NewPlan(e *env.Environment, action op.Action, res *Resolved, opts PlanOptio
 		}
 		ps := PlanStage{Name: st.Name, After: after[i], Instances: make([]PlanInstance, 0, len(insts)),
 			Settled: action == op.Start && opts.Settled[st.Name]}
+		if len(insts) == 0 && ok {
+			p.Warnings = append(p.Warnings, emptyStageWarning(e, st.Name)) // launch_stage.go
+		}
 		for _, in := range insts {
 			do := decide(action, in.State)
 			p.Counts[do]++

@@ -81,7 +81,7 @@ func Resolve(ctx context.Context, e *env.Environment, fleet cloud.Fleet, region 
 			r.problem(st.Pos, "stage %q selects no instances: list at least one under instances:", st.Name)
 		}
 		for _, sel := range st.Instances {
-			matched, err := r.match(sel)
+			matched, err := r.match(sel, e.LaunchesInto(st.Name)) // launch_stage.go
 			if err != nil {
 				return nil, err
 			}
@@ -168,7 +168,7 @@ func (r *resolver) findIDs() error {
 // match returns the instances one selector picks, recording a problem when it
 // picks none. Terminated instances only count when named by id: a Name or tag
 // often outlives a terminated instance, and the plan must say so for an id.
-func (r *resolver) match(sel env.Selector) ([]cloud.Instance, error) {
+func (r *resolver) match(sel env.Selector, mayBeEmpty bool) ([]cloud.Instance, error) {
 	if sel.ID != "" {
 		in, ok := r.byID[sel.ID]
 		switch {
@@ -209,7 +209,7 @@ func (r *resolver) match(sel env.Selector) ([]cloud.Instance, error) {
 		live = append(live, in.ID)
 		out = append(out, in)
 	}
-	if len(live) == 0 {
+	if len(live) == 0 && !mayBeEmpty {
 		msg := fmt.Sprintf("no instance in %s has %s", r.region, what)
 		if len(r.e.Select) > 0 {
 			msg += " and the tags of select (" + tagText(r.e.Select) + ")"

@@ -162,7 +162,7 @@ func (x *run) call(ctx context.Context, stages []*stageRun, f func(context.Conte
 	if !deadline.After(now) {
 		return errStageOver
 	}
-	defer x.r.Settle.callBegan()() // before the bound's timer, released after it stopped
+	defer x.r.Settle.CallBegan()() // before the bound's timer, released after it stopped
 	cctx, cancel := clockctx.WithDeadline(ctx, x.clock, deadline)
 	defer cancel()
 	err := f(cctx)

@@ -66,6 +66,9 @@ func (x *run) begin(s *stageRun) {
 			what = "nothing to stop"
 		}
 		s.message = what + ": " + countText(counts, x.plan.Action)
+		if len(s.insts) == 0 {
+			s.message = emptyStageMessage // launch_stage.go
+		}
 		x.emit(op.Event{Type: op.EventStageSkipped, Stage: s.ps.Name, Message: s.message})
 		return
 	}
@@ -85,6 +88,9 @@ func (x *run) begin(s *stageRun) {
 // nothingToDo: a start stage whose instances all run and that has no gate
 // but running (and a delay, skipped then), or a stop stage already down.
 func (x *run) nothingToDo(s *stageRun) bool {
+	if len(s.insts) == 0 {
+		return true // a stage a template launches into, with no instance yet
+	}
 	for _, in := range s.insts {
 		if x.plan.Action == op.Stop {
 			if !in.missing && in.cur.State != cloud.Stopped && in.cur.State != cloud.Terminated {

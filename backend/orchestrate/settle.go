@@ -53,8 +53,10 @@ func (s *Settle) checkTaken() {
 	}
 }
 
-// callBegan read-holds the lock for a call; the returned func releases it.
-func (s *Settle) callBegan() func() {
+// CallBegan read-holds the lock for a call, bound included; the returned
+// func releases it. Runs other than orchestrate's (a launch's polls) call
+// it around their own bounded calls.
+func (s *Settle) CallBegan() func() {
 	if s == nil {
 		return func() {}
 	}

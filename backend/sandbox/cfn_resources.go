@@ -223,7 +223,7 @@ func (sb *Sandbox) createInstance(st *stack, r *stackRes, at time.Time) (time.Ti
 	}
 	spec := InstanceSpec{ID: generatedID(fmt.Sprintf("stack/%s/%s/%d", st.id, r.def.Name, rs.runs), 0, used), Type: typ,
 		Tags: tags, AZ: subnet.Zone, Timing: sb.defaults.Timing, Public: sb.defaults.Public, Volumes: volumes,
-		Image: image, Subnet: subnet.ID, VPC: subnet.vpc.ID, Groups: groups, SSM: sb.defaults.SSM}
+		Image: image, Subnet: subnet.ID, VPC: subnet.vpc.ID, Groups: groups, SSM: sb.defaults.SSM, Services: w.servicesFor(tags)}
 	in, err := sb.newInstance(st.region, spec, at)
 	if err != nil {
 		return time.Time{}, ec2Failure("InsufficientInstanceCapacity", "%v", err)

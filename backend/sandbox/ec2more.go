@@ -241,7 +241,8 @@ func (sb *Sandbox) runInstances(c *call) (any, *apiError) {
 	for n := range maxN {
 		spec := InstanceSpec{
 			ID: generatedID(seed, n, used), Type: typ, Tags: maps.Clone(tags), AZ: az, SSM: sb.defaults.SSM,
-			Timing: Timing{DefaultStart, DefaultStop, DefaultChecks, DefaultTerminate},
+			Timing:   Timing{DefaultStart, DefaultStop, DefaultChecks, DefaultTerminate},
+			Services: sb.region(c.region).world.servicesFor(tags),
 		}
 		if t := sb.defaults; t != nil {
 			spec.Timing, spec.Public = t.Timing, t.Public

@@ -248,6 +248,7 @@ func (p *parser) region(n *yaml.Node, name string) rawRegion {
 		"hosted-zones":            func(v *yaml.Node) { r.zones = p.hostedZones(v) },
 		"instance-type-offerings": func(v *yaml.Node) { r.offerings = p.offerings(v, name) },
 		"timing":                  func(v *yaml.Node) { r.timing = p.timing(v, regionTimingKeys...) },
+		"launched-services":       func(v *yaml.Node) { r.launched = p.launchedServices(v) },
 	})
 	return r
 }

@@ -58,6 +58,7 @@ type rawRegion struct {
 	zones     []rawZone
 	offerings map[string][]string
 	timing    partialTiming
+	launched  []LaunchedServices
 	has       struct{ images, ssm, vpcs, keys bool }
 }
 
@@ -69,7 +70,7 @@ type rawZone struct {
 // finish applies the default sets to what the file left out.
 func (r rawRegion) finish(d Defaults) Region {
 	reg := Region{Name: r.name, Images: r.images, SSMParameters: r.ssm, VPCs: r.vpcs, KeyPairs: r.keys,
-		Offerings: r.offerings, Stack: r.timing.overStack(d.Stack)}
+		Offerings: r.offerings, Stack: r.timing.overStack(d.Stack), Launched: r.launched}
 	for _, z := range r.zones {
 		reg.HostedZones = append(reg.HostedZones, z.zone)
 	}

@@ -84,6 +84,8 @@ type Region struct {
 	// listed offers every type the built-in price table knows in the region.
 	Offerings map[string][]string
 	Stack     StackTiming
+	// Launched are the services launched instances serve, by their tags.
+	Launched []LaunchedServices
 }
 
 // Image is one AMI: owner is "amazon" (the default), "self" (the world's

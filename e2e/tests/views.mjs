@@ -11,7 +11,7 @@ import {setTimeout as sleep} from 'node:timers/promises';
 import {AxeBuilder} from '@axe-core/playwright';
 import {assert, withinBudget} from '../lib/suite.mjs';
 import {nowEpoch} from '../lib/page.mjs';
-import {repo, sandboxUrlFromLog} from '../lib/app.mjs';
+import {copyExamples, sandboxUrlFromLog} from '../lib/app.mjs';
 import {trayLayout} from '../lib/tray.mjs';
 
 export const sizes = [
@@ -28,9 +28,7 @@ const kafka1 = 'i-0d100000000000001';
 /** A folder of the examples plus one broken file, for the views app. */
 export function viewsFolder(tmp) {
     const dir = path.join(tmp, 'views-environments');
-    fs.mkdirSync(dir, {recursive: true});
-    for (const f of ['three-tier.yaml', 'analytics.yaml', 'schema.json'])
-        fs.copyFileSync(path.join(repo, 'environments', f), path.join(dir, f));
+    copyExamples(dir);
     // A YAML syntax error: the caret must sit at its column (just past the unclosed list).
     fs.writeFileSync(
         path.join(dir, 'broken.yaml'),

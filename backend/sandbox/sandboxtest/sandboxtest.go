@@ -46,3 +46,14 @@ func Block(t testing.TB) int {
 	t.Cleanup(release)
 	return b
 }
+
+// RequestsOf are sb's logged requests of action, in order.
+func RequestsOf(sb *sandbox.Sandbox, action string) []sandbox.Request {
+	var out []sandbox.Request
+	for _, q := range sb.Requests() {
+		if q.Action == action {
+			out = append(out, q)
+		}
+	}
+	return out
+}
