@@ -12,7 +12,7 @@ import {
     clearSandboxRequests,
     cli,
     cliStatus,
-    repo,
+    copyExamples,
     sandboxRequests,
     serveSandbox,
     stopApp,
@@ -22,11 +22,11 @@ import {trayLayout} from '../lib/tray.mjs';
 import {assertOrder} from './dashboard.mjs';
 import {axe} from './views.mjs';
 
-/** A folder with three-tier alone (the deploy and the window read the same file). */
+/** Its own copy of the examples (three-tier names its launch scripts beside it). */
 function leaseFolder(tmp) {
     const dir = path.join(tmp, 'lease-environments');
     fs.mkdirSync(dir, {recursive: true});
-    fs.copyFileSync(path.join(repo, 'environments/three-tier.yaml'), path.join(dir, 'three-tier.yaml'));
+    copyExamples(dir);
     return dir;
 }
 
