@@ -12,6 +12,7 @@ import {launchFresh, startThreeTier, trayQuit, trayStop} from './tests/dashboard
 import {fileWatcher, scratch} from './tests/watch.mjs';
 import {bigWorld, relaunchCached, slowRunningWorld, thousandInstances} from './tests/scale.mjs';
 import {productionWindow} from './tests/window.mjs';
+import {leaseKeptByAWS} from './tests/lease.mjs';
 import {
     cancelledStart,
     failedStart,
@@ -110,7 +111,8 @@ try {
     // Every view at two sizes, light and dark, with axe; the states after a
     // failure and a cancel; stale reads; the first run. Their own app, home
     // and folder (a copy of the examples and a broken file), at speed 10.
-    {
+    // (Not launched at all when E2E_ONLY picks other tests.)
+    if (!suite.only) {
         const registered = watcher.registered.length;
         const views = await launch({
             home: path.join(tmp, 'home-views'),
@@ -151,6 +153,11 @@ try {
         }
         await suite.test('axe: no serious or critical violation on any view, light and dark', () => viewsChecked(ctx));
     }
+
+    await suite.test(
+        'a lease set from the window stops three-tier through its deployed schedule with the app closed',
+        () => leaseKeptByAWS(ctx, {launch, binary, tmp, world}),
+    );
 
     // Last: its WebKit processes must not share the CPU with the scroll test's frames.
     await suite.test(

@@ -52,15 +52,17 @@ async function waitPort(port, proc, timeoutMs) {
  * Starts the app. t0 (performance.now() just before spawn, and its epoch
  * equivalent t0Epoch) is the launch time the figures count from.
  */
-export async function launchApp({binary, home, dirs, world, speed = 5, out, label}) {
+export async function launchApp({binary, home, dirs, world, speed = 5, out, label, endpoint}) {
     const port = await freePort();
-    const args = ['--sandbox', '--speed', String(speed)];
-    if (world) args.push('--world', world);
+    // endpoint: the app is on "AWS" (no --sandbox), which is a `sandbox serve` that outlives it.
+    const args = endpoint ? [] : ['--sandbox', '--speed', String(speed)];
+    if (world && !endpoint) args.push('--world', world);
     for (const d of dirs) args.push('--dir', d);
     const logPath = path.join(out, `app-${label}.out`);
     const log = fs.openSync(logPath, 'w');
     const env = {
         ...process.env,
+        ...(endpoint ? awsEnv(home, endpoint) : {}),
         CLOUDCONTROL_HOME: home,
         devserver: `127.0.0.1:${port}`,
         assetdir: path.join(repo, 'frontend/dist'),
@@ -88,17 +90,14 @@ export async function launchApp({binary, home, dirs, world, speed = 5, out, labe
 }
 
 /**
- * `cloudcontrol env status NAME --json` from the same binary, on the app's
- * CLOUDCONTROL_HOME (so the same locks and history) and its sandbox, with
- * the sandbox's placeholder keys and no AWS files of this machine.
+ * The variables that point the SDK at a sandbox as if it were AWS: its
+ * placeholder keys and no AWS files of this machine.
  */
-export async function cliStatus(app, sandboxUrl, name) {
-    const empty = path.join(app.home, 'no-aws-file');
+function awsEnv(home, sandboxUrl) {
+    const empty = path.join(home, 'no-aws-file');
+    fs.mkdirSync(home, {recursive: true});
     fs.writeFileSync(empty, '');
-    const args = [...app.dirs.flatMap((d) => ['--dir', d]), 'env', 'status', name, '--json'];
-    const env = {
-        ...process.env,
-        CLOUDCONTROL_HOME: app.home,
+    return {
         AWS_ENDPOINT_URL: sandboxUrl,
         AWS_ACCESS_KEY_ID: 'sandbox',
         AWS_SECRET_ACCESS_KEY: 'sandbox',
@@ -108,12 +107,73 @@ export async function cliStatus(app, sandboxUrl, name) {
         AWS_CONFIG_FILE: empty,
         AWS_SHARED_CREDENTIALS_FILE: empty,
     };
-    const out = await new Promise((ok, fail) =>
-        execFile(app.binary, args, {cwd: repo, env, timeout: 15_000}, (err, stdout, stderr) =>
-            err ? fail(new Error(`cloudcontrol env status ${name} --json: ${err.message}\n${stderr}`)) : ok(stdout),
+}
+
+/**
+ * `cloudcontrol ARGS...` from the same binary, on the app's
+ * CLOUDCONTROL_HOME (so the same locks and history) and the sandbox at
+ * sandboxUrl; its output.
+ */
+export async function cli(app, sandboxUrl, args, timeout = 15_000) {
+    const all = [...app.dirs.flatMap((d) => ['--dir', d]), ...args];
+    const env = {...process.env, ...awsEnv(app.home, sandboxUrl), CLOUDCONTROL_HOME: app.home};
+    return new Promise((ok, fail) =>
+        execFile(app.binary, all, {cwd: repo, env, timeout}, (err, stdout, stderr) =>
+            err ? fail(new Error(`cloudcontrol ${args.join(' ')}: ${err.message}\n${stderr}`)) : ok(stdout),
         ),
     );
-    return JSON.parse(out);
+}
+
+/** `cloudcontrol env status NAME --json`, parsed (see cli). */
+export async function cliStatus(app, sandboxUrl, name) {
+    return JSON.parse(await cli(app, sandboxUrl, ['env', 'status', name, '--json']));
+}
+
+/**
+ * `cloudcontrol sandbox serve` on a free loopback port: the "AWS" that goes on
+ * when the app is closed. stop() ends it.
+ */
+export async function serveSandbox({binary, world, speed = 10, out, label}) {
+    const logPath = path.join(out, `sandbox-${label}.out`);
+    const log = fs.openSync(logPath, 'w');
+    const proc = spawn(
+        binary,
+        ['sandbox', 'serve', '--listen', '127.0.0.1:0', '--speed', String(speed), '--world', world],
+        {
+            cwd: repo,
+            stdio: ['ignore', log, log],
+        },
+    );
+    fs.closeSync(log);
+    const stop = async () => {
+        if (proc.exitCode !== null || proc.signalCode !== null) return;
+        const exited = new Promise((ok) => proc.once('exit', ok));
+        proc.kill('SIGTERM');
+        if (!(await Promise.race([exited.then(() => true), sleep(5_000).then(() => false)]))) proc.kill('SIGKILL');
+    };
+    for (const end = Date.now() + 15_000; Date.now() < end; await sleep(50)) {
+        const m = fs.readFileSync(logPath, 'utf8').match(/listening on (http\S+)/);
+        if (m) return {url: m[1], proc, stop, logPath};
+        if (proc.exitCode !== null) break;
+    }
+    await stop();
+    throw new Error(`sandbox serve did not say where it listens: ${fs.readFileSync(logPath, 'utf8')}`);
+}
+
+/** Moves the sandbox's clock on (POST /_sandbox/clock): what falls due on the way happens before it answers. */
+export async function advanceSandbox(sandboxUrl, by) {
+    const res = await fetch(new URL('/_sandbox/clock', sandboxUrl), {
+        method: 'POST',
+        body: JSON.stringify({advance: by}),
+    });
+    if (!res.ok) throw new Error(`POST /_sandbox/clock ${by}: HTTP ${res.status} ${await res.text()}`);
+    return res.json();
+}
+
+/** Empties the sandbox's request log (DELETE /_sandbox/requests). */
+export async function clearSandboxRequests(sandboxUrl) {
+    const res = await fetch(new URL('/_sandbox/requests', sandboxUrl), {method: 'DELETE'});
+    if (!res.ok) throw new Error(`DELETE /_sandbox/requests: HTTP ${res.status}`);
 }
 
 /** The in-process sandbox's URL, from the app's log line `sandbox serving url=...`. */

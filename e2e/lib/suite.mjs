@@ -11,9 +11,15 @@ export class Suite {
         this.results = [];
         this.figures = [];
         this.page = null; // the page to screenshot on failure
+        // E2E_ONLY=TEXT runs only the tests whose name has TEXT (the apps launched between tests still start).
+        this.only = process.env.E2E_ONLY ?? '';
     }
 
     async test(name, fn) {
+        if (this.only && !name.includes(this.only)) {
+            console.log(`SKIP ${name} (E2E_ONLY)`);
+            return;
+        }
         const start = performance.now();
         process.stdout.write(`--- ${name}\n`);
         try {

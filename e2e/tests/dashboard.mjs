@@ -32,7 +32,7 @@ const liveShown = () =>
         .join(' ');
 
 // The instances of the examples' world, by stage of three-tier.
-const threeTier = {
+export const threeTier = {
     database: ['i-0db00000000000001'],
     api: ['i-0a100000000000001', 'i-0a100000000000002'],
     worker: ['i-0b100000000000001'],
@@ -207,7 +207,7 @@ export async function startThreeTier(ctx, app) {
 }
 
 /** Checks the calls touched the stages' instances in these groups' order. */
-function assertOrder(calls, groups, what) {
+export function assertOrder(calls, groups, what) {
     const when = (stage) => {
         const hits = calls.filter((c) => c.instanceIds?.some((id) => threeTier[stage].includes(id)));
         assert(hits.length > 0, `no ${what} call for stage ${stage} in the sandbox's request log`);

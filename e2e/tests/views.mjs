@@ -58,7 +58,7 @@ async function choose(page, name) {
 }
 
 /** Runs axe on what the page shows; returns its serious and critical violations, worded. */
-async function axe(page) {
+export async function axe(page) {
     const res = await new AxeBuilder({page}).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
     return res.violations
         .filter((v) => v.impact === 'serious' || v.impact === 'critical')

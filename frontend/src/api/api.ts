@@ -5,16 +5,19 @@ import * as Envs from '../../wailsjs/go/desktop/Environments';
 import * as Settings from '../../wailsjs/go/desktop/Settings';
 import * as Profiles from '../../wailsjs/go/desktop/Profiles';
 import * as Costs from '../../wailsjs/go/desktop/Costs';
+import * as InAWS from '../../wailsjs/go/desktop/InAWS';
 import {ClipboardSetText, EventsEmit, EventsOn} from '../../wailsjs/runtime/runtime';
 import {desktop, op} from '../../wailsjs/go/models';
 import type {
     Action,
     CostReport,
+    Deployment,
     EnvView,
     InstanceAction,
     InstanceInfo,
     Notifications,
     KeychainInput,
+    LeaseResult,
     MFAQuestion,
     OperationRow,
     Overview,
@@ -108,6 +111,16 @@ export interface Api {
     operations(req: ReportRequest): Promise<OperationRow[]>;
     operationEvents(id: number): Promise<RunEvent[]>;
 
+    // Leases and what is deployed in AWS (InAWS). Lengths in seconds, 60 to 604800 (7 days).
+    /** Starts like run(env, start), the instances leased for `seconds` before anything starts. */
+    startWithLease(env: string, seconds: number): Promise<void>;
+    lease(env: string, seconds: number): Promise<LeaseResult>;
+    /** Someone else's lease may be extended: previousByName says whose it was. */
+    extendLease(env: string, seconds: number): Promise<LeaseResult>;
+    endLease(env: string): Promise<LeaseResult>;
+    /** What is deployed (runbooks, schedules, the lease's schedule), read from AWS on demand. */
+    deployed(env: string): Promise<Deployment>;
+
     /** Tells the app the environment list is first on screen (it logs the time since launch). */
     listShown(): void;
 }
@@ -196,6 +209,11 @@ export function wailsApi(): Api {
         historyNotice: () => Costs.HistoryNotice(),
         operations: (req) => Costs.Operations(desktop.ReportRequest.createFrom(req)),
         operationEvents: (id) => Costs.OperationEvents(id),
+        startWithLease: (env, seconds) => InAWS.StartWithLease(env, seconds),
+        lease: (env, seconds) => InAWS.Lease(env, seconds),
+        extendLease: (env, seconds) => InAWS.ExtendLease(env, seconds),
+        endLease: (env) => InAWS.EndLease(env),
+        deployed: (env) => InAWS.Deployed(env),
         listShown: () =>
             EventsEmit(events.listShown, {view: viewKind(window.location.hostname), pageMs: performance.now()}),
     };

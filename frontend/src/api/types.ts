@@ -31,6 +31,14 @@ export type ProfileList = desktop.ProfileList;
 export type KeychainInput = desktop.KeychainInput;
 export type Whoami = control.Whoami;
 
+// Leases, who started it, what is deployed in AWS.
+/** Who started the running instances and their lease, from their tags (EnvView.who). */
+export type Who = control.Who;
+export type LeaseResult = control.LeaseResult;
+export type Deployment = control.Deployment;
+export type DeployedDocument = control.DeployedDocument;
+export type DeployedSchedule = control.DeployedSchedule;
+
 /** Payload of "profiles:mfa": a session needs a code. */
 export type MFAQuestion = desktop.MFAQuestion;
 /** Payload of "profiles:sso": an IAM Identity Center sign-in's progress. */

@@ -1,8 +1,9 @@
-import type {ReactNode} from 'react';
 import {Alert, Anchor, Button, Group, Stack, Text, Title, Tooltip} from '@mantine/core';
 import {op, type EnvView} from '../api/types';
-import {ago, clock, duration, epoch} from '../lib/format';
+import {clock} from '../lib/format';
 import {StateBadge} from './StateBadge';
+import {NextScheduled} from './lease/NextScheduled';
+import {WhoLine} from './lease/WhoLine';
 
 interface Props {
     env: EnvView;
@@ -83,7 +84,8 @@ export function EnvHeader({env, running, refreshing, now, onStart, onStop, onRet
                     </Anchor>
                 )}
             </Group>
-            <Who env={env} now={now} />
+            <WhoLine env={env.name} who={env.who} now={now} />
+            <NextScheduled env={env.name} />
             {busy && (
                 <Text size="sm" c="orange" data-testid="env-busy">
                     {busy}
@@ -140,36 +142,4 @@ function freshness(env: EnvView): string {
     if (!at) return env.error ? 'not read from AWS: the read failed' : 'not read from AWS yet';
     if (env.error) return `stale since ${at}`;
     return env.live ? `live, read at ${at}` : `last known state, read at ${at}`;
-}
-
-/** Who started the running instances and their lease, as their Cloud Control tags say. */
-function Who({env, now}: {env: EnvView; now: number}) {
-    const w = env.who ?? {};
-    const parts: ReactNode[] = [];
-    if (w.startedBy) {
-        parts.push(
-            <span key="started" title={w.startedBy} data-testid="started-by">
-                started by {w.startedByName || w.startedBy}
-                {w.startedAt ? `, ${ago(w.startedAt, now)}` : ''}
-            </span>,
-        );
-    }
-    const until = w.leaseUntil ? epoch(w.leaseUntil) : NaN;
-    if (!Number.isNaN(until)) {
-        const left = (until - now) / 1000;
-        const some = (w.leasedInstances ?? 0) < (w.upInstances ?? 0);
-        parts.push(
-            <span key="lease" data-testid="lease" title={w.leaseBy}>
-                {left > 0 ? `lease ends in ${duration(left)}` : 'lease ended'}
-                {w.leaseByName ? ` (${w.leaseByName})` : ''}
-                {some ? `, on ${w.leasedInstances} of ${w.upInstances} running instances` : ''}
-            </span>,
-        );
-    }
-    if (parts.length === 0) return null;
-    return (
-        <Text size="xs" c="dimmed">
-            {parts.flatMap((p, i) => (i ? [' · ', p] : [p]))}
-        </Text>
-    );
 }

@@ -11,6 +11,8 @@ import {InstanceTable, type InstanceRow, type RowActions} from './InstanceTable'
 import {ProblemsView} from './ProblemsView';
 import {RunProgress} from './RunProgress';
 import {StageGraph} from './StageGraph';
+import {DeployedSection} from './lease/DeployedSection';
+import {LeasePanel} from './lease/LeasePanel';
 
 /** What the view asks the window to do; each is App's. */
 export interface EnvActions {
@@ -77,6 +79,14 @@ export function EnvironmentView({env, run, cost, cancelling, refreshing, actions
             {env.usable && (
                 <>
                     <CostPanel env={env.name} state={env.state} up={up} cost={cost} onLoad={onLoadCost} now={now} />
+                    {up && (
+                        <LeasePanel
+                            env={env.name}
+                            who={env.who}
+                            now={now}
+                            blocked={running ? 'A run is in progress' : env.busy ? `Busy: ${env.busy.action}` : ''}
+                        />
+                    )}
                     {run && (
                         <RunProgress
                             run={run}
@@ -100,6 +110,7 @@ export function EnvironmentView({env, run, cost, cancelling, refreshing, actions
                             now={now}
                         />
                     )}
+                    <DeployedSection env={env.name} leaseUntil={env.who?.leaseUntil} />
                     <InstanceTable
                         rows={rows}
                         now={now}

@@ -1,4 +1,4 @@
-import {Fragment} from 'react';
+import {Fragment, useState} from 'react';
 import {Alert, Badge, Button, Group, Loader, Modal, Stack, Table, Text} from '@mantine/core';
 import {op, type Action, type Plan, type PlanCheck, type PlanInstance, type PlanStage} from '../api/types';
 import type {CostEntry} from '../state/useCosts';
@@ -6,6 +6,7 @@ import {missing, money} from '../lib/cost';
 import {duration} from '../lib/format';
 import {doText} from '../lib/plan';
 import {StateBadge} from './StateBadge';
+import {LeaseChoice, type LeaseValue} from './lease/LeaseChoice';
 import classes from './PlanDialog.module.css';
 
 interface Props {
@@ -19,7 +20,8 @@ interface Props {
     confirming?: boolean;
     /** The environment's cost figures: the same read the cost panel shows. */
     cost?: CostEntry;
-    onConfirm: () => void;
+    /** A start's lease, when one was chosen (seconds): the start is then StartWithLease. */
+    onConfirm: (leaseSeconds?: number) => void;
     onRetry: () => void;
     onClose: () => void;
 }
@@ -41,7 +43,9 @@ export function PlanDialog({
     onRetry,
     onClose,
 }: Props) {
-    const blocked = !plan || (plan.errors?.length ?? 0) > 0;
+    const [lease, setLease] = useState<LeaseValue>({});
+    const starting = action === op.Action.START;
+    const blocked = !plan || (plan.errors?.length ?? 0) > 0 || (starting && !!lease.error);
     return (
         <Modal
             opened={opened}
@@ -65,6 +69,7 @@ export function PlanDialog({
             )}
             {plan && <PlanBody plan={plan} sandbox={sandbox} />}
             {plan && <PlanCost action={action} cost={cost} />}
+            {plan && starting && <LeaseChoice env={env} onChange={setLease} />}
             <Group justify="flex-end" className={classes.footer} data-testid="plan-footer">
                 <Button variant="default" onClick={onClose}>
                     Close
@@ -76,7 +81,7 @@ export function PlanDialog({
                 ) : (
                     <Button
                         color={action === op.Action.STOP ? 'red.9' : 'teal.9'}
-                        onClick={onConfirm}
+                        onClick={() => onConfirm(starting ? lease.seconds : undefined)}
                         disabled={blocked || loading}
                         loading={confirming}
                         data-autofocus

@@ -1,6 +1,8 @@
 import {NavLink, ScrollArea, Stack, Text} from '@mantine/core';
 import {op, type EnvView} from '../api/types';
 import {StateBadge} from './StateBadge';
+import {useNow} from '../lib/useNow';
+import {whoShort} from './lease/WhoLine';
 
 interface Props {
     envs: EnvView[];
@@ -12,6 +14,7 @@ interface Props {
 
 /** The environments with their overall state; each item is named by its environment. */
 export function Sidebar({envs, loaded = true, selected, onSelect}: Props) {
+    const now = useNow(30_000);
     return (
         <nav aria-label="Environments" style={{display: 'flex', flexDirection: 'column', minHeight: 0, flex: 1}}>
             <Text size="xs" fw={700} tt="uppercase" c="dimmed" px="sm" pb={4}>
@@ -25,7 +28,7 @@ export function Sidebar({envs, loaded = true, selected, onSelect}: Props) {
                 )}
                 <Stack gap={2} role="list">
                     {envs.map((e) => {
-                        const d = detail(e);
+                        const d = detail(e, now);
                         return (
                             <div
                                 role="listitem"
@@ -64,11 +67,14 @@ export function Sidebar({envs, loaded = true, selected, onSelect}: Props) {
 }
 
 /** One short line under the name (its long form in the title): what is worth knowing first. */
-function detail(e: EnvView): {text: string; warn: boolean; title?: string} {
+function detail(e: EnvView, now: number): {text: string; warn: boolean; title?: string} {
     if (e.busy) return {text: `busy: ${e.busy.action} (${e.busy.client ?? 'other'})`, warn: false};
     if (e.state === op.State.INVALID) return {text: 'broken file', warn: true, title: 'The file cannot be used'};
     if (e.problems?.length)
         return {text: 'file problems', warn: true, title: 'The file has problems; its last good version is in use'};
     if (e.error) return {text: 'stale', warn: true, title: `The last read failed: ${e.error}`};
+    // Who started what runs and its lease, for everyone's starts (the instances' tags).
+    const who = whoShort(e.who, now);
+    if (who) return {text: who, warn: false};
     return {text: e.region || '', warn: false};
 }

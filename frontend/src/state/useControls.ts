@@ -50,17 +50,22 @@ export function useControls(costs: Costs) {
         [api, cost, loadCost],
     );
 
-    const confirmPlan = useCallback(async () => {
-        const f = planFlow;
-        if (!f?.plan) return;
-        setPlanFlow({...f, confirming: true});
-        try {
-            await api.run(f.env, f.action);
-            setPlanFlow(undefined);
-        } catch (err) {
-            setPlanFlow({...f, confirming: false, error: message(err)});
-        }
-    }, [api, planFlow]);
+    const confirmPlan = useCallback(
+        async (leaseSeconds?: number) => {
+            const f = planFlow;
+            if (!f?.plan) return;
+            setPlanFlow({...f, confirming: true});
+            try {
+                // A start with a lease: the instances are leased before anything starts (StartWithLease).
+                if (leaseSeconds && f.action === op.Action.START) await api.startWithLease(f.env, leaseSeconds);
+                else await api.run(f.env, f.action);
+                setPlanFlow(undefined);
+            } catch (err) {
+                setPlanFlow({...f, confirming: false, error: message(err)});
+            }
+        },
+        [api, planFlow],
+    );
 
     const cancel = useCallback(
         async (env: string) => {

@@ -19,6 +19,7 @@ import {
     type SettingsView,
     type SSOProgress,
 } from '../api/types';
+import {leaseResult, notDeployed} from './inaws';
 import {novemberOperations, novemberReport, novemberStopEvents, profileList, threeTierCost} from './costs';
 
 type Listener<T> = (v: T) => void;
@@ -147,6 +148,13 @@ export function fakeApi(overview: Overview, plans: Record<string, Plan> = {}) {
         historyNotice: vi.fn(async () => ''),
         operations: vi.fn(async (_req: ReportRequest) => novemberOperations()),
         operationEvents: vi.fn(async (id: number): Promise<RunEvent[]> => (id === 2 ? novemberStopEvents() : [])),
+        startWithLease: vi.fn(async (_env: string, _seconds: number) => {}),
+        lease: vi.fn(async (env: string, _seconds: number) => leaseResult({env})),
+        extendLease: vi.fn(async (env: string, _seconds: number) => leaseResult({env})),
+        endLease: vi.fn(async (env: string) =>
+            leaseResult({env, until: undefined, by: '', byName: '', keptBy: '', schedule: '', message: 'lease ended'}),
+        ),
+        deployed: vi.fn(async (env: string) => notDeployed(env)),
         listShown: vi.fn(() => {}),
     } satisfies Api;
 
