@@ -10,6 +10,8 @@ import {EnvHeader} from './EnvHeader';
 import {InstanceTable, type InstanceRow, type RowActions} from './InstanceTable';
 import {ProblemsView} from './ProblemsView';
 import {RunProgress} from './RunProgress';
+import {LaunchPanel} from './launch/LaunchPanel';
+import {isLaunchRun} from '../state/useLaunches';
 import {StageGraph} from './StageGraph';
 
 /** What the view asks the window to do; each is App's. */
@@ -28,6 +30,8 @@ export interface EnvActions {
     saveLog: (text: string) => void;
     loadCost: (env: string, how: CostRead) => void;
     rows: RowActions;
+    /** Opens the launch dialog; absent when the environment has no launch templates. */
+    launch?: () => void;
 }
 
 interface Props {
@@ -70,6 +74,7 @@ export function EnvironmentView({env, run, cost, cancelling, refreshing, actions
                 onStop={a.stop}
                 onRetry={a.retry}
                 onHistory={a.history}
+                onLaunch={a.launch}
             />
             {env.problems?.length > 0 && (
                 <ProblemsView problems={env.problems} usable={env.usable} onOpen={a.openFile} onReveal={a.revealFile} />
@@ -77,7 +82,17 @@ export function EnvironmentView({env, run, cost, cancelling, refreshing, actions
             {env.usable && (
                 <>
                     <CostPanel env={env.name} state={env.state} up={up} cost={cost} onLoad={onLoadCost} now={now} />
-                    {run && (
+                    {run && isLaunchRun(run.progress) && (
+                        <LaunchPanel
+                            run={run}
+                            now={now}
+                            cancelling={cancelling}
+                            onCancel={a.cancel}
+                            onCopyLog={a.copyLog}
+                            onSaveLog={a.saveLog}
+                        />
+                    )}
+                    {run && !isLaunchRun(run.progress) && (
                         <RunProgress
                             run={run}
                             now={now}
@@ -96,7 +111,11 @@ export function EnvironmentView({env, run, cost, cancelling, refreshing, actions
                         <StageGraph
                             stages={env.stages}
                             // The latest run is drawn on its stages (a refusal has none).
-                            progress={run && run.progress.outcome !== op.Outcome.REFUSED ? run.progress : undefined}
+                            progress={
+                                run && run.progress.outcome !== op.Outcome.REFUSED && !isLaunchRun(run.progress)
+                                    ? run.progress
+                                    : undefined
+                            }
                             now={now}
                         />
                     )}

@@ -22,7 +22,7 @@ interface Props {
     onSaveLog: (text: string) => void;
 }
 
-const outcomeText: Record<string, string> = {
+export const outcomeText: Record<string, string> = {
     [op.Outcome.RUNNING]: 'in progress',
     [op.Outcome.DONE]: 'done',
     [op.Outcome.FAILED]: 'failed',
@@ -30,7 +30,7 @@ const outcomeText: Record<string, string> = {
     [op.Outcome.REFUSED]: 'could not begin',
     [op.Outcome.INTERRUPTED]: 'interrupted',
 };
-const outcomeColor: Record<string, string> = {
+export const outcomeColor: Record<string, string> = {
     [op.Outcome.RUNNING]: 'blue.8',
     [op.Outcome.DONE]: 'green.9',
     [op.Outcome.FAILED]: 'red.9',
@@ -210,7 +210,7 @@ function FailureAlert({run}: {run: Run}) {
     );
 }
 
-function ActivityLog({log}: {log: Run['log']}) {
+export function ActivityLog({log}: {log: Run['log']}) {
     const lines = log.slice(-MAX_LOG);
     const viewport = useRef<HTMLDivElement>(null);
     // Follow the newest line, as a terminal would.
