@@ -179,7 +179,9 @@ export function fakeApi(overview: Overview, plans: Record<string, Plan> = {}) {
         /** Pushes run events and progress as the Go side sends them (JSON objects). */
         pushEvent: (v: Partial<Omit<RunEvent, 'convertValues'>> & {type: op.EventType}) =>
             push(runEvents, op.Event.createFrom({elapsed: 0, ...v})),
-        pushProgress: (v: object) => push(progress, op.Progress.createFrom(v)),
+        pushProgress: (v: object) =>
+            // Until op.Progress has launches in this branch's bindings, keep them past createFrom.
+            push(progress, Object.assign(op.Progress.createFrom(v), 'launches' in v ? {launches: v.launches} : {})),
         pushProfiles: (v: ProfileList) => push(profiles, v),
         pushSettings: (v: SettingsView) => push(settings, v),
         pushMFA: (v: object) => push(mfa, desktop.MFAQuestion.createFrom(v)),
