@@ -12,6 +12,7 @@ import {launchFresh, startThreeTier, trayQuit, trayStop} from './tests/dashboard
 import {fileWatcher, scratch} from './tests/watch.mjs';
 import {bigWorld, relaunchCached, slowRunningWorld, thousandInstances} from './tests/scale.mjs';
 import {productionWindow} from './tests/window.mjs';
+import {launchAndTerminate, launchFolder} from './tests/launch.mjs';
 import {
     cancelledStart,
     failedStart,
@@ -152,6 +153,25 @@ try {
             await stopApp(first);
         }
         await suite.test('axe: no serious or critical violation on any view, light and dark', () => viewsChecked(ctx));
+    }
+
+    // Launching from the window: its own app and folder (three-tier with its template's user data).
+    {
+        const launcher = await launch({
+            home: path.join(tmp, 'home-launch'),
+            dirs: [launchFolder(tmp)],
+            world,
+            speed: 10,
+            label: 'launch',
+        });
+        try {
+            await suite.test(
+                "launch three-tier's api-node from the window, ready in its stage; terminate it; nothing left",
+                () => launchAndTerminate(ctx, launcher),
+            );
+        } finally {
+            await stopApp(launcher);
+        }
     }
 
     // Last: its WebKit processes must not share the CPU with the scroll test's frames.

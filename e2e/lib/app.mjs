@@ -80,14 +80,13 @@ export async function launchApp({binary, home, dirs, world, speed = 5, out, labe
 }
 
 /**
- * `cloudcontrol env status NAME --json` from the same binary, on the app's
- * CLOUDCONTROL_HOME (so the same locks and history) and its sandbox, with
- * the sandbox's placeholder keys and no AWS files of this machine.
+ * A command of the same binary, on the app's CLOUDCONTROL_HOME (so the same
+ * locks and history) and its sandbox, with the sandbox's placeholder keys and
+ * no AWS files of this machine; its standard output.
  */
-export async function cliStatus(app, sandboxUrl, name) {
+export async function cli(app, sandboxUrl, args) {
     const empty = path.join(app.home, 'no-aws-file');
     fs.writeFileSync(empty, '');
-    const args = [...app.dirs.flatMap((d) => ['--dir', d]), 'env', 'status', name, '--json'];
     const env = {
         ...process.env,
         CLOUDCONTROL_HOME: app.home,
@@ -100,12 +99,17 @@ export async function cliStatus(app, sandboxUrl, name) {
         AWS_CONFIG_FILE: empty,
         AWS_SHARED_CREDENTIALS_FILE: empty,
     };
-    const out = await new Promise((ok, fail) =>
-        execFile(app.binary, args, {cwd: repo, env, timeout: 15_000}, (err, stdout, stderr) =>
-            err ? fail(new Error(`cloudcontrol env status ${name} --json: ${err.message}\n${stderr}`)) : ok(stdout),
+    const all = [...app.dirs.flatMap((d) => ['--dir', d]), ...args];
+    return new Promise((ok, fail) =>
+        execFile(app.binary, all, {cwd: repo, env, timeout: 15_000}, (err, stdout, stderr) =>
+            err ? fail(new Error(`cloudcontrol ${args.join(' ')}: ${err.message}\n${stderr}`)) : ok(stdout),
         ),
     );
-    return JSON.parse(out);
+}
+
+/** `cloudcontrol env status NAME --json` (see cli). */
+export async function cliStatus(app, sandboxUrl, name) {
+    return JSON.parse(await cli(app, sandboxUrl, ['env', 'status', name, '--json']));
 }
 
 /** The in-process sandbox's URL, from the app's log line `sandbox serving url=...`. */

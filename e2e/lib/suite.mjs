@@ -14,6 +14,12 @@ export class Suite {
     }
 
     async test(name, fn) {
+        // E2E_ONLY=REGEXP runs only the tests whose names match (to run one part while working on it).
+        const only = process.env.E2E_ONLY;
+        if (only && !new RegExp(only).test(name)) {
+            console.log(`SKIP ${name}`);
+            return;
+        }
         const start = performance.now();
         process.stdout.write(`--- ${name}\n`);
         try {
