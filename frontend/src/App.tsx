@@ -137,6 +137,7 @@ export default function App() {
     ]);
 
     const name = env?.name ?? '';
+    const launchable = templatesOf(env).length > 0;
     const {askInstance} = controls;
     const {askTerminate} = launches;
     const rowActions = useMemo<RowActions>(
@@ -188,7 +189,7 @@ export default function App() {
                 ),
         loadCost: costs.load,
         rows: rowActions,
-        launch: templatesOf(env).length > 0 ? () => launches.openLaunch(env.name) : undefined,
+        launch: launchable ? () => launches.openLaunch(env.name) : undefined,
     };
 
     const iconButton = (name: string, tip: string, icon: string, onClick: () => void, extra: object = {}) => (

@@ -8,7 +8,8 @@ const launchActions: string[] = [op.Action.LAUNCH, op.Action.TERMINATE, op.Actio
 export const isLaunchRun = (p: Progress | undefined) => !!p && launchActions.includes(p.action);
 
 /** The launch templates an environment has (EnvView.templates: their names). */
-export const templatesOf = (e: EnvView | undefined): string[] => (e as {templates?: string[]} | undefined)?.templates ?? [];
+export const templatesOf = (e: EnvView | undefined): string[] =>
+    (e as {templates?: string[]} | undefined)?.templates ?? [];
 
 /**
  * The window's launching: which environment's launch dialog is open, which launched instance is being
@@ -33,13 +34,9 @@ export function useLaunches() {
         };
     }, [api]);
 
-    return {
-        launchEnv,
-        openLaunch: useCallback((env: string) => setLaunchEnv(env), []),
-        closeLaunch: useCallback(() => setLaunchEnv(undefined), []),
-        terminating,
-        askTerminate: useCallback((env: string, row: InstanceRow) => setTerminating({env, row}), []),
-        closeTerminate: useCallback(() => setTerminating(undefined), []),
-        leftovers,
-    };
+    const openLaunch = useCallback((env: string) => setLaunchEnv(env), []);
+    const closeLaunch = useCallback(() => setLaunchEnv(undefined), []);
+    const askTerminate = useCallback((env: string, row: InstanceRow) => setTerminating({env, row}), []);
+    const closeTerminate = useCallback(() => setTerminating(undefined), []);
+    return {launchEnv, openLaunch, closeLaunch, terminating, askTerminate, closeTerminate, leftovers};
 }

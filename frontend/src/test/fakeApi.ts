@@ -159,14 +159,12 @@ export function fakeApi(overview: Overview, plans: Record<string, Plan> = {}) {
         launch: vi.fn(async (_env: string, _req: LaunchRequest) => {}),
         terminateTarget: vi.fn(async (_env: string, _instance: string) => terminateTarget()),
         terminate: vi.fn(async (_env: string, _instance: string) => {}),
-        launches: vi.fn(
-            async (env: string): Promise<LaunchList> => ({
-                target: apiNodeTemplates().target,
-                env,
-                launches: [],
-                leftovers: 0,
-            }),
-        ),
+        launches: vi.fn(async (env: string): Promise<LaunchList> => ({
+            target: apiNodeTemplates().target,
+            env,
+            launches: [],
+            leftovers: 0,
+        })),
         cleanUp: vi.fn(async (_env: string) => {}),
         leftovers: vi.fn(async (): Promise<Listed[]> => []),
         onLeftovers: vi.fn(sub(leftovers)),

@@ -67,7 +67,11 @@ export function apiNodePreview(over: Partial<LaunchPreview> = {}): LaunchPreview
                 tags: {'cloudcontrol:launch': 'l-7f3a9c'},
             },
         ],
-        image: {id: 'ami-0aa1b2c3d4e5f6789', name: 'al2023-ami-2023.6', alias: 'resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64'},
+        image: {
+            id: 'ami-0aa1b2c3d4e5f6789',
+            name: 'al2023-ami-2023.6',
+            alias: 'resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64',
+        },
         type: 't3.medium',
         types: [{type: 't3.medium', hourly: quote(0.0416)}],
         subnet: 'subnet-0e1a0000000000001',

@@ -82,7 +82,9 @@ describe('launch dialog', () => {
         const preview = await within(dialog).findByTestId('launch-preview');
         const row = (k: string) => within(preview).getByRole('rowheader', {name: k}).closest('tr')!;
         expect(row('Image')).toHaveTextContent('ami-0aa1b2c3d4e5f6789 al2023-ami-2023.6 (from resolve:ssm:');
-        expect(row('Subnet and zone')).toHaveTextContent('subnet-0e1a0000000000001 in vpc-0e1a0000000000001, eu-west-1a');
+        expect(row('Subnet and zone')).toHaveTextContent(
+            'subnet-0e1a0000000000001 in vpc-0e1a0000000000001, eu-west-1a',
+        );
         expect(row('Security groups')).toHaveTextContent('sg-0e1a0000000000001');
         expect(row('DNS name')).toHaveTextContent('api-node-1.shop.test.example.com');
         expect(row('Volume')).toHaveTextContent('20 GiB gp3 at /dev/xvda');
@@ -113,10 +115,11 @@ describe('launch dialog', () => {
         fireEvent.click(within(dialog).getByRole('button', {name: 'Preview'}));
         const alert = await within(dialog).findByTestId('launch-rejected');
         expect(alert).toHaveTextContent('cannot launch api-node into three-tier:');
-        expect(within(alert).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
-            'subnet subnet-0e1a0000000000001 does not exist',
-            'key pair testers does not exist',
-        ]);
+        expect(
+            within(alert)
+                .getAllByRole('listitem')
+                .map((li) => li.textContent),
+        ).toEqual(['subnet subnet-0e1a0000000000001 does not exist', 'key pair testers does not exist']);
         expect(within(dialog).queryByRole('button', {name: 'Confirm launch'})).not.toBeInTheDocument();
         expect(fake.api.launch).not.toHaveBeenCalled();
     });
@@ -132,7 +135,7 @@ describe('launch dialog', () => {
         expect(fake.api.launch).not.toHaveBeenCalled();
     });
 
-    it("says why a template cannot be launched and does not preview it", async () => {
+    it('says why a template cannot be launched and does not preview it', async () => {
         const {dialog} = await openLaunch();
         await choose(dialog, 'Template', /^worker/);
         expect(within(dialog).getByTestId('launch-template-problem')).toHaveTextContent(
@@ -146,9 +149,13 @@ describe('launch dialog', () => {
         fake.api.previewLaunch.mockResolvedValueOnce(apiNodePreview({warnings: []}));
         fireEvent.click(within(dialog).getByRole('button', {name: 'Preview'}));
         await within(dialog).findByTestId('launch-preview');
-        fake.api.launch.mockRejectedValueOnce('three-tier is busy: "start" by alice (pid 42, cli) since 10:02:03, 3m ago');
+        fake.api.launch.mockRejectedValueOnce(
+            'three-tier is busy: "start" by alice (pid 42, cli) since 10:02:03, 3m ago',
+        );
         fireEvent.click(within(dialog).getByRole('button', {name: 'Confirm launch'}));
-        expect(await within(dialog).findByTestId('launch-error')).toHaveTextContent('three-tier is busy: "start" by alice');
+        expect(await within(dialog).findByTestId('launch-error')).toHaveTextContent(
+            'three-tier is busy: "start" by alice',
+        );
     });
 });
 
@@ -163,10 +170,11 @@ describe('live launch panel', () => {
         expect(within(panel).getByTestId('launch-status')).toHaveTextContent('in progress');
         const stack = within(panel).getByRole('region', {name: 'Stack cc-three-tier-api-node-1'});
         expect(within(stack).getByTestId('stack-status')).toHaveTextContent('CREATE_IN_PROGRESS');
-        expect(within(stack).getAllByTestId('stack-resource').map((r) => r.textContent)).toEqual([
-            'VolumeAWS::EC2::VolumeCREATE_COMPLETE',
-            'InstanceAWS::EC2::InstanceCREATE_IN_PROGRESS',
-        ]);
+        expect(
+            within(stack)
+                .getAllByTestId('stack-resource')
+                .map((r) => r.textContent),
+        ).toEqual(['VolumeAWS::EC2::VolumeCREATE_COMPLETE', 'InstanceAWS::EC2::InstanceCREATE_IN_PROGRESS']);
         // No bar before the instance says anything about its boot.
         expect(within(stack).queryByRole('progressbar')).not.toBeInTheDocument();
 
@@ -183,12 +191,13 @@ describe('live launch panel', () => {
                 {events: 9},
             ),
         );
-        expect(within(stack).getByRole('progressbar', {name: 'Boot progress of api-node-1: starting the API'})).toHaveAttribute(
-            'aria-valuenow',
-            '60',
-        );
+        expect(
+            within(stack).getByRole('progressbar', {name: 'Boot progress of api-node-1: starting the API'}),
+        ).toHaveAttribute('aria-valuenow', '60');
         expect(within(stack).getByTestId('stack-instance')).toHaveTextContent('i-0a9f1 is running');
-        expect(within(panel).getByRole('log', {name: 'Activity log'})).toHaveTextContent('api-node-1: 60% starting the API');
+        expect(within(panel).getByRole('log', {name: 'Activity log'})).toHaveTextContent(
+            'api-node-1: 60% starting the API',
+        );
 
         fake.pushProgress(
             launchProgress(
@@ -234,8 +243,12 @@ describe('live launch panel', () => {
         expect(within(panel).getByTestId('launch-failure')).toHaveTextContent(
             '1 of 1 failed (api-node-1); their stacks were deleted',
         );
-        expect(within(panel).getByTestId('stack-reason')).toHaveTextContent('Instance: The image id ami-0aa1 does not exist');
-        expect(within(panel).getByTestId('stack-message')).toHaveTextContent('api-node-1 failed (its stack was deleted)');
+        expect(within(panel).getByTestId('stack-reason')).toHaveTextContent(
+            'Instance: The image id ami-0aa1 does not exist',
+        );
+        expect(within(panel).getByTestId('stack-message')).toHaveTextContent(
+            'api-node-1 failed (its stack was deleted)',
+        );
     });
 
     it('asks before cancelling, since cancelling deletes the stacks', async () => {

@@ -1,5 +1,18 @@
 import {useEffect, useMemo, useState} from 'react';
-import {Alert, Badge, Button, Fieldset, Group, Loader, Modal, Select, Stack, Table, Text, TextInput} from '@mantine/core';
+import {
+    Alert,
+    Badge,
+    Button,
+    Fieldset,
+    Group,
+    Loader,
+    Modal,
+    Select,
+    Stack,
+    Table,
+    Text,
+    TextInput,
+} from '@mantine/core';
 import {useApi} from '../../api/context';
 import type {LaunchPreview, LaunchRequest, LaunchTarget, LaunchTemplates, TemplateView} from '../../api/types';
 import {missing, money, quote, when} from '../../lib/cost';
@@ -223,7 +236,12 @@ function Choices(p: {
                 </Text>
             )}
             {t?.problem && (
-                <Alert color="red" role="alert" data-testid="launch-template-problem" title="Cannot be launched as it is">
+                <Alert
+                    color="red"
+                    role="alert"
+                    data-testid="launch-template-problem"
+                    title="Cannot be launched as it is"
+                >
                     <Text size="sm">{t.problem}</Text>
                 </Alert>
             )}

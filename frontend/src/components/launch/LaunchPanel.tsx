@@ -145,7 +145,12 @@ export function LaunchPanel({run, now, cancelling, onCancel, onCopyLog, onSaveLo
 function StackView({s}: {s: LaunchProgress}) {
     const label = s.name || s.stack;
     return (
-        <section className={classes.stack} data-outcome={s.outcome} aria-label={`Stack ${s.stack}`} data-testid="launch-stack">
+        <section
+            className={classes.stack}
+            data-outcome={s.outcome}
+            aria-label={`Stack ${s.stack}`}
+            data-testid="launch-stack"
+        >
             <Group gap="xs" wrap="wrap">
                 <Text fw={600} size="sm">
                     {label}

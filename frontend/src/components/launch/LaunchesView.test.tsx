@@ -33,7 +33,10 @@ describe('Launches view', () => {
             'Everything Cloud Control launched in account 123456789012, region eu-west-1 (profile testing)',
         );
         const [ok, left] = within(view).getAllByTestId('launch-row');
-        const cells = (r: HTMLElement) => within(r).getAllByRole('cell').map((c) => c.textContent);
+        const cells = (r: HTMLElement) =>
+            within(r)
+                .getAllByRole('cell')
+                .map((c) => c.textContent);
         const c = cells(ok);
         expect(c.slice(0, 4)).toEqual(['three-tier', 'api-node', 'api-node-1', 'tester']);
         expect(c[4]).not.toBe('—'); // created, in local time
@@ -69,7 +72,9 @@ describe('Launches view', () => {
 
     it('says why the launches could not be listed', async () => {
         const fake = fakeApi(overview([threeTier()]));
-        fake.api.launches.mockRejectedValueOnce('reading the stacks: AccessDenied: not authorized to cloudformation:ListStacks');
+        fake.api.launches.mockRejectedValueOnce(
+            'reading the stacks: AccessDenied: not authorized to cloudformation:ListStacks',
+        );
         renderApp(fake.api);
         fireEvent.click(await screen.findByRole('button', {name: 'Launches'}));
         const view = await screen.findByRole('main', {name: 'Launches'});

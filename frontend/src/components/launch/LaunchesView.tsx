@@ -21,14 +21,28 @@ export function LaunchesView() {
     const [asking, setAsking] = useState<string | undefined>();
     const [cleaning, setCleaning] = useState<string | undefined>();
 
-    const load = useCallback(() => {
+    // Sets state only once the answer is in, so the effect may call it (Refresh shows it is listing).
+    const fetchList = useCallback(
+        () =>
+            api
+                .launches('')
+                .then(
+                    (l) => {
+                        setList(l);
+                        setError(undefined);
+                    },
+                    (err) => setError(message(err)),
+                )
+                .finally(() => setLoading(false)),
+        [api],
+    );
+    useEffect(() => {
+        fetchList();
+    }, [fetchList]);
+    const load = () => {
         setLoading(true);
-        setError(undefined);
-        api.launches('')
-            .then(setList, (err) => setError(message(err)))
-            .finally(() => setLoading(false));
-    }, [api]);
-    useEffect(load, [load]);
+        fetchList();
+    };
     // A pushed list of leftovers is the truth about them (a clean-up lists again): rows it no longer
     // names were cleaned up; the launches that are not leftovers stay as listed.
     useEffect(
@@ -129,7 +143,11 @@ export function LaunchesView() {
                         </Table.Thead>
                         <Table.Tbody>
                             {rows.map((r) => (
-                                <Table.Tr key={r.stackId || r.stack} data-testid="launch-row" data-leftover={r.leftover}>
+                                <Table.Tr
+                                    key={r.stackId || r.stack}
+                                    data-testid="launch-row"
+                                    data-leftover={r.leftover}
+                                >
                                     <Table.Td>{r.env}</Table.Td>
                                     <Table.Td>{r.template || '—'}</Table.Td>
                                     <Table.Td>{r.name || '—'}</Table.Td>
@@ -165,7 +183,11 @@ export function LaunchesView() {
                     </Table>
                 </Table.ScrollContainer>
             )}
-            <Modal opened={!!asking} onClose={() => setAsking(undefined)} title={`Clean up the leftovers of ${asking}?`}>
+            <Modal
+                opened={!!asking}
+                onClose={() => setAsking(undefined)}
+                title={`Clean up the leftovers of ${asking}?`}
+            >
                 <Text size="sm">These stacks are deleted, with whatever they still hold, and waited for:</Text>
                 <ul data-testid="cleanup-stacks">
                     {asked.map((r) => (
