@@ -9,7 +9,8 @@ import {cli, repo, sandboxUrlFromLog} from '../lib/app.mjs';
 export function launchFolder(tmp) {
     const dir = path.join(tmp, 'launch-environments');
     fs.mkdirSync(dir, {recursive: true});
-    for (const f of ['three-tier.yaml', 'schema.json']) fs.copyFileSync(path.join(repo, 'environments', f), path.join(dir, f));
+    for (const f of ['three-tier.yaml', 'schema.json'])
+        fs.copyFileSync(path.join(repo, 'environments', f), path.join(dir, f));
     fs.cpSync(path.join(repo, 'environments', 'launch'), path.join(dir, 'launch'), {recursive: true});
     return dir;
 }
@@ -56,10 +57,16 @@ export async function launchAndTerminate(ctx, app) {
         await page.locator('[data-testid="launch-panel"][data-status="done"]').waitFor({timeout: 180_000});
         ctx.suite.figure('launch api-node from the window → ready (sandbox, speed 10)', Date.now() - t0, 'ms');
         const resources = await panel.getByTestId('stack-resource').allTextContents();
-        assert(resources.some((r) => /CREATE_COMPLETE/.test(r)), `the panel's resources: ${resources.join(' | ')}`);
+        assert(
+            resources.some((r) => /CREATE_COMPLETE/.test(r)),
+            `the panel's resources: ${resources.join(' | ')}`,
+        );
         const row = page.getByTestId('instance-row').filter({hasText: 'api-node-1'});
         await row.waitFor({timeout: 20_000});
-        assert(/\bapi\b/.test(await row.textContent()), `api-node-1's row does not say stage api: ${await row.textContent()}`);
+        assert(
+            /\bapi\b/.test(await row.textContent()),
+            `api-node-1's row does not say stage api: ${await row.textContent()}`,
+        );
         const listed = await stacksOf(app, url);
         assert(listed.length === 1 && !listed[0].leftover, `launches lists ${JSON.stringify(listed)}`);
         await page.screenshot({path: path.join(ctx.out, 'launch-ready.png')});
@@ -69,7 +76,10 @@ export async function launchAndTerminate(ctx, app) {
         await page.getByRole('menuitem', {name: 'Terminate api-node-1'}).click();
         const ask = page.getByRole('dialog', {name: 'Terminate api-node-1?'});
         const target = await ask.getByTestId('terminate-target').textContent({timeout: 15_000});
-        assert(target.includes(listed[0].stack), `the confirmation names "${target}", not the stack ${listed[0].stack}`);
+        assert(
+            target.includes(listed[0].stack),
+            `the confirmation names "${target}", not the stack ${listed[0].stack}`,
+        );
         await ask.getByRole('button', {name: 'Terminate'}).click();
         await page.getByRole('region', {name: 'Terminate progress'}).waitFor({timeout: 15_000});
         await page.locator('[data-testid="launch-panel"][data-status="done"]').waitFor({timeout: 120_000});
