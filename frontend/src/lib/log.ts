@@ -1,5 +1,6 @@
 import type {CSSProperties} from 'react';
 import {op, type RunEvent, type Waiting} from '../api/types';
+import {launchLine} from './launchLog';
 
 /** How an activity log's lines look, live (RunProgress) or recorded (OperationsTable): a bare monospace list. */
 export const logListStyle: CSSProperties = {
@@ -26,6 +27,8 @@ export function stampedLine(ev: LogEvent, seconds: number): string {
 
 /** One run event as a line of the activity log, like the command line prints it. */
 export function logLine(ev: LogEvent): string {
+    const launched = launchLine(ev);
+    if (launched !== undefined) return launched;
     const who = ev.instance ? `${ev.name ? ev.name + ' ' : ''}(${ev.instance})` : '';
     const stage = ev.stage ? `stage ${ev.stage}` : '';
     switch (ev.type) {
