@@ -52,8 +52,7 @@ export function RunProgress(p: Props) {
     const pr = run.progress;
     const running = pr.outcome === op.Outcome.RUNNING;
     const wentWrong = pr.outcome === op.Outcome.FAILED || pr.outcome === op.Outcome.CANCELLED;
-    const started = epoch(pr.started);
-    const secs = running && !Number.isNaN(started) ? Math.max(pr.elapsed, (now - started) / 1000) : pr.elapsed;
+    const secs = runSeconds(pr, now);
     const verb = pr.action === op.Action.START ? 'Start' : 'Stop';
     const [asking, setAsking] = useState(false);
     // A run that ended well is one line; one in progress or gone wrong is open. The person may open or close it.
@@ -62,12 +61,7 @@ export function RunProgress(p: Props) {
     const open = shown?.key === key ? shown.open : pr.outcome !== op.Outcome.DONE;
     const toggle = () => setShown({key, open: !open});
 
-    const panel = useRef<HTMLDivElement>(null);
-    useEffect(() => {
-        if (running) panel.current?.scrollIntoView?.({block: 'nearest', behavior: 'smooth'});
-    }, [running, pr.started]);
-
-    const text = () => run.log.map((ev) => stampedLine(ev, ev.elapsed)).join('\n') + '\n';
+    const panel = useIntoView(running, pr.started);
     return (
         <Paper
             ref={panel}
@@ -130,24 +124,7 @@ export function RunProgress(p: Props) {
                         </Alert>
                     )}
                     <ActivityLog log={run.log} />
-                    <Group gap="xs">
-                        <Button
-                            size="compact-xs"
-                            variant="default"
-                            onClick={() => p.onCopyLog(text())}
-                            disabled={!run.log.length}
-                        >
-                            Copy log
-                        </Button>
-                        <Button
-                            size="compact-xs"
-                            variant="default"
-                            onClick={() => p.onSaveLog(text())}
-                            disabled={!run.log.length}
-                        >
-                            Save log…
-                        </Button>
-                    </Group>
+                    <LogButtons log={run.log} onCopy={p.onCopyLog} onSave={p.onSaveLog} />
                 </Stack>
             )}
             <Modal
@@ -207,6 +184,46 @@ function FailureAlert({run}: {run: Run}) {
                 </Text>
             )}
         </Alert>
+    );
+}
+
+/** A run's seconds so far: the Go side's figure, or the wall clock's while it runs (between its events). */
+export function runSeconds(pr: Run['progress'], now: number): number {
+    const started = epoch(pr.started);
+    return pr.outcome === op.Outcome.RUNNING && !Number.isNaN(started)
+        ? Math.max(pr.elapsed, (now - started) / 1000)
+        : pr.elapsed;
+}
+
+/** A run's panel comes into view when the run begins. */
+export function useIntoView(running: boolean, started: unknown) {
+    const panel = useRef<HTMLDivElement>(null);
+    useEffect(() => {
+        if (running) panel.current?.scrollIntoView?.({block: 'nearest', behavior: 'smooth'});
+    }, [running, started]);
+    return panel;
+}
+
+/** Copy log and Save log…: the activity log as the command line prints it. */
+export function LogButtons({
+    log,
+    onCopy,
+    onSave,
+}: {
+    log: Run['log'];
+    onCopy: (t: string) => void;
+    onSave: (t: string) => void;
+}) {
+    const text = () => log.map((ev) => stampedLine(ev, ev.elapsed)).join('\n') + '\n';
+    return (
+        <Group gap="xs">
+            <Button size="compact-xs" variant="default" onClick={() => onCopy(text())} disabled={!log.length}>
+                Copy log
+            </Button>
+            <Button size="compact-xs" variant="default" onClick={() => onSave(text())} disabled={!log.length}>
+                Save log…
+            </Button>
+        </Group>
     );
 }
 

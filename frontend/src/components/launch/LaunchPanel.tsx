@@ -1,10 +1,9 @@
-import {useEffect, useRef, useState} from 'react';
+import {useState} from 'react';
 import {Alert, Badge, Button, Group, Modal, Paper, Progress as Bar, Stack, Table, Text} from '@mantine/core';
 import {op, type LaunchProgress, type Progress} from '../../api/types';
 import type {Run} from '../../state/dashboard';
-import {elapsed, epoch} from '../../lib/format';
-import {stampedLine} from '../../lib/log';
-import {ActivityLog, outcomeColor, outcomeText} from '../RunProgress';
+import {elapsed} from '../../lib/format';
+import {ActivityLog, LogButtons, outcomeColor, outcomeText, runSeconds, useIntoView} from '../RunProgress';
 import classes from './LaunchPanel.module.css';
 
 interface Props {
@@ -34,18 +33,12 @@ const verbs: Record<string, string> = {
 export function LaunchPanel({run, now, cancelling, onCancel, onCopyLog, onSaveLog}: Props) {
     const pr = run.progress;
     const running = pr.outcome === op.Outcome.RUNNING;
-    const started = epoch(pr.started);
-    const secs = running && !Number.isNaN(started) ? Math.max(pr.elapsed, (now - started) / 1000) : pr.elapsed;
+    const secs = runSeconds(pr, now);
     const verb = verbs[pr.action] ?? pr.action;
     const [asking, setAsking] = useState(false);
     const stacks = stacksOf(pr);
     const what = stacks.map((s) => s.name || s.stack).join(', ');
-    const panel = useRef<HTMLDivElement>(null);
-    useEffect(() => {
-        if (running) panel.current?.scrollIntoView?.({block: 'nearest', behavior: 'smooth'});
-    }, [running, pr.started]);
-    const text = () => run.log.map((ev) => stampedLine(ev, ev.elapsed)).join('\n') + '\n';
-
+    const panel = useIntoView(running, pr.started);
     return (
         <Paper
             ref={panel}
@@ -98,24 +91,7 @@ export function LaunchPanel({run, now, cancelling, onCancel, onCopyLog, onSaveLo
                     <StackView key={s.stack} s={s} />
                 ))}
                 <ActivityLog log={run.log} />
-                <Group gap="xs">
-                    <Button
-                        size="compact-xs"
-                        variant="default"
-                        onClick={() => onCopyLog(text())}
-                        disabled={!run.log.length}
-                    >
-                        Copy log
-                    </Button>
-                    <Button
-                        size="compact-xs"
-                        variant="default"
-                        onClick={() => onSaveLog(text())}
-                        disabled={!run.log.length}
-                    >
-                        Save log…
-                    </Button>
-                </Group>
+                <LogButtons log={run.log} onCopy={onCopyLog} onSave={onSaveLog} />
             </Stack>
             <Modal opened={asking} onClose={() => setAsking(false)} title={`Cancel the ${verb.toLowerCase()}?`}>
                 <Text size="sm">
