@@ -35,6 +35,8 @@ const envDir = path.join(tmp, 'environments');
 fs.mkdirSync(envDir);
 for (const f of ['three-tier.yaml', 'analytics.yaml', 'schema.json'])
     fs.copyFileSync(path.join(repo, 'environments', f), path.join(envDir, f));
+// The scripts and templates the examples' launch sections name.
+fs.cpSync(path.join(repo, 'environments', 'launch'), path.join(envDir, 'launch'), {recursive: true});
 fs.writeFileSync(path.join(envDir, 'scratch.yaml'), scratch('first version'));
 const home = path.join(tmp, 'home');
 const world = path.join(repo, 'environments/sandbox/world.yaml');

@@ -16,13 +16,18 @@ import (
 	"cloudcontrol/backend/control"
 	"cloudcontrol/backend/cost"
 	"cloudcontrol/backend/history"
+	"cloudcontrol/backend/lock"
 	"cloudcontrol/backend/paths"
 )
 
-// historyFor is the usage history the commands record into, opened only
-// when a command first writes to it.
-func historyFor(p paths.Dirs) *history.Lazy {
-	return history.NewLazy(filepath.Join(p.Data, history.FileName), history.Options{})
+// usageHistory is the usage history the commands record into and read, opened
+// only when a command first uses it. Whichever command opens a damaged one
+// says so on stderr (stdout may be JSON a script reads).
+func (g *globals) usageHistory(p paths.Dirs) *history.Lazy {
+	return history.NewLazy(filepath.Join(p.Data, history.FileName), history.Options{
+		OnNotice: func(n string) { fmt.Fprintln(g.stderr, "cloudcontrol:", n) },
+		Held:     func(env string) bool { return lock.Held(p.Locks(), env) },
+	})
 }
 
 func newEnvCostCmd(g *globals) *cobra.Command {
@@ -47,7 +52,8 @@ func newEnvCostCmd(g *globals) *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	cmd.Flags().BoolVar(&offline, "offline", false, "do not ask the AWS Price List API; use the cache and the built-in table")
-	cmd.Flags().BoolVar(&refresh, "refresh", false, "ask the AWS Price List API again even for recently cached prices")
+	cmd.Flags().BoolVar(&refresh, "refresh", false, fmt.Sprintf(
+		"ask the AWS Price List API again even for recently cached prices, or within %d minutes of a failure", int(cost.FailureMemory.Minutes())))
 	return cmd
 }
 

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -26,8 +25,9 @@ func newEnvCmd(g *globals) *cobra.Command {
 		RunE:  groupHelp,
 	}
 	cmd.AddCommand(newEnvListCmd(g), newEnvValidateCmd(g), newEnvPlanCmd(g),
-		newEnvRunCmd(g, op.Start), newEnvRunCmd(g, op.Stop),
-		newEnvStatusCmd(g), newEnvCostCmd(g), newEnvSchemaCmd(g), newEnvExportCmd(g))
+		newEnvStartCmd(g), newEnvRunCmd(g, op.Stop),
+		newEnvStatusCmd(g), newEnvCostCmd(g), newEnvSchemaCmd(g), newEnvExportCmd(g),
+		newEnvDeployCmd(g), newEnvLeaseCmd(g))
 	return cmd
 }
 
@@ -52,17 +52,32 @@ type envListEntry struct {
 	Stages      []string `json:"stages,omitempty"`
 	Valid       bool     `json:"valid"`
 	Problems    []string `json:"problems,omitempty"`
+	// Read from AWS unless --offline (envlist.go): the state, who has it
+	// (startedBy, startedAt, leaseUntil, leaseBy...) and what is deployed.
+	State op.State `json:"state,omitempty"`
+	control.Who
+	Deployed      *control.Deployment `json:"deployed,omitempty"`
+	DeployedError string              `json:"deployedError,omitempty"`
+	// Error is why AWS could not be read for it.
+	Error string `json:"error,omitempty"`
 }
 
 func newEnvListCmd(g *globals) *cobra.Command {
-	var asJSON bool
+	var asJSON, offline bool
 	cmd := &cobra.Command{
 		Use:   "list",
-		Short: "List the environments in the environment folders",
+		Short: "List the environments in the environment folders, with their state, who has them and what is deployed",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			set := g.service("cli").Load()
-			entries := listEntries(set)
+			svc := g.service("cli")
+			set := svc.Load()
+			entries, warnings := listEntries(set)
+			for _, w := range warnings {
+				fmt.Fprintln(g.stderr, "warning:", termSafe(w))
+			}
+			if !offline {
+				readLive(cmd.Context(), svc, set, entries) // envlist.go
+			}
 			if asJSON {
 				if entries == nil {
 					entries = []envListEntry{}
@@ -73,35 +88,37 @@ func newEnvListCmd(g *globals) *cobra.Command {
 				fmt.Fprintf(g.stdout, "No environments in %s.\n", strings.Join(g.envDirs(pathsDefault()), ", "))
 				return nil
 			}
+			if !offline {
+				printLive(g, entries) // envlist.go
+				return nil
+			}
 			tw := tabwriter.NewWriter(g.stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "NAME\tSTAGES\tREGION\tFILE")
 			for _, e := range entries {
 				if !e.Valid {
-					fmt.Fprintf(tw, "%s\tinvalid: %d problem(s)\t\t%s\n", e.Name, len(e.Problems), e.File)
+					fmt.Fprintf(tw, "%s\tinvalid: %d problem(s)\t\t%s\n", termSafe(e.Name), len(e.Problems), termSafe(e.File))
 					continue
 				}
-				region := e.Region
-				if region == "" {
-					region = "(profile's)"
-				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", e.Name, strings.Join(e.Stages, ", "), region, e.File)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", e.Name, strings.Join(e.Stages, ", "), regionText(e.Region), termSafe(e.File))
 			}
 			tw.Flush()
 			for _, e := range entries {
 				for _, p := range e.Problems {
-					fmt.Fprintln(g.stderr, p)
+					fmt.Fprintln(g.stderr, termSafe(p))
 				}
 			}
 			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	cmd.Flags().BoolVar(&offline, "offline", false, "do not read AWS: only what the files say")
 	return cmd
 }
 
 // listEntries merges the valid environments and the broken files into one
-// list, so a broken file is visible where its environment would be.
-func listEntries(set env.Set) []envListEntry {
+// list, so a broken file is visible where its environment would be. A
+// folder that cannot be read is no environment: it is a warning.
+func listEntries(set env.Set) ([]envListEntry, []string) {
 	var out []envListEntry
 	for _, e := range set.Envs {
 		en := envListEntry{Name: e.Name, File: e.File, Description: e.Description, Profile: e.Profile, Region: e.Region, Valid: true}
@@ -111,7 +128,12 @@ func listEntries(set env.Set) []envListEntry {
 		out = append(out, en)
 	}
 	byFile := map[string]int{}
+	var warnings []string
 	for _, p := range set.Problems {
+		if p.Pos.Line == 0 { // the folder itself
+			warnings = append(warnings, p.Error())
+			continue
+		}
 		i, ok := byFile[p.Pos.File]
 		if !ok {
 			name := strings.TrimSuffix(filepath.Base(p.Pos.File), filepath.Ext(p.Pos.File))
@@ -121,7 +143,7 @@ func listEntries(set env.Set) []envListEntry {
 		}
 		out[i].Problems = append(out[i].Problems, p.Error())
 	}
-	return out
+	return out, warnings
 }
 
 func newEnvValidateCmd(g *globals) *cobra.Command {
@@ -135,12 +157,9 @@ func newEnvValidateCmd(g *globals) *cobra.Command {
 			var count int
 			var dirs []string
 			for _, a := range args {
-				st, err := os.Stat(a)
-				if err != nil {
-					problems = append(problems, env.Problem{Pos: env.Pos{File: a}, Message: "cannot read: " + errText(err)})
-					continue
-				}
-				if st.IsDir() {
+				// Anything but a folder is read as a file, which reports a
+				// missing or unreadable one at FILE:1:1.
+				if st, err := os.Stat(a); err == nil && st.IsDir() {
 					dirs = append(dirs, a)
 					continue
 				}
@@ -159,7 +178,7 @@ func newEnvValidateCmd(g *globals) *cobra.Command {
 				problems = append(problems, set.Problems...)
 			}
 			for _, p := range problems {
-				fmt.Fprintln(g.stderr, p.Error())
+				fmt.Fprintln(g.stderr, termSafe(p.Error()))
 			}
 			if len(problems) > 0 {
 				return fail(ExitFailed, fmt.Errorf("%d problem(s) found", len(problems)))
@@ -168,14 +187,6 @@ func newEnvValidateCmd(g *globals) *cobra.Command {
 			return nil
 		},
 	}
-}
-
-func errText(err error) string {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
 }
 
 func newEnvSchemaCmd(g *globals) *cobra.Command {

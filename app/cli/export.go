@@ -5,10 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -137,34 +134,4 @@ func printExport(g *globals, rep exportReport, out string) {
 	for _, c := range caveats {
 		fmt.Fprintln(g.stdout, "  "+termSafe(c))
 	}
-}
-
-// safeError escapes an error's lines for the terminal; its text comes
-// from the environment file.
-func safeError(err error) error {
-	lines := strings.Split(err.Error(), "\n")
-	for i, l := range lines {
-		lines[i] = termSafe(l)
-	}
-	return errors.New(strings.Join(lines, "\n"))
-}
-
-// termSafe escapes what a terminal would act on (control characters,
-// bidirectional overrides, invalid UTF-8) in text from files and flags.
-func termSafe(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size <= 1:
-			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r):
-			q := strconv.QuoteRune(r)
-			b.WriteString(q[1 : len(q)-1])
-		default:
-			b.WriteString(s[i : i+size])
-		}
-		i += size
-	}
-	return b.String()
 }

@@ -185,7 +185,7 @@ func TestExportBadInput(t *testing.T) {
 		{"invalid file", []string{"env", "export", "broken"}, ExitFailed,
 			"broken.yaml:5:23: start \"cron(0 8 * * MON-FRI *)\": one of day-of-month and day-of-week must be ?"},
 		{"unknown environment", []string{"env", "export", "nope"}, ExitFailed, `no environment "nope"`},
-		{"file text is escaped", []string{"env", "export", "esc"}, ExitFailed, `stage "web\x1b[2J": http http://{{.PublicIP}}/: refused`},
+		{"file text is escaped", []string{"env", "export", "esc"}, ExitFailed, `esc.yaml:1:17: stage name "web\x1b[2J" holds U+001B`},
 		{"no name", []string{"env", "export"}, ExitUsage, "accepts 1 arg(s), received 0"},
 		{"two names", []string{"env", "export", "valid", "broken"}, ExitUsage, "accepts 1 arg(s), received 2"},
 		{"unknown flag", []string{"env", "export", "valid", "--output", "x"}, ExitUsage, "unknown flag: --output"},

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -25,6 +26,8 @@ func newHistoryCmd(g *globals) *cobra.Command {
 		Long: "Lists the starts and stops recorded in the usage history, newest first: when, the environment,\n" +
 			"the action, how it ended (done, failed, cancelled, refused, interrupted, or running), how long it\n" +
 			"took, who ran it (the OS user and the AWS identity) and from where (cli, window, tray).\n" +
+			"A run still marked running that nobody holds any more (its program crashed or was killed) reads\n" +
+			"interrupted? until the environment's next run records it as interrupted.\n" +
 			"`history show ID` prints one operation's events, as its run printed them.\n" +
 			"--from and --to are dates (YYYY-MM-DD, local time), both included; the default is this month so far.",
 		Args: cobra.NoArgs,
@@ -96,12 +99,9 @@ func newHistoryCmd(g *globals) *cobra.Command {
 }
 
 func openHistory(cmd *cobra.Command, g *globals) (*history.Store, error) {
-	store, err := history.Open(cmd.Context(), historyPath(paths.Default()), history.Options{})
+	store, err := g.usageHistory(paths.Default()).Store(cmd.Context())
 	if err != nil {
 		return nil, fail(ExitFailed, err)
-	}
-	if store.Notice != "" {
-		fmt.Fprintln(g.stderr, "cloudcontrol:", store.Notice)
 	}
 	return store, nil
 }
@@ -147,7 +147,9 @@ func writeOperation(w io.Writer, o history.OperationRow, events []op.Event) {
 		fmt.Fprintf(w, "  acted on account %s in %s\n", dash(o.Account), dash(o.Region))
 	}
 	if o.Message != "" {
-		fmt.Fprintf(w, "  %s\n", o.Message)
+		for _, line := range strings.Split(o.Message, "\n") { // a list of problems is one per line
+			fmt.Fprintf(w, "  %s\n", termSafe(line))
+		}
 	}
 	if len(events) == 0 {
 		fmt.Fprintln(w, "\nNo events recorded (it never began acting).")

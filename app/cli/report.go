@@ -58,8 +58,6 @@ func newReportCmd(g *globals) *cobra.Command {
 	return cmd
 }
 
-func historyPath(p paths.Dirs) string { return historyFor(p).Path() }
-
 // rangeFlags adds --env, --from and --to, as reportRange reads them.
 func rangeFlags(cmd *cobra.Command, envName, from, to *string) {
 	cmd.Flags().StringVar(envName, "env", "", "only this environment")
@@ -106,14 +104,16 @@ func writeReport(w io.Writer, rep *history.Report) error {
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ENV\tNAME\tINSTANCE\tTYPE\tREGION\tRUNS\tHOURS\tPER HOUR\tCOST")
+	// Hours and costs as the report rounded them (0.01 h, cents), so the
+	// totals printed are the sums of the rows printed.
 	for _, r := range rep.Rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%.1f\t%s\t%s\n", r.Env, dash(r.Name), r.Instance, r.Type, r.Region, r.Runs, r.Hours, r.Price, r.Cost)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%.2f\t%s\t%s\n", r.Env, termSafe(dash(r.Name)), r.Instance, r.Type, r.Region, r.Runs, r.Hours, r.Price, r.Cost.String())
 	}
 	fmt.Fprintln(tw, "\t\t\t\t\t\t\t\t")
 	for _, e := range rep.Envs {
-		fmt.Fprintf(tw, "%s (total)\t\t\t\t\t\t%.1f\t\t%s\n", e.Env, e.Hours, e.Cost)
+		fmt.Fprintf(tw, "%s (total)\t\t\t\t\t\t%.2f\t\t%s\n", e.Env, e.Hours, e.Cost.String())
 	}
-	fmt.Fprintf(tw, "TOTAL\t\t\t\t\t\t%.1f\t\t%s\n", rep.Total.Hours, rep.Total.Cost)
+	fmt.Fprintf(tw, "TOTAL\t\t\t\t\t\t%.2f\t\t%s\n", rep.Total.Hours, rep.Total.Cost.String())
 	if err := tw.Flush(); err != nil {
 		return err
 	}
@@ -160,6 +160,6 @@ func writeChart(w io.Writer, days []history.Day) {
 	fmt.Fprintf(w, "\nInstance-hours per %s:\n", unit)
 	for _, b := range bs {
 		bar := strings.Repeat("#", int(b.hours/top*40+0.5))
-		fmt.Fprintf(w, "  %-10s %-40s %7.1f h  %s\n", b.label, bar, b.hours, b.cost)
+		fmt.Fprintf(w, "  %-10s %-40s %8.2f h  %s\n", b.label, bar, b.hours, b.cost.String())
 	}
 }

@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -17,7 +19,9 @@ import (
 	"cloudcontrol/app/launch"
 	"cloudcontrol/backend/aws"
 	"cloudcontrol/backend/control"
+	"cloudcontrol/backend/orchestrate"
 	"cloudcontrol/backend/paths"
+	"cloudcontrol/backend/safetext"
 )
 
 // Exit codes; scripts rely on them (README "Exit codes").
@@ -57,22 +61,36 @@ func (g *globals) envDirs(p paths.Dirs) []string {
 	return dirs
 }
 
+// checkDirs refuses a --dir that is not a folder (exit 2).
+func (g *globals) checkDirs() error {
+	for _, d := range g.dirs {
+		st, err := os.Stat(d)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			return fail(ExitUsage, fmt.Errorf("--dir %s: no such folder", d))
+		case err != nil:
+			return fail(ExitUsage, fmt.Errorf("--dir %s: %w", d, err))
+		case !st.IsDir():
+			return fail(ExitUsage, fmt.Errorf("--dir %s is not a folder; give the folder that holds the environment files", d))
+		}
+	}
+	return nil
+}
+
 func (g *globals) service(client string) *control.Service {
 	p := paths.Default()
 	ao := g.chain().Options
 	return control.New(control.Options{
-		Dirs:  g.envDirs(p),
-		Paths: p,
-		Connect: func(ctx context.Context, profile, region string) (control.Session, error) {
-			return aws.Connect(ctx, ao, profile, region)
-		},
+		Dirs:    g.envDirs(p),
+		Paths:   p,
+		Connect: g.connector(ao), // inaws.go
 		// What this command line asked for; an environment's pins must agree.
 		Profile: g.profile,
 		Region:  g.region,
 		Tick:    g.poll,
 		Client:  client,
 		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
-		History: historyFor(p), // usage history: cost.go
+		History: g.usageHistory(p), // usage history: cost.go
 		// The profile list shows the account a profile was last used with.
 		OnIdentity: g.chain().IdentityHook(nil),
 	})
@@ -94,8 +112,30 @@ func (e *exitError) Unwrap() error { return e.err }
 
 func fail(code int, err error) error { return &exitError{code: code, err: err} }
 
+// cancelText is what a command says when it ends: for one cancelled (Ctrl-C,
+// SIGTERM; exit 4) the usual words, "COMMAND cancelled; nothing was changed
+// (what it was waiting for)", unless it is a run's own account of what the
+// cancel left (orchestrate.CancelledError).
+func cancelText(cmd *cobra.Command, ee *exitError) string {
+	var run *orchestrate.CancelledError
+	if ee.code != ExitCancelled || errors.As(ee.err, &run) {
+		return ee.err.Error()
+	}
+	what := "the command"
+	if cmd != nil {
+		what = strings.TrimPrefix(cmd.CommandPath(), cmd.Root().Name()+" ")
+	}
+	detail := ee.err.Error()
+	if strings.Contains(detail, context.Canceled.Error()) {
+		return what + " cancelled; nothing was changed" // the rest is the context's own words
+	}
+	return fmt.Sprintf("%s cancelled; nothing was changed (%s)", what, detail)
+}
+
 // NewRoot builds the command tree. open may be nil where no window exists.
+// Everything the commands print is escaped for the terminal (termsafe.go).
 func NewRoot(open launch.OpenWindow, stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
+	stdout, stderr = safetext.NewWriter(stdout), safetext.NewWriter(stderr)
 	g := &globals{stdin: stdin, stdout: stdout, stderr: stderr}
 	var win launch.WindowOptions
 	root := &cobra.Command{
@@ -106,6 +146,9 @@ func NewRoot(open launch.OpenWindow, stdin io.Reader, stdout, stderr io.Writer) 
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
+		// A folder named with --dir must be one: a missing one is a usage
+		// error, not an environment named after it.
+		PersistentPreRunE: func(*cobra.Command, []string) error { return g.checkDirs() },
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if open == nil {
 				return fail(ExitUsage, errors.New("this build has no desktop window; run a command, e.g. cloudcontrol env list"))
@@ -131,7 +174,8 @@ func NewRoot(open launch.OpenWindow, stdin io.Reader, stdout, stderr io.Writer) 
 	root.Flags().StringVar(&win.WorldFile, "world", "", "sandbox world file (with --sandbox; default: the examples' world)")
 	root.Flags().Float64Var(&win.SandboxSpeed, "speed", 1, "sandbox speed factor (with --sandbox)")
 
-	root.AddCommand(newEnvCmd(g), newSandboxCmd(g), newProfileCmd(g), newCredentialProcessCmd(g), newReportCmd(g), newHistoryCmd(g))
+	root.AddCommand(newEnvCmd(g), newSandboxCmd(g), newProfileCmd(g), newCredentialProcessCmd(g), newReportCmd(g), newHistoryCmd(g),
+		newLaunchCmd(g), newLaunchesCmd(g), newTerminateCmd(g)) // launch.go, launches.go
 	return root
 }
 
@@ -146,14 +190,15 @@ func Main(args []string, open launch.OpenWindow) int {
 
 // Execute runs root and maps its error to an exit code and a message.
 func Execute(ctx context.Context, root *cobra.Command, stderr io.Writer) int {
-	err := root.ExecuteContext(ctx)
+	stderr = safetext.NewWriter(stderr)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return ExitOK
 	}
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil && ee.err.Error() != "" {
-			fmt.Fprintln(stderr, "cloudcontrol:", ee.err)
+			fmt.Fprintln(stderr, "cloudcontrol:", cancelText(cmd, ee))
 		}
 		return ee.code
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"cloudcontrol/backend/control"
 	"cloudcontrol/backend/op"
 	"cloudcontrol/backend/paths"
 )
@@ -28,7 +29,7 @@ func newEnvPlanCmd(g *globals) *cobra.Command {
 			}
 			prep, err := g.service("cli").Plan(cmd.Context(), args[0], action)
 			if err != nil {
-				return fail(exitFor(cmd.Context(), err), err)
+				return fail(exitFor(cmd.Context(), err), safeError(err))
 			}
 			if asJSON {
 				return writeJSON(g.stdout, prep.Plan)
@@ -42,7 +43,7 @@ func newEnvPlanCmd(g *globals) *cobra.Command {
 }
 
 func newEnvRunCmd(g *globals, action op.Action) *cobra.Command {
-	var asJSON bool
+	var asJSON, force bool
 	verb := map[op.Action]string{op.Start: "Start", op.Stop: "Stop"}[action]
 	cmd := &cobra.Command{
 		Use:   string(action) + " NAME",
@@ -55,13 +56,16 @@ func newEnvRunCmd(g *globals, action op.Action) *cobra.Command {
 			if asJSON {
 				sink = newJSONPrinter(g.stdout)
 			}
-			if _, err := g.service("cli").Run(cmd.Context(), args[0], action, sink); err != nil {
-				return fail(exitFor(cmd.Context(), err), err)
+			if _, err := g.service("cli").RunWith(cmd.Context(), args[0], action, sink, control.RunOptions{Force: force}); err != nil {
+				return fail(exitFor(cmd.Context(), err), safeError(err))
 			}
 			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON event per line")
+	if action == op.Stop {
+		cmd.Flags().BoolVar(&force, "force", false, "stop instances other environments share even while they run")
+	}
 	return cmd
 }
 
@@ -95,7 +99,10 @@ func (p *textPrinter) Emit(e op.Event) {
 	if line == "" {
 		return
 	}
+	// Names from AWS and text from files reach the terminal here: each
+	// line is escaped (a Name tag with a newline cannot forge one).
 	for i, l := range strings.Split(line, "\n") {
+		l = termSafe(l) // messages carry text from files and from AWS
 		if i == 0 {
 			fmt.Fprintf(p.w, "[%6.1fs] %s\n", e.Elapsed, l)
 		} else {
@@ -115,6 +122,9 @@ func instanceLabel(e op.Event) string {
 }
 
 func describe(e op.Event) string {
+	if line, ok := describeLaunch(e); ok { // launch_print.go
+		return line
+	}
 	inst := instanceLabel(e)
 	on := ""
 	if inst != "" {
@@ -155,6 +165,8 @@ func describe(e op.Event) string {
 		return "CANCELLED: " + e.Message
 	case op.EventRunRefused:
 		return "" // the command says why on stderr
+	case op.EventChangeApplied:
+		return "  " + e.Message
 	}
 	return e.Message
 }

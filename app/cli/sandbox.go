@@ -12,7 +12,7 @@ import (
 func newSandboxCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "sandbox",
-		Short: "A local, AWS-compatible simulated EC2 for trying and testing environments",
+		Short: "A local, AWS-compatible simulated AWS (EC2, SSM, Scheduler, IAM, ...) for trying and testing environments",
 		Args:  cobra.NoArgs,
 		RunE:  groupHelp,
 	}
@@ -21,8 +21,10 @@ func newSandboxCmd(g *globals) *cobra.Command {
 	serve := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the sandbox on a loopback address until interrupted",
-		Long: "Serve an AWS-compatible endpoint (EC2, STS) on a loopback address, simulating the instances of the\n" +
-			"world file with realistic timing. Point any command at it with --endpoint-url URL or AWS_ENDPOINT_URL.",
+		Long: "Serve an AWS-compatible endpoint (EC2, STS, the Price List, CloudFormation, Route 53, SSM, EventBridge\n" +
+			"Scheduler, IAM) on a loopback address, simulating the instances of the world file with realistic timing.\n" +
+			"Point any command at it with --endpoint-url URL or AWS_ENDPOINT_URL. POST /_sandbox/clock {\"advance\": \"2h\"}\n" +
+			"moves its time on at once (schedules fire, runbooks run); --speed does not shorten when a schedule fires.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if world == "" {

@@ -91,6 +91,10 @@ func (s *shell) connectProblem(ctx context.Context, name string, in cloud.Instan
 	if !instanceIDRE.MatchString(in.ID) || !regionNameRE.MatchString(in.Region) {
 		return "its id or region is not one EC2 gives"
 	}
+	if s.sandboxURL != "" {
+		// Its SSM runs commands but has no sessions, and the AWS CLI would ask AWS itself.
+		return "the sandbox has no Session Manager"
+	}
 	e, err := s.board.definition(name)
 	if err != nil {
 		return err.Error()
@@ -103,9 +107,6 @@ func (s *shell) connectProblem(ctx context.Context, name string, in cloud.Instan
 	}
 	ssm, ok := sess.(managedLister)
 	if !ok {
-		if s.sandboxURL != "" {
-			return "the sandbox has no Session Manager"
-		}
 		return "this connection cannot reach SSM"
 	}
 	if p := target.Profile; p != "" && p != cloud.EnvCredentials {

@@ -71,7 +71,8 @@ func TestInstanceMenuConsoleAndSessionManager(t *testing.T) {
 		t.Errorf("Connect without SSM: %v", err)
 	}
 
-	// A session that reaches SSM, which manages reports-1.
+	// As on AWS, with a session that reaches SSM, which manages reports-1.
+	r.sandboxURL = ""
 	r.wrap = func(s control.Session) control.Session {
 		return ssmSession{s, map[string]cloud.ManagedInstance{reports1: {ID: reports1, PingStatus: "Online"}}}
 	}
@@ -83,7 +84,7 @@ func TestInstanceMenuConsoleAndSessionManager(t *testing.T) {
 	}
 	want := []string{"aws", "ssm", "start-session", "--target", reports1, "--region", "eu-west-1"}
 	if !slices.Equal(info.Connect.Command, want) {
-		t.Errorf("command %q, want %q (the sandbox's keys are the environment's: no --profile)", info.Connect.Command, want)
+		t.Errorf("command %q, want %q (the rig's keys are the environment's: no --profile)", info.Connect.Command, want)
 	}
 	if err := envs.Connect("analytics", reports1); err != nil {
 		t.Fatal(err)
@@ -108,7 +109,7 @@ func TestInstanceMenuConsoleAndSessionManager(t *testing.T) {
 		t.Error("InstanceInfo of another environment's instance")
 	}
 	if len(r.plat.opened) != 0 {
-		t.Errorf("opened %v in the sandbox", r.plat.opened)
+		t.Errorf("opened %v", r.plat.opened)
 	}
 }
 

@@ -45,6 +45,7 @@ type desktopApp struct {
 	profiles *Profiles
 	costs    *Costs
 	tray     *trayService
+	launches *Launches // launches.go
 	history  *history.Lazy
 	cancel   context.CancelFunc
 }
@@ -58,10 +59,10 @@ func newDesktopApp(o appOptions) (*desktopApp, error) {
 		flags.Endpoint = o.SandboxURL
 	}
 	chain := flags.Chain(w.Paths.Config, mfa.ask, func(err error) { o.Log.Warn("the saved profile and region are not used", "err", err) })
-	hist := windowHistory(w.Paths) // usage history, shared by every client: costs.go
+	hist := windowHistory(w.Paths, o.Plat, o.Log) // usage history, shared by every client: costs.go
 	ctl := newControls(chain.Options, func(client string, a aws.Options) *control.Service {
 		return control.New(control.Options{Dirs: w.Dirs, Paths: w.Paths, Connect: connector(a), Profile: a.Profile, Region: a.Region, Tick: o.Tick, Client: client, Logger: o.Log,
-			History: hist, OnIdentity: chain.IdentityHook(o.Log.Warn)})
+			History: hist, OnIdentity: chain.IdentityHook(o.Log.Warn), EstimateScale: estimateScale(w, o.SandboxURL)})
 	})
 	sh, err := newShell(shellOptions{Plat: o.Plat, Screen: scr, Log: o.Log, Paths: w.Paths, Folders: w.Dirs, FoldersGiven: w.DirsGiven,
 		SandboxURL: o.SandboxURL, Debounce: o.Debounce, Cores: func(client string) core { return ctl.get(client) },
@@ -87,15 +88,25 @@ func newDesktopApp(o appOptions) (*desktopApp, error) {
 	if openTray == nil {
 		openTray = func(*trayMenu) (trayUI, error) { return nil, errNoTray }
 	}
-	return &desktopApp{screen: scr, shell: sh, profiles: prof, history: hist,
+	return &desktopApp{screen: scr, shell: sh, profiles: prof, history: hist, launches: newLaunches(sh),
 		// Costs read the instances as the dashboard does: quick retries, so a failing AWS is said at once.
 		costs: newCosts(ctl.reads(), hist, w.Paths, o.Plat.SaveFile),
 		tray:  newTrayService(trayOptions{Shell: sh, Profiles: prof, Price: price, Log: o.Log, Open: openTray})}, nil
 }
 
+// estimateScale is how much faster than AWS the window's own sandbox runs
+// EC2's timings (control.Options.EstimateScale): 1/speed; 0 (AWS's) on
+// AWS, or on a sandbox the window did not start.
+func estimateScale(w launch.WindowOptions, sandboxURL string) float64 {
+	if !w.Sandbox || sandboxURL == "" || w.SandboxSpeed <= 0 {
+		return 0
+	}
+	return 1 / w.SandboxSpeed
+}
+
 // bound are the services the front end calls (bindings.go, API.md).
 func (a *desktopApp) bound() []any {
-	return []any{&Environments{s: a.shell}, &Settings{s: a.shell}, a.costs, a.profiles, &Pushed{}}
+	return []any{&Environments{s: a.shell}, &Settings{s: a.shell}, a.costs, a.profiles, a.launches, &InAWS{s: a.shell}, &Pushed{}}
 }
 
 // start runs every service. The window system never cancels its context,
@@ -103,6 +114,7 @@ func (a *desktopApp) bound() []any {
 func (a *desktopApp) start(ctx context.Context) {
 	ctx, a.cancel = context.WithCancel(ctx)
 	a.shell.start(ctx)
+	a.launches.start(ctx) // what launches left behind, once
 	a.profiles.start(ctx)
 	a.costs.start(ctx)
 	a.tray.start(ctx)

@@ -14,6 +14,7 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"cloudcontrol/app/launch"
+	"cloudcontrol/backend/op"
 	"cloudcontrol/backend/paths"
 	"cloudcontrol/backend/sandbox"
 	"cloudcontrol/backend/settings"
@@ -55,6 +56,13 @@ type appRig struct {
 
 func newAppRig(t *testing.T, prepare func(p paths.Dirs)) *appRig {
 	t.Helper()
+	return newAppRigOn(t, launch.WindowOptions{}, prepare)
+}
+
+// newAppRigOn is newAppRig with the command line's window options (its
+// folders and paths are the rig's).
+func newAppRigOn(t *testing.T, w launch.WindowOptions, prepare func(p paths.Dirs)) *appRig {
+	t.Helper()
 	keyring.MockInit()
 	srv := serveExamples(t)
 	isolateAWS(t)
@@ -64,13 +72,32 @@ func newAppRig(t *testing.T, prepare func(p paths.Dirs)) *appRig {
 		prepare(r.p)
 	}
 	var err error
-	r.app, err = newDesktopApp(appOptions{Window: launch.WindowOptions{Dirs: []string{r.dir}, Paths: r.p}, SandboxURL: srv.URL,
+	w.Dirs, w.Paths = []string{r.dir}, r.p
+	r.app, err = newDesktopApp(appOptions{Window: w, SandboxURL: srv.URL,
 		Plat: r.plat, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Tick: 20 * time.Millisecond, Debounce: 10 * time.Millisecond,
 		OpenTray: func(m *trayMenu) (trayUI, error) { r.tray.menu = m; return r.tray, nil }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return r
+}
+
+// A window on its own sandbox at speed 10 plans with EC2's timings a tenth
+// of AWS's, as that sandbox runs them; on AWS (or a sandbox it did not
+// start, whose speed it does not know) they are AWS's.
+func TestTheWindowsSandboxScalesThePlansEstimates(t *testing.T) {
+	for speed, want := range map[float64]time.Duration{10: 22500 * time.Millisecond, 0: 225 * time.Second} {
+		r := newAppRigOn(t, launch.WindowOptions{Sandbox: speed > 0, SandboxSpeed: speed}, nil)
+		r.app.start(t.Context())
+		p, err := (&Environments{s: r.app.shell}).Plan("three-tier", op.Start)
+		r.app.shutdown()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := p.Stages[0].Expected.D(); got != want {
+			t.Errorf("speed %v: the database stage is expected to take %s, want %s", speed, got, want)
+		}
+	}
 }
 
 func TestTheAppStartsItsServicesAndStopsThem(t *testing.T) {

@@ -163,7 +163,7 @@ func (b *board) view(e *env.Environment, problems []env.Problem) EnvView {
 	stageLive := map[string]control.StageStatus{}
 	if ls != nil && ls.Status != nil {
 		v.InstanceState = control.InstanceState(ls.Status.Instances())
-		v.Live, v.Error, v.CheckedAt = ls.Live, ls.Error, ls.Status.Checked
+		v.Live, v.Error, v.CheckedAt, v.Who = ls.Live, ls.Error, ls.Status.Checked, ls.Status.Who
 		if v.Region == "" {
 			v.Region = ls.Status.Target.Region
 		}
@@ -173,7 +173,6 @@ func (b *board) view(e *env.Environment, problems []env.Problem) EnvView {
 		for _, st := range ls.Status.Stages {
 			stageLive[st.Name] = st
 		}
-		v.Started, v.Lease = startedAndLease(ls.Status.Instances())
 	} else if ls != nil {
 		v.Error = ls.Error
 	}
@@ -197,37 +196,6 @@ func (b *board) runOf(name string) *op.Progress {
 		run = &o.progress
 	}
 	return run
-}
-
-// startedAndLease reads who started the running instances and the
-// earliest lease among them from Cloud Control's tags on them.
-func startedAndLease(insts []cloud.Instance) (*StartedBy, *Lease) {
-	var started *StartedBy
-	var lease *Lease
-	for _, in := range insts {
-		if in.State != cloud.Running && in.State != cloud.Pending {
-			continue
-		}
-		if in.StartedBy != "" && in.StartedAt != nil && (started == nil || in.StartedAt.After(started.At)) {
-			started = &StartedBy{Name: callerName(in.StartedBy), ARN: in.StartedBy, At: *in.StartedAt}
-		}
-		if in.LeaseUntil != nil && (lease == nil || in.LeaseUntil.Before(lease.Until)) {
-			lease = &Lease{Until: *in.LeaseUntil, By: callerName(in.LeaseBy)}
-		}
-	}
-	return started, lease
-}
-
-// callerName is a person's name in an ARN: the user, or an assumed role's
-// session ("arn:aws:sts::1:assumed-role/Admin/alice" is alice).
-func callerName(arn string) string {
-	if i := strings.LastIndexByte(arn, '/'); i >= 0 {
-		return arn[i+1:]
-	}
-	if i := strings.LastIndexByte(arn, ':'); i >= 0 {
-		return arn[i+1:]
-	}
-	return arn
 }
 
 // invalidName names a file that never parsed: its base name, as the

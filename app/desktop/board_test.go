@@ -70,24 +70,3 @@ func TestARunsObservationsWinOverAnOlderRead(t *testing.T) {
 		t.Errorf("after a newer read: %s, want running", got)
 	}
 }
-
-// Who started the running instances and their lease come from Cloud
-// Control's tags on them: the latest start, the earliest lease end.
-func TestStartedByAndLeaseComeFromTheInstances(t *testing.T) {
-	at := func(h int) *time.Time { x := time.Date(2026, 12, 1, h, 0, 0, 0, time.UTC); return &x }
-	started, lease := startedAndLease([]cloud.Instance{
-		{ID: "i-1", State: cloud.Running, StartedBy: "arn:aws:iam::1:user/bob", StartedAt: at(8), LeaseUntil: at(20)},
-		{ID: "i-2", State: cloud.Running, StartedBy: "arn:aws:sts::1:assumed-role/Admin/alice", StartedAt: at(9),
-			LeaseUntil: at(18), LeaseBy: "arn:aws:iam::1:user/carol"},
-		{ID: "i-3", State: cloud.Stopped, StartedBy: "arn:aws:iam::1:user/dave", StartedAt: at(10), LeaseUntil: at(11)},
-	})
-	if started == nil || started.Name != "alice" || !started.At.Equal(*at(9)) {
-		t.Errorf("started %+v, want alice at 9:00 (a stopped instance's tags are of an old run)", started)
-	}
-	if lease == nil || !lease.Until.Equal(*at(18)) || lease.By != "carol" {
-		t.Errorf("lease %+v, want 18:00 by carol", lease)
-	}
-	if s, l := startedAndLease([]cloud.Instance{{ID: "i-4", State: cloud.Running}}); s != nil || l != nil {
-		t.Errorf("untagged: %+v %+v", s, l)
-	}
-}

@@ -23,12 +23,16 @@ import (
 	"cloudcontrol/backend/paths"
 )
 
-const windowCanary = "WindowCanarySecret/9876543210+zyxwvu"
+const (
+	windowCanary = "WindowCanarySecret/9876543210+zyxwvu"
+	gatePassword = "GateCanaryPassw0rd"
+	gateToken    = "GateCanaryT0ken"
+)
 
 // A keychain profile that assumes a role drives a whole start from the
-// window; neither its secret key nor the STS session token may appear in
-// anything pushed to the front end, returned by a bound method, or written
-// to the app's folders.
+// window; neither its secret key nor the STS session token, nor the
+// password and token of a gate's URL, may appear in anything pushed to the
+// front end, returned by a bound method, or written to the app's folders.
 func TestCanaryWindowRunOnAKeychainProfile(t *testing.T) {
 	keyring.MockInit()
 	srv := serveExamples(t)
@@ -52,6 +56,21 @@ func TestCanaryWindowRunOnAKeychainProfile(t *testing.T) {
 	home := t.TempDir()
 	dir := filepath.Join(home, "envs")
 	copyExamples(t, dir, "three-tier.yaml")
+	// A gate URL with a password and a token: the check uses them, nothing
+	// the window is sent or writes may hold them.
+	file := filepath.Join(dir, "three-tier.yaml")
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	withSecret := strings.Replace(string(b), "http: http://{{.PrivateIP}}:8080/health",
+		`http: "http://admin:`+gatePassword+`@{{.PrivateIP}}:8080/health?token=`+gateToken+`"`, 1)
+	if withSecret == string(b) {
+		t.Fatal("the example's api gate moved; the canary no longer covers a gate URL")
+	}
+	if err := os.WriteFile(file, []byte(withSecret), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	p := paths.Under(filepath.Join(home, "cc"))
 	plat := newFakePlatform()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -93,11 +112,17 @@ func TestCanaryWindowRunOnAKeychainProfile(t *testing.T) {
 		j, _ := json.Marshal(v)
 		seen.Write(j)
 	}
-	for _, secret := range []string{windowCanary, token} {
+	if !strings.Contains(seen.String(), "http://***@") {
+		t.Error("the window is not shown the gate's URL, redacted")
+	}
+	for _, secret := range []string{windowCanary, token, gatePassword, gateToken} {
 		if strings.Contains(seen.String(), secret) {
 			t.Errorf("a payload for the front end holds a secret (%.12s...)", secret)
 		}
 		err := filepath.WalkDir(home, func(path string, d fs.DirEntry, err error) error {
+			if path == dir && secret != windowCanary && secret != token {
+				return fs.SkipDir // the environment file is the person's own, where the gate's URL is written
+			}
 			if err != nil || d.IsDir() {
 				return err
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 	"strings"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"cloudcontrol/backend/control"
 	"cloudcontrol/backend/cost"
 	"cloudcontrol/backend/history"
+	"cloudcontrol/backend/lock"
 	"cloudcontrol/backend/op"
 	"cloudcontrol/backend/paths"
 )
@@ -41,9 +43,19 @@ func newCosts(core coster, hist *history.Lazy, p paths.Dirs, save func(title, na
 // start begins the service's life: reports and prices are read under ctx.
 func (c *Costs) start(ctx context.Context) { c.begin(ctx) }
 
-// windowHistory is the usage history the window records into.
-func windowHistory(p paths.Dirs) *history.Lazy {
-	return history.NewLazy(filepath.Join(p.Data, history.FileName), history.Options{})
+// windowHistory is the usage history the window records into. A damaged
+// one moved aside is said in a desktop notification whichever client opens
+// it first (a run from the tray, a refresh, the Reports view); the Reports
+// view also shows it (HistoryNotice).
+func windowHistory(p paths.Dirs, plat Platform, log *slog.Logger) *history.Lazy {
+	return history.NewLazy(filepath.Join(p.Data, history.FileName), history.Options{
+		OnNotice: func(n string) {
+			log.Warn("usage history", "notice", n)
+			plat.Notify("The usage history was damaged", n)
+		},
+		// The Operations list shows a crashed run as interrupted? at once.
+		Held: func(env string) bool { return lock.Held(p.Locks(), env) },
+	})
 }
 
 // EnvCost prices the environment now: every instance with its price's

@@ -3,6 +3,7 @@ package desktop
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -26,7 +27,7 @@ func (f *fakeCoster) Cost(_ context.Context, name string, o control.CostOptions)
 
 func TestCostsReportAndCSV(t *testing.T) {
 	p := paths.Under(t.TempDir())
-	hist := windowHistory(p)
+	hist := windowHistory(p, newFakePlatform(), slog.New(slog.DiscardHandler))
 	defer hist.Close()
 	fc := &fakeCoster{}
 	c := newCosts(fc, hist, p, nil)
@@ -42,7 +43,7 @@ func TestCostsReportAndCSV(t *testing.T) {
 	}
 	out, err := c.ExportCSV(ReportRequest{Env: "shop", From: "2026-11-01", To: "2026-11-30"})
 	if err != nil || out.FileName != "cloudcontrol-usage-shop-2026-11-01-to-2026-11-30.csv" ||
-		!strings.Contains(out.CSV, "shop,i-1,,us-east-1,t3.micro,1,10.000,0.0104,built-in table,2025-05-28,0.1040") {
+		!strings.Contains(out.CSV, "shop,i-1,,us-east-1,t3.micro,1,10.00,0.0104,built-in table,2025-05-28,0.10") {
 		t.Fatalf("export = %+v, %v", out, err)
 	}
 	if _, err := c.Report(ReportRequest{From: "2026-11-30", To: "2026-11-01"}); err == nil {
@@ -61,7 +62,7 @@ func TestCostsReportAndCSV(t *testing.T) {
 
 func TestCostsListOperationsAndTheirEvents(t *testing.T) {
 	p := paths.Under(t.TempDir())
-	hist := windowHistory(p)
+	hist := windowHistory(p, newFakePlatform(), slog.New(slog.DiscardHandler))
 	defer hist.Close()
 	c := newCosts(&fakeCoster{}, hist, p, nil)
 	c.now = func() time.Time { return time.Date(2026, 11, 22, 12, 0, 0, 0, time.Local) }

@@ -190,6 +190,13 @@ func copyExamples(t *testing.T, dir string, files ...string) {
 			t.Fatal(err)
 		}
 	}
+	// The scripts and templates the examples' launch sections name.
+	if _, err := os.Stat(filepath.Join(dir, "launch")); err == nil {
+		return
+	}
+	if err := os.CopyFS(filepath.Join(dir, "launch"), os.DirFS(filepath.Join(examplesDir, "launch"))); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func newRig(t *testing.T, prepare func(r *rig)) *rig {
@@ -203,7 +210,7 @@ func newRig(t *testing.T, prepare func(r *rig)) *rig {
 		prepare(r)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	r.hist = windowHistory(r.paths)
+	r.hist = windowHistory(r.paths, r.plat, log)
 	t.Cleanup(func() { r.hist.Close() })
 	service := func(client string, o aws.Options) *control.Service {
 		return control.New(control.Options{Dirs: []string{r.dir}, Paths: r.paths, Tick: 20 * time.Millisecond,

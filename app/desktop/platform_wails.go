@@ -15,18 +15,24 @@ type wailsPlatform struct {
 	log      *slog.Logger
 	initOnce sync.Once
 	canToast bool
+	onAction func(env, actionID string) // platform_notify.go
 }
 
 func (p *wailsPlatform) Emit(event string, data any) { runtime.EventsEmit(p.ctx, event, data) }
 
+func (p *wailsPlatform) initNotifications() {
+	if err := runtime.InitializeNotifications(p.ctx); err != nil {
+		p.log.Warn("desktop notifications are not available", "err", err)
+		return
+	}
+	p.canToast = runtime.IsNotificationAvailable(p.ctx)
+	if p.canToast {
+		p.listenActions()
+	}
+}
+
 func (p *wailsPlatform) Notify(title, body string) {
-	p.initOnce.Do(func() {
-		if err := runtime.InitializeNotifications(p.ctx); err != nil {
-			p.log.Warn("desktop notifications are not available", "err", err)
-			return
-		}
-		p.canToast = runtime.IsNotificationAvailable(p.ctx)
-	})
+	p.initOnce.Do(p.initNotifications)
 	if !p.canToast {
 		p.log.Info("notification (not shown: no notification service)", "title", title, "body", body)
 		return

@@ -1,10 +1,10 @@
 package desktop
 
 import (
-	"bufio"
-	"os"
+	"strings"
 
 	"cloudcontrol/backend/env"
+	"cloudcontrol/backend/userfile"
 )
 
 // problemViews adds the offending line's text to each problem, so the
@@ -27,17 +27,12 @@ func problemViews(ps []env.Problem) []ProblemView {
 	return out
 }
 
+// readLines reads the file as env does (a regular file within its size
+// cap, never a named pipe or a device); nil when it cannot.
 func readLines(path string) []string {
-	f, err := os.Open(path)
+	data, err := userfile.Read(path, env.MaxFileSize)
 	if err != nil {
 		return nil
 	}
-	defer f.Close()
-	var out []string
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	for sc.Scan() {
-		out = append(out, sc.Text())
-	}
-	return out
+	return strings.Split(strings.TrimSuffix(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n"), "\n")
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -275,7 +276,7 @@ func TestTrayLabelsShowTheHourlyCostOfWhatRuns(t *testing.T) {
 
 func TestSaveCSVWritesWhereTheDialogSays(t *testing.T) {
 	p := paths.Under(t.TempDir())
-	hist := windowHistory(p)
+	hist := windowHistory(p, newFakePlatform(), slog.New(slog.DiscardHandler))
 	defer hist.Close()
 	var asked []string
 	dest := filepath.Join(t.TempDir(), "usage.csv")

@@ -2,6 +2,7 @@ package desktop
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"sync"
 	"time"
@@ -132,6 +133,10 @@ func (s *shell) refreshAll(ctx context.Context) {
 	s.board.publish()
 	if err := s.cache.save(s.board.statuses()); err != nil {
 		s.log.Warn("saving the last known state", "path", s.cache.path, "err", err)
+		if s.cache.firstFailure() {
+			s.plat.Notify("The last known state is not saved", fmt.Sprintf(
+				"Cloud Control cannot write %s (%v). The window shows the live state, but opens without it next time.", s.cache.path, err))
+		}
 	}
 }
 

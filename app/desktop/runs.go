@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"cloudcontrol/backend/control"
+	"cloudcontrol/backend/env"
 	"cloudcontrol/backend/op"
 )
 
@@ -66,16 +67,35 @@ func (r *runs) wait() { r.wg.Wait() }
 // "tray") and returns once the run began or could not. The definition is
 // taken now: a file edited meanwhile does not change a run in progress.
 func (r *runs) begin(name string, action op.Action, client string) error {
+	return r.beginRun(name, action, client, func(ctx context.Context, c core, e *env.Environment, sink op.Sink) error {
+		_, err := c.RunEnv(ctx, e, action, sink)
+		return err
+	})
+}
+
+// beginRun is begin with the run's own call (a start with a lease: inaws.go)
+// on the definition the board holds.
+func (r *runs) beginRun(name string, action op.Action, client string, run func(context.Context, core, *env.Environment, op.Sink) error) error {
 	e, err := r.s.board.definition(name)
 	if err != nil {
 		return err
 	}
+	return r.run(e, action, func(ctx context.Context, sink op.Sink) error {
+		return run(ctx, r.s.cores(client), e, sink)
+	})
+}
+
+// run runs one operation of e in the background (a start or stop, or a
+// launch, terminate or clean-up: launches.go) and returns once it began
+// or could not, its events folded and pushed by a tracker.
+func (r *runs) run(e *env.Environment, action op.Action, do func(ctx context.Context, sink op.Sink) error) error {
+	name := e.Name
 	ctx, cancel := context.WithCancel(r.s.context())
 	r.mu.Lock()
 	if r.active[name] != nil {
 		r.mu.Unlock()
 		cancel()
-		return fmt.Errorf("%s is busy: this app is already running a start or stop of it", name)
+		return fmt.Errorf("%s is busy: this app is already running an operation on it", name)
 	}
 	r.active[name] = cancel
 	r.mu.Unlock()
@@ -86,7 +106,7 @@ func (r *runs) begin(name string, action op.Action, client string) error {
 	go func() {
 		defer r.wg.Done()
 		defer cancel()
-		_, err := r.s.cores(client).RunEnv(ctx, e, action, t)
+		err := do(ctx, t)
 		r.mu.Lock()
 		delete(r.active, name)
 		r.mu.Unlock()
@@ -175,6 +195,9 @@ func wanted(n Notifications, o op.Outcome) bool {
 
 // notice words a finished run for a desktop notification.
 func notice(p op.Progress) (title, body string) {
+	if title, body, ok := launchNotice(p); ok { // launches.go
+		return title, body
+	}
 	took := fmt.Sprintf("after %.0fs", p.Elapsed)
 	switch {
 	case p.Outcome == op.OutcomeCancelled:

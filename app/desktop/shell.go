@@ -49,6 +49,7 @@ type shell struct {
 	watcher  *env.Watcher
 
 	refresher *refresher
+	leases    *leaseKeeper // leases.go
 
 	sandboxURL string
 

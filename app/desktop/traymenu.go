@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"time"
 
 	"cloudcontrol/backend/op"
 )
@@ -39,6 +40,7 @@ type trayItem struct {
 	Parent    uint32 // the submenu it belongs to; 0 for the menu itself
 	env       string // for a stop item
 	profile   string // for a profile slot
+	extend    bool   // a label whose click extends the lease (traylease.go)
 }
 
 // trayActions is what the tray's clicks do.
@@ -46,6 +48,8 @@ type trayActions interface {
 	show()
 	quit()
 	stop(name string) error
+	// extend extends the environment's lease by an hour.
+	extend(name string) error
 }
 
 // trayMenu is the tray's menu as data: laid out from the dashboard and
@@ -61,6 +65,7 @@ type trayMenu struct {
 	switcher profileSwitcher      // switches the active profile
 	price    func(EnvView) string // the hourly cost of what runs, for a label
 	profiles trayProfiles
+	now      func() time.Time // the lease countdown's clock; nil: time.Now
 }
 
 func newTrayMenu(act trayActions) *trayMenu {
@@ -104,6 +109,8 @@ func (m *trayMenu) update(envs []EnvView) []trayItem {
 			if v.Busy != nil {
 				label.Title += fmt.Sprintf(" (busy: %s by %s)", v.Busy.Action, v.Busy.Client)
 			}
+			label.env = v.Name
+			m.whoLabel(&label, v) // traylease.go
 			stop.Visible, stop.Title, stop.env, stop.Enabled = v.Usable, "Stop "+v.Name, v.Name, stoppable(v)
 			anyUp = anyUp || stoppable(v)
 		}
@@ -148,6 +155,9 @@ func (m *trayMenu) click(id uint32) error {
 	case id >= trayFirstSlot && id < traySep2:
 		it := items[id-1]
 		if (id-trayFirstSlot)%2 == 0 {
+			if it.extend { // its lease ends soon: the label says so and extends it
+				return m.act.extend(it.env)
+			}
 			m.act.show() // an environment's label opens the window
 			return nil
 		}

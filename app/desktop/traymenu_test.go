@@ -10,13 +10,17 @@ import (
 )
 
 type fakeActions struct {
-	stopped      []string
-	shown, quits int
+	stopped, extended []string
+	shown, quits      int
 }
 
 func (f *fakeActions) show()                  { f.shown++ }
 func (f *fakeActions) quit()                  { f.quits++ }
 func (f *fakeActions) stop(name string) error { f.stopped = append(f.stopped, name); return nil }
+func (f *fakeActions) extend(name string) error {
+	f.extended = append(f.extended, name)
+	return nil
+}
 
 func TestTrayMenuLabelsStatesAndStops(t *testing.T) {
 	act := &fakeActions{}

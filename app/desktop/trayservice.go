@@ -41,6 +41,9 @@ func newTrayService(o trayOptions) *trayService {
 	menu := newTrayMenu(o.Shell)
 	menu.switcher = o.Profiles // trayprofiles.go: the profile submenu
 	menu.price = o.Price
+	if o.Shell.leases != nil {
+		menu.now = o.Shell.leases.clock.Now
+	}
 	return &trayService{menu: menu, shell: o.Shell, prof: o.Profiles, log: o.Log, open: o.Open}
 }
 
@@ -61,6 +64,7 @@ func (t *trayService) start(context.Context) {
 		go ui.showProfiles(l)
 	}
 	t.shell.board.onChange(func(v []EnvView) { go ui.show(v) })
+	t.shell.leases.onMinute(func() { go ui.show(t.shell.board.views()) }) // the lease countdown
 	go ui.show(t.shell.board.views())
 }
 

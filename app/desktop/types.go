@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"cloudcontrol/backend/cloud"
+	"cloudcontrol/backend/control"
 	"cloudcontrol/backend/lock"
 	"cloudcontrol/backend/op"
 	"cloudcontrol/backend/orchestrate"
@@ -69,27 +70,9 @@ type EnvView struct {
 	// what Plan/Start/Stop use meanwhile.
 	Problems []ProblemView `json:"problems"`
 	Stages   []StageView   `json:"stages"`
-	// Started says who last started the running instances and when, as
-	// Cloud Control's tags on them say; nil when they do not.
-	Started *StartedBy `json:"started,omitempty"`
-	// Lease is the earliest lease end of the running instances, when they
-	// carry one.
-	Lease *Lease `json:"lease,omitempty"`
-}
-
-// StartedBy is who started an environment's instances and when.
-type StartedBy struct {
-	// Name is the caller's name: the last part of its ARN (a user, or an
-	// assumed role's session name).
-	Name string    `json:"name"`
-	ARN  string    `json:"arn"`
-	At   time.Time `json:"at"`
-}
-
-// Lease is when the running instances are due to be stopped, and by whose lease.
-type Lease struct {
-	Until time.Time `json:"until"`
-	By    string    `json:"by,omitempty"`
+	// Who started it and its lease, from its instances' tags as the last
+	// refresh read them (control.Who).
+	Who control.Who `json:"who"`
 }
 
 // StageView is one stage in file order, with what the graph needs.

@@ -77,6 +77,8 @@ func newShell(o shellOptions) (*shell, error) {
 	s.board.snap = env.Snapshot{Set: env.LoadDirs(st.folders())}
 	s.runs = newRuns(s)
 	s.refresher = newRefresher(o.Clock, s.pace, s.refreshAll)
+	s.leases = newLeaseKeeper(o.Clock, s, o.Plat, o.Log)
+	s.board.onChange(s.leases.update)
 	o.Screen.onVisibility(s.refresher.poke) // shown or hidden: a new pace
 	w, err := env.NewWatcher(st.folders(), env.WatchOptions{Debounce: o.Debounce, Logger: o.Log, OnChange: func(sn env.Snapshot) {
 		s.board.setSnapshot(sn)
@@ -116,7 +118,8 @@ func (s *shell) start(ctx context.Context) {
 	ctx, cancel := context.WithCancel(ctx)
 	s.begin(ctx)
 	s.stopAll = cancel
-	s.wg.Add(3)
+	s.wg.Add(4)
+	go func() { defer s.wg.Done(); s.leases.run(ctx) }()
 	go func() {
 		defer s.wg.Done()
 		if err := s.watcher.Run(ctx); err != nil {

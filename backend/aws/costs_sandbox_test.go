@@ -16,6 +16,7 @@ import (
 	"cloudcontrol/backend/cost"
 	"cloudcontrol/backend/pricing"
 	"cloudcontrol/backend/sandbox"
+	"cloudcontrol/backend/sandbox/sandboxtest"
 )
 
 const costWorld = `
@@ -39,7 +40,7 @@ func costSandbox(t *testing.T) (*Session, *sandbox.Sandbox, func() map[string]in
 		t.Fatal(err)
 	}
 	clock := clockwork.NewFakeClockAt(time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC))
-	sb, err := sandbox.New(w, sandbox.Options{Clock: clock, AddressBlock: sandbox.RandomAddressBlock()})
+	sb, err := sandbox.New(w, sandbox.Options{Clock: clock, AddressBlock: sandboxtest.Block(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"regexp"
 	"slices"
 
 	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"cloudcontrol/backend/cloud"
 	icreds "cloudcontrol/backend/creds"
@@ -40,8 +42,19 @@ var credentialCodes = []string{
 // can act on. NotFound codes become *cloud.NotFoundError (requested lists the
 // ids of the call, used when AWS's message names none).
 func (s *Session) apiError(region, action string, err error, requested ...string) error {
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("%s: %s: %w", region, action, err)
+	// A call cut short is worded here, once, for every service: the SDK's
+	// own words end in "context canceled" or "context deadline exceeded".
+	var bound *TimeoutError
+	switch {
+	case errors.As(err, &bound):
+		return &Error{Region: region, Action: action, errs: []error{err, cloud.ErrUnreachable}, text: fmt.Sprintf(
+			"%s: %s: no answer from AWS at %s within %s", region, action, s.endpointForLog(), bound.After)}
+	case errors.Is(err, context.Canceled):
+		return &Error{Region: region, Action: action, errs: []error{err}, text: fmt.Sprintf(
+			"%s: %s: cancelled before AWS answered", region, action)}
+	case errors.Is(err, context.DeadlineExceeded):
+		return &Error{Region: region, Action: action, errs: []error{err}, text: fmt.Sprintf(
+			"%s: %s: no answer from AWS at %s in the time that was left", region, action, s.endpointForLog())}
 	}
 	var creds *CredentialsError
 	if errors.As(err, &creds) && keychainTrouble(creds.Err) {
@@ -62,9 +75,16 @@ func (s *Session) apiError(region, action string, err error, requested ...string
 			region, action, s.profile, s.profile, creds.Err)}
 	}
 	var api smithy.APIError
-	if !errors.As(err, &api) {
-		return &Error{Region: region, Action: action, errs: []error{err},
-			text: fmt.Sprintf("%s: %s: cannot reach AWS at %s: %v", region, action, s.endpointForLog(), err)}
+	status := httpStatus(err)
+	if !errors.As(err, &api) || api.ErrorCode() == "UnknownError" && status > 0 {
+		// An answer that is no AWS error (a proxy's page, another
+		// implementation's bug) still means AWS was reached.
+		if status > 0 {
+			return &Error{Region: region, Action: action, errs: []error{err}, text: fmt.Sprintf(
+				"%s: %s: AWS at %s answered HTTP %d without an AWS error in its body", region, action, s.endpointForLog(), status)}
+		}
+		return &Error{Region: region, Action: action, errs: []error{err, cloud.ErrUnreachable}, text: fmt.Sprintf(
+			"%s: %s: cannot reach AWS at %s: %v", region, action, s.endpointForLog(), networkWords(err))}
 	}
 	code, msg := api.ErrorCode(), api.ErrorMessage()
 	if ids := notFoundIDs(code, msg, requested); ids != nil {
@@ -72,6 +92,9 @@ func (s *Session) apiError(region, action string, err error, requested ...string
 	}
 	e := &Error{Region: region, Action: action, Code: code, errs: []error{err},
 		text: fmt.Sprintf("%s: %s: %s (%s)", region, action, msg, code)}
+	if kind := kindOf(code); kind != nil {
+		e.errs = append(e.errs, kind)
+	}
 	switch {
 	case code == "IncorrectInstanceState":
 		e.errs = append(e.errs, cloud.ErrStateConflict)
@@ -89,6 +112,26 @@ func (s *Session) apiError(region, action string, err error, requested ...string
 		e.text = fmt.Sprintf("%s: %s: %s not allowed to do this: %s (%s)", region, action, who, msg, code)
 	}
 	return e
+}
+
+// networkWords is the network's own account of a failed connection ("dial
+// tcp 127.0.0.1:4566: connect: connection refused") without the SDK's
+// wrapping around it (operation error, attempts, request id), else err.
+func networkWords(err error) error {
+	var op *net.OpError
+	if errors.As(err, &op) {
+		return op
+	}
+	return err
+}
+
+// httpStatus is the HTTP status AWS answered with, 0 when it did not answer.
+func httpStatus(err error) int {
+	var re *smithyhttp.ResponseError
+	if errors.As(err, &re) {
+		return re.HTTPStatusCode()
+	}
+	return 0
 }
 
 // keychainTrouble: the credentials failed in the keychain profile's own

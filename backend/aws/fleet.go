@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sync"
 
 	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -25,34 +24,25 @@ const (
 // Fleet is cloud.Fleet on EC2. It keeps one client per region.
 type Fleet struct {
 	s       *Session
-	mu      sync.Mutex
-	clients map[string]*ec2.Client
+	clients *regional[*ec2.Client]
 }
 
 var _ cloud.Fleet = (*Fleet)(nil)
 
-func newFleet(s *Session) *Fleet { return &Fleet{s: s, clients: map[string]*ec2.Client{}} }
-
-func (f *Fleet) client(region string) *ec2.Client {
-	if region == "" {
-		region = f.s.cfg.Region
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if c, ok := f.clients[region]; ok {
-		return c
-	}
-	c := ec2.NewFromConfig(f.s.cfg, func(o *ec2.Options) {
-		o.Region = region
-		// --endpoint-url beats AWS_ENDPOINT_URL_EC2 and the profile's
-		// per-service endpoints, which NewFromConfig would otherwise apply.
-		if f.s.endpoint != "" {
-			o.BaseEndpoint = sdkaws.String(f.s.endpoint)
-		}
-	})
-	f.clients[region] = c
-	return c
+func newFleet(s *Session) *Fleet {
+	return &Fleet{s: s, clients: newRegional(func(region string) *ec2.Client {
+		return ec2.NewFromConfig(s.cfg, func(o *ec2.Options) {
+			o.Region = region
+			// --endpoint-url beats AWS_ENDPOINT_URL_EC2 and the profile's
+			// per-service endpoints, which NewFromConfig would otherwise apply.
+			if s.endpoint != "" {
+				o.BaseEndpoint = sdkaws.String(s.endpoint)
+			}
+		})
+	})}
 }
+
+func (f *Fleet) client(region string) *ec2.Client { return f.clients.get(regionOr(f.s, region)) }
 
 func regionOr(s *Session, region string) string {
 	if region == "" {

@@ -13,6 +13,7 @@ import (
 	"cloudcontrol/backend/cloud"
 	"cloudcontrol/backend/creds"
 	"cloudcontrol/backend/sandbox"
+	"cloudcontrol/backend/sandbox/sandboxtest"
 )
 
 const kcWorld = "account: \"123456789012\"\nregions:\n  eu-west-1:\n    instances: []\n"
@@ -25,7 +26,7 @@ func keychainSandbox(t *testing.T) (*creds.Service, *sandbox.Sandbox, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sb, err := sandbox.New(w, sandbox.Options{AddressBlock: sandbox.RandomAddressBlock()})
+	sb, err := sandbox.New(w, sandbox.Options{AddressBlock: sandboxtest.Block(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -83,7 +83,10 @@ func (m *motoTarget) run(t *testing.T, client *ec2.Client, s seed, tags []types.
 		wg.Go(func() {
 			slots <- struct{}{}
 			defer func() { <-slots }()
-			out, err := client.RunInstances(context.Background(), in)
+			// Each launch its own input: the SDK writes the idempotency
+			// token into it, and one shared token would let moto dedupe.
+			mine := *in
+			out, err := client.RunInstances(context.Background(), &mine)
 			if err != nil {
 				errs[i] = fmt.Errorf("moto: seeding %s: %w", s.Key, err)
 				return

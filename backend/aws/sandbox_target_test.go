@@ -11,6 +11,7 @@ import (
 	"github.com/jonboulle/clockwork"
 
 	"cloudcontrol/backend/sandbox"
+	"cloudcontrol/backend/sandbox/sandboxtest"
 )
 
 // sandboxTarget runs the project's sandbox in-process on a fake clock, so
@@ -54,7 +55,7 @@ func (sandboxTarget) open(t *testing.T, seeds []seed) *fixture {
 		t.Fatalf("sandbox world: %v", err)
 	}
 	clock := clockwork.NewFakeClockAt(time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC))
-	sb, err := sandbox.New(w, sandbox.Options{Speed: 1, Clock: clock, AddressBlock: sandbox.RandomAddressBlock()})
+	sb, err := sandbox.New(w, sandbox.Options{Speed: 1, Clock: clock, AddressBlock: sandboxtest.Block(t)})
 	if err != nil {
 		t.Fatalf("sandbox.New: %v", err)
 	}

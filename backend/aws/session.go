@@ -35,6 +35,11 @@ type Options struct {
 
 	MaxAttempts     int           // attempts per API call, retries included; default 5
 	RetryMaxBackoff time.Duration // longest wait between attempts; default 20s
+	// CallTimeout is the most one API call may take, its retries and the
+	// credentials it needs included, on every client made from the
+	// session (EC2, STS, the Price List, CloudFormation, ...); default
+	// CallTimeout. A caller's shorter deadline still wins.
+	CallTimeout time.Duration
 
 	HTTPClient *http.Client // default: the SDK's client
 	Logger     *slog.Logger // default: slog.Default()
@@ -70,6 +75,8 @@ type Session struct {
 	endpoint string // Options.EndpointURL, applied to every client
 	log      *slog.Logger
 	fleet    *Fleet
+	launch   adapters // launch.go
+	inAWS    inAWS    // inaws.go
 }
 
 // Load reads the AWS configuration the way the AWS CLI does and checks that a
@@ -106,6 +113,11 @@ func Load(ctx context.Context, o Options) (*Session, error) {
 	if files.Config == "" && files.Credentials == "" {
 		files = creds.DefaultFiles()
 	}
+	// The SDK opens and reads these itself, whatever they are: a named pipe
+	// or a device there must be refused before it does.
+	if err := files.Check(); err != nil {
+		return nil, err
+	}
 	var savedProfile, savedRegion string
 	if o.Defaults != nil {
 		savedProfile, savedRegion = o.Defaults()
@@ -129,9 +141,15 @@ func Load(ctx context.Context, o Options) (*Session, error) {
 	if o.EndpointURL != "" {
 		loadOpts = append(loadOpts, config.WithBaseEndpoint(o.EndpointURL))
 	}
-	if o.OnCall != nil {
-		loadOpts = append(loadOpts, config.WithAPIOptions([]func(*middleware.Stack) error{callCounter(o.OnCall)}))
+	bound := o.CallTimeout
+	if bound <= 0 {
+		bound = CallTimeout
 	}
+	apiOpts := []func(*middleware.Stack) error{callBound(bound)}
+	if o.OnCall != nil {
+		apiOpts = append(apiOpts, callCounter(o.OnCall))
+	}
+	loadOpts = append(loadOpts, config.WithAPIOptions(apiOpts))
 
 	profile := choice.Profile
 	kc := o.keychainOptions(choice, files)
@@ -164,6 +182,8 @@ func Load(ctx context.Context, o Options) (*Session, error) {
 
 	s := &Session{cfg: cfg, profile: profile, endpoint: o.EndpointURL, log: log}
 	s.fleet = newFleet(s)
+	s.launch = newAdapters(s)
+	s.inAWS = newInAWS(s)
 	log.Debug("aws config loaded", "profile", profile, "region", cfg.Region, "endpoint", s.endpointForLog())
 	return s, nil
 }
@@ -181,8 +201,13 @@ func (s *Session) Config() sdkaws.Config { return s.cfg.Copy() }
 // Fleet returns the EC2 side of the session; it is safe for concurrent use.
 func (s *Session) Fleet() cloud.Fleet { return s.fleet }
 
-// Identity asks STS who the credentials belong to.
+// Identity asks STS who the credentials belong to. The credentials are
+// got first, outside the call's bound: getting them may ask a person for
+// an MFA code, which is not AWS being slow.
 func (s *Session) Identity(ctx context.Context) (cloud.Identity, error) {
+	if _, err := s.cfg.Credentials.Retrieve(ctx); err != nil {
+		return cloud.Identity{}, s.apiError(s.cfg.Region, "GetCallerIdentity", err)
+	}
 	client := sts.NewFromConfig(s.cfg, func(o *sts.Options) {
 		if s.endpoint != "" {
 			o.BaseEndpoint = sdkaws.String(s.endpoint)

@@ -62,21 +62,25 @@ func (s *Session) SpotPrices(ctx context.Context, region string, instanceTypes [
 	if len(instanceTypes) == 0 {
 		return nil, nil
 	}
-	types_ := make([]types.InstanceType, 0, len(instanceTypes))
+	wanted := make([]types.InstanceType, 0, len(instanceTypes))
 	for _, t := range dedupe(slices.Clone(instanceTypes)) {
-		types_ = append(types_, types.InstanceType(t))
+		wanted = append(wanted, types.InstanceType(t))
 	}
 	now := time.Now()
 	in := &ec2.DescribeSpotPriceHistoryInput{
-		InstanceTypes: types_, ProductDescriptions: []string{"Linux/UNIX"},
+		InstanceTypes: wanted, ProductDescriptions: []string{"Linux/UNIX"},
 		StartTime: &now, EndTime: &now, MaxResults: sdkaws.Int32(1000),
 	}
 	latest := map[[2]string]cloud.SpotPrice{}
 	p := ec2.NewDescribeSpotPriceHistoryPaginator(s.fleet.client(region), in)
 	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+		// Non-essential, as the Price List is (pricelist.go): the table's
+		// average spot price stands in.
+		cctx, cancel := context.WithTimeout(ctx, PriceListTimeout)
+		page, err := p.NextPage(cctx, func(o *ec2.Options) { o.Retryer = nonEssentialRetryer() })
+		cancel()
 		if err != nil {
-			return nil, s.apiError(region, "DescribeSpotPriceHistory", err)
+			return nil, s.nonEssentialError(ctx, region, "DescribeSpotPriceHistory", "the EC2 spot price history", PriceListTimeout, err)
 		}
 		for _, sp := range page.SpotPriceHistory {
 			v, err := strconv.ParseFloat(sdkaws.ToString(sp.SpotPrice), 64)

@@ -34,7 +34,9 @@ func serveChild(file string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	srv, err := sandbox.Listen("127.0.0.1:0", w, sandbox.Options{Speed: speed, AddressBlock: sandbox.RandomAddressBlock()})
+	block, release := sandbox.ClaimAddressBlock() // held while this child serves
+	defer release()
+	srv, err := sandbox.Listen("127.0.0.1:0", w, sandbox.Options{Speed: speed, AddressBlock: block})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1

@@ -128,15 +128,26 @@ type Identifier interface {
 	Identity(ctx context.Context) (Identity, error)
 }
 
-// NotFoundError says which instance ids EC2 does not know.
-type NotFoundError struct{ IDs []string }
+// NotFoundError says which ids AWS does not know; Kind names what they
+// are ("" means instances). It matches ErrNotFound.
+type NotFoundError struct {
+	IDs  []string
+	Kind string
+}
 
 func (e *NotFoundError) Error() string {
-	if len(e.IDs) == 1 {
-		return fmt.Sprintf("instance %s does not exist", e.IDs[0])
+	kind := e.Kind
+	if kind == "" {
+		kind = "instance"
 	}
-	return fmt.Sprintf("instances %s do not exist", strings.Join(e.IDs, ", "))
+	if len(e.IDs) == 1 {
+		return fmt.Sprintf("%s %s does not exist", kind, e.IDs[0])
+	}
+	return fmt.Sprintf("%ss %s do not exist", kind, strings.Join(e.IDs, ", "))
 }
+
+// Is makes errors.Is(err, ErrNotFound) hold.
+func (e *NotFoundError) Is(target error) bool { return target == ErrNotFound }
 
 // ErrStateConflict is wrapped by errors from actions EC2 refused because an
 // instance was in the wrong state (IncorrectInstanceState).

@@ -52,10 +52,16 @@ func (in *Instance) annotate() {
 	in.StartedAt, in.LeaseUntil = tagTime(t[TagStartedAt]), tagTime(t[TagLeaseUntil])
 }
 
+// automationTime is how an Automation runbook writes a time
+// ({{ global:DATE_TIME }}, UTC): the exported start runbook's started-at.
+const automationTime = "2006-01-02_15.04.05"
+
 func tagTime(v string) *time.Time {
 	t, err := time.Parse(time.RFC3339, v)
 	if err != nil {
-		return nil
+		if t, err = time.Parse(automationTime, v); err != nil {
+			return nil
+		}
 	}
 	t = t.UTC()
 	return &t

@@ -49,3 +49,12 @@ func TestAnnotatedReadsCloudControlTags(t *testing.T) {
 		t.Errorf("unparsable tags were guessed: %+v", bad)
 	}
 }
+
+// The exported start runbook writes started-at with Automation's own
+// {{ global:DATE_TIME }} (UTC, yyyy-MM-dd_HH.mm.ss): it reads the same.
+func TestStartedAtFromARunbook(t *testing.T) {
+	in := Annotated(Instance{Tags: map[string]string{TagStartedAt: "2026-12-01_07.30.05"}})
+	if want := time.Date(2026, 12, 1, 7, 30, 5, 0, time.UTC); in.StartedAt == nil || !in.StartedAt.Equal(want) {
+		t.Errorf("started at %v, want %v", in.StartedAt, want)
+	}
+}

@@ -50,6 +50,16 @@ type Options struct {
 	// Location is local time for the overnight and weekend cost windows
 	// (default time.Local).
 	Location *time.Location
+	// ReadTimeout bounds every read of AWS made without a run (a plan, a
+	// status, a refresh, costs, who am I), all its calls together
+	// (default DefaultReadTimeout); each call has its own bound too.
+	ReadTimeout time.Duration
+	// EstimateScale multiplies the plans' EC2 estimates: a front end that
+	// runs its own sandbox at speed N sets 1/N (0 means 1).
+	EstimateScale float64
+
+	// settle, for tests on a fake clock, is given to every run's Runner.
+	settle *orchestrate.Settle
 }
 
 // Connector opens a session on a profile and region; "" for either means
@@ -220,6 +230,8 @@ type Prepared struct {
 	Env    *env.Environment
 	Target Target
 	Plan   *orchestrate.Plan
+
+	resolved *orchestrate.Resolved // the instances as found, tags and all
 }
 
 // Plan resolves the environment's selectors and builds the plan for action.
@@ -245,35 +257,62 @@ func (s *Service) resolve(ctx context.Context, e *env.Environment) (Session, Tar
 }
 
 func (s *Service) plan(ctx context.Context, e *env.Environment, action op.Action) (*Prepared, error) {
-	sess, target, err := s.connect(ctx, e)
-	if err != nil {
-		return nil, err
-	}
-	return s.planOn(ctx, e, action, sess, target)
+	var prep *Prepared
+	err := s.Bounded(ctx, func(ctx context.Context) error {
+		sess, target, err := s.connect(ctx, e)
+		if err != nil {
+			return err
+		}
+		if prep, err = s.planOn(ctx, e, action, sess, target); err != nil {
+			return err
+		}
+		if action == op.Stop {
+			// What env stop would refuse, said before it is run.
+			for _, u := range s.inUse(ctx, prep.Plan) {
+				prep.Plan.Warnings = append(prep.Plan.Warnings, fmt.Sprintf("%s: env stop refuses to stop it unless --force",
+					usesText([]SharedUse{u})))
+			}
+		}
+		s.runbookTiming(ctx, sess, target, prep) // runbook_timing.go
+		return nil
+	})
+	return prep, err
 }
 
-// planOn resolves the environment with a session already checked against its pins.
+// planOn resolves the environment with a session already checked against
+// its pins: which stages are known ready (the usage history) and which
+// instances other environments share go into the plan.
 func (s *Service) planOn(ctx context.Context, e *env.Environment, action op.Action, sess Session, target Target) (*Prepared, error) {
 	res, err := orchestrate.Resolve(ctx, e, sess.Fleet(), target.Region)
 	if err != nil {
 		return nil, err
 	}
-	p, err := orchestrate.NewPlan(e, action, res, orchestrate.PlanOptions{Measured: s.measured(ctx, e.Name, action)})
+	opts := orchestrate.PlanOptions{Measured: s.measured(ctx, e.Name, action), EstimateScale: s.opts.EstimateScale,
+		Shared: s.sharing(e, target, res)}
+	if action == op.Start {
+		opts.Settled = s.settled(ctx, e.Name)
+	}
+	p, err := orchestrate.NewPlan(e, action, res, opts)
 	if err != nil {
 		return nil, err
 	}
-	p.Profile, p.Region, p.Account = target.Profile, target.Region, target.Identity.Account
-	return &Prepared{Env: e, Target: target, Plan: p}, nil
+	p.Profile, p.Region, p.Account, p.Caller = target.Profile, target.Region, target.Identity.Account, target.Identity.ARN
+	return &Prepared{Env: e, Target: target, Plan: p, resolved: res}, nil
 }
 
 // Run plans and runs action on the environment under its lock (RunEnv).
 func (s *Service) Run(ctx context.Context, name string, action op.Action, sink op.Sink) (*orchestrate.Result, error) {
+	return s.RunWith(ctx, name, action, sink, RunOptions{})
+}
+
+// RunWith is Run with options (--force).
+func (s *Service) RunWith(ctx context.Context, name string, action op.Action, sink op.Sink, o RunOptions) (*orchestrate.Result, error) {
 	e, err := s.Environment(name)
 	if err != nil {
 		s.refused(sink, name, action, err)
 		return nil, err
 	}
-	return s.RunEnv(ctx, e, action, sink)
+	return s.RunEnvWith(ctx, e, action, sink, o)
 }
 
 func baseName(path string) string {

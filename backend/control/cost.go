@@ -46,6 +46,15 @@ func (s *Service) Cost(ctx context.Context, name string, o CostOptions) (*CostRe
 // CostStatus prices a status the caller already holds (the dashboard's),
 // adding only the DescribeVolumes and price calls.
 func (s *Service) CostStatus(ctx context.Context, e *env.Environment, st *Status, o CostOptions) (*CostReport, error) {
+	var rep *CostReport
+	err := s.Bounded(ctx, func(ctx context.Context) (err error) {
+		rep, err = s.costStatus(ctx, e, st, o)
+		return err
+	})
+	return rep, err
+}
+
+func (s *Service) costStatus(ctx context.Context, e *env.Environment, st *Status, o CostOptions) (*CostReport, error) {
 	sess, err := s.connectQuiet(ctx, e)
 	if err != nil {
 		return nil, err

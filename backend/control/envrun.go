@@ -22,24 +22,80 @@ func (s *Service) PlanEnv(ctx context.Context, e *env.Environment, action op.Act
 	return s.plan(ctx, e, action)
 }
 
+// RunOptions change how a start or stop runs.
+type RunOptions struct {
+	// Force stops instances other environments share and hold running
+	// (refused with a *SharedError otherwise); the run says what it stopped
+	// under whom.
+	Force bool
+}
+
 // RunEnv plans (under the lock, so the plan is what is there now) and runs
 // a start or stop of the environment as one operation (Operate). The
-// result is nil when the run never began.
+// result is nil when the run never began. A start tags the instances it
+// starts with who started them (start.go); StartEnv also leases them.
 func (s *Service) RunEnv(ctx context.Context, e *env.Environment, action op.Action, sink op.Sink) (*orchestrate.Result, error) {
+	return s.runEnv(ctx, e, action, StartOptions{}, RunOptions{}, sink)
+}
+
+// RunEnvWith is RunEnv with options: a stop that would stop instances
+// another environment holds running is refused (*SharedError, a refusal)
+// unless o.Force.
+func (s *Service) RunEnvWith(ctx context.Context, e *env.Environment, action op.Action, sink op.Sink, o RunOptions) (*orchestrate.Result, error) {
+	return s.runEnv(ctx, e, action, StartOptions{}, o, sink)
+}
+
+func (s *Service) runEnv(ctx context.Context, e *env.Environment, action op.Action, opts StartOptions, o RunOptions, sink op.Sink) (*orchestrate.Result, error) {
 	var res *orchestrate.Result
 	err := s.Operate(ctx, Operation{Env: e, Action: action, Sink: sink}, func(ctx context.Context, w *Work) error {
 		prep, err := s.planOn(ctx, e, action, w.Session, w.Target)
 		if err != nil {
 			return err
 		}
+		var force string
+		if action == op.Stop {
+			if uses := s.inUse(ctx, prep.Plan); len(uses) > 0 && !o.Force {
+				return &SharedError{Env: e.Name, Uses: uses}
+			} else if len(uses) > 0 {
+				force = "stopping although " + usesText(uses) + " (--force)"
+			}
+		}
+		// Who starts it, and its lease, are written before anything starts
+		// (a lease that cannot be set refuses the start); their events
+		// follow run-started.
+		after, err := s.beforeRun(ctx, w, prep, opts)
+		if err != nil {
+			return err
+		}
+		if force != "" {
+			after = afterStart(after, op.Event{Type: op.EventNote, Message: force})
+		}
 		w.Outline(prep.Plan.Outline())
-		r := &orchestrate.Runner{Fleet: w.Session.Fleet(), Clock: s.opts.Clock, Tick: s.opts.Tick, Sink: w.Sink}
+		r := &orchestrate.Runner{Fleet: w.Session.Fleet(), Clock: s.opts.Clock, Tick: s.opts.Tick, Sink: after,
+			Commands: commandsOf(w.Session), Settle: s.opts.settle}
 		out, err := r.Run(ctx, prep.Plan)
 		res = &out
 		w.Observed(out.Instances)
+		if err == nil && action == op.Start {
+			s.syncDNS(ctx, w, e.Name, out.Instances) // launch_dns.go: launched instances' DNS records follow their address
+		}
+		if err == nil && action == op.Stop {
+			s.endLeaseAfterStop(ctx, w, prep)
+		}
 		return err
 	})
 	return res, err
+}
+
+// afterStart is sink, also telling it note right after the run-started event.
+func afterStart(sink op.Sink, note op.Event) op.Sink {
+	return op.SinkFunc(func(e op.Event) {
+		sink.Emit(e)
+		if e.Type == op.EventRunStarted {
+			note.Time, note.Env, note.Action, note.Elapsed = e.Time, e.Env, e.Action, e.Elapsed
+			sink.Emit(note)
+		}
+	})
 }
 
 func (s *Service) acquire(name, action string) (*lock.Lock, error) {

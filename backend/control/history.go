@@ -3,6 +3,8 @@ package control
 import (
 	"context"
 	"os/user"
+	"strings"
+	"sync"
 	"time"
 
 	"cloudcontrol/backend/cloud"
@@ -38,6 +40,44 @@ func (s *Service) measured(ctx context.Context, env string, action op.Action) ma
 	return d
 }
 
+// settled are the start stages known ready from before: those the newest
+// start or stop that did anything (the operation being recorded now has no
+// events yet) got ready, when it is a start; a stop, and no history at
+// all, leave none known. A stage whose instances all run but that never
+// got ready (its program died in its delay) is then checked and waited for
+// again.
+func (s *Service) settled(ctx context.Context, env string) map[string]bool {
+	out := map[string]bool{}
+	if s.opts.History == nil {
+		return out
+	}
+	ops, err := s.opts.History.Operations(ctx, env, time.Unix(0, 0), s.opts.Clock.Now().Add(time.Minute))
+	if err != nil {
+		s.opts.Logger.Warn("usage history: reading which stages are ready", "env", env, "err", err)
+		return out
+	}
+	for _, o := range ops { // newest first
+		if o.Events == 0 || o.Action != string(op.Start) && o.Action != string(op.Stop) {
+			continue
+		}
+		if o.Action == string(op.Stop) {
+			return out
+		}
+		events, err := s.opts.History.Events(ctx, o.ID)
+		if err != nil {
+			s.opts.Logger.Warn("usage history: reading which stages are ready", "env", env, "err", err)
+			return out
+		}
+		for _, e := range events {
+			if e.Type == op.EventStageReady || e.Type == op.EventStageSkipped {
+				out[e.Stage] = true
+			}
+		}
+		return out
+	}
+	return out
+}
+
 // recording is one operation being written to the history. Every method is
 // safe on a recording that could not begin: the run goes on, and its
 // events say the history missed it.
@@ -47,6 +87,12 @@ type recording struct {
 	problem error // why the history could not record it
 	who     string
 	env     string
+	action  op.Action
+	notes   []string // said after run-started: what else could not be recorded
+
+	sink op.Sink
+	mu   sync.Mutex
+	last op.Event // the last event sent, to time a note after it
 }
 
 func osUser() string {
@@ -57,7 +103,7 @@ func osUser() string {
 }
 
 func (s *Service) beginRecording(ctx context.Context, env string, action op.Action) *recording {
-	r := &recording{s: s, who: osUser(), env: env}
+	r := &recording{s: s, who: osUser(), env: env, action: action}
 	if s.opts.History == nil {
 		return r
 	}
@@ -67,24 +113,42 @@ func (s *Service) beginRecording(ctx context.Context, env string, action op.Acti
 	return r
 }
 
-// tee sends every event to the history as well as to sink; if the history
-// failed, a note saying so follows the run-started event.
+// tee sends every event to the history as well as to sink; notes follow
+// the run-started event: the history failed, or the lock could not record
+// its holder (recording.note).
 func (r *recording) tee(sink op.Sink) op.Sink {
-	if r.op == nil && r.problem == nil {
-		return sink
+	if r.problem != nil {
+		r.note("this run is not in the usage history: " + r.problem.Error())
 	}
+	r.sink = sink
 	return op.SinkFunc(func(e op.Event) {
-		if r.op != nil {
-			r.op.Emit(e)
-		}
-		if sink != nil {
-			sink.Emit(e)
-		}
-		if e.Type == op.EventRunStarted && r.problem != nil && sink != nil {
-			sink.Emit(op.Event{Time: e.Time, Env: e.Env, Action: e.Action, Type: op.EventNote,
-				Message: "this run is not in the usage history: " + r.problem.Error(), Elapsed: e.Elapsed})
+		r.mu.Lock()
+		r.last = e
+		r.mu.Unlock()
+		r.emit(e, sink)
+		if e.Type == op.EventRunStarted {
+			for _, msg := range r.notes {
+				r.emit(op.Event{Time: e.Time, Env: e.Env, Action: e.Action, Type: op.EventNote,
+					Message: msg, Elapsed: e.Elapsed}, sink)
+			}
 		}
 	})
+}
+
+func (r *recording) emit(e op.Event, sink op.Sink) {
+	if r.op != nil {
+		r.op.Emit(e)
+	}
+	if sink != nil {
+		sink.Emit(e)
+	}
+}
+
+// note adds something the run could not record, said once it starts.
+func (r *recording) note(msg string) {
+	if msg != "" {
+		r.notes = append(r.notes, msg)
+	}
 }
 
 func (r *recording) target(ctx context.Context, t Target) {
@@ -123,9 +187,26 @@ func (r *recording) end(ctx context.Context, outcome op.Outcome, err error, inst
 		msg = err.Error()
 	}
 	now := r.s.opts.Clock.Now()
-	r.logErr(r.op.End(ctx, string(outcome), msg, now))
+	var lost []string
+	if err := r.op.End(ctx, string(outcome), msg, now); err != nil {
+		lost = append(lost, "how this run ended: "+err.Error())
+	}
 	if len(insts) > 0 {
-		r.logErr(r.s.opts.History.Observe(ctx, r.env, insts, now))
+		if err := r.s.opts.History.Observe(ctx, r.env, insts, now); err != nil {
+			lost = append(lost, "the instances' running hours: "+err.Error())
+		}
+	}
+	// The run is over, but whoever follows it is still listening: say
+	// what the history missed (a full or read-only data folder) after it.
+	if len(lost) > 0 && r.sink != nil {
+		r.mu.Lock()
+		last := r.last
+		r.mu.Unlock()
+		r.sink.Emit(op.Event{Time: now, Env: r.env, Action: r.action, Type: op.EventNote, Elapsed: last.Elapsed,
+			Message: "the usage history did not record " + strings.Join(lost, "; nor ")})
+	}
+	for _, l := range lost {
+		r.s.opts.Logger.Warn("usage history", "missed", l)
 	}
 }
 

@@ -2,7 +2,6 @@ package control
 
 import (
 	"context"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -36,27 +35,26 @@ stages:
     instances: [{name: app}]
 `
 
-// TestRunAndCostAreRecorded runs a real start against the in-process sandbox
-// and checks what the history and the cost figures say.
-func TestRunAndCostAreRecorded(t *testing.T) {
-	ctx := context.Background()
+// runFixture is a service over an in-process sandbox of historyWorld (on
+// the AWS SDK, as the shells connect), with its own home folder and the
+// usage history in it.
+type runFixture struct {
+	svc   *Service
+	home  paths.Dirs
+	hist  *history.Lazy
+	clock *clockwork.FakeClock
+	sb    *sandbox.Sandbox
+	url   string // the sandbox's endpoint, control endpoint included
+}
+
+// fixtureStart is when a fixture's clock starts: a Monday.
+var fixtureStart = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+
+func newRunFixture(t *testing.T, ho ...history.Options) *runFixture {
+	t.Helper()
 	dir := t.TempDir()
-	for k, v := range map[string]string{"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_SESSION_TOKEN": "",
-		"AWS_PROFILE": "", "AWS_ENDPOINT_URL": "", "AWS_CONFIG_FILE": filepath.Join(dir, "none"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "none")} {
-		t.Setenv(k, v)
-	}
-	w, err := sandbox.ParseWorld([]byte(historyWorld), "world.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	start := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC) // a Monday
-	clock := clockwork.NewFakeClockAt(start)
-	sb, err := sandbox.New(w, sandbox.Options{Speed: 1000, Clock: clock, AddressBlock: sandbox.RandomAddressBlock()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(sb)
-	t.Cleanup(func() { srv.Close(); sb.Close() })
+	clock := clockwork.NewFakeClockAt(fixtureStart)
+	sb, url := servedSandbox(t, historyWorld, sandbox.Options{Speed: 1000, Clock: clock})
 	envDir := filepath.Join(dir, "envs")
 	if err := os.MkdirAll(envDir, 0o700); err != nil {
 		t.Fatal(err)
@@ -64,37 +62,65 @@ func TestRunAndCostAreRecorded(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(envDir, "shop.yaml"), []byte(historyEnv), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	store, err := history.Open(ctx, filepath.Join(dir, "data", history.FileName), history.Options{})
+	home := paths.Under(filepath.Join(dir, "home"))
+	// Lazy, as the shells have it: nothing is created before the first run.
+	hist := history.NewLazy(filepath.Join(home.Data, history.FileName), append(ho, history.Options{})[0])
+	t.Cleanup(func() { hist.Close() })
+	svc := New(Options{Dirs: []string{envDir}, Paths: home, Clock: clock, Tick: 10 * time.Millisecond,
+		Connect: func(ctx context.Context, profile, region string) (Session, error) {
+			return aws.Connect(ctx, aws.Options{EndpointURL: url, Region: "eu-west-1", MaxAttempts: 1}, profile, region)
+		}, History: hist, Location: time.UTC})
+	return &runFixture{svc: svc, home: home, hist: hist, clock: clock, sb: sb, url: url}
+}
+
+// store is the fixture's usage history, opened.
+func (f *runFixture) store(t *testing.T) *history.Store {
+	t.Helper()
+	s, err := f.hist.Store(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer store.Close()
-	svc := New(Options{Dirs: []string{envDir}, Paths: paths.Under(dir), Clock: clock, Tick: 10 * time.Millisecond,
-		Connect: func(ctx context.Context, profile, region string) (Session, error) {
-			return aws.Connect(ctx, aws.Options{EndpointURL: srv.URL, Region: "eu-west-1", MaxAttempts: 1}, profile, region)
-		}, History: store, Location: time.UTC})
+	return s
+}
 
-	// The fake clock must move for the run's waits; advance it in the background.
-	ticking := func() (stop func()) {
-		done := make(chan struct{})
-		go func() {
-			for {
-				select {
-				case <-done:
-					return
-				case <-time.After(time.Millisecond):
-					clock.Advance(50 * time.Millisecond)
-				}
+// run runs action on shop, moving the fake clock meanwhile (the run's
+// waits are on it), and returns the events it sent. on, if given, sees
+// each event as it is sent.
+func (f *runFixture) run(t *testing.T, action op.Action, on ...func(op.Event)) []op.Event {
+	t.Helper()
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-done:
+				return
+			case <-time.After(time.Millisecond):
+				f.clock.Advance(50 * time.Millisecond)
 			}
-		}()
-		return func() { close(done) }
-	}
-	stopTicking := ticking()
-	res, err := svc.Run(ctx, "shop", op.Start, nil)
-	stopTicking()
+		}
+	}()
+	var heard events
+	res, err := f.svc.Run(context.Background(), "shop", action, op.SinkFunc(func(e op.Event) {
+		heard.Emit(e)
+		for _, f := range on {
+			f(e)
+		}
+	}))
+	close(done)
 	if err != nil || res.Outcome != op.OutcomeDone {
-		t.Fatalf("start: %v, %+v", err, res)
+		t.Fatalf("%s: %v, %+v", action, err, res)
 	}
+	return heard.all()
+}
+
+// TestRunAndCostAreRecorded runs a real start against the in-process sandbox
+// and checks what the history and the cost figures say.
+func TestRunAndCostAreRecorded(t *testing.T) {
+	ctx := context.Background()
+	f := newRunFixture(t)
+	clock, svc, start := f.clock, f.svc, fixtureStart
+	f.run(t, op.Start)
+	store := f.store(t)
 	ops, err := store.Operations(ctx, "shop", start.Add(-time.Hour), clock.Now().Add(time.Hour))
 	if err != nil || len(ops) != 1 {
 		t.Fatalf("operations: %+v, %v", ops, err)
@@ -139,12 +165,7 @@ func TestRunAndCostAreRecorded(t *testing.T) {
 
 	// Stopped again, the next start plan expects each stage to take what it
 	// took in the recorded start, not the generic EC2 estimates.
-	stopTicking = ticking()
-	_, err = svc.Run(ctx, "shop", op.Stop, nil)
-	stopTicking()
-	if err != nil {
-		t.Fatal(err)
-	}
+	f.run(t, op.Stop)
 	if o, err := store.Operation(ctx, crashed.ID()); err != nil || o.Result != history.ResultInterrupted {
 		t.Errorf("the crashed operation reads %+v, %v; want interrupted", o, err)
 	}

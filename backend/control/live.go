@@ -12,7 +12,11 @@ import (
 // StatusEnv is Status for a definition the caller holds: it resolves every
 // selector (several calls), so a dashboard does it once and then Refresh.
 func (s *Service) StatusEnv(ctx context.Context, e *env.Environment) (*Status, error) {
-	st, _, err := s.status(ctx, e)
+	var st *Status
+	err := s.Bounded(ctx, func(ctx context.Context) (err error) {
+		st, _, err = s.status(ctx, e)
+		return err
+	})
 	return st, err
 }
 
@@ -21,7 +25,8 @@ func (s *Service) status(ctx context.Context, e *env.Environment) (*Status, Sess
 	if err != nil {
 		return nil, nil, err
 	}
-	st := &Status{Env: e.Name, Target: target, Holder: s.Holder(e.Name), Checked: s.opts.Clock.Now()}
+	st := &Status{Env: e.Name, Target: target, Holder: s.Holder(e.Name), Checked: s.opts.Clock.Now(),
+		Shared: sharedList(res, s.sharing(e, target, res))}
 	st.Progress = s.heldProgress(ctx, e.Name, st.Holder)
 	for _, rs := range res.Stages {
 		st.Stages = append(st.Stages, StageStatus{Name: rs.Name, Instances: rs.Instances})
@@ -35,6 +40,15 @@ func (s *Service) status(ctx context.Context, e *env.Environment) (*Status, Sess
 // region, so a dashboard refresh costs one call per region per environment.
 // An instance EC2 no longer returns is shown terminated.
 func (s *Service) Refresh(ctx context.Context, e *env.Environment, prev *Status) (*Status, error) {
+	var next *Status
+	err := s.Bounded(ctx, func(ctx context.Context) (err error) {
+		next, err = s.refresh(ctx, e, prev)
+		return err
+	})
+	return next, err
+}
+
+func (s *Service) refresh(ctx context.Context, e *env.Environment, prev *Status) (*Status, error) {
 	sess, err := s.connectQuiet(ctx, e)
 	if err != nil {
 		return nil, err
@@ -58,7 +72,7 @@ func (s *Service) Refresh(ctx context.Context, e *env.Environment, prev *Status)
 			seen[in.ID] = in
 		}
 	}
-	next := &Status{Env: prev.Env, Target: prev.Target, Holder: s.Holder(e.Name), Checked: s.opts.Clock.Now()}
+	next := &Status{Env: prev.Env, Target: prev.Target, Holder: s.Holder(e.Name), Checked: s.opts.Clock.Now(), Shared: prev.Shared}
 	next.Progress = s.heldProgress(ctx, e.Name, next.Holder)
 	for _, st := range prev.Stages {
 		ns := StageStatus{Name: st.Name, Instances: make([]cloud.Instance, 0, len(st.Instances))}

@@ -2,10 +2,13 @@ package control
 
 import (
 	"context"
+	"errors"
+	"fmt"
 
 	"cloudcontrol/backend/cloud"
 	"cloudcontrol/backend/env"
 	"cloudcontrol/backend/op"
+	"cloudcontrol/backend/orchestrate"
 )
 
 // Operation is one thing done to an environment as a whole: a start or a
@@ -67,6 +70,11 @@ func (s *Service) Operate(ctx context.Context, o Operation, body Body) error {
 		}
 	})
 	err := s.operate(ctx, o, rec, w, body)
+	if err != nil && !w.began && errors.Is(err, context.Canceled) {
+		// Worded as a cancel is everywhere, never the context's words.
+		err = &orchestrate.CancelledError{Message: fmt.Sprintf("%s %s was cancelled before it began; nothing was changed",
+			o.Action, o.Env.Name), Cause: err}
+	}
 	rec.end(ctx, OutcomeOf(ctx, err), err, w.observed)
 	if err != nil && !w.began {
 		s.refused(o.Sink, o.Env.Name, o.Action, err)
@@ -80,6 +88,7 @@ func (s *Service) operate(ctx context.Context, o Operation, rec *recording, w *W
 		return err
 	}
 	defer s.release(l)
+	rec.note(l.Note()) // a read-only or full lock folder: what the lock could not record
 	rec.holding(ctx)
 	sess, target, err := s.connect(ctx, o.Env)
 	if err != nil {

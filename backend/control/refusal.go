@@ -40,13 +40,15 @@ func (e *PinError) Error() string {
 }
 
 // IsRefusal reports whether err means "not now / not here" rather than a
-// failed operation: the environment is busy (*lock.BusyError) or pinned to
-// another account, profile or region (*PinError). Nothing was changed;
-// the command line exits 3 and the history records it as refused.
+// failed operation: the environment is busy (*lock.BusyError), pinned to
+// another account, profile or region (*PinError), or a stop would stop
+// instances another environment holds running (*SharedError). Nothing was
+// changed; the command line exits 3 and the history records it as refused.
 func IsRefusal(err error) bool {
 	var busy *lock.BusyError
 	var pin *PinError
-	return errors.As(err, &busy) || errors.As(err, &pin)
+	var shared *SharedError
+	return errors.As(err, &busy) || errors.As(err, &pin) || errors.As(err, &shared)
 }
 
 // OutcomeOf is how an operation that returned err ended: the one rule the
@@ -64,7 +66,7 @@ func OutcomeOf(ctx context.Context, err error) op.Outcome {
 }
 
 // refused tells sink why an operation never began, as its one event. One
-// cancelled before it began says so, not the context's "context canceled".
+// cancelled before it began says so, not the context's words.
 func (s *Service) refused(sink op.Sink, env string, action op.Action, err error) {
 	if sink == nil {
 		return

@@ -12,9 +12,11 @@ import (
 
 	"cloudcontrol/backend/cloud"
 	"cloudcontrol/backend/cloud/cloudtest"
+	"cloudcontrol/backend/env"
 	"cloudcontrol/backend/history"
 	"cloudcontrol/backend/lock"
 	"cloudcontrol/backend/op"
+	"cloudcontrol/backend/orchestrate"
 	"cloudcontrol/backend/paths"
 )
 
@@ -44,6 +46,12 @@ type rig struct {
 	hist  *history.Store
 	paths paths.Dirs
 	envs  string
+
+	// alsoAdvance, when set, is moved with the clock by drive: a
+	// sandbox's own clock, kept in step with the service's.
+	alsoAdvance func(time.Duration)
+	// settle lets drive move time only while a run waits on the clock.
+	settle *orchestrate.Settle
 
 	mu       sync.Mutex
 	connects []string // "profile/region" of every Connect
@@ -87,7 +95,8 @@ func newRig(t *testing.T, files map[string]string, opts func(*Options)) *rig {
 	}
 	t.Cleanup(func() { store.Close() })
 	r.hist = store
-	o := Options{Dirs: []string{r.envs}, Paths: r.paths, Clock: r.clock, Tick: time.Second, Client: "cli", History: store,
+	r.settle = &orchestrate.Settle{}
+	o := Options{Dirs: []string{r.envs}, Paths: r.paths, Clock: r.clock, Tick: time.Second, Client: "cli", History: store, settle: r.settle,
 		Connect: func(_ context.Context, profile, region string) (Session, error) {
 			r.mu.Lock()
 			r.connects = append(r.connects, profile+"/"+region)
@@ -127,8 +136,12 @@ func (r *rig) drive(f func() error) error {
 		defer cancel()
 		err = f()
 	}()
+	also := []func(time.Duration){}
+	if r.alsoAdvance != nil {
+		also = append(also, r.alsoAdvance)
+	}
 	for r.clock.BlockUntilContext(ctx, 1) == nil {
-		r.clock.Advance(time.Second)
+		r.settle.Advance(ctx, r.clock, time.Second, also...)
 	}
 	select {
 	case <-done:
@@ -136,6 +149,24 @@ func (r *rig) drive(f func() error) error {
 	case <-time.After(time.Second):
 		r.t.Fatal("the operation neither finished nor waited on the clock within 10s")
 		return nil
+	}
+}
+
+// env is the named environment as the rig's folder has it.
+func (r *rig) env(name string) *env.Environment {
+	r.t.Helper()
+	e, err := r.svc.Environment(name)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return e
+}
+
+// advance moves the clock, and the one kept in step with it, by d.
+func (r *rig) advance(d time.Duration) {
+	r.clock.Advance(d)
+	if r.alsoAdvance != nil {
+		r.alsoAdvance(d)
 	}
 }
 

@@ -29,6 +29,15 @@ type Status struct {
 	// usage history has it (written at every stage boundary); nil without one.
 	Progress *op.Progress  `json:"progress,omitempty"`
 	Stages   []StageStatus `json:"stages"`
+	// Shared are the instances other environments select too, in stage
+	// order, with those environments' names.
+	Shared []SharedInstance `json:"shared,omitempty"`
+	// Who started it and its lease, from the instances' tags (who.go).
+	Who
+	// Deployed is what env deploy put in AWS, when the caller read it
+	// (Service.Deployed; status does not, a dashboard polls it).
+	Deployed      *Deployment `json:"deployed,omitempty"`
+	DeployedError string      `json:"deployedError,omitempty"`
 	// Checked is when the state was read (set by StatusEnv and Refresh).
 	Checked time.Time `json:"checked,omitzero"`
 }
@@ -132,6 +141,7 @@ func (st *Status) sum() {
 		st.Stages[i].State = StageStateOf(InstanceState(st.Stages[i].Instances), st.Progress, st.Stages[i].Name)
 	}
 	st.State = StateOf(InstanceState(st.Instances()), st.Holder, st.Progress)
+	st.Who = WhoOf(st.Instances())
 }
 
 // Observed is a copy of st with one instance's state as an operation just

@@ -23,17 +23,21 @@ type expirer interface {
 // WhoAmI asks STS who the active credentials belong to. Getting them may
 // start an STS session, and so ask for an MFA code.
 func (s *Service) WhoAmI(ctx context.Context) (Whoami, error) {
-	sess, target, err := s.connect(ctx, &env.Environment{Name: "the active profile"})
-	if err != nil {
-		return Whoami{}, err
-	}
-	w := Whoami{Target: target}
-	if x, ok := sess.(expirer); ok {
-		if exp, ok, err := x.CredentialsExpiry(ctx); err == nil && ok {
-			w.Expires = &exp
+	var w Whoami
+	err := s.Bounded(ctx, func(ctx context.Context) error {
+		sess, target, err := s.connect(ctx, &env.Environment{Name: "the active profile"})
+		if err != nil {
+			return err
 		}
-	}
-	return w, nil
+		w = Whoami{Target: target}
+		if x, ok := sess.(expirer); ok {
+			if exp, ok, err := x.CredentialsExpiry(ctx); err == nil && ok {
+				w.Expires = &exp
+			}
+		}
+		return nil
+	})
+	return w, err
 }
 
 // ResetSessions drops every open connection, so the next operation loads

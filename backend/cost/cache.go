@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"sync"
 	"time"
 
 	"cloudcontrol/backend/atomicfile"
+	"cloudcontrol/backend/userfile"
 )
 
 // cacheVersion is the layout of prices.json; another version is ignored
@@ -19,6 +19,11 @@ const cacheVersion = 1
 
 // CacheFile is the name of the price cache in the user's cache folder.
 const CacheFile = "prices.json"
+
+// maxCacheSize bounds what is read of the cache (16 MiB): every instance
+// type of every region, on-demand and spot, takes under 8 MiB, and a stray
+// file (a named pipe, /dev/zero behind a link) is refused, not read.
+const maxCacheSize = 16 << 20
 
 // cached is one fetched price. Absent means the source had no such product
 // (asked, answered "none"), so it is not asked again until it is stale.
@@ -34,6 +39,15 @@ type cacheDoc struct {
 	Instances map[string]cached `json:"instances"` // "region/type": on-demand USD/hour
 	Spot      map[string]cached `json:"spot"`      // "region/type": lowest zone's spot USD/hour
 	EBS       map[string]cached `json:"ebs"`       // "region/volumeType": USD/GB-month
+	// Failures are the sources that failed lately (see FailureMemory), by
+	// source: kept in the file so the next command does not ask again.
+	Failures map[string]failure `json:"failures,omitempty"`
+}
+
+// failure is a source's last failed answer.
+type failure struct {
+	At      time.Time `json:"at"`
+	Problem string    `json:"problem"`
 }
 
 // Cache is the price cache file; safe for concurrent use. A missing or
@@ -50,10 +64,14 @@ type Cache struct {
 func OpenCache(dir string) *Cache {
 	c := &Cache{path: filepath.Join(dir, CacheFile)}
 	c.doc = emptyDoc()
-	data, err := os.ReadFile(c.path)
+	data, err := userfile.Read(c.path, maxCacheSize)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 	case err != nil:
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the message names the file
+		}
 		c.Problem = fmt.Sprintf("cannot read the price cache %s (%v); using the built-in table", c.path, err)
 	default:
 		var d cacheDoc
@@ -91,6 +109,28 @@ func (c *Cache) put(m func(*cacheDoc) map[string]cached, region, name string, v 
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	m(&c.doc)[key(region, name)] = v
+}
+
+// failed returns the source's remembered failure.
+func (c *Cache) failed(source string) (failure, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	f, ok := c.doc.Failures[source]
+	return f, ok
+}
+
+// setFailed remembers a failure of source, or forgets it (f zero).
+func (c *Cache) setFailed(source string, f failure) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if f.At.IsZero() {
+		delete(c.doc.Failures, source)
+		return
+	}
+	if c.doc.Failures == nil {
+		c.doc.Failures = map[string]failure{}
+	}
+	c.doc.Failures[source] = f
 }
 
 func instancesOf(d *cacheDoc) map[string]cached { return d.Instances }

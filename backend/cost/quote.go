@@ -80,14 +80,12 @@ func (m Money) Complete() bool { return len(m.Unknown) == 0 }
 func (m Money) String() string {
 	switch {
 	case m.Complete():
-		return usd(m.USD)
+		return USD(m.USD)
 	case !m.Any || m.USD == 0: // "$0.00 + unknown" would read as nearly free
 		return "unknown (" + strings.Join(m.Unknown, ", ") + ")"
 	}
-	return usd(m.USD) + " + unknown (" + strings.Join(m.Unknown, ", ") + ")"
+	return USD(m.USD) + " + unknown (" + strings.Join(m.Unknown, ", ") + ")"
 }
-
-func usd(v float64) string { return USD(v) }
 
 // USD is the one way an amount of money is written, by every front end: to
 // the cent, to $0.0001 below a cent (prices per hour of small instances),

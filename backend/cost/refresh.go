@@ -69,11 +69,24 @@ type RefreshReport struct {
 	Problem string `json:"problem,omitempty"`
 }
 
+// FailureMemory is how long a source that failed (throttled, refused,
+// answered an error, unreachable) is not asked again: the cache or the
+// built-in table answers at once meanwhile, in this command and the next.
+const FailureMemory = 10 * time.Minute
+
+// The sources a failure is remembered for.
+const (
+	sourcePriceList = "pricelist"
+	sourceSpot      = "spot"
+)
+
 // Refresh asks the Price List API and the spot price history for every
 // wanted price the cache lacks or holds for longer than its max age (all of
-// them when force), and saves the cache. The first refusal (throttled,
-// denied, unreachable) stops further asking: the book then shows table prices
-// and says why. prices or spot may be nil to skip that source.
+// them when force), and saves the cache. The first failure (throttled,
+// denied, an error answered, unreachable) stops further asking of that
+// source and is remembered for FailureMemory, in which the source is not
+// asked (unless force): the book then shows table prices and says why.
+// prices or spot may be nil to skip that source.
 func (b *Book) Refresh(ctx context.Context, prices PriceLister, spot SpotLister, w Wants, now time.Time, force bool) RefreshReport {
 	var rep RefreshReport
 	if b.cache == nil {
@@ -88,48 +101,72 @@ func (b *Book) Refresh(ctx context.Context, prices PriceLister, spot SpotLister,
 		return false
 	}
 	var problems []string
-	fail := func(what string, err error) {
-		problems = append(problems, fmt.Sprintf("%s: %v", what, err))
+	// ask runs one source's calls unless a recent failure holds it back,
+	// and remembers how it went.
+	ask := func(source string, calls func() error) {
+		if f, ok := b.cache.failed(source); ok && !force && now.Sub(f.At) < FailureMemory {
+			loc := now.Location()
+			problems = append(problems, fmt.Sprintf("%s at %s; not asked again until %s (a forced refresh asks now)",
+				f.Problem, f.At.In(loc).Format("15:04 MST"), f.At.Add(FailureMemory).In(loc).Format("15:04 MST")))
+			return
+		}
+		err := calls()
+		switch {
+		case err == nil:
+			b.cache.setFailed(source, failure{})
+		case errors.Is(err, errNothingAsked):
+		case errors.Is(err, context.Canceled) || ctx.Err() != nil: // the caller gave up: not the source's fault
+			problems = append(problems, err.Error())
+		default:
+			problems = append(problems, err.Error())
+			b.cache.setFailed(source, failure{At: now, Problem: err.Error()})
+		}
 	}
-	store := func(m func(*cacheDoc) map[string]cached, region, name string, v float64, err error) bool {
+	store := func(m func(*cacheDoc) map[string]cached, region, name string, v float64, err error) error {
 		switch {
 		case err == nil:
 			b.cache.put(m, region, name, cached{USD: v, Fetched: now})
 		case errors.Is(err, cloud.ErrNoPrice):
 			b.cache.put(m, region, name, cached{Absent: true, Fetched: now})
 		default:
-			return false
+			return err
 		}
 		rep.Fetched++
-		return true
+		return nil
 	}
 	if prices != nil {
-		ok := true
-		for _, want := range w.Instances {
-			if !ok || want.Spot || !stale(instancesOf, want.Region, want.Type, OnDemandMaxAge) {
-				continue
-			}
-			v, err := prices.OnDemandHourly(ctx, want.Region, want.Type)
-			if ok = store(instancesOf, want.Region, want.Type, v, err); !ok {
-				fail("Price List API", err)
-			}
-		}
-		for _, region := range sortedKeys(w.Volumes) {
-			for _, vt := range w.Volumes[region] {
-				if !ok || !stale(ebsOf, region, vt, OnDemandMaxAge) {
+		ask(sourcePriceList, func() error {
+			asked := false
+			for _, want := range w.Instances {
+				if want.Spot || !stale(instancesOf, want.Region, want.Type, OnDemandMaxAge) {
 					continue
 				}
-				v, err := prices.EBSGBMonth(ctx, region, vt)
-				if ok = store(ebsOf, region, vt, v, err); !ok {
-					fail("Price List API", err)
+				asked = true
+				v, err := prices.OnDemandHourly(ctx, want.Region, want.Type)
+				if err := store(instancesOf, want.Region, want.Type, v, err); err != nil {
+					return err
 				}
 			}
-		}
+			for _, region := range sortedKeys(w.Volumes) {
+				for _, vt := range w.Volumes[region] {
+					if !stale(ebsOf, region, vt, OnDemandMaxAge) {
+						continue
+					}
+					asked = true
+					v, err := prices.EBSGBMonth(ctx, region, vt)
+					if err := store(ebsOf, region, vt, v, err); err != nil {
+						return err
+					}
+				}
+			}
+			if !asked {
+				return errNothingAsked
+			}
+			return nil
+		})
 	}
 	if spot != nil {
-		if err := b.refreshSpot(ctx, spot, w, now, stale, &rep); err != nil {
-			fail("spot price history", err)
-		}
+		ask(sourceSpot, func() error { return b.refreshSpot(ctx, spot, w, now, stale, &rep) })
 	}
 	if err := b.cache.Save(); err != nil {
 		problems = append(problems, err.Error())
@@ -143,6 +180,10 @@ func (b *Book) Refresh(ctx context.Context, prices PriceLister, spot SpotLister,
 	return rep
 }
 
+// errNothingAsked: every price was fresh, so the source said nothing,
+// good or bad.
+var errNothingAsked = errors.New("nothing asked")
+
 func (b *Book) refreshSpot(ctx context.Context, spot SpotLister, w Wants, now time.Time,
 	stale func(func(*cacheDoc) map[string]cached, string, string, time.Duration) bool, rep *RefreshReport) error {
 	byRegion := map[string][]string{}
@@ -150,6 +191,9 @@ func (b *Book) refreshSpot(ctx context.Context, spot SpotLister, w Wants, now ti
 		if want.Spot && stale(spotOf, want.Region, want.Type, SpotMaxAge) {
 			byRegion[want.Region] = append(byRegion[want.Region], want.Type)
 		}
+	}
+	if len(byRegion) == 0 {
+		return errNothingAsked
 	}
 	for _, region := range sortedKeys(byRegion) {
 		got, err := spot.SpotPrices(ctx, region, byRegion[region])

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"cloudcontrol/backend/cloud"
+	"cloudcontrol/backend/userfile"
 )
 
 // Kind says where a profile's credentials come from.
@@ -234,18 +235,56 @@ func envProfile(getenv func(string) string) *Profile {
 		KeyIDSuffix: KeyIDSuffix(getenv("AWS_ACCESS_KEY_ID")), Source: SourceEnvironment}
 }
 
-// readSections parses one file; a missing file has no sections.
+// MaxFileSize is the largest AWS config or credentials file read (4 MiB):
+// ten thousand profiles take well under 2 MiB, and the cap keeps a stray
+// file (/dev/zero behind a link) from exhausting the process.
+const MaxFileSize = 4 << 20
+
+// Check says whether the files are safe to read: each is missing, or a
+// regular file of at most MaxFileSize. The AWS SDK reads them itself, with
+// no such care, so backend/aws checks first: a named pipe there would hang
+// the SDK's read for good (deaf to Ctrl-C), a device exhaust its memory.
+// Other problems (a file that cannot be opened) are left to the reader,
+// which skips such a file as the AWS CLI does.
+func (f Files) Check() error {
+	var errs []error
+	for _, file := range []struct{ what, path string }{{"config", f.Config}, {"credentials", f.Credentials}} {
+		if file.path == "" {
+			continue
+		}
+		err := userfile.Check(file.path, MaxFileSize)
+		var nr *userfile.NotRegularError
+		var big *userfile.TooLargeError
+		if errors.As(err, &nr) || errors.As(err, &big) {
+			errs = append(errs, fmt.Errorf("cannot read the AWS %s file %s: %w", file.what, file.path, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// readSections parses one file; a missing file has no sections. Only a
+// regular file of at most MaxFileSize is read.
 func readSections(path string) ([]*iniSection, error) {
 	if path == "" {
 		return nil, nil
 	}
-	data, err := os.ReadFile(path)
+	data, err := userfile.Read(path, MaxFileSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("reading AWS profiles: %w", err)
+		return nil, fmt.Errorf("reading AWS profiles from %s: %w", path, pathless(err))
 	}
 	sections, errs := parseINI(path, data)
 	return sections, errors.Join(errs...)
+}
+
+// pathless drops the path an *fs.PathError repeats, for messages that
+// name the file already.
+func pathless(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }

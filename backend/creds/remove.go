@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"cloudcontrol/backend/atomicfile"
+	"cloudcontrol/backend/userfile"
 )
 
 // RemoveFromCredentialsFile deletes the [name] section from a credentials
@@ -26,9 +27,9 @@ func RemoveFromCredentialsFile(path, name string) error {
 	if err != nil {
 		return fmt.Errorf("removing profile %q from %s: %w", name, path, err)
 	}
-	data, err := os.ReadFile(target)
+	data, err := userfile.Read(target, MaxFileSize)
 	if err != nil {
-		return fmt.Errorf("removing profile %q from %s: %w", name, path, err)
+		return fmt.Errorf("removing profile %q from %s: %w", name, path, pathless(err))
 	}
 	out, err := cutSection(path, data, name)
 	if err != nil {

@@ -4,22 +4,24 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"cloudcontrol/backend/yamlpos"
 )
 
 // commandGate reads ready's command and ssm-grace into r.
 func (d *decoder) commandGate(f map[string]pair, r *Ready, where string) {
 	if p, ok := f["command"]; ok {
-		v := deref(p.val)
+		v := yamlpos.Deref(p.Val)
 		if v != nil && v.Kind == yaml.SequenceNode && len(v.Content) == 0 {
-			d.errorf(p.val, "command of %s is an empty list; give the command, e.g. command: systemctl is-active api", where)
+			d.Errorf(p.Val, "command of %s is an empty list; give the command, e.g. command: systemctl is-active api", where)
 		}
-		for _, n := range oneOrList(p.val) {
-			line := deref(n)
+		for _, n := range oneOrList(p.Val) {
+			line := yamlpos.Deref(n)
 			switch {
 			case line == nil || line.Kind != yaml.ScalarNode || line.ShortTag() != "!!str":
-				d.errorf(n, "a command must be text (a shell command, or a list of its lines), not %s", describe(line))
+				d.Errorf(n, "a command must be text (a shell command, or a list of its lines), not %s", yamlpos.Describe(line))
 			case strings.TrimSpace(line.Value) == "":
-				d.errorf(n, "a command cannot be empty; give a shell command such as systemctl is-active api")
+				d.Errorf(n, "a command cannot be empty; give a shell command such as systemctl is-active api")
 			default:
 				r.Command = append(r.Command, line.Value)
 			}
@@ -33,11 +35,11 @@ func (d *decoder) commandGate(f map[string]pair, r *Ready, where string) {
 		return
 	}
 	if _, hasCommand := f["command"]; !hasCommand {
-		d.errorf(p.key, "ssm-grace applies to the command gate, and %s has no command; add command: or remove ssm-grace", where)
+		d.Errorf(p.Key, "ssm-grace applies to the command gate, and %s has no command; add command: or remove ssm-grace", where)
 		return
 	}
 	if g, good := d.duration(p, false); good {
-		r.SSMGrace, r.SSMGracePos = g, d.pos(p.val)
+		r.SSMGrace, r.SSMGracePos = g, d.Pos(p.Val)
 	}
 }
 

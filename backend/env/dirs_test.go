@@ -119,7 +119,7 @@ func TestLoadDirsMissingFolder(t *testing.T) {
 	set := LoadDirs([]string{missing, dir, notDir})
 	want := []string{
 		missing + ": the environment folder does not exist",
-		filepath.Join(dir, "dangling.yaml") + ": cannot read the environment file: no such file or directory",
+		filepath.Join(dir, "dangling.yaml") + ":1:1: cannot read the environment file: no such file or directory",
 		notDir + ": is not a folder; give the folder that holds the environment files",
 	}
 	if got := problemStrings(set.Problems); !reflect.DeepEqual(got, want) {

@@ -14,7 +14,7 @@
 package env
 
 import (
-	"fmt"
+	"cloudcontrol/backend/yamlpos"
 	"time"
 )
 
@@ -41,6 +41,9 @@ type Environment struct {
 	// Schedule is when `env deploy` has AWS start and stop the environment;
 	// nil when the file has no schedule: section.
 	Schedule *Schedule `json:"schedule,omitempty"`
+	// Launch says where new instances go and which templates launch them;
+	// nil when the file has no launch: section.
+	Launch *Launch `json:"launch,omitempty"`
 
 	// File is the path the environment was read from.
 	File string `json:"-"`
@@ -122,25 +125,7 @@ func (d Duration) D() time.Duration { return time.Duration(d) }
 func (d Duration) String() string { return time.Duration(d).String() }
 
 // Pos is a place in a file, 1-based.
-type Pos struct {
-	File string
-	Line int
-	Col  int
-}
-
-func (p Pos) String() string {
-	switch {
-	case p.Line == 0:
-		return p.File
-	default:
-		return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
-	}
-}
+type Pos = yamlpos.Pos
 
 // Problem is one thing wrong with a file, at a place in it.
-type Problem struct {
-	Pos     Pos
-	Message string
-}
-
-func (p Problem) Error() string { return p.Pos.String() + ": " + p.Message }
+type Problem = yamlpos.Problem

@@ -1,17 +1,17 @@
 package env
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
-	"os"
+	"io/fs"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"cloudcontrol/backend/userfile"
+	"cloudcontrol/backend/yamlpos"
 )
 
 var (
@@ -22,19 +22,34 @@ var (
 	regionRe = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)?-[a-z]+-[0-9]{1,2}$`)
 )
 
+// MaxFileSize is the largest environment file read (1 MiB): a real one is
+// a few kilobytes, and the YAML tree of a file takes some 25 times its size
+// in memory, so the cap bounds what a stray file can cost.
+const MaxFileSize = 1 << 20
+
 const nameRule = `may hold letters, digits, ".", "_" and "-" and must start with a letter or digit (it names files and locks)`
 
-// LoadFile reads and parses one environment file; see Parse.
+// LoadFile reads and parses one environment file; see Parse. Only a
+// regular file of at most MaxFileSize bytes is read (userfile.Read); any
+// other file, and one that cannot be read, is one problem at FILE:1:1.
 func LoadFile(path string) (*Environment, []Problem) {
-	data, err := os.ReadFile(path)
+	data, err := userfile.Read(path, MaxFileSize)
 	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return nil, []Problem{{Pos: Pos{File: path}, Message: fmt.Sprintf("cannot read the environment file: %v", err)}}
+		return nil, []Problem{{Pos: Pos{File: path, Line: 1, Col: 1}, Message: readProblem(err)}}
 	}
 	return Parse(path, data)
+}
+
+func readProblem(err error) string {
+	var big *userfile.TooLargeError
+	if errors.As(err, &big) {
+		return fmt.Sprintf("the file has %d bytes; an environment file may have at most 1 MiB (%d bytes)", big.Size, big.Limit)
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err // the position already names the file
+	}
+	return fmt.Sprintf("cannot read the environment file: %v", err)
 }
 
 // Parse reads one environment file, applies defaults and validates it. It
@@ -42,123 +57,78 @@ func LoadFile(path string) (*Environment, []Problem) {
 // when there is any; otherwise Stage.After and Stop.Order are resolved.
 // file is used for positions and for the default name.
 func Parse(file string, data []byte) (*Environment, []Problem) {
-	d := &decoder{file: file}
-	if root := d.document(data); root != nil {
+	d := &decoder{yamlpos.Decoder{File: file}}
+	root := d.Document(data, "the file is empty; an environment needs at least a stages: list",
+		"a file holds one environment; remove this second YAML document (after ---)")
+	if root != nil {
 		e := d.environment(root)
-		if len(d.problems) == 0 {
+		if len(d.Problems) == 0 {
 			return e, nil
 		}
 	}
-	sort.SliceStable(d.problems, func(i, j int) bool {
-		a, b := d.problems[i].Pos, d.problems[j].Pos
-		return a.Line < b.Line || a.Line == b.Line && a.Col < b.Col
-	})
-	return nil, d.problems
-}
-
-// document returns the root node of the file's only YAML document.
-func (d *decoder) document(data []byte) *yaml.Node {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var doc yaml.Node
-	err := decodeSafely(dec, &doc)
-	if errors.Is(err, io.EOF) || err == nil && (len(doc.Content) == 0 || isNull(doc.Content[0])) {
-		d.errorf(nil, "the file is empty; an environment needs at least a stages: list")
-		return nil
-	}
-	if err != nil {
-		d.syntax(data, err)
-		return nil
-	}
-	if expandedSize(&doc, map[*yaml.Node]int{}) > maxExpanded {
-		d.errorf(nil, "the file expands through aliases (*name) to more than %d values, or an alias refers to a value that holds it; write the values out", maxExpanded)
-		return nil
-	}
-	var next yaml.Node
-	switch err := decodeSafely(dec, &next); {
-	case err == nil:
-		d.errorf(&next, "a file holds one environment; remove this second YAML document (after ---)")
-	case !errors.Is(err, io.EOF):
-		d.syntax(data, err)
-	}
-	return doc.Content[0]
-}
-
-// decodeSafely turns a panic inside the YAML library into an error: a
-// malformed file must never take the program down.
-func decodeSafely(dec *yaml.Decoder, n *yaml.Node) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("yaml: the YAML parser failed on this file: %v", r)
-		}
-	}()
-	return dec.Decode(n)
-}
-
-func isNull(n *yaml.Node) bool {
-	n = deref(n)
-	return n == nil || n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null"
+	return nil, d.Sorted()
 }
 
 // environment reads the top-level mapping.
 func (d *decoder) environment(root *yaml.Node) *Environment {
-	e := &Environment{Version: Version, File: d.file, Pos: d.pos(root)}
-	pairs, ok := d.mapping(root, "an environment file")
+	e := &Environment{Version: Version, File: d.File, Pos: d.Pos(root)}
+	pairs, ok := d.Mapping(root, "an environment file")
 	if !ok {
 		return nil
 	}
-	f := d.known(pairs, "the environment",
-		"version", "name", "description", "account", "profile", "region", "select", "stages", "stop", "schedule")
+	f := d.Known(pairs, "the environment",
+		"version", "name", "description", "account", "profile", "region", "select", "stages", "stop", "schedule", "launch")
 
 	if p, ok := f["version"]; ok {
-		if v, good := d.integer(p.val, "version"); good && v != Version {
-			d.errorf(p.val, "version %d is not supported; the only environment file version is %d", v, Version)
+		if v, good := d.Int(p.Val, "version"); good && v != Version {
+			d.Errorf(p.Val, "version %d is not supported; the only environment file version is %d", v, Version)
 		}
 	}
-	base := filepath.Base(d.file)
+	base := filepath.Base(d.File)
 	e.Name, e.NamePos = strings.TrimSuffix(base, filepath.Ext(base)), e.Pos
 	if p, ok := f["name"]; ok {
-		if s, good := d.str(p); good {
-			e.Name, e.NamePos = s, d.pos(p.val)
+		if s, good := d.Str(p); good {
+			e.Name, e.NamePos = s, d.Pos(p.Val)
 			if !nameRe.MatchString(s) {
-				d.errorf(p.val, "environment name %q %s", s, nameRule)
+				d.Errorf(p.Val, "environment name %q %s", s, nameRule)
 			}
 		}
 	} else if !nameRe.MatchString(e.Name) {
-		d.errorf(root, "environment name %q comes from the file name and %s; rename the file or set name:", e.Name, nameRule)
+		d.Errorf(root, "environment name %q comes from the file name and %s; rename the file or set name:", e.Name, nameRule)
 	}
 	if p, ok := f["description"]; ok {
-		e.Description, _ = d.str(p)
+		e.Description, _ = d.Str(p)
 	}
 	if p, ok := f["account"]; ok {
-		if s, good := d.str(p); good && !accountRe.MatchString(s) {
-			d.errorf(p.val, "account %q must be a 12-digit AWS account id, e.g. \"123456789012\"", s)
+		if s, good := d.Str(p); good && !accountRe.MatchString(s) {
+			d.Errorf(p.Val, "account %q must be a 12-digit AWS account id, e.g. \"123456789012\"", s)
 		} else {
 			e.Account = s
 		}
 	}
 	if p, ok := f["profile"]; ok {
-		if s, good := d.str(p); good && strings.TrimSpace(s) == "" {
-			d.errorf(p.val, "profile is empty; remove it to use the active AWS profile")
+		if s, good := d.Str(p); good && strings.TrimSpace(s) == "" {
+			d.Errorf(p.Val, "profile is empty; remove it to use the active AWS profile")
 		} else {
 			e.Profile = s
 		}
 	}
 	if p, ok := f["region"]; ok {
-		if s, good := d.str(p); good && !regionRe.MatchString(s) {
-			d.errorf(p.val, "region %q does not look like an AWS region such as eu-west-1 or us-gov-west-1", s)
+		if s, good := d.Str(p); good && !regionRe.MatchString(s) {
+			d.Errorf(p.Val, "region %q does not look like an AWS region such as eu-west-1 or us-gov-west-1", s)
 		} else {
 			e.Region = s
 		}
 	}
 	if p, ok := f["select"]; ok {
-		e.Select, _ = d.stringMap(p)
+		e.Select, _ = d.StringMap(p)
 	}
 
 	var stages []stageSrc
 	if p, ok := f["stages"]; ok {
 		stages = d.stages(p)
 	} else {
-		d.errorf(root, "stages is missing; an environment needs at least one stage")
+		d.Errorf(root, "stages is missing; an environment needs at least one stage")
 	}
 	var stop stopSrc
 	if p, ok := f["stop"]; ok {
@@ -175,6 +145,9 @@ func (d *decoder) environment(root *yaml.Node) *Environment {
 	for _, s := range stages {
 		e.Stages = append(e.Stages, s.stage)
 	}
+	if p, ok := f["launch"]; ok {
+		e.Launch = d.launchSection(e, p) // launch.go
+	}
 	d.resolve(e, stages, stop)
 	return e
 }
@@ -187,23 +160,23 @@ type stopSrc struct {
 
 func (d *decoder) stop(p pair) stopSrc {
 	var out stopSrc
-	out.spec.Pos = d.pos(p.key)
-	pairs, ok := d.mapping(p.val, "stop")
+	out.spec.Pos = d.Pos(p.Key)
+	pairs, ok := d.Mapping(p.Val, "stop")
 	if !ok {
 		return out
 	}
-	f := d.known(pairs, "stop", "order", "timeout")
+	f := d.Known(pairs, "stop", "order", "timeout")
 	if o, ok := f["order"]; ok {
-		v := deref(o.val)
+		v := yamlpos.Deref(o.Val)
 		switch {
 		case v != nil && v.Kind == yaml.ScalarNode && v.ShortTag() == "!!str" && v.Value == "reverse":
 		case v != nil && v.Kind == yaml.SequenceNode:
 			out.order = v.Content
 			if len(v.Content) == 0 {
-				d.errorf(o.val, "stop order is an empty list; write reverse or list stage names, first stopped first")
+				d.Errorf(o.Val, "stop order is an empty list; write reverse or list stage names, first stopped first")
 			}
 		default:
-			d.errorf(o.val, "stop order must be reverse or a list of stage names, first stopped first, not %s", describe(v))
+			d.Errorf(o.Val, "stop order must be reverse or a list of stage names, first stopped first, not %s", yamlpos.Describe(v))
 		}
 	}
 	if t, ok := f["timeout"]; ok {

@@ -57,9 +57,9 @@ func TestParseContractExample(t *testing.T) {
 			{
 				Name: "data",
 				Instances: []Selector{
-					{ID: "i-0123456789abcdef0", Pos: Pos{"envs/payments.yaml", 10, 9}},
-					{Name: "db-primary", Pos: Pos{"envs/payments.yaml", 11, 9}},
-					{Tags: map[string]string{"Role": "cache"}, Pos: Pos{"envs/payments.yaml", 12, 9}},
+					{ID: "i-0123456789abcdef0", Pos: Pos{File: "envs/payments.yaml", Line: 10, Col: 9}},
+					{Name: "db-primary", Pos: Pos{File: "envs/payments.yaml", Line: 11, Col: 9}},
+					{Tags: map[string]string{"Role": "cache"}, Pos: Pos{File: "envs/payments.yaml", Line: 12, Col: 9}},
 				},
 				Ready: Ready{
 					StatusChecks: true,
@@ -68,25 +68,25 @@ func TestParseContractExample(t *testing.T) {
 					Delay:        Duration(30 * time.Second),
 				},
 				Timeout: Duration(15 * time.Minute),
-				Pos:     Pos{"envs/payments.yaml", 8, 5},
+				Pos:     Pos{File: "envs/payments.yaml", Line: 8, Col: 5},
 			},
 			{
 				Name:      "app",
 				After:     []string{"data"},
-				Instances: []Selector{{Tags: map[string]string{"Role": "app"}, Pos: Pos{"envs/payments.yaml", 22, 9}}},
+				Instances: []Selector{{Tags: map[string]string{"Role": "app"}, Pos: Pos{File: "envs/payments.yaml", Line: 22, Col: 9}}},
 				Timeout:   Duration(DefaultStageTimeout),
-				Pos:       Pos{"envs/payments.yaml", 19, 5},
+				Pos:       Pos{File: "envs/payments.yaml", Line: 19, Col: 5},
 			},
 		},
 		Stop: StopSpec{
 			Order:   []string{"app", "data"},
 			Reverse: true,
 			Timeout: Duration(10 * time.Minute),
-			Pos:     Pos{"envs/payments.yaml", 23, 1},
+			Pos:     Pos{File: "envs/payments.yaml", Line: 23, Col: 1},
 		},
 		File:    "envs/payments.yaml",
-		Pos:     Pos{"envs/payments.yaml", 1, 1},
-		NamePos: Pos{"envs/payments.yaml", 1, 7},
+		Pos:     Pos{File: "envs/payments.yaml", Line: 1, Col: 1},
+		NamePos: Pos{File: "envs/payments.yaml", Line: 1, Col: 7},
 	}
 	if !reflect.DeepEqual(e, want) {
 		t.Errorf("Parse(contract example) =\n%+v\nwant\n%+v", e, want)
@@ -108,7 +108,7 @@ stages:
     instances: [{name: d-1}]
     ready: {tcp: [22, 80], http: ["http://{{.ID}}/", "https://{{.PublicIP}}:8443/{{.Name}}"], delay: 0s}
 `)
-	if e.Name != "shop" || e.Version != 1 || e.NamePos != e.Pos || e.Pos != (Pos{"dir/shop.yml", 2, 1}) {
+	if e.Name != "shop" || e.Version != 1 || e.NamePos != e.Pos || e.Pos != (Pos{File: "dir/shop.yml", Line: 2, Col: 1}) {
 		t.Errorf("name %q version %d NamePos %v Pos %v; want shop, 1, NamePos = Pos = dir/shop.yml:2:1", e.Name, e.Version, e.NamePos, e.Pos)
 	}
 	after := map[string][]string{}
@@ -210,7 +210,7 @@ func TestLoadFile(t *testing.T) {
 		t.Errorf("LoadFile(valid) = %v, %v", e, problems)
 	}
 	e, problems = LoadFile("testdata/nope.yaml")
-	want := "testdata/nope.yaml: cannot read the environment file: no such file or directory"
+	want := "testdata/nope.yaml:1:1: cannot read the environment file: no such file or directory"
 	if e != nil || len(problems) != 1 || problems[0].Error() != want {
 		t.Errorf("LoadFile(missing) = %v, %v; want %q", e, problems, want)
 	}

@@ -6,7 +6,7 @@ import (
 )
 
 const (
-	allowedTop   = "(allowed: version, name, description, account, profile, region, select, stages, stop, schedule)"
+	allowedTop   = "(allowed: version, name, description, account, profile, region, select, stages, stop, schedule, launch)"
 	allowedStage = "(allowed: name, after, instances, ready, timeout)"
 	allowedReady = "(allowed: status-checks, tcp, http, delay, command, ssm-grace)"
 	durHint      = "write a Go duration such as 90s, 15m or 1h30m"
@@ -109,6 +109,15 @@ func TestParseProblems(t *testing.T) {
 		{"empty stages list", "stages: []\n", []string{"f.yaml:1:9: stages is an empty list; an environment needs at least one stage"}},
 		{"stage without name", "stages:\n  - instances: [i-01234567]\n", []string{"f.yaml:2:5: stage 1 has no name; add name:"}},
 		{"stage with empty name", "stages: [{name: \"\", instances: [i-01234567]}]\n", []string{`f.yaml:1:17: stage 1 has an empty name`}},
+		// Names are printed to terminals: no escape sequence, CR or bidi override in them.
+		{"stage name with an escape", "stages:\n  - name: \"db\\e]0;owned\\a\"\n    instances: [i-01234567]\n",
+			[]string{`f.yaml:2:11: stage name "db\x1b]0;owned\a" holds U+001B, a control character a terminal would act on; use letters, digits, spaces and punctuation`}},
+		{"stage name with a bidi override", "stages:\n  - name: \"web\\u202Eexe\"\n    instances: [i-01234567]\n",
+			[]string{`f.yaml:2:11: stage name "web\u202eexe" holds U+202E, a control character a terminal would act on; use letters, digits, spaces and punctuation`}},
+		{"stage name with a CR", "stages:\n  - name: \"a\\rb\"\n    instances: [i-01234567]\n",
+			[]string{`f.yaml:2:11: stage name "a\rb" holds U+000D, a control character a terminal would act on; use letters, digits, spaces and punctuation`}},
+		{"environment name with a C1 control", "name: \"a\\x85\"\n" + okStages,
+			[]string{`f.yaml:1:7: environment name "a\u0085" ` + nameRule}},
 		{"empty instances", "stages:\n  - name: a\n    instances: []\n",
 			[]string{`f.yaml:3:16: stage "a" has no instances; list at least one selector`}},
 		{"instances missing", "stages:\n  - name: a\n", []string{`f.yaml:2:5: stage "a" has no instances; add instances: with at least one selector`}},

@@ -1,6 +1,7 @@
 package env
 
 import (
+	"cloudcontrol/backend/yamlpos"
 	"fmt"
 	"slices"
 	"strings"
@@ -11,7 +12,7 @@ import (
 // resolve checks what needs the whole file (unique names, after, cycles,
 // stop order) and fills in Stage.After and Stop.Order.
 func (d *decoder) resolve(e *Environment, stages []stageSrc, stop stopSrc) {
-	before := len(d.problems)
+	before := len(d.Problems)
 	index := map[string]int{} // first stage of each name
 	var names []string
 	for i, s := range stages {
@@ -19,7 +20,7 @@ func (d *decoder) resolve(e *Environment, stages []stageSrc, stop stopSrc) {
 			continue
 		}
 		if first, dup := index[s.stage.Name]; dup {
-			d.errorf(s.nameNode, "duplicate stage name %q (first at line %d)", s.stage.Name, stages[first].nameNode.Line)
+			d.Errorf(s.nameNode, "duplicate stage name %q (first at line %d)", s.stage.Name, stages[first].nameNode.Line)
 			continue
 		}
 		index[s.stage.Name] = i
@@ -27,7 +28,7 @@ func (d *decoder) resolve(e *Environment, stages []stageSrc, stop stopSrc) {
 	}
 	unknown := func(name string) string {
 		msg := fmt.Sprintf("%q, which is not a stage", name)
-		if c := closest(name, names); c != "" {
+		if c := yamlpos.Closest(name, names); c != "" {
 			msg += fmt.Sprintf("; did you mean %q?", c)
 		}
 		return msg + " (stages: " + strings.Join(names, ", ") + ")"
@@ -51,19 +52,19 @@ func (d *decoder) resolve(e *Environment, stages []stageSrc, stop stopSrc) {
 			continue
 		}
 		for _, n := range s.after {
-			v := deref(n)
+			v := yamlpos.Deref(n)
 			if v == nil || v.Kind != yaml.ScalarNode || v.ShortTag() != "!!str" {
-				d.errorf(n, "after lists stage names, not %s", describe(v))
+				d.Errorf(n, "after lists stage names, not %s", yamlpos.Describe(v))
 				continue
 			}
 			j, ok := index[v.Value]
 			switch {
 			case !ok:
-				d.errorf(n, "stage %q starts after %s", s.stage.Name, unknown(v.Value))
+				d.Errorf(n, "stage %q starts after %s", s.stage.Name, unknown(v.Value))
 			case v.Value == s.stage.Name:
-				d.errorf(n, "stage %q cannot start after itself", s.stage.Name)
+				d.Errorf(n, "stage %q cannot start after itself", s.stage.Name)
 			case slices.Contains(e.Stages[i].After, v.Value):
-				d.errorf(n, "after lists %q twice", v.Value)
+				d.Errorf(n, "after lists %q twice", v.Value)
 			default:
 				e.Stages[i].After = append(e.Stages[i].After, v.Value)
 				edges[i] = append(edges[i], edge{to: j, node: n})
@@ -100,7 +101,7 @@ func (d *decoder) resolve(e *Environment, stages []stageSrc, stop stopSrc) {
 				if at == nil {
 					at = stages[ed.to].nameNode
 				}
-				d.errorf(at, "after makes a cycle: %s (each starts after the next); remove one of these after: entries", strings.Join(names, " -> "))
+				d.Errorf(at, "after makes a cycle: %s (each starts after the next); remove one of these after: entries", strings.Join(names, " -> "))
 			}
 		}
 		path = path[:len(path)-1]
@@ -114,22 +115,22 @@ func (d *decoder) resolve(e *Environment, stages []stageSrc, stop stopSrc) {
 	// The start order is meaningless with bad names or cycles, but the
 	// stop order's names are still worth checking.
 	var order []string
-	if len(d.problems) == before {
+	if len(d.Problems) == before {
 		order = e.StartOrder()
 	}
 	e.Stop.Order = nil
 	e.Stop.Reverse = stop.order == nil
 	for _, n := range stop.order {
-		v := deref(n)
+		v := yamlpos.Deref(n)
 		if v == nil || v.Kind != yaml.ScalarNode || v.ShortTag() != "!!str" {
-			d.errorf(n, "stop order lists stage names, not %s", describe(v))
+			d.Errorf(n, "stop order lists stage names, not %s", yamlpos.Describe(v))
 			continue
 		}
 		switch _, ok := index[v.Value]; {
 		case !ok:
-			d.errorf(n, "stop order names %s", unknown(v.Value))
+			d.Errorf(n, "stop order names %s", unknown(v.Value))
 		case slices.Contains(e.Stop.Order, v.Value):
-			d.errorf(n, "stop order lists %q twice", v.Value)
+			d.Errorf(n, "stop order lists %q twice", v.Value)
 		default:
 			e.Stop.Order = append(e.Stop.Order, v.Value)
 		}

@@ -8,6 +8,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"cloudcontrol/backend/schedule"
+	"cloudcontrol/backend/yamlpos"
 )
 
 // Schedule says when `env deploy` has EventBridge Scheduler start and stop
@@ -58,16 +59,16 @@ func (s *Schedule) parsed(expr string) *schedule.Schedule {
 
 // schedule reads the schedule: section.
 func (d *decoder) schedule(p pair) *Schedule {
-	s := &Schedule{Timezone: DefaultTimezone, Pos: d.pos(p.key)}
-	pairs, ok := d.mapping(p.val, "schedule")
+	s := &Schedule{Timezone: DefaultTimezone, Pos: d.Pos(p.Key)}
+	pairs, ok := d.Mapping(p.Val, "schedule")
 	if !ok {
 		return s
 	}
-	f := d.known(pairs, "schedule", "timezone", "start", "stop")
+	f := d.Known(pairs, "schedule", "timezone", "start", "stop")
 	if tz, ok := f["timezone"]; ok {
-		if name, good := d.str(tz); good {
+		if name, good := d.Str(tz); good {
 			if _, err := schedule.LoadLocation(name); err != nil {
-				d.errorf(tz.val, "%v", err)
+				d.Errorf(tz.Val, "%v", err)
 			} else {
 				s.Timezone = name
 			}
@@ -79,7 +80,7 @@ func (d *decoder) schedule(p pair) *Schedule {
 	_, hasStop := f["stop"]
 	switch {
 	case !hasStart && !hasStop:
-		d.errorf(p.key, "schedule has neither start nor stop; add start: and/or stop:, e.g. start: cron(0 8 ? * MON-FRI *)")
+		d.Errorf(p.Key, "schedule has neither start nor stop; add start: and/or stop:, e.g. start: cron(0 8 ? * MON-FRI *)")
 	case s.Start != "" && s.Start == s.Stop:
 		d.errorAt(s.StopPos, "stop is the same schedule as start, so the environment would be stopped as it starts")
 	}
@@ -93,15 +94,15 @@ func (d *decoder) expression(f map[string]pair, key string) (string, Pos) {
 	if !ok {
 		return "", Pos{}
 	}
-	text, good := d.str(p)
+	text, good := d.Str(p)
 	if !good {
 		return "", Pos{}
 	}
-	at := d.pos(p.val)
+	at := d.Pos(p.Val)
 	e, err := schedule.Parse(text)
 	var pe *schedule.Error
 	if errors.As(err, &pe) {
-		d.errorAt(offsetIn(deref(p.val), at, pe.Offset), "%s %q: %s", key, text, pe.Msg)
+		d.errorAt(offsetIn(yamlpos.Deref(p.Val), at, pe.Offset), "%s %q: %s", key, text, pe.Msg)
 		return "", Pos{}
 	}
 	if err == nil {
@@ -133,5 +134,5 @@ func offsetIn(n *yaml.Node, at Pos, offset int) Pos {
 
 // errorAt records a problem at a position worked out by hand.
 func (d *decoder) errorAt(at Pos, format string, args ...any) {
-	d.problems = append(d.problems, Problem{Pos: at, Message: fmt.Sprintf(format, args...)})
+	d.Problems = append(d.Problems, Problem{Pos: at, Message: fmt.Sprintf(format, args...)})
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"text/template"
@@ -65,10 +66,10 @@ func urlTemplate(raw string) (*template.Template, error) {
 	if len(t.Templates()) > 1 {
 		return nil, fmt.Errorf("bad template: %s", allowed)
 	}
-	if t.Tree == nil || t.Tree.Root == nil {
+	if t.Tree == nil || t.Root == nil {
 		return t, nil
 	}
-	for _, n := range t.Tree.Root.Nodes {
+	for _, n := range t.Root.Nodes {
 		switch n := n.(type) {
 		case *parse.TextNode:
 		case *parse.ActionNode:
@@ -90,3 +91,67 @@ func plainField(n *parse.ActionNode) bool {
 	f, ok := p.Cmds[0].Args[0].(*parse.FieldNode)
 	return ok && len(f.Ident) == 1 && slices.Contains(urlFields, f.Ident[0])
 }
+
+// Secrets in gate URLs. A URL with user information or a token in its
+// query is accepted (the check itself needs it), but it is shown and
+// stored only as RedactURL gives it: in plans, events, messages, the usage
+// history and the window.
+
+var (
+	// secretNameRe matches the names query parameters carry secrets under.
+	secretNameRe = regexp.MustCompile(`(?i)(token|key|secret|passw|pwd|signature|^sig$|auth|credential|session|jwt|bearer)`)
+	tokenValueRe = regexp.MustCompile(`^[A-Za-z0-9+/=_.~-]{20,}$`)
+	digitRe      = regexp.MustCompile(`[0-9]`)
+	letterRe     = regexp.MustCompile(`[A-Za-z]`)
+)
+
+// SecretName reports whether a query parameter's name says it holds a
+// secret (token, key, secret, password, signature, credential, ...).
+func SecretName(name string) bool { return secretNameRe.MatchString(name) }
+
+// TokenLike reports whether a value looks like a token whatever its name:
+// 20 or more characters of a token's alphabet, letters and digits both.
+func TokenLike(v string) bool {
+	return tokenValueRe.MatchString(v) && digitRe.MatchString(v) && letterRe.MatchString(v)
+}
+
+// redacted stands in for a hidden part of a URL.
+const redacted = "***"
+
+// RedactURL is raw (a URL or a gate's URL template) with its user
+// information and the values of its secret-named or token-like query
+// parameters replaced by ***. It works on the text, so a template that is
+// no URL yet ({{.PrivateIP}} as its host) is redacted too.
+func RedactURL(raw string) string {
+	rest, frag, hasFrag := strings.Cut(raw, "#")
+	head, query, hasQuery := strings.Cut(rest, "?")
+	if i := strings.Index(head, "://"); i >= 0 {
+		auth := head[i+3:]
+		path := ""
+		if j := strings.Index(auth, "/"); j >= 0 {
+			auth, path = auth[:j], auth[j:]
+		}
+		if at := strings.LastIndex(auth, "@"); at >= 0 {
+			auth = redacted + auth[at:]
+		}
+		head = head[:i+3] + auth + path
+	}
+	out := head
+	if hasQuery {
+		pairs := strings.Split(query, "&")
+		for k, p := range pairs {
+			name, value, ok := strings.Cut(p, "=")
+			if ok && value != "" && (SecretName(name) || TokenLike(value)) {
+				pairs[k] = name + "=" + redacted
+			}
+		}
+		out += "?" + strings.Join(pairs, "&")
+	}
+	if hasFrag {
+		out += "#" + frag
+	}
+	return out
+}
+
+// HasSecret reports whether RedactURL hides anything of raw.
+func HasSecret(raw string) bool { return RedactURL(raw) != raw }

@@ -34,3 +34,27 @@ func TestCheckURL(t *testing.T) {
 		}
 	}
 }
+
+// RedactURL hides a URL's user information and its secret-looking query
+// values, template or not, and leaves everything else as written.
+func TestRedactURL(t *testing.T) {
+	for raw, want := range map[string]string{
+		"http://admin:PASSWORD@{{.PrivateIP}}:8080/health":           "http://***@{{.PrivateIP}}:8080/health",
+		"https://ops@10.0.0.1/":                                      "https://***@10.0.0.1/",
+		"http://{{.PrivateIP}}/h?token=abc&x=1":                      "http://{{.PrivateIP}}/h?token=***&x=1",
+		"http://h/h?API_KEY=a&Secret=b&password=c&X-Amz-Signature=d": "http://h/h?API_KEY=***&Secret=***&password=***&X-Amz-Signature=***",
+		"http://h/h?credential=a&sig=b#frag":                         "http://h/h?credential=***&sig=***#frag",
+		"http://h/h?x=Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5":                  "http://h/h?x=***",
+		"http://{{.PrivateIP}}:8080/health?verbose=1":                "http://{{.PrivateIP}}:8080/health?verbose=1",
+		"http://h/a@b":         "http://h/a@b", // an @ in the path is no user information
+		"http://u:p@h/p?q=1@2": "http://***@h/p?q=1@2",
+		"not a url at all":     "not a url at all",
+	} {
+		if got := RedactURL(raw); got != want {
+			t.Errorf("RedactURL(%q) = %q, want %q", raw, got, want)
+		}
+	}
+	if !HasSecret("http://a:b@h/") || !HasSecret("http://h/?token=x") || HasSecret("http://h/?verbose=1") {
+		t.Error("HasSecret does not agree with RedactURL")
+	}
+}

@@ -2,6 +2,7 @@ package history
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
@@ -10,8 +11,10 @@ import (
 )
 
 // Lazy opens the database on first use, so commands that never record
-// (env list, validate) never touch it. A failure to open is remembered and
-// returned by every call; safe for concurrent use.
+// (env list, validate) never touch it. A file from a newer version is
+// refused at every call; any other failure to open (a read-only or full
+// folder, another program holding it) is tried again at the next use, so a
+// long-running window gets its history back. Safe for concurrent use.
 type Lazy struct {
 	path string
 	opts Options
@@ -28,10 +31,16 @@ func NewLazy(path string, o Options) *Lazy { return &Lazy{path: path, opts: o} }
 func (l *Lazy) Store(ctx context.Context) (*Store, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.store == nil && l.err == nil {
-		l.store, l.err = Open(ctx, l.path, l.opts)
+	if l.store != nil || l.err != nil {
+		return l.store, l.err
 	}
-	return l.store, l.err
+	s, err := Open(ctx, l.path, l.opts)
+	var newer *NewerError
+	if errors.As(err, &newer) {
+		l.err = err
+	}
+	l.store = s
+	return s, err
 }
 
 // Begin records an operation's start (see Store.Begin).

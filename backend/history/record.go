@@ -56,6 +56,12 @@ func (s *Store) Begin(ctx context.Context, op Operation) (*Op, error) {
 // ResultInterrupted marks an operation whose program ended mid-run.
 const ResultInterrupted = "interrupted"
 
+// ResultMaybeInterrupted is how an operation still marked running reads
+// when nobody holds its environment's lock (Options.Held): its program has
+// gone. It is not written; the next run of the environment writes
+// ResultInterrupted (CloseInterrupted).
+const ResultMaybeInterrupted = "interrupted?"
+
 // CloseInterrupted ends the environment's other operations still marked
 // running that had begun acting (they have events): the caller holds the
 // environment's lock, so no program can still be running them. Each ends
@@ -270,7 +276,7 @@ type OperationRow struct {
 const operationColumns = `o.id, o.env, o.action, o.who, o.client, o.account, o.region, o.started,
 	COALESCE(o.finished, 0), o.result, o.message, (SELECT COUNT(*) FROM events e WHERE e.op = o.id)`
 
-// ErrNoOperation: no operation has that id.
+// ErrNoOperation is returned when no operation has that id.
 var ErrNoOperation = errors.New("no such operation in the usage history")
 
 // Operation returns one operation by id (ErrNoOperation if there is none).
@@ -300,6 +306,7 @@ func (s *Store) operations(ctx context.Context, query string, args ...any) ([]Op
 	}
 	defer rows.Close()
 	var out []OperationRow
+	heldCache := map[string]bool{}
 	for rows.Next() {
 		var r OperationRow
 		var started, finished int64
@@ -311,9 +318,28 @@ func (s *Store) operations(ctx context.Context, query string, args ...any) ([]Op
 		if finished > 0 {
 			r.Finished = fromMS(finished)
 		}
+		s.readHeld(&r, heldCache)
 		out = append(out, r)
 	}
 	return out, s.wrap("reading", rows.Err())
+}
+
+// readHeld reads a running operation as ResultMaybeInterrupted when
+// nobody holds its environment; each environment's lock is asked once.
+func (s *Store) readHeld(r *OperationRow, asked map[string]bool) {
+	if s.held == nil || r.Result != "running" || !r.Finished.IsZero() {
+		return
+	}
+	held, ok := asked[r.Env]
+	if !ok {
+		held = s.held(r.Env)
+		asked[r.Env] = held
+	}
+	if !held {
+		r.Result = ResultMaybeInterrupted
+		r.Message = fmt.Sprintf("nobody holds %s, so the program running this has ended (crashed, killed, or its machine stopped); "+
+			"its events up to then are kept, and the next run of %s records it as interrupted", r.Env, r.Env)
+	}
 }
 
 // Events returns an operation's events in order.

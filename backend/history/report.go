@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"sort"
 	"strconv"
@@ -23,9 +24,10 @@ type Pricer interface {
 // is [From, To); runs still open count until Now. Days are cut in From's
 // location.
 type ReportQuery struct {
-	Env      string
-	From, To time.Time
-	Now      time.Time
+	Env  string    `json:"env"`
+	From time.Time `json:"from"`
+	To   time.Time `json:"to"`
+	Now  time.Time `json:"now"`
 }
 
 // Row is one instance (of one type) in one environment over the range.
@@ -69,7 +71,52 @@ type Report struct {
 
 // ReportBasis is stated with every report.
 const ReportBasis = "hours: each instance's runs as AWS dated them (launch time to stop time), clipped to the range; " +
-	"a run still open counts until now. Cost: hours x today's hourly price of the type in its region (instances only, no storage)"
+	"a run still open counts until now. Cost: hours x today's hourly price of the type in its region (instances only, no storage). " +
+	"Each row is rounded once, hours to 0.01 h and cost to the cent ($0.0001 below a cent); every total is the sum of its rows"
+
+// The report's one rounding rule: a row's hours to 0.01 h, its cost to the
+// cent ($0.0001 below a cent), as shown; totals add the rounded rows up in
+// these units, so they are the sums of what is shown.
+const (
+	hourUnits   = 100    // 0.01 h
+	dollarUnits = 10_000 // $0.0001
+)
+
+func roundHours(h float64) float64 { return math.Round(h*hourUnits) / hourUnits }
+
+// usdDecimals is how many decimals roundUSD keeps for v.
+func usdDecimals(v float64) int {
+	if v != 0 && math.Abs(v) < 0.01 {
+		return 4
+	}
+	return 2
+}
+
+func roundUSD(v float64) float64 {
+	per := math.Pow10(usdDecimals(v))
+	return math.Round(v*per) / per
+}
+
+// tally adds rounded rows up exactly, in whole units.
+type tally struct {
+	hours, usd int64
+	cost       cost.Money // its unknown parts and Any; USD is set by into
+}
+
+func (t *tally) add(r Row) {
+	t.hours += int64(math.Round(r.Hours * hourUnits))
+	t.usd += int64(math.Round(r.Cost.USD * dollarUnits))
+	t.cost.Any = t.cost.Any || r.Cost.Any
+	for _, u := range r.Cost.Unknown {
+		t.cost.Missing(u)
+	}
+}
+
+func (t *tally) into(e *EnvTotal) {
+	e.Hours = float64(t.hours) / hourUnits
+	e.Cost = t.cost
+	e.Cost.USD = float64(t.usd) / dollarUnits
+}
 
 // seriesInfo is a series row with its price key.
 type seriesInfo struct {
@@ -204,30 +251,37 @@ func build(q ReportQuery, series map[int64]*seriesInfo, hours map[int64][]float6
 	for i := range rep.Days {
 		rep.Days[i] = Day{Date: time.UnixMilli(bounds[i]).In(loc).Format(time.DateOnly), Cost: cost.Money{Any: true}}
 	}
-	envs := map[string]*EnvTotal{}
+	envs := map[string]*tally{}
+	var total tally
 	for sid, perDay := range hours {
 		si := series[sid]
 		r := si.row
 		r.Runs = runs[sid]
+		raw := 0.0
 		for i, h := range perDay {
 			if h > 0 {
-				r.Hours += h
+				raw += h
 				rep.Days[i].Hours += h
 				charge(&rep.Days[i].Cost, si.key, h)
 			}
 		}
+		r.Hours = roundHours(raw)
 		r.Price = price(si.key)
-		charge(&r.Cost, si.key, r.Hours)
+		charge(&r.Cost, si.key, r.Hours) // the hours shown, at the price shown
+		r.Cost.USD = roundUSD(r.Cost.USD)
 		et := envs[r.Env]
 		if et == nil {
-			et = &EnvTotal{Env: r.Env}
+			et = &tally{}
 			envs[r.Env] = et
 		}
-		for _, t := range []*EnvTotal{et, &rep.Total} {
-			t.Hours += r.Hours
-			charge(&t.Cost, si.key, r.Hours)
-		}
+		et.add(r)
+		total.add(r)
 		rep.Rows = append(rep.Rows, r)
+	}
+	// A day is its own figure (the chart's bar), rounded the same way.
+	for i := range rep.Days {
+		rep.Days[i].Hours = roundHours(rep.Days[i].Hours)
+		rep.Days[i].Cost.USD = roundUSD(rep.Days[i].Cost.USD)
 	}
 	slices.SortFunc(rep.Rows, func(a, b Row) int {
 		if a.Env != b.Env {
@@ -239,8 +293,11 @@ func build(q ReportQuery, series map[int64]*seriesInfo, hours map[int64][]float6
 		return strings.Compare(a.Instance+a.Type, b.Instance+b.Type)
 	})
 	for _, name := range sortedKeys(envs) {
-		rep.Envs = append(rep.Envs, *envs[name])
+		e := EnvTotal{Env: name}
+		envs[name].into(&e)
+		rep.Envs = append(rep.Envs, e)
 	}
+	total.into(&rep.Total)
 	if !rep.Total.Cost.Any && rep.Total.Cost.Complete() {
 		rep.Total.Cost.Any = true // no usage: a known zero
 	}
@@ -266,10 +323,10 @@ func (r *Report) WriteCSV(w io.Writer) error {
 		if row.Price.Known {
 			perHour = strconv.FormatFloat(row.Price.USD, 'f', -1, 64)
 			asOf = row.Price.AsOf.Format(time.DateOnly)
-			total = strconv.FormatFloat(row.Cost.USD, 'f', 4, 64)
+			total = strconv.FormatFloat(row.Cost.USD, 'f', usdDecimals(row.Cost.USD), 64)
 		}
 		if err := cw.Write([]string{row.Env, row.Instance, row.Name, row.Region, row.Type, strconv.Itoa(row.Runs),
-			strconv.FormatFloat(row.Hours, 'f', 3, 64), perHour, source, asOf, total}); err != nil {
+			strconv.FormatFloat(row.Hours, 'f', 2, 64), perHour, source, asOf, total}); err != nil {
 			return err
 		}
 	}

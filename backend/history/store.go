@@ -37,30 +37,43 @@ type Options struct {
 	BusyTimeout time.Duration // default DefaultBusyTimeout
 	// Now names the file a corrupt database is moved to; default time.Now.
 	Now func() time.Time
+	// OnNotice, when set, is told what Store.Notice says (a damaged file
+	// moved aside) as Open finds it: every program that opens the history
+	// passes it on to its user, whichever command opened it first.
+	OnNotice func(notice string)
+	// Held, when set, says whether anyone holds an environment's lock now
+	// (lock.Held): an operation marked running whose environment nobody
+	// holds then reads ResultMaybeInterrupted.
+	Held func(env string) bool
 }
 
 // Store is an open history database; safe for concurrent use.
 type Store struct {
 	db   *sql.DB
 	path string
+	busy time.Duration // Options.BusyTimeout
+	held func(env string) bool
 	// Notice says something the user should know about opening it (a
 	// corrupt file moved aside), or "".
 	Notice string
 }
 
-// LockedError: another program holds the database longer than the busy timeout.
+// LockedError says another program holds the database longer than the busy
+// timeout. It says neither that something was lost nor that nothing was:
+// a report only has to be asked again, a run goes on unrecorded.
 type LockedError struct {
 	Path string
+	Wait time.Duration // the busy timeout waited
 	Err  error
 }
 
 func (e *LockedError) Error() string {
-	return fmt.Sprintf("the usage history %s is locked by another program (another Cloud Control?); "+
-		"nothing was lost: close the other program or try again (%v)", e.Path, e.Err)
+	return fmt.Sprintf("the usage history %s was held by another program (another Cloud Control?) for more than %s (%v)",
+		e.Path, e.Wait, e.Err)
 }
 func (e *LockedError) Unwrap() error { return e.Err }
 
-// NewerError: the file was written by a newer Cloud Control.
+// NewerError says the file was written by a newer Cloud Control.
 type NewerError struct {
 	Path           string
 	Version, Reads int
@@ -157,6 +170,9 @@ func Open(ctx context.Context, path string, o Options) (*Store, error) {
 		return nil, err2
 	}
 	s.Notice = fmt.Sprintf("the usage history %s was damaged (%v); it was kept as %s and a new history was started", path, err, aside)
+	if o.OnNotice != nil {
+		o.OnNotice(s.Notice)
+	}
 	return s, nil
 }
 
@@ -172,7 +188,7 @@ func open(ctx context.Context, path string, o Options) (*Store, error) {
 	// One connection: writes from one process never contend with each
 	// other, and the busy timeout handles other processes.
 	db.SetMaxOpenConns(1)
-	s := &Store{db: db, path: path}
+	s := &Store{db: db, path: path, busy: o.BusyTimeout, held: o.Held}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -238,8 +254,15 @@ func (s *Store) wrap(doing string, err error) error {
 	}
 	var se *sqlite.Error
 	if errors.As(err, &se) {
-		if code := se.Code() & 0xff; code == sqlite3.SQLITE_BUSY || code == sqlite3.SQLITE_LOCKED {
-			return &LockedError{Path: s.path, Err: err}
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+			return &LockedError{Path: s.path, Wait: s.busy, Err: err}
+		case sqlite3.SQLITE_FULL:
+			return fmt.Errorf("%s the usage history %s: the disk is full: %w", doing, s.path, err)
+		case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN:
+			// SQLite writes a journal beside the file: its folder must be writable.
+			return fmt.Errorf("%s the usage history %s: cannot write to %s (read-only, or not this user's): %w",
+				doing, s.path, filepath.Dir(s.path), err)
 		}
 	}
 	return fmt.Errorf("%s the usage history %s: %w", doing, s.path, err)

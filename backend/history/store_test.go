@@ -92,7 +92,7 @@ func TestLockedFileIsAClearErrorAndNothingIsLost(t *testing.T) {
 	began := time.Now()
 	_, err = Open(ctx, path, Options{BusyTimeout: 50 * time.Millisecond})
 	var le *LockedError
-	if !errors.As(err, &le) || !strings.Contains(err.Error(), "locked by another program") {
+	if !errors.As(err, &le) || !strings.Contains(err.Error(), "held by another program (another Cloud Control?) for more than 50ms") {
 		t.Fatalf("open while locked: %v, want a LockedError", err)
 	}
 	if time.Since(began) > 3*time.Second {

@@ -24,6 +24,10 @@ var AllEventTypes = []struct {
 	{EventGatePassed, "GATE_PASSED"}, {EventStageReady, "STAGE_READY"}, {EventStageFailed, "STAGE_FAILED"},
 	{EventStageCancelled, "STAGE_CANCELLED"}, {EventNote, "NOTE"}, {EventRunDone, "RUN_DONE"},
 	{EventRunFailed, "RUN_FAILED"}, {EventRunCancelled, "RUN_CANCELLED"}, {EventRunRefused, "RUN_REFUSED"},
+	{EventLaunchPreview, "LAUNCH_PREVIEW"}, {EventLaunchStarted, "LAUNCH_STARTED"}, {EventStackEvent, "STACK_EVENT"},
+	{EventBootProgress, "BOOT_PROGRESS"}, {EventDNSUpdated, "DNS_UPDATED"}, {EventLaunchDone, "LAUNCH_DONE"},
+	{EventLaunchFailed, "LAUNCH_FAILED"}, {EventCleanupDone, "CLEANUP_DONE"},
+	{EventChangeApplied, "CHANGE_APPLIED"},
 }
 
 // AllOutcomes lists every Outcome.

@@ -50,6 +50,22 @@ const (
 	// another account, profile or region, an invalid file, a plan that
 	// could not be made). It is the only event of such an operation.
 	EventRunRefused EventType = "run-refused"
+
+	// Launching, terminating and cleaning up (launch, terminate, clean-up;
+	// see launch.go for what each carries).
+	EventLaunchPreview EventType = "launch-preview" // Stack, Name, Message: what is launched where, at what price
+	EventLaunchStarted EventType = "launch-started" // Stack, StackID, Name: CreateStack accepted
+	EventStackEvent    EventType = "stack-event"    // Stack, Resource ("" for the stack itself), ResourceType, Status, Reason, Instance
+	EventBootProgress  EventType = "boot-progress"  // Stack, Instance, Percent, Message: what the instance says of its boot
+	EventDNSUpdated    EventType = "dns-updated"    // Stack, Instance, Resource (the record's name), Status (CREATE, UPSERT, DELETE), Message
+	EventLaunchDone    EventType = "launch-done"    // Stack, Instance, Name, Message: ready (CREATE_COMPLETE and running)
+	EventLaunchFailed  EventType = "launch-failed"  // Stack, Instance, Reason (the first resource's failure), Message
+	EventCleanupDone   EventType = "cleanup-done"   // Stack, Status (DELETE_COMPLETE, or the status it was left in), Message: what remains
+
+	// EventChangeApplied: Message: one change made in AWS by a deploy, its
+	// removal or a lease ("created document CloudControl-shop-start
+	// version 1", "tagged 3 instance(s) with the lease").
+	EventChangeApplied EventType = "change-applied"
 )
 
 // Outcome is how an operation ended, or OutcomeRunning while it has not.
@@ -103,6 +119,18 @@ type Event struct {
 	Message  string    `json:"message,omitempty"`
 	// Elapsed is the time since the operation started, in seconds.
 	Elapsed float64 `json:"elapsed"`
+
+	// A launch's, terminate's or clean-up's: the stack's name and id, a
+	// resource's logical id (or the DNS record's name) and type, the
+	// CloudFormation status (or the DNS change), the reason of a failure,
+	// and the instance's boot progress (0..100).
+	Stack        string `json:"stack,omitempty"`
+	StackID      string `json:"stackId,omitempty"`
+	Resource     string `json:"resource,omitempty"`
+	ResourceType string `json:"resourceType,omitempty"`
+	Status       string `json:"status,omitempty"`
+	Reason       string `json:"reason,omitempty"`
+	Percent      *int   `json:"percent,omitempty"`
 }
 
 // Sink receives an operation's events. Emit is called from the operation's

@@ -77,6 +77,9 @@ type Progress struct {
 	// event's message (what failed and what was left up, what a cancel
 	// left, why it was refused).
 	Message string `json:"message,omitempty"`
+	// Launches are the stacks a launch, terminate or clean-up works on,
+	// in the order its events name them (launch.go).
+	Launches []LaunchProgress `json:"launches,omitempty"`
 }
 
 // StageProgress is one stage of a Progress.
@@ -211,6 +214,7 @@ func (t *Tracker) Progress() Progress {
 		f.LeftRunning = slices.Clone(f.LeftRunning)
 		p.Failure = &f
 	}
+	p.Launches = cloneLaunches(p.Launches)
 	return p
 }
 
@@ -227,6 +231,7 @@ func (t *Tracker) Apply(e Event) bool {
 	t.events = append(t.events, e)
 	p.Events++
 	p.Elapsed = max(p.Elapsed, e.Elapsed)
+	t.applyLaunch(e) // launch.go: the stacks' side of the same events
 	switch e.Type {
 	case EventRunStarted:
 		// A new run, or a resume after a failure: every stage afresh.

@@ -7,9 +7,13 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"text/template"
+
+	"cloudcontrol/backend/cloud"
+	"cloudcontrol/backend/env"
 )
 
 // gateResult is one finished TCP/HTTP attempt, sent back to the run's goroutine.
@@ -27,15 +31,14 @@ type urlData struct {
 // dispatch starts one attempt at an I/O gate in its own goroutine, at most
 // Runner.Parallel at a time, so slow networks never hold up the poller.
 func (x *run) dispatch(in *instRun, g Gate) {
-	target, err := x.target(in, g)
+	target, err := gateTarget(in.cur, g, x.templates, false)
 	if err != nil {
 		in.lastErr = err.Error()
 		return
 	}
+	shown, _ := gateTarget(in.cur, g, x.templates, true)
 	in.inflight = true
-	if x.r.checking != nil {
-		x.r.checking.Add(1)
-	}
+	x.r.Settle.checkBegan()
 	gi := in.gate
 	x.wg.Add(1)
 	go func() {
@@ -50,7 +53,7 @@ func (x *run) dispatch(in *instRun, g Gate) {
 		if g.Kind == GateTCP {
 			err = checkTCP(ctx, x.r.Dial, target)
 		} else {
-			err = checkHTTP(ctx, x.r.HTTP, target)
+			err = checkHTTP(ctx, x.r.HTTP, target, shown)
 		}
 		cancel()
 		<-x.sem
@@ -65,9 +68,7 @@ func (x *run) dispatch(in *instRun, g Gate) {
 func (x *run) onGate(res gateResult) {
 	in := res.in
 	in.inflight = false
-	if x.r.checking != nil {
-		x.r.checking.Add(-1)
-	}
+	x.r.Settle.checkTaken()
 	if res.gate != in.gate {
 		return
 	}
@@ -81,38 +82,46 @@ func (x *run) onGate(res gateResult) {
 
 // targetText is the address or URL an I/O gate checks on this instance, for
 // events ("" for other gates or when it cannot be rendered yet), so people
-// see 127.0.0.10:5432 rather than the template.
+// see 127.0.0.10:5432 rather than the template; its secrets are redacted.
 func (x *run) targetText(in *instRun, g Gate) string {
 	if g.Kind != GateTCP && g.Kind != GateHTTP {
 		return ""
 	}
-	t, err := x.target(in, g)
+	t, err := gateTarget(in.cur, g, x.templates, true)
 	if err != nil {
 		return ""
 	}
 	return t
 }
 
-// target is the address or URL a gate checks on this instance.
-func (x *run) target(in *instRun, g Gate) (string, error) {
+// gateTarget is the address or URL a gate checks on an instance: as the
+// check requests it, or, shown, as plans, events and messages show it
+// (env.RedactURL). templates caches parsed URL templates (nil: none).
+func gateTarget(in cloud.Instance, g Gate, templates map[string]*template.Template, shown bool) (string, error) {
 	if g.Kind == GateTCP {
-		if in.cur.PrivateIP == "" {
+		if in.PrivateIP == "" {
 			return "", errors.New("has no private IP address yet")
 		}
-		return net.JoinHostPort(in.cur.PrivateIP, strconv.Itoa(g.Port)), nil
+		return net.JoinHostPort(in.PrivateIP, strconv.Itoa(g.Port)), nil
 	}
-	t, ok := x.templates[g.URL]
+	raw := g.checkedURL()
+	t, ok := templates[raw]
 	if !ok {
 		var err error
-		if t, err = template.New("url").Option("missingkey=error").Parse(g.URL); err != nil {
-			return "", fmt.Errorf("http gate %q is not a valid template: %w", g.URL, err)
+		if t, err = template.New("url").Option("missingkey=error").Parse(raw); err != nil {
+			return "", fmt.Errorf("http gate %q is not a valid template: %v", g.URL, err)
 		}
-		x.templates[g.URL] = t
+		if templates != nil {
+			templates[raw] = t
+		}
 	}
 	var b strings.Builder
-	err := t.Execute(&b, urlData{ID: in.cur.ID, Name: in.cur.Name, PrivateIP: in.cur.PrivateIP, PublicIP: in.cur.PublicIP})
+	err := t.Execute(&b, urlData{ID: in.ID, Name: in.Name, PrivateIP: in.PrivateIP, PublicIP: in.PublicIP})
 	if err != nil {
-		return "", fmt.Errorf("http gate %q: %w", g.URL, err)
+		return "", fmt.Errorf("http gate %q: cannot fill in its URL for %s", g.URL, label(in.ID, in.Name))
+	}
+	if shown {
+		return env.RedactURL(b.String()), nil
 	}
 	return b.String(), nil
 }
@@ -125,20 +134,26 @@ func checkTCP(ctx context.Context, dial func(context.Context, string, string) (n
 	return conn.Close()
 }
 
-func checkHTTP(ctx context.Context, client *http.Client, url string) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+// checkHTTP requests target; its errors name the URL as shown (redacted),
+// never target itself.
+func checkHTTP(ctx context.Context, client *http.Client, target, shown string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 	if err != nil {
-		return fmt.Errorf("http gate URL %q: %w", url, err)
+		return fmt.Errorf("http gate URL %q cannot be requested", shown)
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return err // *url.Error already names the method and URL
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // its URL is the real one
+		}
+		return fmt.Errorf("GET %s: %w", shown, err)
 	}
 	// Drain a little so the connection can be reused, but never a whole body.
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	_ = resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return fmt.Errorf("GET %s answered %s", url, resp.Status)
+		return fmt.Errorf("GET %s answered %s", shown, resp.Status)
 	}
 	return nil
 }

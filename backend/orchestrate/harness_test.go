@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -36,7 +35,7 @@ func newHarness(t *testing.T) *harness {
 	clock := clockwork.NewFakeClockAt(t0)
 	h := &harness{t: t, clock: clock, fleet: cloudtest.NewFleet(clock)}
 	h.runner = Runner{Fleet: h.fleet, Clock: clock, Tick: time.Second, MaxTick: 5 * time.Second,
-		CheckTimeout: time.Second, Sink: op.SinkFunc(h.emit), checking: &atomic.Int64{}}
+		CheckTimeout: time.Second, Sink: op.SinkFunc(h.emit), Settle: &Settle{}}
 	return h
 }
 
@@ -72,10 +71,28 @@ func (h *harness) plan(e *env.Environment, action op.Action) *Plan {
 	return p
 }
 
+// planSettled is plan with the named stages known ready from before.
+func (h *harness) planSettled(e *env.Environment, action op.Action, stages ...string) *Plan {
+	h.t.Helper()
+	res, err := Resolve(context.Background(), e, h.fleet, "eu-west-1")
+	if err != nil {
+		h.t.Fatalf("resolve: %v", err)
+	}
+	settled := map[string]bool{}
+	for _, s := range stages {
+		settled[s] = true
+	}
+	p, err := NewPlan(e, action, res, PlanOptions{Settled: settled})
+	if err != nil {
+		h.t.Fatalf("plan: %v", err)
+	}
+	return p
+}
+
 // run runs the plan to its end, failing the test if the runner ever stops
 // waiting on the clock without finishing, or takes over 20s of real time.
 // Time moves one second whenever the runner waits on the clock with no
-// network check in flight.
+// network check or AWS call in flight.
 func (h *harness) run(ctx context.Context, p *Plan) (Result, error) {
 	h.t.Helper()
 	var res Result
@@ -104,11 +121,7 @@ func (h *harness) run(ctx context.Context, p *Plan) (Result, error) {
 				h.t.Fatalf("the run neither finished nor waited on the clock within 20s")
 			}
 		}
-		// Real network checks in flight: let them finish before time moves.
-		for h.runner.checking.Load() > 0 && wait.Err() == nil {
-			time.Sleep(100 * time.Microsecond)
-		}
-		h.clock.Advance(time.Second)
+		h.runner.Settle.Advance(wait, h.clock, time.Second)
 	}
 }
 

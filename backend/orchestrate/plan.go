@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
 	"strconv"
 	"strings"
 	"text/template"
@@ -35,6 +34,7 @@ const (
 	GateStatusChecks = "status-checks"
 	GateTCP          = "tcp"
 	GateHTTP         = "http"
+	GateCommand      = "command" // SSM Run Command on each instance (run_command.go)
 	GateDelay        = "delay"
 	GateStopped      = "stopped" // the one gate of a stop stage
 )
@@ -64,6 +64,16 @@ type PlanOptions struct {
 	// Measured is how long each stage took the last time it did the same
 	// work (from the usage history); it beats the generic estimates.
 	Measured map[string]time.Duration
+	// EstimateScale multiplies the EC2 estimates (0 means 1): a sandbox
+	// that runs N times faster than AWS makes them 1/N. A stage's delay is
+	// the app's own wait and a measure is real, so neither is scaled.
+	EstimateScale float64
+	// Settled are the start stages known ready from before this run (their
+	// gates passed in a start that got that far, and no stop since):
+	// when all their instances still run, their delay is not waited again.
+	Settled map[string]bool
+	// Shared names, per instance id, the other environments that select it too.
+	Shared map[string][]string
 }
 
 // Where a stage's expected duration comes from.
@@ -89,11 +99,26 @@ type Plan struct {
 	Warnings []string       `json:"warnings,omitempty"`
 	// Errors are why this plan must not run; NewPlan also returns them as its error.
 	Errors []string `json:"errors,omitempty"`
-	// Summary is what will happen, in plain words ("6 to start", "1
-	// already stopped, 5 to stop").
+	// Summary is what will happen, in plain words ("6 to start", "5 to
+	// stop, 1 already stopped").
 	Summary string `json:"summary"`
 	// Caller is the ARN the credentials belong to, when the caller knows it.
 	Caller string `json:"caller,omitempty"`
+	// Runbook is how long the same run should take in AWS, by the exported
+	// runbook, when the environment runs there (it has a schedule or its
+	// runbooks are deployed); control fills it in.
+	Runbook *RunbookTiming `json:"runbook,omitempty"`
+}
+
+// RunbookTiming compares a plan with the runbook doing the same in AWS.
+type RunbookTiming struct {
+	// Why it is shown: "scheduled" (the file has a schedule) or "deployed".
+	Why     string  `json:"why"`
+	Seconds Seconds `json:"runbookSeconds"`
+	App     Seconds `json:"appSeconds"`
+	// Notes say where the difference comes from (stages one after another,
+	// status checks the runbook always waits for).
+	Notes []string `json:"notes,omitempty"`
 }
 
 // PlanStage is one stage of a plan.
@@ -110,6 +135,9 @@ type PlanStage struct {
 	ExpectedFrom string `json:"expectedFrom"`
 	// ExpectedDone is when the stage should be done, counted from the run's start.
 	ExpectedDone Seconds `json:"expectedDoneSeconds"`
+	// Settled: a start stage known ready from before (PlanOptions.Settled);
+	// when every instance still runs, its delay is not waited again.
+	Settled bool `json:"settled,omitempty"`
 }
 
 // PlanInstance is one instance and what will happen to it.
@@ -122,8 +150,11 @@ type PlanInstance struct {
 	StateReason string `json:"stateReason,omitempty"`
 	Do          string `json:"do"`
 	// Checks are the instance's gates as they will be checked, with the
-	// address or URL filled in (a password in a URL redacted).
+	// address or URL filled in (its secrets redacted); the stage's delay is
+	// the stage's, not the instance's.
 	Checks []PlanCheck `json:"checks"`
+	// SharedWith names the other environments that select this instance too.
+	SharedWith []string `json:"sharedWith,omitempty"`
 }
 
 // PlanCheck is one gate of one instance: "tcp 5432" at 10.0.0.5:5432.
@@ -134,10 +165,28 @@ type PlanCheck struct {
 
 // Gate is one readiness condition.
 type Gate struct {
-	Kind  string  `json:"kind"`
-	Port  int     `json:"port,omitempty"`
-	URL   string  `json:"url,omitempty"` // a template: {{.PrivateIP}} {{.PublicIP}} {{.ID}} {{.Name}}
+	Kind string `json:"kind"`
+	Port int    `json:"port,omitempty"`
+	// URL is a template ({{.PrivateIP}} {{.PublicIP}} {{.ID}} {{.Name}})
+	// as env.RedactURL shows it: a password or token in it is never in a
+	// plan, an event or a message.
+	URL   string  `json:"url,omitempty"`
 	Delay Seconds `json:"delaySeconds,omitempty"`
+	// Command is the command gate's shell script, its lines; Grace how long
+	// an instance may take to register with SSM once it runs (ssm-grace).
+	Command []string `json:"command,omitempty"`
+	Grace   Seconds  `json:"graceSeconds,omitempty"`
+	// secretURL is the URL as the file wrote it, when URL hides something
+	// of it: only the check itself uses it.
+	secretURL string
+}
+
+// checkedURL is the URL template the check requests.
+func (g Gate) checkedURL() string {
+	if g.secretURL != "" {
+		return g.secretURL
+	}
+	return g.URL
 }
 
 // String names the gate in events and messages: "tcp 5432", "delay 30s".
@@ -190,6 +239,11 @@ func NewPlan(e *env.Environment, action op.Action, res *Resolved, opts PlanOptio
 	est.Start = orDefault(est.Start, DefaultStartEstimate)
 	est.Stop = orDefault(est.Stop, DefaultStopEstimate)
 	est.StatusChecks = orDefault(est.StatusChecks, DefaultChecksEstimate)
+	if k := opts.EstimateScale; k > 0 && k != 1 {
+		for _, d := range []*time.Duration{&est.Start, &est.Stop, &est.StatusChecks} {
+			*d = time.Duration(float64(*d) * k)
+		}
+	}
 	p := &Plan{Env: e.Name, Description: e.Description, Action: action, Profile: opts.Profile,
 		Region: opts.Region, Account: opts.Account, Counts: map[string]int{}, Stages: []PlanStage{}}
 	if p.Region == "" {
@@ -199,8 +253,9 @@ func NewPlan(e *env.Environment, action op.Action, res *Resolved, opts PlanOptio
 		p.Profile = e.Profile
 	}
 	found := make(map[string][]cloud.Instance, len(res.Stages))
+	positions := make(map[string]map[string]env.Pos, len(res.Stages))
 	for _, rs := range res.Stages {
-		found[rs.Name] = rs.Instances
+		found[rs.Name], positions[rs.Name] = rs.Instances, rs.Selected
 	}
 
 	order, err := startOrder(e.Stages)
@@ -224,19 +279,24 @@ func NewPlan(e *env.Environment, action op.Action, res *Resolved, opts PlanOptio
 		if !ok {
 			p.Errors = append(p.Errors, fmt.Sprintf("stage %q was not resolved to instances", st.Name))
 		}
-		ps := PlanStage{Name: st.Name, After: after[i], Instances: make([]PlanInstance, 0, len(insts))}
+		ps := PlanStage{Name: st.Name, After: after[i], Instances: make([]PlanInstance, 0, len(insts)),
+			Settled: action == op.Start && opts.Settled[st.Name]}
+		if len(insts) == 0 && ok {
+			p.Warnings = append(p.Warnings, emptyStageWarning(e, st.Name)) // launch_stage.go
+		}
 		for _, in := range insts {
 			do := decide(action, in.State)
 			p.Counts[do]++
 			if do == DoCannot {
-				msg := fmt.Sprintf("stage %q: instance %s is %s and cannot be started", st.Name, label(in.ID, in.Name), in.State)
-				if action == op.Stop {
-					msg = fmt.Sprintf("stage %q: instance %s is %s; it is skipped", st.Name, label(in.ID, in.Name), in.State)
+				where := ""
+				if pos, ok := positions[st.Name][in.ID]; ok && pos.File != "" {
+					where = pos.String() + ": " // the selector that matched it
 				}
+				msg := fmt.Sprintf("%sstage %q: instance %s is %s", where, st.Name, label(in.ID, in.Name), in.State)
 				if action == op.Start {
-					p.Errors = append(p.Errors, msg+": remove it from the environment or replace it")
+					p.Errors = append(p.Errors, msg+" and cannot be started: remove it from the environment or replace it")
 				} else {
-					p.Warnings = append(p.Warnings, msg)
+					p.Warnings = append(p.Warnings, msg+"; skipped")
 				}
 			}
 			region := in.Region
@@ -244,7 +304,7 @@ func NewPlan(e *env.Environment, action op.Action, res *Resolved, opts PlanOptio
 				region = p.Region
 			}
 			ps.Instances = append(ps.Instances, PlanInstance{ID: in.ID, Name: in.Name, Type: in.Type,
-				Region: region, State: in.State, StateReason: in.StateReason, Do: do})
+				Region: region, State: in.State, StateReason: in.StateReason, Do: do, SharedWith: opts.Shared[in.ID]})
 		}
 		if action == op.Start {
 			ps.Gates = startGates(st.Ready)
@@ -255,9 +315,6 @@ func NewPlan(e *env.Environment, action op.Action, res *Resolved, opts PlanOptio
 						p.Errors = append(p.Errors, fmt.Sprintf("stage %q: http gate %q is not a valid template: %v", st.Name, g.URL, err))
 					}
 				}
-			}
-			if len(st.Ready.Command) > 0 { // the SSM command gate is run by exported runbooks only, so far
-				p.Warnings = append(p.Warnings, fmt.Sprintf("stage %q: its command gate is not checked by env start in this version; only the runbooks env export writes run it", st.Name))
 			}
 		} else {
 			ps.Gates = []Gate{{Kind: GateStopped}}
@@ -270,6 +327,10 @@ func NewPlan(e *env.Environment, action op.Action, res *Resolved, opts PlanOptio
 		if d, ok := opts.Measured[st.Name]; ok && hasWork(ps) {
 			ps.Expected, ps.ExpectedFrom = Seconds(d), ExpectedFromLastRun
 		}
+		if ps.Expected > ps.Timeout {
+			p.Warnings = append(p.Warnings, fmt.Sprintf("stage %q is expected to take about %s, longer than its timeout of %s: raise its timeout: or the %s will fail there",
+				st.Name, ps.Expected, ps.Timeout, action))
+		}
 		var begin time.Duration
 		for _, a := range ps.After {
 			begin = max(begin, done[a])
@@ -279,18 +340,18 @@ func NewPlan(e *env.Environment, action op.Action, res *Resolved, opts PlanOptio
 		p.Expected = max(p.Expected, ps.ExpectedDone)
 		p.Stages = append(p.Stages, ps)
 	}
-	p.Summary = p.countText()
+	p.Summary = countText(p.Counts, action)
 	if len(p.Errors) > 0 {
-		return p, fmt.Errorf("cannot %s %s: %s", action, e.Name, strings.Join(p.Errors, "; "))
+		// One per line: each may start with the FILE:LINE:COL at fault.
+		return p, fmt.Errorf("cannot %s %s:\n%s", action, e.Name, strings.Join(p.Errors, "\n"))
 	}
 	return p, nil
 }
 
-// checksOf is an instance's per-instance gates as the run will check them,
-// with the run's own rendering of each address (the stage's delay is not
-// the instance's).
+// checksOf is an instance's gates as the run will check them, each address
+// rendered as the run renders it (redacted); the stage's delay is not the
+// instance's.
 func checksOf(in cloud.Instance, gates []Gate) []PlanCheck {
-	r := &run{templates: map[string]*template.Template{}}
 	out := []PlanCheck{}
 	for _, g := range gates {
 		if g.Kind == GateDelay {
@@ -298,10 +359,7 @@ func checksOf(in cloud.Instance, gates []Gate) []PlanCheck {
 		}
 		c := PlanCheck{Gate: g.String()}
 		if g.Kind == GateTCP || g.Kind == GateHTTP {
-			c.Address = r.targetText(&instRun{cur: in}, g)
-			if u, err := url.Parse(c.Address); err == nil && g.Kind == GateHTTP {
-				c.Address = u.Redacted()
-			}
+			c.Address, _ = gateTarget(in, g, nil, true)
 		}
 		out = append(out, c)
 	}
@@ -344,7 +402,15 @@ func startGates(r env.Ready) []Gate {
 		gates = append(gates, Gate{Kind: GateTCP, Port: port})
 	}
 	for _, u := range r.HTTP {
-		gates = append(gates, Gate{Kind: GateHTTP, URL: u})
+		g := Gate{Kind: GateHTTP, URL: env.RedactURL(u)}
+		if g.URL != u {
+			g.secretURL = u
+		}
+		gates = append(gates, g)
+	}
+	if len(r.Command) > 0 {
+		gates = append(gates, Gate{Kind: GateCommand, Command: append([]string{}, r.Command...),
+			Grace: Seconds(orDefault(r.SSMGrace.D(), env.DefaultSSMGrace))})
 	}
 	if r.Delay > 0 {
 		gates = append(gates, Gate{Kind: GateDelay, Delay: Seconds(r.Delay)})
@@ -353,8 +419,9 @@ func startGates(r env.Ready) []Gate {
 }
 
 // expected is how long a stage should take: the slowest EC2 transition any of
-// its instances needs, then status checks and the delay unless every instance
-// is already running (the run skips the delay then).
+// its instances needs, then status checks and the delay; when every instance
+// is already running, nothing, or only the delay when the stage is not
+// known ready from before (the run waits it again then).
 func expected(action op.Action, ps PlanStage, est Estimates) time.Duration {
 	var ec2 time.Duration
 	allUp := true
@@ -373,8 +440,16 @@ func expected(action op.Action, ps PlanStage, est Estimates) time.Duration {
 			allUp = false
 		}
 	}
-	if action == op.Stop || allUp {
+	if action == op.Stop || allUp && ps.Settled {
 		return ec2
+	}
+	if allUp {
+		for _, g := range ps.Gates {
+			if g.Kind == GateDelay {
+				return g.Delay.D()
+			}
+		}
+		return 0
 	}
 	d := ec2
 	for _, g := range ps.Gates {

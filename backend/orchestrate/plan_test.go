@@ -249,32 +249,3 @@ func TestPlanPrefersLastRunsMeasureWhereTheStageHasWork(t *testing.T) {
 		t.Errorf("the plan text does not say the data estimate is last time's:\n%s", p)
 	}
 }
-
-// The plan says what the run will check, per instance, with the addresses
-// filled in as the run fills them (a password in a URL redacted), and what
-// will happen in plain words.
-func TestPlanChecksAndSummary(t *testing.T) {
-	e, res := planFixture()
-	e.Stages[3].Ready.HTTP = append(e.Stages[3].Ready.HTTP, "http://ops:s3cret@{{.PrivateIP}}:8080/ready")
-	res.Stages[0].Instances[0].PrivateIP = "10.0.0.5"
-	res.Stages[3].Instances[0].PrivateIP = "10.0.0.9"
-	p, err := NewPlan(e, op.Start, res, PlanOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := p.Stages[0].Instances[0].Checks
-	if fmt.Sprint(db) != "[{running } {status-checks } {tcp 5432 10.0.0.5:5432}]" {
-		t.Errorf("db checks %v (the stage's delay is not the instance's)", db)
-	}
-	web := p.Stages[3].Instances[0].Checks
-	if len(web) != 3 || web[1].Address != "http://10.0.0.9/health" || web[2].Address != "http://ops:xxxxx@10.0.0.9:8080/ready" {
-		t.Errorf("web checks %v", web)
-	}
-	if p.Summary != "1 to start, 1 to start once stopped, 1 pending, 2 already running" {
-		t.Errorf("summary %q", p.Summary)
-	}
-	stop, _ := NewPlan(e, op.Stop, res, PlanOptions{})
-	if c := stop.Stages[0].Instances[0].Checks; len(c) != 1 || c[0].Gate != GateStopped {
-		t.Errorf("a stop checks %v", c)
-	}
-}

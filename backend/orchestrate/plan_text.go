@@ -3,14 +3,18 @@ package orchestrate
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"cloudcontrol/backend/cloud"
+	"cloudcontrol/backend/op"
 )
 
-// doText is how the text plan words each Do.
-func doText(do string) string {
+// doText is how the text plan words each Do for action.
+func doText(do string, action op.Action) string {
 	switch do {
+	case DoCannot:
+		return countWord(do, action)
 	case DoAlreadyRunning:
 		return "already running"
 	case DoWait:
@@ -51,8 +55,11 @@ func (p *Plan) Write(w io.Writer) error {
 	for _, s := range p.Stages {
 		total += len(s.Instances)
 	}
+	if p.Caller != "" {
+		ew.printf("As %s\n", p.Caller)
+	}
 	ew.printf("%d stage(s), %d instance(s): %s. Expected to take about %s.\n",
-		len(p.Stages), total, p.countText(), p.Expected)
+		len(p.Stages), total, p.summary(), p.Expected)
 	var col [4]int // column widths, the same for every stage so the plan reads as one table
 	for _, s := range p.Stages {
 		for _, in := range s.Instances {
@@ -67,17 +74,37 @@ func (p *Plan) Write(w io.Writer) error {
 		gates := make([]string, len(s.Gates))
 		for k, g := range s.Gates {
 			gates[k] = g.String()
+			if g.Kind == GateCommand { // said in full: it runs on the instances
+				gates[k] = fmt.Sprintf("command %s (SSM Run Command; each instance registered with SSM within %s of running)",
+					strconv.Quote(strings.Join(g.Command, "\n")), g.Grace)
+			}
 		}
 		from := ""
-		if s.ExpectedFrom == ExpectedFromLastRun {
+		switch {
+		case s.ExpectedFrom == ExpectedFromLastRun:
 			from = " as last time"
+		case s.Settled && hasDelay(s):
+			from = " (ready since the last start: no delay while all run)"
 		}
 		ew.printf("\n%d. %s  (after %s; timeout %s; expected %s%s, done by about %s)\n",
 			i+1, s.Name, after, s.Timeout, s.Expected, from, s.ExpectedDone)
 		ew.printf("   ready when: %s\n", strings.Join(gates, ", "))
 		for _, in := range s.Instances {
-			ew.printf("   %-*s  %-*s  %-*s  %-*s  -> %s\n", col[0], in.ID, col[1], dash(in.Name), col[2], dash(in.Type),
-				col[3], in.State, doText(in.Do))
+			shared := ""
+			if len(in.SharedWith) > 0 {
+				shared = "  (shared with " + strings.Join(in.SharedWith, ", ") + ")"
+			}
+			ew.printf("   %-*s  %-*s  %-*s  %-*s  -> %s%s\n", col[0], in.ID, col[1], dash(in.Name), col[2], dash(in.Type),
+				col[3], in.State, doText(in.Do, p.Action), shared)
+			if checks := checkText(in.Checks); p.Action == op.Start && checks != "" {
+				ew.printf("   %*s  checks: %s\n", col[0], "", checks)
+			}
+		}
+	}
+	if r := p.Runbook; r != nil {
+		ew.printf("\nIn AWS (%s): the %s runbook should take about %s, against %s here.\n", r.Why, p.Action, r.Seconds, r.App)
+		for _, n := range r.Notes {
+			ew.printf("   %s\n", n)
 		}
 	}
 	for _, m := range p.Warnings {
@@ -92,13 +119,48 @@ func (p *Plan) Write(w io.Writer) error {
 	return ew.err
 }
 
-// countText summarises Counts in a fixed order: "3 to start, 2 already running".
-func (p *Plan) countText() string {
+// summary is the plan's Summary, or, for a plan read from elsewhere
+// without one, the same words from its counts.
+func (p *Plan) summary() string {
+	if p.Summary != "" {
+		return p.Summary
+	}
+	return countText(p.Counts, p.Action)
+}
+
+// checkText lists an instance's checks as the run names what it checks:
+// "running, tcp 10.0.0.5:5432, http http://10.0.0.5/health".
+func checkText(checks []PlanCheck) string {
+	parts := make([]string, 0, len(checks))
+	for _, c := range checks {
+		if c.Address == "" {
+			parts = append(parts, c.Gate)
+			continue
+		}
+		kind, _, _ := strings.Cut(c.Gate, " ")
+		parts = append(parts, kind+" "+c.Address)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func hasDelay(s PlanStage) bool {
+	for _, g := range s.Gates {
+		if g.Kind == GateDelay && g.Delay > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// countText says how many instances get each Do, in a fixed order: "3 to
+// start, 2 already running". It is the one wording of a plan's summary and
+// of what a run finds to do (a stage it skips says it too).
+func countText(counts map[string]int, action op.Action) string {
 	var parts []string
 	for _, do := range []string{DoStart, DoStartWhenStopped, DoWait, DoAlreadyRunning,
 		DoStop, DoStopWhenRunning, DoWaitStopped, DoAlreadyStopped, DoCannot} {
-		if n := p.Counts[do]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n, countWord(do)))
+		if n := counts[do]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, countWord(do, action)))
 		}
 	}
 	if len(parts) == 0 {
@@ -107,7 +169,7 @@ func (p *Plan) countText() string {
 	return strings.Join(parts, ", ")
 }
 
-func countWord(do string) string {
+func countWord(do string, action op.Action) string {
 	switch do {
 	case DoStart:
 		return "to start"
@@ -121,10 +183,13 @@ func countWord(do string) string {
 		return "to stop once running"
 	case DoWaitStopped:
 		return "stopping"
-	case DoCannot:
-		return "terminated"
+	case DoCannot: // terminated or shutting down
+		if action == op.Stop {
+			return "terminated (skipped)"
+		}
+		return "terminated (cannot start)"
 	}
-	return doText(do)
+	return doText(do, action)
 }
 
 func dash(s string) string {

@@ -25,6 +25,9 @@ type Resolved struct {
 type ResolvedStage struct {
 	Name      string           `json:"name"`
 	Instances []cloud.Instance `json:"instances"`
+	// Selected is where the file selects each instance (by id): the
+	// selector that matched it first, for messages about that instance.
+	Selected map[string]env.Pos `json:"-"`
 }
 
 // ProblemsError carries every problem found at once, so a person fixes a file
@@ -78,7 +81,7 @@ func Resolve(ctx context.Context, e *env.Environment, fleet cloud.Fleet, region 
 			r.problem(st.Pos, "stage %q selects no instances: list at least one under instances:", st.Name)
 		}
 		for _, sel := range st.Instances {
-			matched, err := r.match(sel)
+			matched, err := r.match(sel, e.LaunchesInto(st.Name)) // launch_stage.go
 			if err != nil {
 				return nil, err
 			}
@@ -91,6 +94,10 @@ func Resolve(ctx context.Context, e *env.Environment, fleet cloud.Fleet, region 
 					continue
 				}
 				owner[in.ID] = si
+				if out.Stages[si].Selected == nil {
+					out.Stages[si].Selected = map[string]env.Pos{}
+				}
+				out.Stages[si].Selected[in.ID] = r.pos(sel.Pos)
 				if in.Region == "" {
 					in.Region = region
 				}
@@ -114,10 +121,15 @@ type resolver struct {
 }
 
 func (r *resolver) problem(pos env.Pos, format string, args ...any) {
+	r.problems = append(r.problems, env.Problem{Pos: r.pos(pos), Message: fmt.Sprintf(format, args...)})
+}
+
+// pos is a selector's position with the file named.
+func (r *resolver) pos(pos env.Pos) env.Pos {
 	if pos.File == "" {
 		pos.File = r.e.File
 	}
-	r.problems = append(r.problems, env.Problem{Pos: pos, Message: fmt.Sprintf(format, args...)})
+	return pos
 }
 
 // findIDs looks up every id selector of the file in one call. EC2 refuses the
@@ -156,7 +168,7 @@ func (r *resolver) findIDs() error {
 // match returns the instances one selector picks, recording a problem when it
 // picks none. Terminated instances only count when named by id: a Name or tag
 // often outlives a terminated instance, and the plan must say so for an id.
-func (r *resolver) match(sel env.Selector) ([]cloud.Instance, error) {
+func (r *resolver) match(sel env.Selector, mayBeEmpty bool) ([]cloud.Instance, error) {
 	if sel.ID != "" {
 		in, ok := r.byID[sel.ID]
 		switch {
@@ -197,7 +209,7 @@ func (r *resolver) match(sel env.Selector) ([]cloud.Instance, error) {
 		live = append(live, in.ID)
 		out = append(out, in)
 	}
-	if len(live) == 0 {
+	if len(live) == 0 && !mayBeEmpty {
 		msg := fmt.Sprintf("no instance in %s has %s", r.region, what)
 		if len(r.e.Select) > 0 {
 			msg += " and the tags of select (" + tagText(r.e.Select) + ")"

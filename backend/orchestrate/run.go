@@ -4,11 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"text/template"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 
 	"cloudcontrol/backend/cloud"
 	"cloudcontrol/backend/op"
+	"cloudcontrol/internal/clockctx"
 )
 
 // Runner executes plans against a fleet. The zero values of everything but
@@ -35,11 +37,24 @@ type Runner struct {
 	// how many such attempts run at once (default 16).
 	CheckTimeout time.Duration
 	Parallel     int
+	// CallTimeout bounds each AWS call of the run (default
+	// DefaultCallTimeout); a call made while stages wait is also cut at the
+	// earliest of their timeouts, so a hung call never holds a stage past it.
+	CallTimeout time.Duration
+	// UnreachableAfter is how many polls in a row that cannot reach AWS
+	// (cloud.ErrUnreachable: no connection, or no answer within the call's
+	// bound) end the run, rather than waiting out the stage's timeout
+	// (default 3). A throttle or an error answer is AWS answering.
+	UnreachableAfter int
+	// Commands runs the command gates through SSM Run Command; a stage
+	// with one fails when it is nil. CommandRetry is the pause before a
+	// failed command runs again on an instance (default 5s).
+	Commands     cloud.Commands
+	CommandRetry time.Duration
 
-	// checking, when set, counts TCP/HTTP checks dispatched and not yet
-	// taken back by the run: tests on a fake clock wait for zero before
-	// moving time, since a real network check does not follow that clock.
-	checking *atomic.Int64
+	// Settle, when set, is told of every check and AWS call in flight, so
+	// a test on a fake clock moves time only while the run waits on it.
+	Settle *Settle
 }
 
 const (
@@ -49,6 +64,12 @@ const (
 	// stoppedLimit is how many polls may still show an instance stopped after
 	// Start was sent (EC2 is eventually consistent) before the run gives up.
 	stoppedLimit = 5
+	// DefaultCallTimeout is the run's own bound on one AWS call: a backstop
+	// a little above the AWS session's own (30s), which words its timeout.
+	DefaultCallTimeout = 35 * time.Second
+	// rereadTimeout bounds reading the instances again once a run is
+	// cancelled (its own context is done by then).
+	rereadTimeout = 5 * time.Second
 )
 
 // Result is how a run ended.
@@ -84,11 +105,28 @@ type RunError struct {
 	Gate        string
 	Message     string
 	LeftRunning []string // "id (Name)" of every instance left running or pending
+	// Err is what ended the run when it is an error of AWS's
+	// (cloud.ErrUnreachable when AWS could not be reached); nil otherwise.
+	Err error
 }
 
 func (e *RunError) Error() string {
 	return fmt.Sprintf("%s %s failed in stage %q: %s; %s", e.Action, e.Env, e.Stage, e.Message, leftText(e.LeftRunning))
 }
+
+func (e *RunError) Unwrap() error { return e.Err }
+
+// CancelledError is a run ended by its context: its message says what the
+// cancel left (as the run-cancelled event does), never the context's own
+// "context canceled"; the cause stays reachable (errors.Is
+// context.Canceled holds).
+type CancelledError struct {
+	Message string
+	Cause   error
+}
+
+func (e *CancelledError) Error() string { return e.Message }
+func (e *CancelledError) Unwrap() error { return e.Cause }
 
 func leftText(ids []string) string {
 	if len(ids) == 0 {
@@ -151,6 +189,15 @@ func (r *Runner) withDefaults() Runner {
 	if c.Parallel <= 0 {
 		c.Parallel = 16
 	}
+	if c.CallTimeout <= 0 {
+		c.CallTimeout = DefaultCallTimeout
+	}
+	if c.UnreachableAfter <= 0 {
+		c.UnreachableAfter = 3
+	}
+	if c.CommandRetry <= 0 {
+		c.CommandRetry = 5 * time.Second
+	}
 	return c
 }
 
@@ -178,16 +225,27 @@ type run struct {
 	nextPoll time.Time
 	polls    int   // polls so far
 	pollErr  error // the last poll failure, until a poll works again
-	fail     *RunError
+	// unreachable counts polls in a row that could not reach AWS at all;
+	// unreachableErr is the last such failure.
+	unreachable    int
+	unreachableErr error
+	// reached and missed are the current poll's: some call got an answer;
+	// the last call that could not reach AWS.
+	reached bool
+	missed  error
+	fail    *RunError
+	// commands are the command gates' invocations in flight, by command id.
+	commands map[string]*sentCommand
 }
 
 func newRun(r Runner, p *Plan) *run {
 	x := &run{r: r, plan: p, clock: r.Clock, began: r.Clock.Now(), byName: map[string]*stageRun{},
 		byID: map[string]*instRun{}, results: make(chan gateResult, r.Parallel),
-		sem: make(chan struct{}, r.Parallel), templates: map[string]*template.Template{}, interval: r.Tick}
+		sem: make(chan struct{}, r.Parallel), templates: map[string]*template.Template{}, interval: r.Tick,
+		commands: map[string]*sentCommand{}}
 	for i := range p.Stages {
 		ps := &p.Stages[i]
-		s := &stageRun{ps: ps, status: op.StagePending}
+		s := &stageRun{ps: ps, status: op.StagePending, unsentAt: -1}
 		for _, pi := range ps.Instances {
 			in := &instRun{stage: s, waitingOn: -1, triedAt: -1, wasRunning: pi.State == cloud.Running,
 				cur: cloud.Instance{ID: pi.ID, Name: pi.Name, Type: pi.Type, Region: pi.Region, State: pi.State, StateReason: pi.StateReason}}
@@ -276,7 +334,7 @@ func (x *run) summary() string {
 		n += len(s.Instances)
 	}
 	return fmt.Sprintf("%s %s: %d stage(s), %d instance(s): %s; expected about %s",
-		x.plan.Action, x.plan.Env, len(x.plan.Stages), n, x.plan.countText(), x.plan.Expected)
+		x.plan.Action, x.plan.Env, len(x.plan.Stages), n, x.plan.summary(), x.plan.Expected)
 }
 
 func (x *run) allDone() bool {
@@ -295,13 +353,14 @@ func (x *run) done() (Result, error) {
 }
 
 func (x *run) failed() (Result, error) {
-	x.fail.LeftRunning = x.labels(cloud.Running, cloud.Pending)
+	x.fail.LeftRunning = x.leftRunning()
 	x.emit(op.Event{Type: op.EventRunFailed, Stage: x.fail.Stage, Instance: x.fail.Instance, Name: x.fail.Name,
 		Gate: x.fail.Gate, Message: x.fail.Error()})
 	return x.result(op.OutcomeFailed), x.fail
 }
 
 func (x *run) cancelled(ctx context.Context) (Result, error) {
+	x.reread(ctx)
 	var ready, busy []string
 	for _, s := range x.stages {
 		switch s.status {
@@ -323,23 +382,46 @@ func (x *run) cancelled(ctx context.Context) (Result, error) {
 	return x.result(op.OutcomeCancelled), &CancelledError{Message: msg, Cause: context.Cause(ctx)}
 }
 
-// CancelledError is a run ended by its context: the message says what the
-// cancel left (as the run-cancelled event does), never the context's own
-// "context canceled", and the cause stays reachable (errors.Is
-// context.Canceled holds).
-type CancelledError struct {
-	Message string
-	Cause   error
+// reread reads every instance again once the run is cancelled: what was
+// last seen is from before the cancel (an instance just stopped still
+// read running). The run's own context is done, so the read has its own
+// short bound; if it fails, the last seen states stand.
+func (x *run) reread(ctx context.Context) {
+	rctx, cancel := clockctx.WithTimeout(context.WithoutCancel(ctx), x.clock, rereadTimeout)
+	defer cancel()
+	ids := map[string][]string{}
+	for _, in := range x.insts {
+		ids[in.cur.Region] = append(ids[in.cur.Region], in.cur.ID)
+	}
+	for _, region := range slices.Sorted(maps.Keys(ids)) {
+		if got, err := x.r.Fleet.Describe(rctx, region, ids[region]); err == nil {
+			x.observeAll(ids[region], got)
+		}
+	}
 }
-
-func (e *CancelledError) Error() string { return e.Message }
-func (e *CancelledError) Unwrap() error { return e.Cause }
 
 func noneText(items []string) string {
 	if len(items) == 0 {
 		return "none"
 	}
 	return listText(items)
+}
+
+// leftRunning names what a failed run leaves up: the instances last seen
+// running or pending, and, for a start, those it sent a start to and has
+// not seen since (a poll that could not reach AWS).
+func (x *run) leftRunning() []string {
+	var out []string
+	for _, in := range x.insts {
+		switch {
+		case in.missing:
+		case in.cur.State == cloud.Running || in.cur.State == cloud.Pending:
+			out = append(out, label(in.cur.ID, in.cur.Name))
+		case x.plan.Action == op.Start && in.actionSent && !in.seenUp && in.cur.State == cloud.Stopped:
+			out = append(out, label(in.cur.ID, in.cur.Name)+" (start sent)")
+		}
+	}
+	return out
 }
 
 // labels names the instances last seen in one of the states.

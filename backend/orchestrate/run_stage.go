@@ -2,6 +2,7 @@ package orchestrate
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -51,11 +52,23 @@ func (x *run) begin(s *stageRun) {
 	x.changed = true
 	if x.nothingToDo(s) {
 		s.status, s.finished = op.StageSkipped, s.started
-		want := cloud.Running
-		if x.plan.Action == op.Stop {
-			want = cloud.Stopped
+		// Worded as the plan words it: "1 already stopped, 2 terminated (skipped)".
+		counts := map[string]int{}
+		for _, in := range s.insts {
+			state := in.cur.State
+			if in.missing {
+				state = cloud.Terminated
+			}
+			counts[decide(x.plan.Action, state)]++
 		}
-		s.message = fmt.Sprintf("all %d instance(s) already %s", len(s.insts), want)
+		what := "nothing to do"
+		if x.plan.Action == op.Stop {
+			what = "nothing to stop"
+		}
+		s.message = what + ": " + countText(counts, x.plan.Action)
+		if len(s.insts) == 0 {
+			s.message = emptyStageMessage // launch_stage.go
+		}
 		x.emit(op.Event{Type: op.EventStageSkipped, Stage: s.ps.Name, Message: s.message})
 		return
 	}
@@ -75,6 +88,9 @@ func (x *run) begin(s *stageRun) {
 // nothingToDo: a start stage whose instances all run and that has no gate
 // but running (and a delay, skipped then), or a stop stage already down.
 func (x *run) nothingToDo(s *stageRun) bool {
+	if len(s.insts) == 0 {
+		return true // a stage a template launches into, with no instance yet
+	}
 	for _, in := range s.insts {
 		if x.plan.Action == op.Stop {
 			if !in.missing && in.cur.State != cloud.Stopped && in.cur.State != cloud.Terminated {
@@ -88,7 +104,8 @@ func (x *run) nothingToDo(s *stageRun) bool {
 	}
 	if x.plan.Action == op.Start {
 		for _, g := range s.ps.Gates {
-			if g.Kind != GateRunning && g.Kind != GateDelay {
+			// A delay is skipped only for a stage known ready from before.
+			if g.Kind != GateRunning && (g.Kind != GateDelay || !s.ps.Settled) {
 				return false
 			}
 		}
@@ -123,7 +140,7 @@ func (x *run) evalStart(ctx context.Context, s *stageRun) {
 		}
 	}
 	// Start first, then gates: the log then reads "start sent", "waiting".
-	if len(toStart) > 0 && !x.send(ctx, s, toStart) {
+	if len(toStart) > 0 && s.unsentAt != x.polls && !x.send(ctx, s, toStart) {
 		return
 	}
 	for _, in := range s.insts {
@@ -157,7 +174,13 @@ func (x *run) evalStart(ctx context.Context, s *stageRun) {
 	x.ready(s)
 }
 
+// allUpBefore: the stage is known ready from before this run and every
+// instance of it was up and passed its gates at once, so its delay is not
+// waited again.
 func (x *run) allUpBefore(s *stageRun) bool {
+	if !s.ps.Settled {
+		return false
+	}
 	for _, in := range s.insts {
 		if !in.wasRunning || in.actionSent || in.hadToWait {
 			return false
@@ -219,13 +242,17 @@ func (x *run) evalGates(s *stageRun, in *instRun) {
 				in.triedAt = x.polls
 				x.dispatch(in, g)
 			}
+		case GateCommand:
+			// Sent and read back by the poll (pollCommands), batched per
+			// stage and region; here it only passes once it exited 0.
+			passed = x.commandPassed(in)
 		}
 		if !passed {
 			if in.waitingOn != in.gate {
 				in.waitingOn = in.gate
 				x.emit(op.Event{Type: op.EventGateWaiting, Stage: s.ps.Name, Gate: g.String(), Instance: in.cur.ID, Name: in.cur.Name, Message: x.targetText(in, g)})
 			}
-			if !in.inflight {
+			if !in.inflight && g.Kind != GateCommand { // a command's first run is not a wait; its failures are
 				in.hadToWait = true
 			}
 			return
@@ -249,6 +276,7 @@ func (x *run) evalStop(ctx context.Context, s *stageRun) {
 				if in.missing {
 					what = "gone (EC2 no longer knows it)"
 				}
+				// Worded as the plan words it.
 				x.emit(op.Event{Type: op.EventNote, Stage: s.ps.Name, Instance: in.cur.ID, Name: in.cur.Name,
 					State: st, Message: fmt.Sprintf("instance %s is %s; skipped", label(in.cur.ID, in.cur.Name), what)})
 			}
@@ -263,7 +291,7 @@ func (x *run) evalStop(ctx context.Context, s *stageRun) {
 			toStop = append(toStop, in)
 		}
 	}
-	if len(toStop) > 0 && !x.send(ctx, s, toStop) {
+	if len(toStop) > 0 && s.unsentAt != x.polls && !x.send(ctx, s, toStop) {
 		return
 	}
 	if done == len(s.insts) {
@@ -288,10 +316,22 @@ func (x *run) send(ctx context.Context, s *stageRun, list []*instRun) bool {
 		for i, in := range group {
 			ids[i], names[i] = in.cur.ID, label(in.cur.ID, in.cur.Name)
 		}
-		if err := call(ctx, region, ids); err != nil {
-			if ctx.Err() != nil {
-				return false
+		err := x.call(ctx, []*stageRun{s}, func(ctx context.Context) error { return call(ctx, region, ids) })
+		switch {
+		case err == nil:
+		case ctx.Err() != nil, errors.Is(err, errStageOver), errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, cloud.ErrUnreachable):
+			return false // cancelled, or the stage's timeout came first: it fails as timed out
+		case errors.Is(err, cloud.ErrUnreachable):
+			// Not known to have reached EC2: sent again at the next poll
+			// (a start or stop is safe to repeat); the polls' count of
+			// unreachable calls ends the run if AWS stays away.
+			if s.unsentAt != x.polls {
+				s.unsentAt = x.polls
+				x.note(s.ps.Name, fmt.Sprintf("%s of %s not sent: %v; sending it again at the next poll", verb, listText(names), err))
 			}
+			return false
+		}
+		if err != nil {
 			var blame *instRun
 			if len(group) == 1 {
 				blame = group[0]

@@ -181,14 +181,14 @@ func TestDelayOnTheClockAndSkippedWhenAlreadyUp(t *testing.T) {
 		t.Errorf("app started at %s, want 40s (10s start + 30s delay)", at)
 	}
 
-	// Everything already up: nothing is started and the delay is not waited again.
+	// Everything already up and known ready: nothing is started and the delay is not waited again.
 	h2 := newHarness(t)
 	e = threeTiers(h2)
 	e.Stages[0].Ready.Delay = env.Duration(30 * time.Second)
 	for _, fi := range h2.fleet.Insts() {
 		fi.Instance.State = cloud.Running
 	}
-	res, err := h2.run(context.Background(), h2.plan(e, op.Start))
+	res, err := h2.run(context.Background(), h2.planSettled(e, op.Start, "data", "app", "web"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,7 +225,7 @@ func TestResumeAfterFailureStartsNothingTwice(t *testing.T) {
 	h.fleet.Inst("i-app2").OnStart = nil
 	before := len(h.fleet.CallsOf("Start"))
 	h.events = nil
-	res, err := h.run(context.Background(), h.plan(e, op.Start))
+	res, err := h.run(context.Background(), h.planSettled(e, op.Start, "data")) // the failed run got data ready
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -398,5 +398,42 @@ func TestBackoffWhileNothingChanges(t *testing.T) {
 	}
 	if end := h.elapsed(); end > at+11*time.Second {
 		t.Errorf("run ended %s after the last start; want the Tick pace back after a change", end-at)
+	}
+}
+
+// A stage whose instances all run is ready without its delay only when it
+// is known ready from before (its gates passed in a start that got that
+// far): a crash in its delay left it running but not settled, so a rerun
+// checks its gates and waits the delay again. The plan says which.
+func TestADelayIsWaitedAgainUnlessTheStageIsKnownReady(t *testing.T) {
+	for _, settled := range []bool{false, true} {
+		h := newHarness(t)
+		e := threeTiers(h)
+		e.Stages[0].Ready.Delay = env.Duration(20 * time.Second)
+		for _, fi := range h.fleet.Insts() {
+			fi.Instance.State = cloud.Running
+		}
+		res, err := Resolve(context.Background(), e, h.fleet, "eu-west-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := NewPlan(e, op.Start, res, PlanOptions{Settled: map[string]bool{"data": settled, "app": true, "web": true}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Stages[0].Settled != settled || (p.Stages[0].Expected.D() == 20*time.Second) == settled {
+			t.Errorf("settled %v: the plan says settled %v, expects %s", settled, p.Stages[0].Settled, p.Stages[0].Expected)
+		}
+		out, err := h.run(context.Background(), p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		took, data := h.elapsed(), stageOutcomes(out)["data"]
+		switch {
+		case settled && (took != 0 || data != op.StageSkipped):
+			t.Errorf("known ready: data %s after %s, want skipped at once", data, took)
+		case !settled && (took != 20*time.Second || data != op.StageReady):
+			t.Errorf("not known ready: data %s after %s, want ready after its 20s delay", data, took)
+		}
 	}
 }

@@ -133,3 +133,16 @@ func (t *Table) Type(instanceType string) (TypeInfo, bool) {
 	ti.Arch = slices.Clone(ti.Arch) // the table is shared: callers get their own slice
 	return ti, true
 }
+
+// InstanceTypes lists, sorted, the types the table prices in region: the
+// types sold there, as far as the table knows.
+func (t *Table) InstanceTypes(region string) []string {
+	var out []string
+	for k := range t.prices {
+		if k.region == region {
+			out = append(out, k.typ)
+		}
+	}
+	slices.Sort(out)
+	return out
+}

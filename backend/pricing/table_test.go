@@ -135,3 +135,17 @@ func TestBuiltinConcurrent(t *testing.T) {
 		}
 	}
 }
+
+func TestInstanceTypesOfARegion(t *testing.T) {
+	tb, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	types := tb.InstanceTypes("eu-west-1")
+	if len(types) < 100 || !slices.IsSorted(types) || !slices.Contains(types, "m5.large") {
+		t.Fatalf("eu-west-1 has %d types (m5.large: %v)", len(types), slices.Contains(types, "m5.large"))
+	}
+	if got := tb.InstanceTypes("mars-north-1"); len(got) != 0 {
+		t.Fatalf("an unknown region has types %v", got)
+	}
+}

@@ -20,6 +20,7 @@ const (
 	ActionRunCommand        = "aws:runCommand"
 	ActionSleep             = "aws:sleep"
 	ActionWaitForProperty   = "aws:waitForAwsResourceProperty"
+	ActionCreateTags        = "aws:createTags"
 	SchemaVersion           = "0.3"
 	AssumeRoleParameter     = "AutomationAssumeRole"
 	OnFailureAbort          = "Abort"
@@ -296,6 +297,7 @@ var required = map[string][]string{
 	ActionRunCommand:      {"DocumentName"},
 	ActionSleep:           {},
 	ActionWaitForProperty: {"Service", "Api", "PropertySelector", "DesiredValues"},
+	ActionCreateTags:      {"ResourceIds", "Tags"},
 }
 
 func inputErrors(where string, s Step) []error {

@@ -2,7 +2,6 @@ package runbook
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -112,7 +111,7 @@ func (b *builder) httpGate(st env.Stage, raw, pos, step string, needs *scriptNee
 	rendered, _ := env.RenderURL(raw, env.URLVars{PrivateIP: "10.0.0.1", PublicIP: "203.0.113.1", ID: "i-0123456789abcdef0", Name: "web-1"})
 	switch secret := urlSecret(rendered); {
 	case secret != "":
-		f.Subject, f.Outcome, f.As, f.Note = "http "+redactText(raw), Refused, "", secret+"; "+secretAdvice
+		f.Subject, f.Outcome, f.As, f.Note = "http "+env.RedactURL(raw), Refused, "", secret+"; "+secretAdvice
 	case err != nil:
 		f.Outcome, f.As, f.Note = Refused, "", "its URL template cannot be read: "+err.Error()
 	case fields["PublicIP"]:
@@ -131,16 +130,6 @@ func (b *builder) httpGate(st env.Stage, raw, pos, step string, needs *scriptNee
 	needs.id = needs.id || fields["ID"]
 	needs.name = needs.name || fields["Name"]
 	return check{label: "http " + urlShown(parts), call: "cc_http " + shellURL(parts)}, true
-}
-
-var (
-	userinfoRe = regexp.MustCompile(`//[^/@?#]*@`)
-	queryValRe = regexp.MustCompile(`([?&][^=&#]*)=[^&#]*`)
-)
-
-// redactText hides a URL's user information and query values, template or not.
-func redactText(raw string) string {
-	return queryValRe.ReplaceAllString(userinfoRe.ReplaceAllString(raw, "//***@"), "$1=***")
 }
 
 func groupSuffix(i, n int) string {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"cloudcontrol/backend/cloud"
 )
 
 // Policy is an IAM policy document.
@@ -95,7 +97,18 @@ func automationPolicy(a arns, all, gated []*lookup) *Policy {
 		Action:   []string{"ec2:DescribeInstanceStatus", "ec2:DescribeInstances"},
 		Resource: []string{"*"},
 	}}}
-	p.Statement = append(p.Statement, onSelected(a, all, "StartStop", []string{"ec2:StartInstances", "ec2:StopInstances"}, "aws:ResourceTag/")...)
+	// The start runbook also says who started the instances, with those two
+	// tags only. One statement serves both: aws:TagKeys is absent from a
+	// StartInstances or StopInstances request, and ForAllValues holds for an
+	// absent key, so the condition narrows CreateTags alone (and the policy
+	// stays within IAM's inline limit).
+	for _, st := range onSelected(a, all, "StartStop", []string{"ec2:CreateTags", "ec2:StartInstances", "ec2:StopInstances"}, "aws:ResourceTag/") {
+		if st.Condition == nil {
+			st.Condition = map[string]map[string]any{}
+		}
+		st.Condition["ForAllValues:StringEquals"] = map[string]any{"aws:TagKeys": []string{cloud.TagStartedBy, cloud.TagStartedAt}}
+		p.Statement = append(p.Statement, st)
+	}
 	if len(gated) == 0 {
 		return p
 	}

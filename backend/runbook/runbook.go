@@ -20,6 +20,7 @@ import (
 	"strings"
 	"time"
 
+	"cloudcontrol/backend/cloud"
 	"cloudcontrol/backend/env"
 	"cloudcontrol/backend/orchestrate"
 )
@@ -245,6 +246,7 @@ func (b *builder) describe(action, name, verb string, order []string) string {
 	fmt.Fprintf(&s, "Written by `cloudcontrol env export` from %s; export again rather than editing it.\n\n", safeText(baseName(b.e.File)))
 	s.WriteString("- Each stage's instances are found when the runbook runs, by the tags, Name tags and ids of the environment file.\n")
 	if action == actionStart {
+		s.WriteString("- They are tagged with who started them and when (cloudcontrol:started-by, cloudcontrol:started-at), as the app tags them.\n")
 		s.WriteString("- They are started together; aws:changeInstanceState waits until they run and pass both EC2 status checks.\n")
 		s.WriteString("- Then the stage's gates: tcp and http are checked from each instance itself (AWS-RunShellScript with bash and curl), not from where Cloud Control runs; command runs on each instance; each retries until the stage's timeout.\n")
 		s.WriteString("- Every step has the stage's whole timeout and stops the run when it fails.\n")
@@ -303,6 +305,24 @@ func change(prefix string, finds []string, desired, api string, timeout time.Dur
 	return out
 }
 
+// tagStarted says on the instances who started them and when, as the app
+// does (cloudcontrol:started-by, cloudcontrol:started-at): the runbook's
+// role, at the execution's time, so every teammate's Cloud Control shows
+// "started by CloudControl-ENV-automation".
+func tagStarted(prefix string, finds []string, timeout time.Duration) []Step {
+	out := make([]Step, 0, len(finds))
+	for g, f := range finds {
+		// No description and the default ResourceType (EC2): a big
+		// environment's start runbook must stay within SSM's 64 KB.
+		out = append(out, stepOf(prefix+"_tag"+groupSuffix(g, len(finds)), ActionCreateTags, "", timeout,
+			map[string]any{"ResourceIds": ref(f), "Tags": []any{
+				map[string]any{"Key": cloud.TagStartedBy, "Value": "{{ " + AssumeRoleParameter + " }}"},
+				map[string]any{"Key": cloud.TagStartedAt, "Value": "{{ global:DATE_TIME }}"},
+			}}))
+	}
+	return out
+}
+
 func capital(s string) string { return strings.ToUpper(s[:1]) + s[1:] }
 
 func (b *builder) stopStage(prefix string, st env.Stage) []Step {
@@ -315,6 +335,7 @@ func (b *builder) startStage(prefix string, st env.Stage) []Step {
 	timeout := orDefault(st.Timeout.D(), env.DefaultStageTimeout)
 	b.selectorFindings(st)
 	steps, finds := b.find(prefix, st, timeout, false)
+	steps = append(steps, tagStarted(prefix, finds, timeout)...)
 	steps = append(steps, change(prefix, finds, "running", "StartInstances", timeout)...)
 	r := st.Ready
 	pos := st.Pos.String()

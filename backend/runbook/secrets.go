@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+
+	"cloudcontrol/backend/env"
 )
 
 // A runbook is readable by anyone who may read the account's SSM
@@ -11,10 +13,6 @@ import (
 // deliberately eager: a false alarm costs a rewrite, a miss leaks a secret.
 
 var (
-	secretKeyRe    = regexp.MustCompile(`(?i)(token|secret|passw|pwd|api[-_]?key|apikey|access[-_]?key|signature|^sig$|auth|credential|session|jwt|bearer)`)
-	tokenValueRe   = regexp.MustCompile(`^[A-Za-z0-9+/=_.~-]{20,}$`)
-	digitRe        = regexp.MustCompile(`[0-9]`)
-	letterRe       = regexp.MustCompile(`[A-Za-z]`)
 	urlInTextRe    = regexp.MustCompile(`(?i)https?://[^\s'"<>]+`)
 	secretInTextRe = regexp.MustCompile(`(?i)((AKIA|ASIA)[0-9A-Z]{16}|authorization:\s*\S|x-api-key:\s*\S|(password|passwd|pwd|secret|token|api[-_]?key)\s*[=:]\s*\S|--password[= ]\S|bearer\s+[A-Za-z0-9._~+/-]{8,})`)
 )
@@ -34,19 +32,15 @@ func urlSecret(raw string) string {
 			if v == "" {
 				continue
 			}
-			if secretKeyRe.MatchString(key) {
+			if env.SecretName(key) {
 				return "its URL's query parameter " + key + " looks like a secret"
 			}
-			if tokenLike(v) {
+			if env.TokenLike(v) {
 				return "its URL's query parameter " + key + " has a token-like value"
 			}
 		}
 	}
 	return ""
-}
-
-func tokenLike(v string) bool {
-	return tokenValueRe.MatchString(v) && digitRe.MatchString(v) && letterRe.MatchString(v)
 }
 
 // commandSecret says why a command seems to hold a secret, or "".

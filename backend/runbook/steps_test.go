@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -48,9 +49,9 @@ func TestStagesRunInTopologicalOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"s01_db_find", "s01_db_start", "s02_api_find"}
-	if got := stepNames(x.StartDoc); !reflect.DeepEqual(got, []string{"s01_db_find", "s01_db_start", "s02_cache_find", "s02_cache_start",
-		"s03_api_find", "s03_api_start", "s04_web_find", "s04_web_start"}) {
+	want := []string{"s01_db_find", "s01_db_tag", "s01_db_start", "s02_api_find"}
+	if got := stepNames(x.StartDoc); !reflect.DeepEqual(got, []string{"s01_db_find", "s01_db_tag", "s01_db_start", "s02_cache_find", "s02_cache_tag", "s02_cache_start",
+		"s03_api_find", "s03_api_tag", "s03_api_start", "s04_web_find", "s04_web_tag", "s04_web_start"}) {
 		t.Errorf("start steps %v, want db, cache, api, web (first %v...)", got, want)
 	}
 	if got := stepNames(x.StopDoc); !reflect.DeepEqual(got, []string{"s01_web_find", "s01_web_stop", "s02_api_find", "s02_api_stop",
@@ -121,7 +122,7 @@ func TestStagesStartTogether(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"s01_s_find_g1", "s01_s_find_g2", "s01_s_start_g1", "s01_s_start_g2", "s01_s_running_g1", "s01_s_running_g2"}
+	want := []string{"s01_s_find_g1", "s01_s_find_g2", "s01_s_tag_g1", "s01_s_tag_g2", "s01_s_start_g1", "s01_s_start_g2", "s01_s_running_g1", "s01_s_running_g2"}
 	if got := stepNames(x.StartDoc); !reflect.DeepEqual(got, want) {
 		t.Fatalf("steps %v, want %v", got, want)
 	}
@@ -147,7 +148,7 @@ func TestStagesStartTogether(t *testing.T) {
 		}
 	}
 	one, _ := Build(parseEnv(t, "stages: [{name: s, instances: [{name: a}]}]\n"), Options{})
-	if s := one.StartDoc.MainSteps[1]; s.Action != ActionChangeState || s.Inputs["DesiredState"] != "running" || s.Inputs["CheckStateOnly"] != nil {
+	if s := one.StartDoc.MainSteps[2]; s.Action != ActionChangeState || s.Inputs["DesiredState"] != "running" || s.Inputs["CheckStateOnly"] != nil {
 		t.Errorf("single lookup start %+v", s)
 	}
 }
@@ -172,7 +173,7 @@ func TestGatesRunOnTheInstances(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"s01_api_find", "s01_api_start", "s01_api_ssm_online", "s01_api_gates", "s01_api_delay"}
+	want := []string{"s01_api_find", "s01_api_tag", "s01_api_start", "s01_api_ssm_online", "s01_api_gates", "s01_api_delay"}
 	if got := stepNames(x.StartDoc); !reflect.DeepEqual(got, want) {
 		t.Fatalf("steps %v, want %v", got, want)
 	}
@@ -199,7 +200,7 @@ func TestGatesRunOnTheInstances(t *testing.T) {
 	}
 	// No gate that runs on the instances: no SSM at all.
 	plain, _ := Build(parseEnv(t, "stages: [{name: s, instances: [{name: a}], ready: {delay: 5s}}]\n"), Options{})
-	if got := stepNames(plain.StartDoc); !reflect.DeepEqual(got, []string{"s01_s_find", "s01_s_start", "s01_s_delay"}) {
+	if got := stepNames(plain.StartDoc); !reflect.DeepEqual(got, []string{"s01_s_find", "s01_s_tag", "s01_s_start", "s01_s_delay"}) {
 		t.Errorf("steps %v", got)
 	}
 	if strings.Contains(string(plain.AutomationPolicy), "ssm:") {
@@ -227,13 +228,16 @@ func TestGateScriptsRunInAShell(t *testing.T) {
 	}
 	defer func(was int) { retryEvery = was }(retryEvery)
 	retryEvery = 1
-	status := http.StatusServiceUnavailable
+	// The handler runs on the server's goroutines; the race detector cannot
+	// see that the shell which asked has ended, so the status is atomic.
+	var status atomic.Int32
+	status.Store(http.StatusServiceUnavailable)
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/moved" {
 			http.Redirect(w, r, "/health", http.StatusFound)
 			return
 		}
-		w.WriteHeader(status)
+		w.WriteHeader(int(status.Load()))
 	}))
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -254,7 +258,7 @@ func TestGateScriptsRunInAShell(t *testing.T) {
 	if err == nil || !strings.Contains(out, "/moved failed: "+srv.URL+"/moved answered 503") {
 		t.Errorf("503: err %v, output %q", err, out)
 	}
-	status = http.StatusOK
+	status.Store(http.StatusOK)
 	out, err = run(gateScript(web, scriptNeeds{http: true}, time.Minute))
 	if err != nil || out != "http "+srv.URL+"/moved passed\n" {
 		t.Errorf("redirect to 200: err %v, output %q", err, out)
@@ -345,6 +349,14 @@ stages:
 	if got := sids["StartStopListed"].Resource; !reflect.DeepEqual(got, []string{"arn:aws-cn:ec2:cn-north-1:123456789012:instance/i-0123456789abcdef0"}) {
 		t.Errorf("listed %v", got)
 	}
+	// The start runbook may tag them, with who started them and when only.
+	for _, sid := range []string{"StartStopTagged1", "StartStopListed"} {
+		st := sids[sid]
+		if !slices.Contains(st.Action, "ec2:CreateTags") || !reflect.DeepEqual(st.Condition["ForAllValues:StringEquals"],
+			map[string]any{"aws:TagKeys": []any{"cloudcontrol:started-by", "cloudcontrol:started-at"}}) {
+			t.Errorf("%s does not limit CreateTags to the two tags: %+v", sid, st)
+		}
+	}
 	// Only stage a runs a gate script: SendCommand only on its instances.
 	if got := sids["RunGateScriptsOnTagged1"].Condition["StringEquals"]; !reflect.DeepEqual(got, map[string]any{"ssm:resourceTag/Env": "qa", "ssm:resourceTag/Role": "api"}) {
 		t.Errorf("send command condition %v", got)
@@ -394,5 +406,31 @@ func TestTrustPolicy(t *testing.T) {
 	}
 	if b, _ := TrustPolicy("ssm.amazonaws.com", ""); strings.Contains(string(b), "Condition") {
 		t.Errorf("no account, no condition: %s", b)
+	}
+}
+
+// TestStartRunbookTagsWhoStartedIt: before starting a stage's instances
+// the runbook tags them as the app does, with its role and its time.
+func TestStartRunbookTagsWhoStartedIt(t *testing.T) {
+	e := parseEnv(t, "stages:\n  - {name: db, instances: [{name: d}]}\n")
+	x, err := Build(e, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tag := stepByName(t, x.StartDoc, "s01_db_tag")
+	want := map[string]any{"ResourceIds": "{{ s01_db_find.InstanceIds }}", "Tags": []any{
+		map[string]any{"Key": "cloudcontrol:started-by", "Value": "{{ AutomationAssumeRole }}"},
+		map[string]any{"Key": "cloudcontrol:started-at", "Value": "{{ global:DATE_TIME }}"},
+	}}
+	if tag.Action != ActionCreateTags || !reflect.DeepEqual(tag.Inputs, want) || tag.OnFailure != OnFailureAbort {
+		t.Errorf("tag step %+v", tag)
+	}
+	for _, s := range x.StopDoc.MainSteps {
+		if s.Action == ActionCreateTags {
+			t.Errorf("the stop runbook tags: %+v", s)
+		}
+	}
+	if err := Validate(x.Start); err != nil {
+		t.Error(err)
 	}
 }

@@ -91,8 +91,13 @@ func (sb *Sandbox) serveAPI(w http.ResponseWriter, r *http.Request) {
 		}
 		c.form = r.Form
 		c.action = c.get("Action")
-		if v := c.get("Version"); v == stsVersion || (v == "" && scopeService == "sts") {
+		switch v := c.get("Version"); {
+		case v == stsVersion || v == "" && scopeService == "sts":
 			service = "sts"
+		case v == cfnVersion || v == "" && scopeService == "cloudformation":
+			service = "cloudformation"
+		case v == iamVersion || v == "" && scopeService == "iam":
+			service = "iam"
 		}
 		if c.action == "" {
 			return clientErr("MissingAction", "the request must contain the parameter Action")
@@ -101,13 +106,22 @@ func (sb *Sandbox) serveAPI(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 		if err := sb.applyFaults(r, c); err != nil {
+			if service == "iam" {
+				err = sb.iamFault(err, c.action)
+			}
 			return err
 		}
+		sb.syncStacks() // stacks act on instances: bring them up to now first
 		var resp any
 		var err *apiError
-		if service == "sts" {
+		switch service {
+		case "sts":
 			resp, err = sb.sts(c)
-		} else {
+		case "cloudformation":
+			resp, err = sb.cloudformation(c)
+		case "iam":
+			resp, err = sb.iam(c)
+		default:
 			resp, err = sb.ec2(c)
 		}
 		if err != nil {
@@ -136,18 +150,25 @@ func (sb *Sandbox) serveAPI(w http.ResponseWriter, r *http.Request) {
 		// moment so the client's write loop finishes first.
 		time.Sleep(sb.pacing)
 	}
-	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(status)
-	_, _ = w.Write(body)
 	entry := Request{
 		Time: sb.clock.Now(), Region: region, Service: service, Action: c.action,
-		InstanceIDs: c.ids, Status: status, Duration: time.Since(began),
-		Attempt: sdkAttempt(r),
+		InstanceIDs: c.ids, Duration: time.Since(began), Attempt: sdkAttempt(r),
 	}
 	if aerr != nil {
 		entry.ErrorCode, entry.Message = aerr.code, aerr.message
 	}
+	sb.respond(w, status, body, entry)
+}
+
+// respond logs a request, then sends its answer, so that a client holding
+// the answer always finds the call in the request log (Requests, GET
+// /_sandbox/requests): tests count calls the moment their client returns.
+func (sb *Sandbox) respond(w http.ResponseWriter, status int, body []byte, entry Request) {
+	entry.Status = status
 	sb.record(entry)
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
 }
 
 // sdkAttempt reads the attempt number the AWS SDKs send in the
@@ -163,16 +184,9 @@ func sdkAttempt(r *http.Request) int {
 	return 0
 }
 
-// applyFaults sleeps for latency faults and returns an injected error, if any.
-func (sb *Sandbox) applyFaults(r *http.Request, c *call) *apiError {
-	latency, fail := sb.faults.hit(c.action, c.region)
-	if latency > 0 {
-		select {
-		case <-sb.clock.After(latency):
-		case <-r.Context().Done():
-			return &apiError{http.StatusInternalServerError, "RequestCanceled", "the client went away during injected latency"}
-		}
-	}
+// faultError is the error an injected request fault answers, in EC2's
+// words (the other services reword it); nil for none.
+func faultError(fail *Fault) *apiError {
 	switch {
 	case fail == nil:
 		return nil
@@ -201,14 +215,18 @@ type xmlErrorSTS struct {
 	RequestID string   `xml:"RequestId"`
 }
 
+// errorNS is the XML namespace of each service's ErrorResponse; EC2 has
+// its own Response shape.
+var errorNS = map[string]string{"sts": stsNS, "cloudformation": cfnNS, "route53": route53NS, "iam": iamNS}
+
 func errorBody(service string, e *apiError) []byte {
 	var v any = xmlErrorEC2{Code: e.code, Message: e.message, RequestID: requestID()}
-	if service == "sts" {
+	if ns, ok := errorNS[service]; ok {
 		typ := "Sender"
 		if e.status >= 500 {
 			typ = "Receiver"
 		}
-		v = xmlErrorSTS{Xmlns: stsNS, Type: typ, Code: e.code, Message: e.message, RequestID: requestID()}
+		v = xmlErrorSTS{Xmlns: ns, Type: typ, Code: e.code, Message: e.message, RequestID: requestID()}
 	}
 	out, err := xml.Marshal(v)
 	if err != nil {

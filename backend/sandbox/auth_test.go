@@ -62,7 +62,7 @@ func TestWrongMFACodeAndBadDurationsAreRejected(t *testing.T) {
 	e := newEnv(t, twoInstances)
 	_, err := e.sts().GetSessionToken(ctx, &sts.GetSessionTokenInput{
 		SerialNumber: aws.String("arn:aws:iam::210987654321:mfa/tester"), TokenCode: aws.String("654321")})
-	if ae := wantCode(t, err, "AccessDenied"); ae.ErrorMessage() == "" {
+	if ae := apiErr(t, err, "AccessDenied"); ae.ErrorMessage() == "" {
 		t.Fatal("no message")
 	}
 	_, err = e.sts().AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String("arn:aws:iam::111122223333:role/ops"),

@@ -20,6 +20,10 @@ type InstanceView struct {
 	Checks    cloud.Checks  `json:"checks"`
 	FailStart bool          `json:"failStart,omitempty"`
 	Services  []ServiceView `json:"services,omitempty"`
+	// SSM is the instance's PingStatus in SSM's inventory (Online,
+	// ConnectionLost), "unregistered" for a managed instance whose agent has
+	// not registered yet, empty for one SSM does not manage.
+	SSM string `json:"ssm,omitempty"`
 }
 
 // ServiceView is one simulated service of an instance.
@@ -37,6 +41,8 @@ func (sb *Sandbox) View(region string) []InstanceView {
 	sb.mu.Lock()
 	defer sb.mu.Unlock()
 	now := sb.clock.Now()
+	sb.runAgenda(now)
+	sb.advanceStacks(now)
 	names := []string{region}
 	if region == "" {
 		names = slices.Sorted(func(yield func(string) bool) {
@@ -56,6 +62,11 @@ func (sb *Sandbox) View(region string) []InstanceView {
 		for _, in := range rs.order {
 			in.advance(now)
 			v := InstanceView{Instance: in.snapshot(), Checks: in.checks(now), FailStart: in.failStart}
+			if ping, _, known := in.ping(now); known {
+				v.SSM = ping
+			} else if in.ssm != nil {
+				v.SSM = "unregistered"
+			}
 			for _, s := range in.services {
 				_, open := in.svc[s.Port]
 				v.Services = append(v.Services, ServiceView{
@@ -77,11 +88,13 @@ type faultJSON struct {
 	Count       int       `json:"count,omitempty"`
 	Probability float64   `json:"probability,omitempty"`
 	Latency     string    `json:"latency,omitempty"`
+	Resource    string    `json:"resource,omitempty"`
+	Message     string    `json:"message,omitempty"`
 }
 
 // MarshalJSON writes latency as a Go duration ("2s").
 func (f Fault) MarshalJSON() ([]byte, error) {
-	j := faultJSON{f.Kind, f.Action, f.Region, f.Count, f.Probability, ""}
+	j := faultJSON{f.Kind, f.Action, f.Region, f.Count, f.Probability, "", f.Resource, f.Message}
 	if f.Latency > 0 {
 		j.Latency = f.Latency.String()
 	}
@@ -96,7 +109,8 @@ func (f *Fault) UnmarshalJSON(b []byte) error {
 	if err := dec.Decode(&j); err != nil {
 		return err
 	}
-	*f = Fault{Kind: j.Kind, Action: j.Action, Region: j.Region, Count: j.Count, Probability: j.Probability}
+	*f = Fault{Kind: j.Kind, Action: j.Action, Region: j.Region, Count: j.Count, Probability: j.Probability,
+		Resource: j.Resource, Message: j.Message}
 	if j.Latency != "" {
 		d, err := time.ParseDuration(j.Latency)
 		if err != nil {
@@ -105,6 +119,12 @@ func (f *Fault) UnmarshalJSON(b []byte) error {
 		f.Latency = d
 	}
 	return nil
+}
+
+// clockJSON is the sandbox's time, and before an advance what it was.
+type clockJSON struct {
+	Now time.Time `json:"now"`
+	Was time.Time `json:"was,omitzero"`
 }
 
 // controlHandler serves the JSON control endpoint under /_sandbox/.
@@ -175,8 +195,34 @@ func (sb *Sandbox) controlHandler() http.Handler {
 	mux.HandleFunc("GET /_sandbox/instances", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, sb.View(r.URL.Query().Get("region")))
 	})
+	mux.HandleFunc("GET /_sandbox/clock", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, clockJSON{Now: sb.Now().UTC()})
+	})
+	mux.HandleFunc("POST /_sandbox/clock", func(w http.ResponseWriter, r *http.Request) {
+		var body struct {
+			Advance string `json:"advance"`
+		}
+		dec := json.NewDecoder(io.LimitReader(r.Body, 1<<16))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&body); err != nil {
+			writeError(w, http.StatusBadRequest, fmt.Errorf("the body must be {\"advance\": \"90m\"}: %w", err))
+			return
+		}
+		d, err := time.ParseDuration(body.Advance)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, fmt.Errorf("advance %q is not a Go duration such as 90m or 2h: %w", body.Advance, err))
+			return
+		}
+		was := sb.Now()
+		now, err := sb.Advance(d)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, clockJSON{Now: now.UTC(), Was: was.UTC()})
+	})
 	mux.HandleFunc("/_sandbox/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, fmt.Errorf("no sandbox control endpoint %s %s; see GET /_sandbox/requests, /_sandbox/faults, /_sandbox/instances", r.Method, r.URL.Path))
+		writeError(w, http.StatusNotFound, fmt.Errorf("no sandbox control endpoint %s %s; see GET /_sandbox/requests, /_sandbox/faults, /_sandbox/instances, /_sandbox/clock", r.Method, r.URL.Path))
 	})
 	return mux
 }

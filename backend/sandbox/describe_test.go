@@ -92,7 +92,7 @@ func TestDescribePaginatesAndFilters(t *testing.T) {
 	}
 
 	_, err := c.DescribeInstances(ctx, &ec2.DescribeInstancesInput{Filters: []types.Filter{filter("vpc-id", "vpc-1")}})
-	if ae := wantCode(t, err, "InvalidParameterValue"); !strings.Contains(ae.ErrorMessage(), "vpc-id") {
+	if ae := apiErr(t, err, "InvalidParameterValue"); !strings.Contains(ae.ErrorMessage(), "vpc-id") {
 		t.Errorf("message %q does not name the filter", ae.ErrorMessage())
 	}
 	_, err = c.DescribeInstances(ctx, &ec2.DescribeInstancesInput{MaxResults: aws.Int32(5), InstanceIds: []string{"i-0db0000000000001"}})

@@ -31,12 +31,17 @@ func (sb *Sandbox) ec2(c *call) (any, *apiError) {
 		return sb.reboot(c)
 	case "CreateTags":
 		return sb.createTags(c)
+	case "DeleteTags":
+		return sb.deleteTags(c)
 	case "RunInstances":
 		return sb.runInstances(c)
 	case "DescribeRegions":
 		return sb.describeRegions(c)
 	}
 	if h := costActions[c.action]; h != nil { // volumes.go, spot.go
+		return h(sb, c)
+	}
+	if h := netActions[c.action]; h != nil { // ec2net.go
 		return h(sb, c)
 	}
 	return nil, clientErr("InvalidAction", "The action %s is not valid for this web service.", c.action)
@@ -77,7 +82,7 @@ func (sb *Sandbox) lookup(c *call, ids []string, now time.Time) ([]*instance, *a
 }
 
 // pageParams validates MaxResults/NextToken as EC2 does for describe calls.
-func pageParams(c *call, withIDs bool) (max, start int, err *apiError) {
+func pageParams(c *call, withIDs bool) (limit, start int, err *apiError) {
 	if s := c.get("MaxResults"); s != "" {
 		if withIDs {
 			return 0, 0, clientErr("InvalidParameterCombination", "The parameter instancesSet cannot be used with the parameter maxResults")
@@ -86,7 +91,7 @@ func pageParams(c *call, withIDs bool) (max, start int, err *apiError) {
 		if e != nil || n < 5 || n > 1000 {
 			return 0, 0, clientErr("InvalidParameterValue", "Value ( %s ) for parameter maxResults is invalid. Expecting a value between 5 and 1000.", s)
 		}
-		max = n
+		limit = n
 	}
 	if tok := c.get("NextToken"); tok != "" {
 		raw, e := base64.RawURLEncoding.DecodeString(tok)
@@ -96,7 +101,7 @@ func pageParams(c *call, withIDs bool) (max, start int, err *apiError) {
 		}
 		start = n
 	}
-	return max, start, nil
+	return limit, start, nil
 }
 
 func pageToken(next int) string {
@@ -126,9 +131,17 @@ func (sb *Sandbox) selection(c *call, ids []string, start int, now time.Time) ([
 }
 
 func (sb *Sandbox) describeInstances(c *call) (any, *apiError) {
+	sb.mu.Lock()
+	defer sb.mu.Unlock()
+	return answer(sb.describeInstancesAt(c, sb.clock.Now()))
+}
+
+// describeInstancesAt is DescribeInstances as of now, with sb.mu held (an
+// automation's aws:executeAwsApi calls it at its own step's time).
+func (sb *Sandbox) describeInstancesAt(c *call, now time.Time) (*xDescribeInstances, *apiError) {
 	ids := c.list("InstanceId")
 	c.ids = ids
-	max, start, err := pageParams(c, len(ids) > 0)
+	limit, start, err := pageParams(c, len(ids) > 0)
 	if err != nil {
 		return nil, err
 	}
@@ -137,9 +150,6 @@ func (sb *Sandbox) describeInstances(c *call) (any, *apiError) {
 		return nil, err
 	}
 	resp := &xDescribeInstances{Xmlns: ec2NS, RequestID: requestID()}
-	sb.mu.Lock()
-	defer sb.mu.Unlock()
-	now := sb.clock.Now()
 	list, err := sb.selection(c, ids, start, now)
 	if err != nil {
 		return nil, err
@@ -150,7 +160,7 @@ func (sb *Sandbox) describeInstances(c *call) (any, *apiError) {
 		if !match(in) {
 			continue
 		}
-		if max > 0 && count == max {
+		if limit > 0 && count == limit {
 			resp.NextToken = pageToken(start + i)
 			break
 		}
@@ -172,9 +182,16 @@ func (sb *Sandbox) describeInstances(c *call) (any, *apiError) {
 }
 
 func (sb *Sandbox) describeInstanceStatus(c *call) (any, *apiError) {
+	sb.mu.Lock()
+	defer sb.mu.Unlock()
+	return answer(sb.describeInstanceStatusAt(c, sb.clock.Now()))
+}
+
+// describeInstanceStatusAt is DescribeInstanceStatus as of now, with sb.mu held.
+func (sb *Sandbox) describeInstanceStatusAt(c *call, now time.Time) (*xDescribeInstanceStatus, *apiError) {
 	ids := c.list("InstanceId")
 	c.ids = ids
-	max, start, err := pageParams(c, len(ids) > 0)
+	limit, start, err := pageParams(c, len(ids) > 0)
 	if err != nil {
 		return nil, err
 	}
@@ -184,9 +201,6 @@ func (sb *Sandbox) describeInstanceStatus(c *call) (any, *apiError) {
 	}
 	all := c.flag("IncludeAllInstances")
 	resp := &xDescribeInstanceStatus{Xmlns: ec2NS, RequestID: requestID()}
-	sb.mu.Lock()
-	defer sb.mu.Unlock()
-	now := sb.clock.Now()
 	list, err := sb.selection(c, ids, start, now)
 	if err != nil {
 		return nil, err
@@ -197,7 +211,7 @@ func (sb *Sandbox) describeInstanceStatus(c *call) (any, *apiError) {
 		if (!all && in.state != cloud.Running) || !match(in) {
 			continue
 		}
-		if max > 0 && count == max {
+		if limit > 0 && count == limit {
 			resp.NextToken = pageToken(start + i)
 			break
 		}
@@ -254,14 +268,18 @@ var (
 // exists, and can do verb from its state), so a refused or unknown id fails
 // the whole call and nothing changes; then apply runs once per instance.
 func (sb *Sandbox) act(c *call, verb string, can func(state string) bool, apply func(in *instance, now time.Time)) *apiError {
+	sb.mu.Lock()
+	defer sb.mu.Unlock()
+	return sb.actAt(c, sb.clock.Now(), verb, can, apply)
+}
+
+// actAt is act as of now, with sb.mu held.
+func (sb *Sandbox) actAt(c *call, now time.Time, verb string, can func(state string) bool, apply func(in *instance, now time.Time)) *apiError {
 	ids := c.list("InstanceId")
 	c.ids = ids
 	if len(ids) == 0 {
 		return clientErr("MissingParameter", "The request must contain the parameter InstanceId")
 	}
-	sb.mu.Lock()
-	defer sb.mu.Unlock()
-	now := sb.clock.Now()
 	list, err := sb.lookup(c, ids, now)
 	if err != nil {
 		return err
@@ -286,9 +304,16 @@ func (sb *Sandbox) act(c *call, verb string, can func(state string) bool, apply 
 
 // changeState runs Start/Stop/TerminateInstances.
 func (sb *Sandbox) changeState(c *call, t transition) (any, *apiError) {
+	sb.mu.Lock()
+	defer sb.mu.Unlock()
+	return answer(sb.changeStateAt(c, sb.clock.Now(), t))
+}
+
+// changeStateAt is changeState as of now, with sb.mu held.
+func (sb *Sandbox) changeStateAt(c *call, now time.Time, t transition) (*xStateChanges, *apiError) {
 	resp := &xStateChanges{Xmlns: ec2NS, RequestID: requestID()}
 	resp.XMLName.Local = t.response
-	err := sb.act(c, t.verb, func(state string) bool { _, ok := t.next(state); return ok }, func(in *instance, now time.Time) {
+	err := sb.actAt(c, now, t.verb, func(state string) bool { _, ok := t.next(state); return ok }, func(in *instance, now time.Time) {
 		prev := in.state
 		if next, _ := t.next(prev); next != "" {
 			in.setState(next, now)
@@ -306,6 +331,7 @@ func (sb *Sandbox) reboot(c *call) (any, *apiError) {
 	err := sb.act(c, "rebooted", func(state string) bool { return state == cloud.Running }, func(in *instance, now time.Time) {
 		// The OS restarts: services go down and come back after their delay.
 		sb.closeServices(in)
+		in.agentDown(now)
 		in.bootAt = now
 		sb.touch(in, now)
 	})
@@ -313,4 +339,13 @@ func (sb *Sandbox) reboot(c *call) (any, *apiError) {
 		return nil, err
 	}
 	return &xReturn{XMLName: xmlName("RebootInstancesResponse"), Xmlns: ec2NS, RequestID: requestID(), Return: true}, nil
+}
+
+// answer hands a handler's typed answer on as any, keeping a failed call's
+// answer a nil interface.
+func answer[T any](v *T, err *apiError) (any, *apiError) {
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
 }

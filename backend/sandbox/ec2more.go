@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/xml"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"cloudcontrol/backend/cloud"
 )
@@ -128,12 +130,13 @@ func tagPairs(c *call, prefix string) (map[string]string, *apiError) {
 }
 
 func (sb *Sandbox) createTags(c *call) (any, *apiError) {
-	// The SDK sends ResourceId.N; the API reference documents Resource.N.
-	ids := append(c.list("ResourceId"), c.list("Resource")...)
-	c.ids = ids
-	if len(ids) == 0 {
-		return nil, clientErr("MissingParameter", "The request must contain the parameter resourceIdSet")
-	}
+	sb.mu.Lock()
+	defer sb.mu.Unlock()
+	return answer(sb.createTagsAt(c, sb.clock.Now()))
+}
+
+// createTagsAt is CreateTags as of now, with sb.mu held.
+func (sb *Sandbox) createTagsAt(c *call, now time.Time) (*xReturn, *apiError) {
 	tags, err := tagPairs(c, "Tag")
 	if err != nil {
 		return nil, err
@@ -141,24 +144,38 @@ func (sb *Sandbox) createTags(c *call) (any, *apiError) {
 	if len(tags) == 0 {
 		return nil, clientErr("MissingParameter", "The request must contain the parameter Tag")
 	}
+	list, err := sb.tagged(c, now)
+	if err != nil {
+		return nil, err
+	}
+	for _, in := range list {
+		maps.Copy(in.tags, tags)
+	}
+	return &xReturn{XMLName: xmlName("CreateTagsResponse"), Xmlns: ec2NS, RequestID: requestID(), Return: true}, nil
+}
+
+// tagged finds the instances a CreateTags or DeleteTags names (the SDK
+// sends ResourceId.N; the API reference documents Resource.N), each
+// checked as EC2 does, DryRun answered.
+func (sb *Sandbox) tagged(c *call, now time.Time) ([]*instance, *apiError) {
+	ids := append(c.list("ResourceId"), c.list("Resource")...)
+	c.ids = ids
+	if len(ids) == 0 {
+		return nil, clientErr("MissingParameter", "The request must contain the parameter resourceIdSet")
+	}
 	for _, id := range ids {
 		if !strings.HasPrefix(id, "i-") {
 			return nil, clientErr("InvalidID", "The ID '%s' is not valid; the sandbox only has instances", id)
 		}
 	}
-	sb.mu.Lock()
-	defer sb.mu.Unlock()
-	list, err := sb.lookup(c, ids, sb.clock.Now())
+	list, err := sb.lookup(c, ids, now)
 	if err != nil {
 		return nil, err
 	}
 	if c.flag("DryRun") {
 		return nil, dryRunOK
 	}
-	for _, in := range list {
-		maps.Copy(in.tags, tags)
-	}
-	return &xReturn{XMLName: xmlName("CreateTagsResponse"), Xmlns: ec2NS, RequestID: requestID(), Return: true}, nil
+	return list, nil
 }
 
 func (sb *Sandbox) runInstances(c *call) (any, *apiError) {
@@ -190,6 +207,16 @@ func (sb *Sandbox) runInstances(c *call) (any, *apiError) {
 			maps.Copy(tags, t)
 		}
 	}
+	var userData []byte
+	if ud := c.get("UserData"); ud != "" {
+		var err error
+		if userData, err = base64.StdEncoding.DecodeString(ud); err != nil {
+			return nil, clientErr("InvalidParameterValue", "Invalid BASE64 encoding of user data.")
+		}
+		if len(userData) > MaxUserData {
+			return nil, clientErr("InvalidParameterValue", "User data is limited to %d bytes", MaxUserData)
+		}
+	}
 	if c.flag("DryRun") {
 		return nil, dryRunOK
 	}
@@ -213,8 +240,9 @@ func (sb *Sandbox) runInstances(c *call) (any, *apiError) {
 	}
 	for n := range maxN {
 		spec := InstanceSpec{
-			ID: generatedID(seed, n, used), Type: typ, Tags: maps.Clone(tags), AZ: az,
-			Timing: Timing{DefaultStart, DefaultStop, DefaultChecks, DefaultTerminate},
+			ID: generatedID(seed, n, used), Type: typ, Tags: maps.Clone(tags), AZ: az, SSM: sb.defaults.SSM,
+			Timing:   Timing{DefaultStart, DefaultStop, DefaultChecks, DefaultTerminate},
+			Services: sb.region(c.region).world.servicesFor(tags),
 		}
 		if t := sb.defaults; t != nil {
 			spec.Timing, spec.Public = t.Timing, t.Public
@@ -226,6 +254,11 @@ func (sb *Sandbox) runInstances(c *call) (any, *apiError) {
 		used[in.id] = true
 		in.image, in.reservation, in.launchIndex = image, resp.ReservationID, n
 		in.setState(cloud.Pending, now)
+		if len(userData) > 0 {
+			in.userData = userData
+			failed := sb.faults.take(FaultUserDataFail, c.region, "", "AWS::EC2::Instance") != nil
+			in.script = &script{base: now.Add(in.timing.Start), steps: parseScript(userData, failed, sb.speed)}
+		}
 		rs.order = append(rs.order, in)
 		sb.byID[in.id] = in
 		sb.touch(in, now)

@@ -48,6 +48,21 @@ type xInstance struct {
 	VirtualizationType string   `xml:"virtualizationType"`
 	StateReason        *xReason `xml:"stateReason,omitempty"`
 	Tags               []xTag   `xml:"tagSet>item"`
+	SubnetID           string   `xml:"subnetId,omitempty"`
+	VPCID              string   `xml:"vpcId,omitempty"`
+	KeyName            string   `xml:"keyName,omitempty"`
+	Groups             []xGroup `xml:"groupSet>item"`
+	Profile            *xARN    `xml:"iamInstanceProfile,omitempty"`
+}
+
+type xGroup struct {
+	ID   string `xml:"groupId"`
+	Name string `xml:"groupName"`
+}
+
+type xARN struct {
+	ARN string `xml:"arn"`
+	ID  string `xml:"id"`
 }
 
 type xReservation struct {
@@ -147,6 +162,13 @@ func xmlInstance(in *instance) xInstance {
 	}
 	if in.why.code != "" {
 		x.StateReason = &xReason{in.why.code, in.why.message}
+	}
+	x.SubnetID, x.VPCID, x.KeyName = in.subnet, in.vpc, in.keyName
+	for i, g := range in.groups {
+		x.Groups = append(x.Groups, xGroup{g, in.groupNames[i]})
+	}
+	if in.profile != "" {
+		x.Profile = &xARN{in.profile, "AIPA" + strings.ToUpper(hash17(in.profile))[1:17]}
 	}
 	for _, k := range slices.Sorted(maps.Keys(in.tags)) {
 		x.Tags = append(x.Tags, xTag{k, in.tags[k]})

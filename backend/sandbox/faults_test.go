@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -14,6 +15,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/route53"
+	r53types "github.com/aws/aws-sdk-go-v2/service/route53/types"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	"github.com/jonboulle/clockwork"
 )
 
 func httpCode(err error) int {
@@ -264,5 +269,68 @@ faults:
 	}
 	if !slices.Equal(attempts, []int{1, 2}) {
 		t.Fatalf("attempts logged = %v, want [1 2] (a throttled try, then the SDK's retry)", attempts)
+	}
+}
+
+// A client that gives up during injected latency is noticed at once, in
+// every protocol (the JSON and REST services read their body after the
+// faults): the request ends (the log says RequestCanceled) and the server
+// can close, instead of holding the connection for the whole latency.
+func TestLatencyEndsWhenTheClientGivesUp(t *testing.T) {
+	w, err := ParseWorld([]byte(`
+regions:
+  eu-west-1:
+    ssm-parameters: {/p: v}
+    hosted-zones: [{id: Z0AAAAAAAAAAAAAAAAAA1, name: test.example.com}]
+    instances: [{id: i-0a00000000000001}]
+`), "world.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sb, err := New(w, Options{Clock: clockwork.NewFakeClockAt(epoch), Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	srv := httptest.NewServer(sb)
+	e := &env{t: t, sb: sb, url: srv.URL}
+	if err := sb.AddFault(Fault{Kind: FaultLatency, Latency: 300 * time.Second}); err != nil {
+		t.Fatal(err)
+	}
+	calls := map[string]func(context.Context) error{
+		"DescribeInstances": func(ctx context.Context) error {
+			_, err := e.ec2("eu-west-1").DescribeInstances(ctx, &ec2.DescribeInstancesInput{})
+			return err
+		},
+		"GetParameter": func(ctx context.Context) error {
+			_, err := e.ssm("eu-west-1").GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String("/p")})
+			return err
+		},
+		"ChangeResourceRecordSets": func(ctx context.Context) error {
+			_, err := e.route53().ChangeResourceRecordSets(ctx, &route53.ChangeResourceRecordSetsInput{
+				HostedZoneId: aws.String("Z0AAAAAAAAAAAAAAAAAA1"), ChangeBatch: &r53types.ChangeBatch{Changes: []r53types.Change{{
+					Action: r53types.ChangeActionUpsert, ResourceRecordSet: &r53types.ResourceRecordSet{
+						Name: aws.String("a.test.example.com"), Type: r53types.RRTypeA, TTL: aws.Int64(60),
+						ResourceRecords: []r53types.ResourceRecord{{Value: aws.String("10.0.0.1")}}}}}}})
+			return err
+		},
+	}
+	for action, call := range calls {
+		cctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		err := call(cctx)
+		cancel()
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("%s: %v, want the client's own deadline", action, err)
+		}
+		eventually(t, "the sandbox to see that the "+action+" client went away", func() bool {
+			return slices.ContainsFunc(sb.Requests(), func(r Request) bool { return r.Action == action && r.ErrorCode == "RequestCanceled" })
+		})
+	}
+	closed := make(chan struct{})
+	go func() { srv.Close(); close(closed) }()
+	select {
+	case <-closed:
+	case <-time.After(3 * time.Second):
+		t.Fatal("the server could not close: a request still waits out its latency")
 	}
 }

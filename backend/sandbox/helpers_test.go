@@ -9,8 +9,11 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/aws-sdk-go-v2/service/route53"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 	"github.com/jonboulle/clockwork"
@@ -77,7 +80,14 @@ func (e *env) state(c *ec2.Client, id string) string {
 }
 
 // wantCode asserts err is an AWS API error with the given code.
-func wantCode(t *testing.T, err error, code string) smithy.APIError {
+func wantCode(t *testing.T, err error, code string) {
+	t.Helper()
+	_ = apiErr(t, err, code)
+}
+
+// apiErr asserts err is an AWS API error with the given code and returns
+// it, for a test that checks its message too.
+func apiErr(t *testing.T, err error, code string) smithy.APIError {
 	t.Helper()
 	var ae smithy.APIError
 	if !errors.As(err, &ae) {
@@ -103,3 +113,22 @@ func eventually(t *testing.T, what string, cond func() bool) {
 }
 
 var ctx = context.Background()
+
+func (e *env) cfn(region string) *cloudformation.Client {
+	return cloudformation.NewFromConfig(awsConfig(region), func(o *cloudformation.Options) { o.BaseEndpoint = aws.String(e.url) })
+}
+
+func (e *env) route53() *route53.Client {
+	return route53.NewFromConfig(awsConfig("us-east-1"), func(o *route53.Options) { o.BaseEndpoint = aws.String(e.url) })
+}
+
+func (e *env) ssm(region string) *ssm.Client {
+	return ssm.NewFromConfig(awsConfig(region), func(o *ssm.Options) { o.BaseEndpoint = aws.String(e.url) })
+}
+
+// httptestServer serves sb on 127.0.0.1 until t ends and returns its URL.
+func httptestServer(t *testing.T, sb *Sandbox) string {
+	srv := httptest.NewServer(sb)
+	t.Cleanup(func() { srv.Close(); sb.Close() })
+	return srv.URL
+}

@@ -261,7 +261,7 @@ func BenchmarkDescribeInstances1000(b *testing.B) {
 		"Filter.1.Name": {"tag:Role"}, "Filter.1.Value.1": {"app"}}.Encode()
 	b.ReportAllocs()
 	for b.Loop() {
-		req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(form))
+		req := httptest.NewRequest(http.MethodPost, "http://127.0.0.1:4566/", strings.NewReader(form))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AK/20250101/eu-west-1/ec2/aws4_request, SignedHeaders=host, Signature=x")
 		rec := httptest.NewRecorder()

@@ -1,7 +1,6 @@
 package sandbox
 
 import (
-	"errors"
 	"fmt"
 	"maps"
 	"regexp"
@@ -11,6 +10,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"cloudcontrol/backend/yamlpos"
 )
 
 var (
@@ -22,97 +23,93 @@ var (
 // maxInstances bounds a world so loopback addresses never run out.
 const maxInstances = 60000
 
-// parser walks the YAML node tree so every problem carries FILE:LINE:COL.
-type parser struct {
-	file string
-	errs []error
-}
+// parser reads a world through the positioned-YAML helper, so every
+// problem carries FILE:LINE:COL and one bad value does not hide the next.
+type parser struct{ yamlpos.Decoder }
 
-func (p *parser) errf(n *yaml.Node, format string, args ...any) {
-	p.errs = append(p.errs, fmt.Errorf("%s: %s", p.pos(n), fmt.Sprintf(format, args...)))
-}
+func (p *parser) errf(n *yaml.Node, format string, args ...any) { p.Errorf(n, format, args...) }
 
-func (p *parser) pos(n *yaml.Node) string { return fmt.Sprintf("%s:%d:%d", p.file, n.Line, n.Column) }
+func (p *parser) pos(n *yaml.Node) string { return p.Pos(n).String() }
 
-// mapping calls fields[key] for each key of n; unknown or repeated keys are errors.
+// mapping calls fields[key] with each key's value; unknown or repeated
+// keys are problems.
 func (p *parser) mapping(n *yaml.Node, what string, fields map[string]func(v *yaml.Node)) {
-	if n.Kind != yaml.MappingNode {
-		p.errf(n, "%s must be a mapping", what)
-		return
+	wrapped := make(map[string]func(yamlpos.Pair), len(fields))
+	for k, f := range fields {
+		wrapped[k] = func(kv yamlpos.Pair) { f(kv.Val) }
 	}
-	seen := map[string]bool{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		f, ok := fields[k.Value]
-		switch {
-		case !ok:
-			p.errf(k, "unknown key %q in %s (known keys: %s)", k.Value, what, strings.Join(slices.Sorted(maps.Keys(fields)), ", "))
-		case seen[k.Value]:
-			p.errf(k, "key %q is repeated in %s", k.Value, what)
-		default:
-			seen[k.Value] = true
-			f(v)
-		}
-	}
+	p.Fields(n, what, wrapped)
 }
 
+// str reads any single value as written; the caller's own check says what
+// it must look like.
 func (p *parser) str(n *yaml.Node, what string) string {
-	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
-		p.errf(n, "%s must be a string", what)
-		return ""
-	}
-	return n.Value
+	s, _ := p.Scalar(yamlpos.Pair{Name: what, Val: n})
+	return s
 }
 
 func (p *parser) boolean(n *yaml.Node, what string) bool {
-	var b bool
-	if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" || n.Decode(&b) != nil {
-		p.errf(n, "%s must be true or false, not %q", what, n.Value)
-	}
+	b, _ := p.Bool(yamlpos.Pair{Name: what, Val: n})
 	return b
 }
 
 func (p *parser) integer(n *yaml.Node, what string, lo, hi int) int {
+	n = yamlpos.Deref(n)
 	v, err := strconv.Atoi(n.Value)
 	if n.Kind != yaml.ScalarNode || err != nil || v < lo || v > hi {
-		p.errf(n, "%s must be a whole number from %d to %d, not %q", what, lo, hi, n.Value)
+		p.errf(n, "%s must be a whole number from %d to %d, not %s", what, lo, hi, yamlpos.Describe(n))
 	}
 	return v
 }
 
 func (p *parser) duration(n *yaml.Node, what string) time.Duration {
+	n = yamlpos.Deref(n)
 	d, err := time.ParseDuration(n.Value)
 	if n.Kind != yaml.ScalarNode || err != nil || d < 0 {
-		p.errf(n, "%s must be a non-negative Go duration such as 30s or 2m, not %q", what, n.Value)
+		p.errf(n, "%s must be a non-negative Go duration such as 30s or 2m, not %s", what, yamlpos.Describe(n))
 		return 0
 	}
 	return d
 }
 
-// partialTiming remembers which timing fields a block set.
-type partialTiming struct{ start, stop, checks, terminate *time.Duration }
+// Timing keys a block may set: an instance's own, and the defaults (which
+// also time CloudFormation and Route 53).
+var (
+	instanceTimingKeys = []string{"start", "stop", "checks", "terminate"}
+	defaultTimingKeys  = []string{"start", "stop", "checks", "terminate", "stack-resource", "stack-delete", "dns-change"}
+	regionTimingKeys   = []string{"stack-resource", "stack-delete"}
+)
 
-func (p *parser) timing(n *yaml.Node) partialTiming {
-	var t partialTiming
-	set := func(dst **time.Duration, name string) func(*yaml.Node) {
-		return func(v *yaml.Node) { d := p.duration(v, "timing."+name); *dst = &d }
+// partialTiming holds the timing keys a block set.
+type partialTiming map[string]time.Duration
+
+func (p *parser) timing(n *yaml.Node, keys ...string) partialTiming {
+	t := partialTiming{}
+	fields := map[string]func(*yaml.Node){}
+	for _, k := range keys {
+		fields[k] = func(v *yaml.Node) { t[k] = p.duration(v, "timing."+k) }
 	}
-	p.mapping(n, "timing", map[string]func(*yaml.Node){
-		"start": set(&t.start, "start"), "stop": set(&t.stop, "stop"),
-		"checks": set(&t.checks, "checks"), "terminate": set(&t.terminate, "terminate"),
-	})
+	p.mapping(n, "timing", fields)
 	return t
 }
 
-func (t partialTiming) over(base Timing) Timing {
-	for _, f := range []struct {
-		src *time.Duration
-		dst *time.Duration
-	}{{t.start, &base.Start}, {t.stop, &base.Stop}, {t.checks, &base.Checks}, {t.terminate, &base.Terminate}} {
-		if f.src != nil {
-			*f.dst = *f.src
-		}
+func (t partialTiming) set(key string, dst *time.Duration) {
+	if d, ok := t[key]; ok {
+		*dst = d
 	}
+}
+
+func (t partialTiming) over(base Timing) Timing {
+	t.set("start", &base.Start)
+	t.set("stop", &base.Stop)
+	t.set("checks", &base.Checks)
+	t.set("terminate", &base.Terminate)
+	return base
+}
+
+func (t partialTiming) overStack(base StackTiming) StackTiming {
+	t.set("stack-resource", &base.Resource)
+	t.set("stack-delete", &base.Delete)
 	return base
 }
 
@@ -123,27 +120,23 @@ type rawInstance struct {
 	public *bool
 	count  int
 	node   *yaml.Node
+	ssm    *rawSSM
 }
 
 // ParseWorld parses and validates a world file's contents; file names it in
 // messages. Every problem found is reported, one FILE:LINE:COL line each.
 func ParseWorld(data []byte, file string) (*World, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("%s: not valid YAML: %w", file, err)
+	p := &parser{yamlpos.Decoder{File: file}}
+	root := p.Document(data, "the sandbox world is empty; it needs at least a regions: mapping",
+		"a world file holds one world; remove this second YAML document (after ---)")
+	if root == nil {
+		return nil, p.Err()
 	}
-	if len(doc.Content) == 0 {
-		return nil, fmt.Errorf("%s: the sandbox world is empty; it needs at least a regions: mapping", file)
-	}
-	p := &parser{file: file}
 	w := &World{File: file, Account: DefaultAccount}
 	var defTiming partialTiming
-	type rawRegion struct {
-		name string
-		list []rawInstance
-	}
+	var defSSM *rawSSM
 	var regions []rawRegion
-	p.mapping(doc.Content[0], "the sandbox world", map[string]func(*yaml.Node){
+	p.mapping(root, "the sandbox world", map[string]func(*yaml.Node){
 		"version": func(v *yaml.Node) { p.integer(v, "version", 1, 1) },
 		"account": func(v *yaml.Node) {
 			if w.Account = p.str(v, "account"); !accountRe.MatchString(w.Account) {
@@ -152,30 +145,34 @@ func ParseWorld(data []byte, file string) (*World, error) {
 		},
 		"defaults": func(v *yaml.Node) {
 			p.mapping(v, "defaults", map[string]func(*yaml.Node){
-				"timing": func(v *yaml.Node) { defTiming = p.timing(v) },
+				"timing": func(v *yaml.Node) { defTiming = p.timing(v, defaultTimingKeys...) },
 				"public": func(v *yaml.Node) { w.Defaults.Public = p.boolean(v, "defaults.public") },
+				"ssm":    func(v *yaml.Node) { defSSM = p.ssm(v, "defaults.ssm") },
 			})
 		},
 		"regions": func(v *yaml.Node) {
-			if v.Kind != yaml.MappingNode {
+			if yamlpos.Deref(v).Kind != yaml.MappingNode {
 				p.errf(v, "regions must be a mapping of region name to its instances")
 				return
 			}
-			for i := 0; i+1 < len(v.Content); i += 2 {
-				k := v.Content[i]
-				if !regionRe.MatchString(k.Value) {
-					p.errf(k, "region name %q must be lower-case letters, digits and dashes (like eu-west-1)", k.Value)
+			pairs, _ := p.Mapping(v, "regions")
+			for _, kv := range pairs {
+				if !regionRe.MatchString(kv.Name) {
+					p.errf(kv.Key, "region name %q must be lower-case letters, digits and dashes (like eu-west-1)", kv.Name)
 				}
-				if slices.ContainsFunc(regions, func(r rawRegion) bool { return r.name == k.Value }) {
-					p.errf(k, "region %q is listed twice", k.Value)
-					continue
-				}
-				regions = append(regions, rawRegion{k.Value, p.region(v.Content[i+1], k.Value)})
+				regions = append(regions, p.region(kv.Val, kv.Name))
 			}
 		},
 		"faults": func(v *yaml.Node) { w.Faults = p.faults(v) },
 	})
 	w.Defaults.Timing = defTiming.over(Timing{DefaultStart, DefaultStop, DefaultChecks, DefaultTerminate})
+	w.Defaults.Stack = defTiming.overStack(StackTiming{DefaultStackResource, DefaultStackDelete})
+	w.Defaults.DNSChange = DefaultDNSChange
+	defTiming.set("dns-change", &w.Defaults.DNSChange)
+	if defSSM != nil {
+		w.Defaults.SSM = defSSM.resolve(nil)
+	}
+	p.checkZones(regions)
 
 	// Explicit ids first, so generated ones never collide with them.
 	taken := map[string]string{}
@@ -192,17 +189,17 @@ func ParseWorld(data []byte, file string) (*World, error) {
 		}
 	}
 	if total > maxInstances {
-		p.errs = append(p.errs, fmt.Errorf("%s: the world has %d instances; the sandbox supports at most %d", file, total, maxInstances))
+		p.errf(root, "the world has %d instances; the sandbox supports at most %d", total, maxInstances)
 	}
-	if len(p.errs) > 0 {
-		return nil, errors.Join(p.errs...)
+	if err := p.Err(); err != nil {
+		return nil, err
 	}
 	used := map[string]bool{}
 	for id := range taken {
 		used[id] = true
 	}
 	for _, r := range regions {
-		reg := Region{Name: r.name}
+		reg := r.finish(w.Defaults)
 		for _, ri := range r.list {
 			for c := range ri.count {
 				s := ri.spec
@@ -214,6 +211,8 @@ func ParseWorld(data []byte, file string) (*World, error) {
 				if s.AZ == "" {
 					s.AZ = r.name + "a"
 				}
+				reg.place(&s)
+				s.SSM = ri.ssm.resolve(w.Defaults.SSM)
 				s.Tags = maps.Clone(ri.spec.Tags)
 				if ri.count > 1 && s.Tags["Name"] != "" {
 					s.Tags["Name"] = fmt.Sprintf("%s-%d", s.Tags["Name"], c+1)
@@ -230,20 +229,28 @@ func ParseWorld(data []byte, file string) (*World, error) {
 	return w, nil
 }
 
-func (p *parser) region(n *yaml.Node, name string) []rawInstance {
-	var out []rawInstance
+func (p *parser) region(n *yaml.Node, name string) rawRegion {
+	r := rawRegion{name: name, node: n}
 	p.mapping(n, "region "+name, map[string]func(*yaml.Node){
 		"instances": func(v *yaml.Node) {
-			if v.Kind != yaml.SequenceNode {
+			if v = yamlpos.Deref(v); v.Kind != yaml.SequenceNode {
 				p.errf(v, "instances of region %s must be a list", name)
 				return
 			}
 			for _, item := range v.Content {
-				out = append(out, p.instance(item, name))
+				r.list = append(r.list, p.instance(item, name))
 			}
 		},
+		"images":                  func(v *yaml.Node) { r.images = p.images(v); r.has.images = true },
+		"ssm-parameters":          func(v *yaml.Node) { r.ssm = p.ssmParameters(v); r.has.ssm = true },
+		"vpcs":                    func(v *yaml.Node) { r.vpcs = p.vpcs(v, name); r.has.vpcs = true },
+		"key-pairs":               func(v *yaml.Node) { r.keys = p.keyPairs(v); r.has.keys = true },
+		"hosted-zones":            func(v *yaml.Node) { r.zones = p.hostedZones(v) },
+		"instance-type-offerings": func(v *yaml.Node) { r.offerings = p.offerings(v, name) },
+		"timing":                  func(v *yaml.Node) { r.timing = p.timing(v, regionTimingKeys...) },
+		"launched-services":       func(v *yaml.Node) { r.launched = p.launchedServices(v) },
 	})
-	return out
+	return r
 }
 
 func (p *parser) instance(n *yaml.Node, region string) rawInstance {
@@ -262,22 +269,15 @@ func (p *parser) instance(n *yaml.Node, region string) rawInstance {
 				p.errf(v, "state must be running or stopped, not %q", s.State)
 			}
 		},
-		"tags": func(v *yaml.Node) {
-			s.Tags = map[string]string{}
-			p.mapping(v, "tags", p.anyKeys(v, func(k, val *yaml.Node) {
-				if k.Value == "" {
-					p.errf(k, "a tag key must not be empty")
-				}
-				s.Tags[k.Value] = p.str(val, "tag "+k.Value)
-			}))
-		},
-		"timing":     func(v *yaml.Node) { ri.timing = p.timing(v) },
+		"tags":       func(v *yaml.Node) { s.Tags = p.tags(v) },
+		"timing":     func(v *yaml.Node) { ri.timing = p.timing(v, instanceTimingKeys...) },
 		"public":     func(v *yaml.Node) { b := p.boolean(v, "public"); ri.public = &b },
 		"az":         func(v *yaml.Node) { s.AZ = p.str(v, "az") },
 		"fail-start": func(v *yaml.Node) { s.FailStart = p.boolean(v, "fail-start") },
 		"count":      func(v *yaml.Node) { ri.count = p.integer(v, "count", 1, maxInstances) },
 		"services":   func(v *yaml.Node) { s.Services = p.services(v) },
 		"volumes":    func(v *yaml.Node) { s.Volumes = p.volumes(v) },
+		"ssm":        func(v *yaml.Node) { ri.ssm = p.ssm(v, "ssm") },
 	})
 	if ri.count > 1 && s.ID != "" {
 		p.errf(n, "an instance with an id cannot have a count above 1; drop the id to have ids generated")
@@ -285,21 +285,8 @@ func (p *parser) instance(n *yaml.Node, region string) rawInstance {
 	return ri
 }
 
-// anyKeys turns a free-form mapping into a fields table accepting every key.
-func (p *parser) anyKeys(n *yaml.Node, each func(k, v *yaml.Node)) map[string]func(*yaml.Node) {
-	fields := map[string]func(*yaml.Node){}
-	if n.Kind != yaml.MappingNode {
-		return fields
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k := n.Content[i]
-		fields[k.Value] = func(v *yaml.Node) { each(k, v) }
-	}
-	return fields
-}
-
 func (p *parser) services(n *yaml.Node) []Service {
-	if n.Kind != yaml.SequenceNode {
+	if n = yamlpos.Deref(n); n.Kind != yaml.SequenceNode {
 		p.errf(n, "services must be a list such as [{port: 5432, after: 5s}]")
 		return nil
 	}
@@ -315,7 +302,7 @@ func (p *parser) services(n *yaml.Node) []Service {
 				}
 			},
 		})
-		if s.Port == 0 && item.Kind == yaml.MappingNode {
+		if s.Port == 0 && yamlpos.Deref(item).Kind == yaml.MappingNode {
 			p.errf(item, "a service needs a port")
 		}
 		if slices.ContainsFunc(out, func(o Service) bool { return o.Port == s.Port && s.Port != 0 }) {
@@ -327,7 +314,7 @@ func (p *parser) services(n *yaml.Node) []Service {
 }
 
 func (p *parser) faults(n *yaml.Node) []Fault {
-	if n.Kind != yaml.SequenceNode {
+	if n = yamlpos.Deref(n); n.Kind != yaml.SequenceNode {
 		p.errf(n, "faults must be a list")
 		return nil
 	}
@@ -341,8 +328,10 @@ func (p *parser) faults(n *yaml.Node) []Fault {
 			"count":       func(v *yaml.Node) { f.Count = p.integer(v, "count", 1, 1<<30) },
 			"latency":     func(v *yaml.Node) { f.Latency = p.duration(v, "latency") },
 			"probability": func(v *yaml.Node) { f.Probability = p.probability(v) },
+			"resource":    func(v *yaml.Node) { f.Resource = p.str(v, "resource") },
+			"message":     func(v *yaml.Node) { f.Message = p.str(v, "message") },
 		})
-		if err := f.validate(); err != nil && item.Kind == yaml.MappingNode {
+		if err := f.validate(); err != nil && yamlpos.Deref(item).Kind == yaml.MappingNode {
 			p.errf(item, "%v", err)
 		}
 		out = append(out, f)
@@ -351,9 +340,42 @@ func (p *parser) faults(n *yaml.Node) []Fault {
 }
 
 func (p *parser) probability(n *yaml.Node) float64 {
+	n = yamlpos.Deref(n)
 	v, err := strconv.ParseFloat(n.Value, 64)
 	if n.Kind != yaml.ScalarNode || err != nil || v <= 0 || v > 1 {
 		p.errf(n, "probability must be a number above 0 and at most 1, not %q", n.Value)
 	}
 	return v
+}
+
+// tags reads a mapping of tag keys to values (any single value, as written).
+func (p *parser) tags(n *yaml.Node) map[string]string {
+	out := map[string]string{}
+	pairs, _ := p.Mapping(n, "tags")
+	for _, kv := range pairs {
+		if kv.Name == "" {
+			p.errf(kv.Key, "a tag key must not be empty")
+		}
+		v := p.str(kv.Val, "tag "+kv.Name)
+		for _, text := range []string{kv.Name, v} {
+			if r, bad := notInXML(text); bad {
+				// Encoding it would answer U+FFFD, hiding the value from every client.
+				p.errf(kv.Val, "tag %s %q holds U+%04X, which EC2 cannot answer with: its answers are XML, and XML cannot carry that character", kv.Name, v, r)
+				break
+			}
+		}
+		out[kv.Name] = v
+	}
+	return out
+}
+
+// notInXML returns the first character of s that XML 1.0 cannot carry (a
+// C0 control other than tab, newline and carriage return, U+FFFE, U+FFFF).
+func notInXML(s string) (rune, bool) {
+	for _, r := range s {
+		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0xFFFE || r == 0xFFFF {
+			return r, true
+		}
+	}
+	return 0, false
 }

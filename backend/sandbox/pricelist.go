@@ -3,11 +3,9 @@ package sandbox
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"cloudcontrol/backend/pricing"
 )
@@ -41,65 +39,18 @@ type getProductsOutput struct {
 	NextToken     string   `json:"NextToken,omitempty"`
 }
 
-// servePriceList answers one JSON 1.1 Price List call.
-func (sb *Sandbox) servePriceList(w http.ResponseWriter, r *http.Request) {
-	began := time.Now()
-	region, _ := regionOf(r)
-	action := strings.TrimPrefix(r.Header.Get("X-Amz-Target"), priceListTarget)
-	c := &call{region: region, action: action}
-	resp, aerr := func() (any, *apiError) {
-		if err := sb.checkKey(r, c, "pricing"); err != nil {
+// priceListService is the Price List Query API on the JSON 1.1 dispatcher.
+var priceListService = jsonService{
+	name: "pricing", prefix: priceListTarget,
+	actions: map[string]jsonAction{"GetProducts": func(sb *Sandbox, c *jsonCall) (any, *apiError) {
+		var in getProductsInput
+		if err := c.decode(&in); err != nil {
 			return nil, err
 		}
-		if err := sb.applyFaults(r, c); err != nil {
-			return nil, jsonFault(err)
-		}
-		if action != "GetProducts" {
-			return nil, clientErr("UnknownOperationException", "The sandbox's Price List serves GetProducts, not %s", action)
-		}
-		body, err := io.ReadAll(io.LimitReader(r.Body, maxFormBytes))
-		if err != nil {
-			return nil, clientErr("SerializationException", "reading the request: %v", err)
-		}
-		var in getProductsInput
-		if err := json.Unmarshal(body, &in); err != nil {
-			return nil, clientErr("SerializationException", "the request is not valid JSON: %v", err)
-		}
 		return getProducts(in)
-	}()
-	status := http.StatusOK
-	var out []byte
-	if aerr != nil {
-		status = aerr.status
-		w.Header().Set("X-Amzn-ErrorType", aerr.code)
-		out, _ = json.Marshal(map[string]string{"__type": aerr.code, "message": aerr.message})
-	} else {
-		out, _ = json.Marshal(resp)
-	}
-	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-	w.Header().Set("X-Amzn-RequestId", requestID())
-	w.Header().Set("Content-Length", strconv.Itoa(len(out)))
-	w.WriteHeader(status)
-	_, _ = w.Write(out)
-	entry := Request{Time: sb.clock.Now(), Region: region, Service: "pricing", Action: action, Status: status, Duration: time.Since(began)}
-	if aerr != nil {
-		entry.ErrorCode, entry.Message = aerr.code, aerr.message
-	}
-	sb.record(entry)
-}
-
-// jsonFault renames an injected fault the way the Price List API says it.
-func jsonFault(e *apiError) *apiError {
-	switch e.code {
-	case "RequestLimitExceeded":
-		return &apiError{http.StatusBadRequest, "ThrottlingException", "Rate exceeded"}
-	case "UnauthorizedOperation":
-		return &apiError{http.StatusBadRequest, "AccessDeniedException",
-			"User is not authorized to perform: pricing:GetProducts"}
-	case "InternalError":
-		return &apiError{http.StatusInternalServerError, "InternalErrorException", "An internal error has occurred."}
-	}
-	return e
+	}},
+	// The Price List words injected faults its own way.
+	fault: jsonFaults("pricing", "InternalErrorException", http.StatusBadRequest),
 }
 
 // fixed are the attribute values of the only products the sandbox has.

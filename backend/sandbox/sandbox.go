@@ -28,34 +28,42 @@ type Options struct {
 	MaxRequests int
 	// OnListen, for Serve, receives the bound URL once listening.
 	OnListen func(url string)
+	// StackEventsPage is how many events one DescribeStackEvents returns;
+	// 0 means 100.
+	StackEventsPage int
 	// AddressBlock places the instances' loopback addresses: private IPs are
 	// 127.B.x.y and public ones 127.(B+1).x.y. 0 gives the documented
 	// 127.0.0.10 and up. Sandboxes that run the same world side by side (tests
 	// in parallel packages) each take their own block, or their services'
-	// ports would clash; RandomAddressBlock picks one.
+	// ports would clash; ClaimAddressBlock picks one no other process uses.
 	AddressBlock int
 }
 
-// RandomAddressBlock returns an even block in [2, 252] for Options.AddressBlock.
-func RandomAddressBlock() int { return 2 + 2*rand.IntN(126) }
-
-// regionState is one region's instances in launch order (for stable paging).
+// regionState is one region's instances in launch order (for stable
+// paging), its network and images as the world says (read-only), and its
+// CloudFormation stacks.
 type regionState struct {
-	order []*instance
-	runs  int // RunInstances calls, for deterministic new ids
+	order  []*instance
+	runs   int // RunInstances calls and launched resources, for deterministic new ids
+	world  Region
+	stacks []*stack  // in creation order, deleted ones included
+	vols   []*volume // standalone volumes (AWS::EC2::Volume)
 }
 
-// Sandbox is a simulated EC2 + STS. It implements http.Handler.
+// Sandbox is a simulated AWS account (EC2, STS and the rest the README
+// lists). It implements http.Handler.
 type Sandbox struct {
-	account  string
-	defaults *Defaults // for RunInstances
-	speed    float64
-	clock    clockwork.Clock
-	log      *slog.Logger
-	faults   faultSet
-	auth     authState // issued temporary keys, revoked keys, SSO sign-ins
-	control  http.Handler
-	pacing   time.Duration // delay before large responses; see serveAPI
+	account   string
+	defaults  *Defaults // for RunInstances
+	speed     float64
+	clock     *shiftedClock // Options.Clock, moved on by Advance
+	log       *slog.Logger
+	faults    faultSet
+	auth      authState // issued temporary keys, revoked keys, SSO sign-ins
+	control   http.Handler
+	pacing    time.Duration // delay before large responses; see serveAPI
+	started   time.Time     // the clock when New ran
+	eventPage int           // DescribeStackEvents page size
 
 	mu      sync.Mutex // guards everything below
 	regions map[string]*regionState
@@ -63,6 +71,8 @@ type Sandbox struct {
 	private *addrPool
 	public  *addrPool
 	svcErr  map[string]serviceErr
+	dns     dnsState // Route 53: global
+	aws     awsState // SSM, Scheduler, IAM: agenda.go
 	closed  bool
 
 	reqMu    sync.Mutex
@@ -84,6 +94,9 @@ type Request struct {
 	// Attempt is the SDK's attempt number (1 for a first try, 2+ for its
 	// retries; 0 when the client did not say): a retry is not a new call.
 	Attempt int `json:"attempt,omitempty"`
+	// Via names who made a call the sandbox made itself: "automation ID
+	// step NAME" or "schedule GROUP/NAME"; empty for a client's call.
+	Via string `json:"via,omitempty"`
 }
 
 // New builds a sandbox from a world. Instances the world says are running
@@ -99,7 +112,6 @@ func New(w *World, opts Options) (*Sandbox, error) {
 		account:  w.Account,
 		defaults: &w.Defaults,
 		speed:    opts.Speed,
-		clock:    opts.Clock,
 		log:      opts.Logger,
 		regions:  map[string]*regionState{},
 		byID:     map[string]*instance{},
@@ -112,14 +124,19 @@ func New(w *World, opts Options) (*Sandbox, error) {
 	if sb.speed <= 0 {
 		sb.speed = 1
 	}
-	if sb.clock == nil {
-		sb.clock = clockwork.NewRealClock()
+	base := opts.Clock
+	if base == nil {
+		base = clockwork.NewRealClock()
 	}
+	sb.clock = newShiftedClock(base)
 	if sb.log == nil {
 		sb.log = slog.New(slog.DiscardHandler)
 	}
 	if sb.maxReqs <= 0 {
 		sb.maxReqs = 10000
+	}
+	if sb.eventPage = opts.StackEventsPage; sb.eventPage <= 0 {
+		sb.eventPage = defaultEventPage
 	}
 	sb.faults.rng = rand.New(rand.NewPCG(opts.Seed, 0x5a4db0c5))
 	for _, f := range w.Faults {
@@ -130,11 +147,16 @@ func New(w *World, opts Options) (*Sandbox, error) {
 	sb.control = sb.controlHandler()
 
 	now := sb.clock.Now()
+	sb.started = now
 	long := now.Add(-24 * time.Hour)
 	sb.mu.Lock()
 	defer sb.mu.Unlock()
 	for _, r := range w.Regions {
 		rs := sb.region(r.Name)
+		rs.world = r
+		for _, z := range r.HostedZones {
+			sb.dns.add(z)
+		}
 		for _, spec := range r.Instances {
 			in, err := sb.newInstance(r.Name, spec, now)
 			if err != nil {
@@ -145,6 +167,7 @@ func New(w *World, opts Options) (*Sandbox, error) {
 			if spec.State == cloud.Stopped {
 				in.setState(cloud.Stopping, long)
 				in.state = cloud.Stopped
+				in.agentKnown(long) // it ran before, so SSM knows it, offline
 			} else {
 				in.state, in.since, in.runSince, in.bootAt = cloud.Running, long, long, long
 			}
@@ -169,8 +192,9 @@ func (sb *Sandbox) newInstance(region string, spec InstanceSpec, now time.Time) 
 		return nil, err
 	}
 	in := &instance{
-		id: spec.ID, region: region, typ: spec.Type, az: spec.AZ, image: "ami-0sandbox0000000",
-		tags: spec.Tags, privateIP: ip, failStart: spec.FailStart, volumes: spec.Volumes,
+		id: spec.ID, region: region, typ: spec.Type, az: spec.AZ, image: spec.Image,
+		subnet: spec.Subnet, vpc: spec.VPC, groups: spec.Groups,
+		tags: spec.Tags, privateIP: ip, failStart: spec.FailStart, volumes: spec.Volumes, ssm: sb.scaleSSM(spec.SSM),
 		timing: Timing{
 			Start: sb.scale(spec.Timing.Start), Stop: sb.scale(spec.Timing.Stop),
 			Checks: sb.scale(spec.Timing.Checks), Terminate: sb.scale(spec.Timing.Terminate),
@@ -178,6 +202,17 @@ func (sb *Sandbox) newInstance(region string, spec InstanceSpec, now time.Time) 
 	}
 	if in.tags == nil {
 		in.tags = map[string]string{}
+	}
+	for _, g := range in.groups {
+		name := g
+		if rs := sb.regions[region]; rs != nil {
+			for _, x := range rs.world.groups() {
+				if x.ID == g {
+					name = x.Name
+				}
+			}
+		}
+		in.groupNames = append(in.groupNames, name)
 	}
 	for _, s := range spec.Services {
 		s.After = sb.scale(s.After)
@@ -194,7 +229,8 @@ func (sb *Sandbox) newInstance(region string, spec InstanceSpec, now time.Time) 
 func (sb *Sandbox) region(name string) *regionState {
 	rs := sb.regions[name]
 	if rs == nil {
-		rs = &regionState{}
+		// A region the world does not list has the default sets.
+		rs = &regionState{world: rawRegion{name: name}.finish(*sb.defaults)}
 		sb.regions[name] = rs
 	}
 	return rs
@@ -227,6 +263,9 @@ func (sb *Sandbox) Close() {
 	sb.mu.Lock()
 	defer sb.mu.Unlock()
 	sb.closed = true
+	if sb.aws.timer != nil {
+		sb.aws.timer.Stop()
+	}
 	for _, in := range sb.byID {
 		if in.timer != nil {
 			in.timer.Stop()
@@ -244,6 +283,8 @@ func (sb *Sandbox) Instances(region string) []cloud.Instance {
 	if rs == nil {
 		return nil
 	}
+	sb.runAgenda(now)
+	sb.advanceStacks(now)
 	out := make([]cloud.Instance, 0, len(rs.order))
 	for _, in := range rs.order {
 		in.advance(now)
@@ -284,8 +325,10 @@ func (sb *Sandbox) record(r Request) {
 	sb.requests = append(sb.requests, r)
 }
 
-// Requests is a copy of the request log, oldest first.
+// Requests is a copy of the request log, oldest first, with what ran in
+// AWS (automations, schedules) up to the clock.
 func (sb *Sandbox) Requests() []Request {
+	sb.syncAgenda()
 	sb.reqMu.Lock()
 	defer sb.reqMu.Unlock()
 	out := make([]Request, len(sb.requests))
@@ -301,17 +344,31 @@ func (sb *Sandbox) ResetRequests() {
 }
 
 // ServeHTTP answers AWS query-protocol calls on POST / and the control
-// endpoint under /_sandbox/.
+// endpoint under /_sandbox/, to loopback clients that are not web pages of
+// another origin (origin.go).
 func (sb *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if why := refusal(r); why != "" {
+		sb.refuse(w, r, why)
+		return
+	}
 	if sb.serveSSO(w, r) {
 		return
 	}
+	sb.syncAgenda() // what ran in AWS meanwhile happened before this request
 	if strings.HasPrefix(r.URL.Path, "/_sandbox/") {
 		sb.control.ServeHTTP(w, r)
 		return
 	}
-	if strings.HasPrefix(r.Header.Get("X-Amz-Target"), priceListTarget) {
-		sb.servePriceList(w, r) // JSON 1.1: pricelist.go
+	if isSchedulerPath(r.URL.Path) {
+		sb.serveScheduler(w, r) // REST-JSON: scheduler.go
+		return
+	}
+	if strings.HasPrefix(r.URL.Path, route53Prefix) {
+		sb.serveRoute53(w, r) // REST-XML: route53.go
+		return
+	}
+	if r.Header.Get("X-Amz-Target") != "" {
+		sb.serveJSON(w, r) // JSON 1.1: jsonapi.go
 		return
 	}
 	sb.serveAPI(w, r)

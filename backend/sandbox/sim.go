@@ -37,6 +37,13 @@ type instance struct {
 	failStart                               bool
 	launchIndex                             int
 	volumes                                 []VolumeSpec // none: the default root volume
+	subnet, vpc, keyName, profile           string
+	groups, groupNames                      []string
+	userData                                []byte    // as launched (decoded from base64)
+	script                                  *script   // the replay of its user data, once it runs
+	stackID, logicalID                      string    // the CloudFormation resource that made it
+	ssm                                     *SSMSpec  // nil: not SSM-managed; durations divided by Speed
+	ssmFirst, ssmLost                       time.Time // its agent first registered, last went offline
 
 	state      string
 	since      time.Time // when state was entered
@@ -50,8 +57,16 @@ type instance struct {
 	timer clockwork.Timer
 }
 
-// advance moves the instance through every transition due by now.
+// advance moves the instance through every transition due by now, and
+// its user data's replay with it.
 func (in *instance) advance(now time.Time) {
+	in.advanceState(now)
+	if in.script != nil {
+		in.script.replay(in.tags, now)
+	}
+}
+
+func (in *instance) advanceState(now time.Time) {
 	for {
 		var next string
 		var d time.Duration
@@ -81,11 +96,16 @@ func (in *instance) advance(now time.Time) {
 
 // setState enters a new state now, with the reason EC2 would give.
 func (in *instance) setState(state string, now time.Time) {
+	in.agentDown(now)
 	in.state, in.since = state, now
 	switch state {
 	case cloud.Pending:
 		in.launch, in.why, in.transition = now, reason{}, ""
 	case cloud.Stopping, cloud.ShuttingDown:
+		if in.script != nil && in.script.cut.IsZero() {
+			in.script.replay(in.tags, now)
+			in.script.cut = now // its user data stops running with it
+		}
 		in.why = userShutdown
 		in.transition = "User initiated (" + now.UTC().Format("2006-01-02 15:04:05 MST") + ")"
 	}

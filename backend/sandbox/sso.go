@@ -57,16 +57,17 @@ func (sb *Sandbox) serveSSO(w http.ResponseWriter, r *http.Request) bool {
 	}
 	began := time.Now()
 	status, body := h(r)
-	entry := Request{Time: sb.clock.Now(), Region: defaultRegion, Service: "sso", Action: action,
-		Status: status, Duration: time.Since(began)}
+	entry := Request{Time: sb.clock.Now(), Region: defaultRegion, Service: "sso", Action: action, Duration: time.Since(began)}
 	if e, ok := body.(ssoError); ok {
 		entry.ErrorCode, entry.Message = e.Type, e.Description
 		w.Header().Set("X-Amzn-ErrorType", e.Type)
 	}
+	out, err := json.Marshal(body)
+	if err != nil {
+		status, out = http.StatusInternalServerError, []byte(`{"__type":"InternalServerException"}`)
+	}
 	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(body)
-	sb.record(entry)
+	sb.respond(w, status, out, entry)
 	return true
 }
 

@@ -163,7 +163,7 @@ func TestIncorrectInstanceStateWhereAWSGivesIt(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := c.StopInstances(ctx, &ec2.StopInstancesInput{InstanceIds: []string{db}})
-	ae := wantCode(t, err, "IncorrectInstanceState")
+	ae := apiErr(t, err, "IncorrectInstanceState")
 	if !strings.Contains(ae.ErrorMessage(), db) {
 		t.Errorf("message %q does not name the instance", ae.ErrorMessage())
 	}
@@ -211,7 +211,7 @@ func TestUnknownAndMalformedIDs(t *testing.T) {
 	c := e.ec2("eu-west-1")
 	const missing1, missing2 = "i-0123456789abcdef0", "i-0fedcba9876543210"
 	_, err := c.StartInstances(ctx, &ec2.StartInstancesInput{InstanceIds: []string{"i-0db0000000000001", missing1, missing2}})
-	ae := wantCode(t, err, "InvalidInstanceID.NotFound")
+	ae := apiErr(t, err, "InvalidInstanceID.NotFound")
 	if !strings.Contains(ae.ErrorMessage(), missing1) || !strings.Contains(ae.ErrorMessage(), missing2) {
 		t.Errorf("message %q must list every missing id", ae.ErrorMessage())
 	}
@@ -219,7 +219,7 @@ func TestUnknownAndMalformedIDs(t *testing.T) {
 		t.Fatalf("a failed call started the known instance: %s", s)
 	}
 	_, err = c.DescribeInstances(ctx, &ec2.DescribeInstancesInput{InstanceIds: []string{missing1}})
-	ae = wantCode(t, err, "InvalidInstanceID.NotFound")
+	ae = apiErr(t, err, "InvalidInstanceID.NotFound")
 	if ae.ErrorMessage() != "The instance ID '"+missing1+"' does not exist" {
 		t.Errorf("message %q", ae.ErrorMessage())
 	}

@@ -10,6 +10,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"cloudcontrol/backend/yamlpos"
+
 	"cloudcontrol/backend/cloud"
 	"cloudcontrol/backend/pricing"
 )
@@ -21,6 +23,11 @@ type VolumeSpec struct {
 	Type       string `json:"type"`
 	IOPS       int    `json:"iops,omitempty"`
 	Throughput int    `json:"throughput,omitempty"`
+	// Device, Encrypted and KMSKey come from a launch's block device
+	// mappings; world volumes are /dev/xvda, /dev/sdf, /dev/sdg, ...
+	Device    string `json:"device,omitempty"`
+	Encrypted bool   `json:"encrypted,omitempty"`
+	KMSKey    string `json:"kmsKey,omitempty"`
 }
 
 // defaultVolumes is what an instance has when the world does not say: one
@@ -29,7 +36,7 @@ var defaultVolumes = []VolumeSpec{{SizeGiB: 8, Type: "gp3", IOPS: 3000, Throughp
 
 // volumes parses an instance's volumes: list.
 func (p *parser) volumes(n *yaml.Node) []VolumeSpec {
-	if n.Kind != yaml.SequenceNode {
+	if n = yamlpos.Deref(n); n.Kind != yaml.SequenceNode {
 		p.errf(n, "volumes must be a list such as [{size: 100, type: gp3}]")
 		return nil
 	}
@@ -46,7 +53,7 @@ func (p *parser) volumes(n *yaml.Node) []VolumeSpec {
 				}
 			},
 		})
-		if v.SizeGiB == 0 && item.Kind == yaml.MappingNode {
+		if v.SizeGiB == 0 && yamlpos.Deref(item).Kind == yaml.MappingNode {
 			p.errf(item, "a volume needs a size in GiB, such as size: 100")
 		}
 		if v.Type == "gp3" {
@@ -57,16 +64,22 @@ func (p *parser) volumes(n *yaml.Node) []VolumeSpec {
 	return out
 }
 
+// volumeSpecs are an instance's volumes as launched (the default root
+// volume when the world lists none).
+func volumeSpecs(in *instance) []VolumeSpec {
+	if len(in.volumes) == 0 {
+		return defaultVolumes
+	}
+	return in.volumes
+}
+
 // volumeList is an instance's volumes as EC2 would list them (none once
 // terminated: root volumes are deleted on termination). Called with sb.mu held.
 func volumeList(in *instance) []cloud.Volume {
 	if in.state == cloud.Terminated {
 		return nil
 	}
-	specs := in.volumes
-	if len(specs) == 0 {
-		specs = defaultVolumes
-	}
+	specs := volumeSpecs(in)
 	out := make([]cloud.Volume, len(specs))
 	for i, v := range specs {
 		sum := sha256.Sum256(fmt.Appendf(nil, "%s/%d", in.id, i))
@@ -97,6 +110,7 @@ type xVolume struct {
 	IOPS        int           `xml:"iops,omitempty"`
 	Throughput  int           `xml:"throughput,omitempty"`
 	Encrypted   bool          `xml:"encrypted"`
+	KMSKey      string        `xml:"kmsKeyId,omitempty"`
 	MultiAttach bool          `xml:"multiAttachEnabled"`
 }
 
@@ -131,7 +145,7 @@ func (sb *Sandbox) describeVolumes(c *call) (any, *apiError) {
 	}
 	wantVol := append(c.list("VolumeId"), f["volume-id"]...)
 	wantInst := f["attachment.instance-id"]
-	max, start, err := pageParams(c, false)
+	limit, start, err := pageParams(c, false)
 	if err != nil {
 		return nil, err
 	}
@@ -148,23 +162,42 @@ func (sb *Sandbox) describeVolumes(c *call) (any, *apiError) {
 				if len(wantVol) > 0 && !slices.Contains(wantVol, v.ID) {
 					continue
 				}
-				device := "/dev/xvda"
-				if i > 0 {
-					device = fmt.Sprintf("/dev/sd%c", 'f'+i-1)
+				spec := volumeSpecs(in)[i]
+				device := spec.Device
+				if device == "" {
+					device = "/dev/xvda"
+					if i > 0 {
+						device = fmt.Sprintf("/dev/sd%c", 'f'+i-1)
+					}
 				}
 				all = append(all, xVolume{VolumeID: v.ID, Size: v.SizeGiB, AZ: in.az, Status: "in-use",
 					CreateTime: fmtTime(in.launch), VolumeType: v.Type, IOPS: v.IOPS, Throughput: v.Throughput,
+					Encrypted: spec.Encrypted, KMSKey: spec.KMSKey,
 					Attachments: []xAttachment{{VolumeID: v.ID, InstanceID: in.id, Device: device, Status: "attached",
 						AttachTime: fmtTime(in.launch), DeleteOnT: true}}})
 			}
+		}
+		for _, v := range rs.vols { // standalone volumes (AWS::EC2::Volume)
+			if len(wantVol) > 0 && !slices.Contains(wantVol, v.id) ||
+				len(wantInst) > 0 && (v.attachedTo == nil || !slices.Contains(wantInst, v.attachedTo.id)) {
+				continue
+			}
+			x := xVolume{VolumeID: v.id, Size: v.size, AZ: v.az, Status: "available", CreateTime: fmtTime(v.created),
+				VolumeType: v.typ, IOPS: v.iops, Throughput: v.throughput, Encrypted: v.encrypted, KMSKey: v.kms}
+			if v.attachedTo != nil {
+				x.Status = "in-use"
+				x.Attachments = []xAttachment{{VolumeID: v.id, InstanceID: v.attachedTo.id, Device: v.device,
+					Status: "attached", AttachTime: fmtTime(v.created)}}
+			}
+			all = append(all, x)
 		}
 	}
 	sb.mu.Unlock()
 	resp := &xDescribeVolumes{Xmlns: ec2NS, RequestID: requestID()}
 	if start < len(all) {
 		all = all[start:]
-		if max > 0 && len(all) > max {
-			all, resp.NextToken = all[:max], pageToken(start+max)
+		if limit > 0 && len(all) > limit {
+			all, resp.NextToken = all[:limit], pageToken(start+limit)
 		}
 		resp.Volumes = all
 	}

@@ -1,5 +1,6 @@
-// Package sandbox is a local, AWS-compatible simulated EC2 (+ STS) that the
-// real aws-sdk-go-v2 clients talk to unchanged. A world file describes the
+// Package sandbox is a local, AWS-compatible simulated AWS account (EC2, STS,
+// SSM, EventBridge Scheduler, IAM and more; see README.md) that the real
+// aws-sdk-go-v2 clients talk to unchanged. A world file describes the
 // account, regions and instances; state is a function of (injectable) time.
 package sandbox
 
@@ -19,6 +20,12 @@ const (
 	DefaultTerminate = 5 * time.Second
 	DefaultAccount   = "123456789012"
 	DefaultType      = "t3.micro"
+	// DefaultStackResource is how long CloudFormation takes to create one
+	// resource, DefaultStackDelete to delete a whole stack.
+	DefaultStackResource = 5 * time.Second
+	DefaultStackDelete   = 5 * time.Second
+	// DefaultDNSChange is how long a Route 53 change stays PENDING.
+	DefaultDNSChange = 2 * time.Second
 )
 
 // World is a parsed, validated world file with defaults applied and every
@@ -33,10 +40,22 @@ type World struct {
 	Faults []Fault
 }
 
-// Defaults apply to every instance that does not say otherwise.
+// Defaults apply to every instance (and region) that does not say otherwise.
 type Defaults struct {
 	Timing Timing
 	Public bool
+	// Stack times CloudFormation in regions that do not set their own.
+	Stack StackTiming
+	// DNSChange is how long a Route 53 change is PENDING before INSYNC.
+	DNSChange time.Duration
+	// SSM makes every instance SSM-managed unless it says ssm: false; nil: none is.
+	SSM *SSMSpec
+}
+
+// StackTiming says how long CloudFormation takes (before Options.Speed).
+type StackTiming struct {
+	Resource time.Duration // one resource's create
+	Delete   time.Duration // a whole stack's delete
 }
 
 // Timing says how long each transition takes (before Options.Speed).
@@ -47,10 +66,52 @@ type Timing struct {
 	Terminate time.Duration // shutting-down -> terminated
 }
 
-// Region is one region of the world.
+// Region is one region of the world. A region whose file leaves out
+// images, ssm-parameters, vpcs or key-pairs gets the default set of each
+// (DefaultImages, ...), so older worlds work for launching too.
 type Region struct {
 	Name      string
 	Instances []InstanceSpec
+	Images    []Image
+	// SSMParameters are public parameters by name, such as AMI aliases.
+	SSMParameters map[string]string
+	VPCs          []VPC
+	KeyPairs      []string
+	// HostedZones are Route 53's, which is global: every region's zones are
+	// served together.
+	HostedZones []HostedZone
+	// Offerings limit the instance types of the zones listed; a zone not
+	// listed offers every type the built-in price table knows in the region.
+	Offerings map[string][]string
+	Stack     StackTiming
+	// Launched are the services launched instances serve, by their tags.
+	Launched []LaunchedServices
+}
+
+// Image is one AMI: owner is "amazon" (the default), "self" (the world's
+// account) or a 12-digit account.
+type Image struct {
+	ID, Name, Owner, Architecture, Description string
+}
+
+// VPC is one VPC with its subnets and security groups.
+type VPC struct {
+	ID, CIDR       string
+	Default        bool
+	Subnets        []Subnet
+	SecurityGroups []SecurityGroup
+}
+
+// Subnet is one subnet of a VPC, in one zone.
+type Subnet struct{ ID, Zone, CIDR string }
+
+// SecurityGroup is one security group of a VPC.
+type SecurityGroup struct{ ID, Name, Description string }
+
+// HostedZone is one Route 53 hosted zone; Name ends with a dot.
+type HostedZone struct {
+	ID, Name, Comment string
+	Private           bool
 }
 
 // InstanceSpec is one instance as the world file describes it.
@@ -66,6 +127,11 @@ type InstanceSpec struct {
 	FailStart bool
 	Services  []Service
 	Volumes   []VolumeSpec // EBS volumes; none listed: one 8 GiB gp3 root volume
+	SSM       *SSMSpec     // nil: not SSM-managed
+	// Where it sits: its region's first image, the first subnet in its zone
+	// and that VPC's first security group.
+	Image, Subnet, VPC string
+	Groups             []string
 	// Pos is FILE:LINE:COL of the entry, for messages.
 	Pos string
 }

@@ -25,6 +25,7 @@ import (
 
 	"cloudcontrol/backend/atomicfile"
 	"cloudcontrol/backend/cloud"
+	"cloudcontrol/backend/userfile"
 )
 
 // File names: in sandbox mode the window keeps its own folders and
@@ -111,11 +112,22 @@ func at(path string) *File { return &File{path: path, now: time.Now} }
 // Path is where the settings live.
 func (f *File) Path() string { return f.path }
 
-// Load reads the settings; a missing file means nothing chosen yet.
+// MaxFileSize is the largest settings file read (1 MiB): a real one is a
+// few kilobytes, and the cap keeps a stray file from exhausting the process.
+const MaxFileSize = 1 << 20
+
+// Load reads the settings; a missing file means nothing chosen yet. A file
+// that is not a regular one (a named pipe, a device) or is larger than
+// MaxFileSize is not read: it is damaged, as one that is not JSON is.
 func (f *File) Load() (Settings, error) {
-	data, err := os.ReadFile(f.path)
+	data, err := userfile.Read(f.path, MaxFileSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return Settings{}, nil
+	}
+	var nr *userfile.NotRegularError
+	var big *userfile.TooLargeError
+	if errors.As(err, &nr) || errors.As(err, &big) {
+		return Settings{}, &DamagedError{Path: f.path, Err: err}
 	}
 	if err != nil {
 		return Settings{}, fmt.Errorf("reading the settings: %w", err)

@@ -128,18 +128,24 @@ describe('honest freshness', () => {
             fakeApi(
                 overview([
                     threeTier({
-                        started: {
-                            name: 'alice',
-                            arn: 'arn:aws:sts::1:assumed-role/A/alice',
-                            at: new Date(now - 2 * 3600e3).toISOString(),
+                        who: {
+                            startedBy: 'arn:aws:sts::1:assumed-role/A/alice',
+                            startedByName: 'alice',
+                            startedAt: new Date(now - 2 * 3600e3).toISOString(),
+                            leaseUntil: new Date(now + 80 * 60e3).toISOString(),
+                            leaseBy: 'arn:aws:iam::1:user/bob',
+                            leaseByName: 'bob',
+                            leasedInstances: 1,
+                            upInstances: 2,
                         },
-                        lease: {until: new Date(now + 80 * 60e3).toISOString(), by: 'bob'},
                     }),
                 ]),
             ).api,
         );
         expect(await screen.findByTestId('started-by')).toHaveTextContent(/started by alice, 2h 0\dm ago/);
-        expect(screen.getByTestId('lease')).toHaveTextContent(/lease ends in 1h (19|20)m \(bob\)/);
+        expect(screen.getByTestId('lease')).toHaveTextContent(
+            /lease ends in 1h (19|20)m \(bob\), on 1 of 2 running instances/,
+        );
     });
 });
 
@@ -168,6 +174,7 @@ describe('ways forward from every error', () => {
         await waitFor(() => expect(fake.api.addFolder).toHaveBeenCalled());
         fireEvent.click(within(empty).getByRole('button', {name: 'Open the examples'}));
         await waitFor(() => expect(fake.api.openExamples).toHaveBeenCalled());
+        expect(await screen.findByText(/cloudcontrol\/examples: copy one into a folder of yours/)).toBeInTheDocument();
     });
 
     it('says in words why the plan could not be read, and Retry reads it again', async () => {

@@ -28,6 +28,7 @@ type Fleet struct {
 	DescribeErrs []error
 	StartErr     error
 	StopErr      error
+	TagErr       error // returned by Tag and Untag (tags.go)
 }
 
 // Inst is one instance of a Fleet. Tests set its fields before a run.
@@ -39,6 +40,8 @@ type Inst struct {
 	StartTook, StopTook, ChecksTook time.Duration
 	// OnStart replaces the usual pending -> running schedule.
 	OnStart func(now time.Time) []Step
+
+	runningSince time.Time // when it last became running (tags.go)
 }
 
 // Step is a scripted transition of an instance, applied once its time comes.
@@ -73,6 +76,7 @@ func (f *Fleet) Add(id, name, state string, tags map[string]string) *Inst {
 		PrivateIP: "127.0.0.1", Tags: t}, StartTook: 10 * time.Second, StopTook: 15 * time.Second, ChecksTook: 30 * time.Second}
 	if state == cloud.Running {
 		fi.Checks = cloud.Checks{Instance: cloud.CheckOK, System: cloud.CheckOK}
+		fi.runningSince = f.clock.Now()
 	}
 	f.insts[id] = fi
 	return fi
@@ -97,6 +101,9 @@ func (f *Fleet) settle(fi *Inst) {
 			return
 		}
 		if s.State != "" {
+			if s.State == cloud.Running && fi.Instance.State != cloud.Running {
+				fi.runningSince = s.At
+			}
 			fi.Instance.State, fi.Instance.StateReason = s.State, s.Reason
 		}
 		if s.Checks != nil {

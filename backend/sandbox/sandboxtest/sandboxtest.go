@@ -15,7 +15,7 @@ import (
 // could not listen are logged: a port held elsewhere leaves a gate failing.
 func Serve(t testing.TB, w *sandbox.World, speed float64) *sandbox.Server {
 	t.Helper()
-	srv, err := sandbox.Listen("127.0.0.1:0", w, sandbox.Options{Speed: speed, AddressBlock: sandbox.RandomAddressBlock()})
+	srv, err := sandbox.Listen("127.0.0.1:0", w, sandbox.Options{Speed: speed, AddressBlock: Block(t)})
 	if err != nil {
 		t.Fatalf("starting the sandbox: %v", err)
 	}
@@ -36,4 +36,24 @@ func Serve(t testing.TB, w *sandbox.World, speed float64) *sandbox.Server {
 		}
 	})
 	return srv
+}
+
+// Block claims a loopback address block for the length of t, so no other
+// sandbox on this machine (another test package, another test run) serves
+// its instances' services on the same addresses.
+func Block(t testing.TB) int {
+	b, release := sandbox.ClaimAddressBlock()
+	t.Cleanup(release)
+	return b
+}
+
+// RequestsOf are sb's logged requests of action, in order.
+func RequestsOf(sb *sandbox.Sandbox, action string) []sandbox.Request {
+	var out []sandbox.Request
+	for _, q := range sb.Requests() {
+		if q.Action == action {
+			out = append(out, q)
+		}
+	}
+	return out
 }

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {fireEvent, screen, waitFor, within} from '@testing-library/react';
+import {act, fireEvent, screen, waitFor, within} from '@testing-library/react';
 import {fakeApi} from '../test/fakeApi';
 import {overview, startPlan, threeTier} from '../test/envs';
 import {threeTierCost} from '../test/costs';
@@ -81,6 +81,28 @@ describe('plan dialog cost line', () => {
         expect(fake.api.envCost).toHaveBeenCalledTimes(1);
         expect(fake.api.envCost).toHaveBeenCalledWith('three-tier', false);
         expect(screen.getByTestId('cost-hourly-running')).toHaveTextContent('$0.05 + unknown');
+    });
+
+    it("keeps the Price List's figures when the cache's answer comes after them", async () => {
+        const fake = fakeApi(overview([threeTier()]), {'three-tier/start': startPlan()});
+        let online: (v: unknown) => void = () => {};
+        let offline: (v: unknown) => void = () => {};
+        fake.api.envCost.mockImplementation(
+            (_e: string, cacheOnly: boolean) =>
+                new Promise((ok) => (cacheOnly ? (offline = ok as never) : (online = ok as never))),
+        );
+        renderApp(fake.api);
+        fireEvent.click(await screen.findByRole('button', {name: 'Start'}));
+        const dialog = await screen.findByRole('dialog', {name: 'Start three-tier?'});
+        expect(within(dialog).getByTestId('plan-cost')).toHaveTextContent('Pricing…');
+        online(threeTierCost({hourlyWhileRunning: {usd: 0.28, any: true}}));
+        await waitFor(() =>
+            expect(within(dialog).getByTestId('plan-cost')).toHaveTextContent('Running costs $0.28 per hour'),
+        );
+        await act(async () => offline(threeTierCost({hourlyWhileRunning: {usd: 0.27, any: true}})));
+        // Both say the Price List's figure.
+        expect(within(dialog).getByTestId('plan-cost')).toHaveTextContent('Running costs $0.28 per hour');
+        expect(screen.getByTestId('cost-hourly-running')).toHaveTextContent('$0.28');
     });
 
     it('prices from the cache at once when the panel has not read them yet', async () => {

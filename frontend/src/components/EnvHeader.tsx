@@ -156,21 +156,25 @@ function freshness(env: EnvView): string {
 
 /** Who started the running instances and their lease, as their Cloud Control tags say. */
 function Who({env, now}: {env: EnvView; now: number}) {
+    const w = env.who ?? {};
     const parts: ReactNode[] = [];
-    if (env.started) {
+    if (w.startedBy) {
         parts.push(
-            <span key="started" title={env.started.arn} data-testid="started-by">
-                started by {env.started.name}, {ago(env.started.at, now)}
+            <span key="started" title={w.startedBy} data-testid="started-by">
+                started by {w.startedByName || w.startedBy}
+                {w.startedAt ? `, ${ago(w.startedAt, now)}` : ''}
             </span>,
         );
     }
-    const until = env.lease ? epoch(env.lease.until) : NaN;
+    const until = w.leaseUntil ? epoch(w.leaseUntil) : NaN;
     if (!Number.isNaN(until)) {
         const left = (until - now) / 1000;
+        const some = (w.leasedInstances ?? 0) < (w.upInstances ?? 0);
         parts.push(
-            <span key="lease" data-testid="lease">
+            <span key="lease" data-testid="lease" title={w.leaseBy}>
                 {left > 0 ? `lease ends in ${duration(left)}` : 'lease ended'}
-                {env.lease?.by ? ` (${env.lease.by})` : ''}
+                {w.leaseByName ? ` (${w.leaseByName})` : ''}
+                {some ? `, on ${w.leasedInstances} of ${w.upInstances} running instances` : ''}
             </span>,
         );
     }

@@ -11,6 +11,7 @@ const resultColor: Record<string, string> = {
     cancelled: 'orange.7',
     refused: 'dimmed',
     interrupted: 'grape.7',
+    'interrupted?': 'grape.7',
     running: 'blue.7',
 };
 

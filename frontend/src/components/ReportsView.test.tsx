@@ -3,6 +3,7 @@ import {fireEvent, screen, waitFor, within} from '@testing-library/react';
 import {fakeApi} from '../test/fakeApi';
 import {env, overview, threeTier} from '../test/envs';
 import {renderApp} from '../test/render';
+import {history} from '../api/types';
 
 async function openReports() {
     const fake = fakeApi(overview([threeTier(), env('analytics', 'stopped')]));
@@ -24,15 +25,52 @@ describe('usage report', () => {
             to: `${today.getFullYear()}-${p(today.getMonth() + 1)}-${p(today.getDate())}`,
         });
         const rows = within(view).getAllByTestId('report-row');
-        expect(rows[0]).toHaveTextContent('three-tiershop-db (i-0db1)eu-west-1t3.micro210.0$0.0114/hour$0.11');
-        expect(rows[1]).toHaveTextContent('analyticsi-0an1us-east-1x9.huge13.0unknownunknown');
+        expect(rows[0]).toHaveTextContent('three-tiershop-db (i-0db1)eu-west-1t3.micro210.00$0.0114/hour$0.11');
+        expect(rows[1]).toHaveTextContent('analyticsi-0an1us-east-1x9.huge13.00unknownunknown');
         expect(
             within(view)
                 .getAllByTestId('report-env-total')
                 .map((r) => r.textContent),
-        ).toEqual(['analytics total3.0unknown', 'three-tier total10.0$0.11']);
+        ).toEqual(['analytics total3.00unknown', 'three-tier total10.00$0.11']);
         expect(within(view).getByTestId('report-total')).toHaveTextContent(
-            'Total: 13.0 instance hours, estimated $0.11 + unknown',
+            'Total: 13.00 instance hours, estimated $0.11 + unknown',
+        );
+    });
+
+    it('shows rows and totals as the report rounded them, so the totals are the sums of the rows shown', async () => {
+        const fake = fakeApi(overview([threeTier()]));
+        const row = {
+            env: 'shop',
+            instance: 'i-1',
+            name: '',
+            region: 'eu-west-1',
+            type: 'm5.large',
+            runs: 1,
+            hours: 0.04,
+            price: {usd: 0.107, unit: 'hour', known: true, source: 'built-in table'},
+            cost: {usd: 0.0043, any: true},
+        };
+        fake.api.report.mockResolvedValue(
+            history.Report.createFrom({
+                query: {env: '', from: '2026-11-01T00:00:00Z', to: '2026-11-02T00:00:00Z', now: '2026-11-01T12:00:00Z'},
+                rows: [...Array(5)]
+                    .map((_, i) => ({...row, instance: `i-${i}`}))
+                    .concat([{...row, instance: 'i-big', hours: 1405.3, cost: {usd: 150.37, any: true}}]),
+                envs: [{env: 'shop', hours: 1405.5, cost: {usd: 150.3915, any: true}}],
+                days: [{date: '2026-11-01', hours: 1405.5, cost: {usd: 150.39, any: true}}],
+                total: {env: 'total', hours: 1405.5, cost: {usd: 150.3915, any: true}},
+                basis: '',
+            }),
+        );
+        renderApp(fake.api);
+        fireEvent.click(await screen.findByRole('button', {name: 'Reports'}));
+        const view = await screen.findByRole('main', {name: 'Usage report'});
+        const rows = await within(view).findAllByTestId('report-row');
+        expect(rows[0]).toHaveTextContent('0.04$0.1070/hour$0.0043');
+        expect(rows[5]).toHaveTextContent('1405.30$0.1070/hour$150.37'); // cents, not "$150"
+        expect(within(view).getByTestId('report-env-total')).toHaveTextContent('shop total1405.50$150.39');
+        expect(within(view).getByTestId('report-total')).toHaveTextContent(
+            'Total: 1405.50 instance hours, estimated $150.39',
         );
     });
 
@@ -41,7 +79,7 @@ describe('usage report', () => {
         const chart = within(view).getByRole('figure', {name: 'Estimated cost per day'});
         const days = within(chart).getAllByTestId('day-bar');
         expect(days.map((b) => b.getAttribute('data-date'))).toEqual(['2026-11-01', '2026-11-02', '2026-11-03']);
-        expect(days[2]).toHaveTextContent('2026-11-03$0.02 + unknown5.0 hours');
+        expect(days[2]).toHaveTextContent('2026-11-03$0.02 + unknown5.00 hours');
         expect(chart).toHaveTextContent('orange days include parts that could not be priced');
     });
 

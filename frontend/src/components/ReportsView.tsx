@@ -16,7 +16,7 @@ import {notifications} from '@mantine/notifications';
 import {BarChart} from '@mantine/charts';
 import {useApi} from '../api/context';
 import type {Report, ReportDay, ReportRequest} from '../api/types';
-import {isoDate, money, quote, usd} from '../lib/cost';
+import {isoDate, money, quote, reportHours, usd} from '../lib/cost';
 import {OperationsTable} from './OperationsTable';
 
 interface Props {
@@ -127,7 +127,7 @@ function ReportBody({report}: {report: Report}) {
     return (
         <>
             <Text size="sm" data-testid="report-total">
-                Total: {report.total.hours.toFixed(1)} instance hours, estimated {money(report.total.cost)}
+                Total: {reportHours(report.total.hours)} instance hours, estimated {money(report.total.cost)}
             </Text>
             <DayChart days={report.days ?? []} />
             <ScrollArea>
@@ -164,7 +164,7 @@ function ReportBody({report}: {report: Report}) {
                                     {r.lifecycle === 'spot' ? ' (spot)' : ''}
                                 </Table.Td>
                                 <Table.Td ta="right">{r.runs}</Table.Td>
-                                <Table.Td ta="right">{r.hours.toFixed(1)}</Table.Td>
+                                <Table.Td ta="right">{reportHours(r.hours)}</Table.Td>
                                 <Table.Td ta="right" style={{whiteSpace: 'nowrap'}}>
                                     {quote(r.price)}
                                 </Table.Td>
@@ -179,7 +179,7 @@ function ReportBody({report}: {report: Report}) {
                             {(report.envs ?? []).map((e) => (
                                 <Table.Tr key={e.env} data-testid="report-env-total">
                                     <Table.Th colSpan={5}>{e.env} total</Table.Th>
-                                    <Table.Th ta="right">{e.hours.toFixed(1)}</Table.Th>
+                                    <Table.Th ta="right">{reportHours(e.hours)}</Table.Th>
                                     <Table.Th />
                                     <Table.Th ta="right">{money(e.cost)}</Table.Th>
                                 </Table.Tr>
@@ -221,7 +221,7 @@ export function DayChart({days}: {days: ReportDay[]}) {
         const partial = (d.cost.unknown?.length ?? 0) > 0;
         return {date: d.date, priced: partial ? 0 : v, partly: partial ? v : 0, hours: d.hours};
     });
-    const fmt = byHours ? (v: number) => `${v.toFixed(1)} h` : usd;
+    const fmt = byHours ? (v: number) => `${reportHours(v)} h` : usd;
     return (
         <figure aria-label={byHours ? 'Instance hours per day' : 'Estimated cost per day'} style={{margin: 0}}>
             <BarChart
@@ -255,7 +255,7 @@ export function DayChart({days}: {days: ReportDay[]}) {
                         <tr key={d.date} data-testid="day-bar" data-date={d.date}>
                             <th scope="row">{d.date}</th>
                             <td>{money(d.cost)}</td>
-                            <td>{d.hours.toFixed(1)} hours</td>
+                            <td>{reportHours(d.hours)} hours</td>
                         </tr>
                     ))}
                 </tbody>

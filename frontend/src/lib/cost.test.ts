@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {formatHours, usd} from './cost';
+import {formatHours, money, reportHours, usd} from './cost';
 
 describe('usd', () => {
     it('writes every amount by one rule: cents, four decimals below a cent, never $0.0000', () => {
@@ -23,5 +23,14 @@ describe('formatHours', () => {
         expect(formatHours(15)).toBe('15 h');
         expect(formatHours(62.99)).toBe('63 h');
         expect(formatHours(9.96)).toBe('10 h');
+    });
+});
+
+describe('report figures', () => {
+    it('show money to the cent at any size and hours to 0.01 h, as the report rounds them', () => {
+        expect(money({usd: 150.37, any: true} as never)).toBe('$150.37');
+        expect(money({usd: 0.0043, any: true} as never)).toBe('$0.0043');
+        expect(money({usd: 2.5, unknown: ['x9.huge in eu-west-1'], any: true} as never)).toBe('$2.50 + unknown');
+        expect(reportHours(0.04)).toBe('0.04');
     });
 });

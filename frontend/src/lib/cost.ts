@@ -24,6 +24,9 @@ export function money(m: Money | undefined): string {
     return `${usd(m.usd)} + unknown`;
 }
 
+/** A usage report's hours as the report rounded them (0.01 h). */
+export const reportHours = (h: number) => h.toFixed(2);
+
 /** What a total leaves out, for a tooltip; "" when complete. */
 export function missing(m: Money | undefined): string {
     return m?.unknown?.length ? `Not priced: ${m.unknown.join(', ')}` : '';

@@ -43,7 +43,8 @@ export function useControls(costs: Costs) {
                 (plan) => setPlanFlow((f) => (mine(f) ? {...f!, plan, loading: false} : f)),
                 (err) => setPlanFlow((f) => (mine(f) ? {...f!, error: message(err), loading: false} : f)),
             );
-            // The cost panel's figures when it has read them (the same ones); else the cache's, at once.
+            // The cost panel's figures when it has read them (the same ones); else the cache's at once,
+            // which the panel's own read replaces when it comes.
             if (!cost(env)?.report) loadCost(env, 'offline');
         },
         [api, cost, loadCost],

@@ -1,4 +1,5 @@
 import {useEffect, useState} from 'react';
+import {notifications} from '@mantine/notifications';
 import {useApi} from '../api/context';
 import type {Notifications, SettingsView, Theme} from '../api/types';
 import type {DashboardAction} from './dashboard';
@@ -60,7 +61,15 @@ export function useSettings(dispatch: (a: DashboardAction) => void) {
         setTheme: (t: Theme) => run(() => api.setTheme(t)),
         setNotifications: (n: Notifications) => run(() => api.setNotifications(n)),
         openLog: () => side(() => api.openLog()),
-        openExamples: () => side(() => api.openExamples()),
+        openExamples: () =>
+            side(() =>
+                api.openExamples().then((dir) =>
+                    notifications.show({
+                        title: 'The examples are in their folder',
+                        message: `${dir}: copy one into a folder of yours, or add this folder in Settings to try them.`,
+                    }),
+                ),
+            ),
     };
 }
 

@@ -57,7 +57,7 @@ export function threeTierCost(over: object = {}) {
 
 export function novemberReport() {
     return history.Report.createFrom({
-        query: {Env: '', From: '2026-11-01T00:00:00Z', To: '2026-11-04T00:00:00Z', Now: '2026-11-03T12:00:00Z'},
+        query: {env: '', from: '2026-11-01T00:00:00Z', to: '2026-11-04T00:00:00Z', now: '2026-11-03T12:00:00Z'},
         rows: [
             {
                 env: 'three-tier',

@@ -102,6 +102,56 @@ export namespace cloud {
 		    return a;
 		}
 	}
+	export class Stack {
+	    id: string;
+	    name: string;
+	    status: string;
+	    statusReason?: string;
+	    description?: string;
+	    // Go type: time
+	    created: any;
+	    // Go type: time
+	    deleted: any;
+	    parameters?: Record<string, string>;
+	    outputs?: Record<string, string>;
+	    tags?: Record<string, string>;
+	
+	    static createFrom(source: any = {}) {
+	        return new Stack(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.status = source["status"];
+	        this.statusReason = source["statusReason"];
+	        this.description = source["description"];
+	        this.created = this.convertValues(source["created"], null);
+	        this.deleted = this.convertValues(source["deleted"], null);
+	        this.parameters = source["parameters"];
+	        this.outputs = source["outputs"];
+	        this.tags = source["tags"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 
 }
 
@@ -182,7 +232,346 @@ export namespace control {
 		    return a;
 		}
 	}
+	export class DeployedDocument {
+	    kind: string;
+	    name: string;
+	    version: string;
+	    latestVersion?: string;
+	    changedInAws?: boolean;
 	
+	    static createFrom(source: any = {}) {
+	        return new DeployedDocument(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
+	        this.name = source["name"];
+	        this.version = source["version"];
+	        this.latestVersion = source["latestVersion"];
+	        this.changedInAws = source["changedInAws"];
+	    }
+	}
+	export class DeployedSchedule {
+	    name: string;
+	    expression: string;
+	    timezone: string;
+	    state: string;
+	    describe?: string;
+	    // Go type: time
+	    next?: any;
+	    runs?: any[];
+	    document?: string;
+	    ours: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new DeployedSchedule(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.expression = source["expression"];
+	        this.timezone = source["timezone"];
+	        this.state = source["state"];
+	        this.describe = source["describe"];
+	        this.next = this.convertValues(source["next"], null);
+	        this.runs = source["runs"];
+	        this.document = source["document"];
+	        this.ours = source["ours"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Deployment {
+	    env: string;
+	    region: string;
+	    deployed: boolean;
+	    documents: DeployedDocument[];
+	    group: string;
+	    schedules: DeployedSchedule[];
+	    // Go type: time
+	    checked: any;
+	    // Go type: time
+	    nextStart?: any;
+	    // Go type: time
+	    nextStop?: any;
+	    lease?: DeployedSchedule;
+	
+	    static createFrom(source: any = {}) {
+	        return new Deployment(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.env = source["env"];
+	        this.region = source["region"];
+	        this.deployed = source["deployed"];
+	        this.documents = this.convertValues(source["documents"], DeployedDocument);
+	        this.group = source["group"];
+	        this.schedules = this.convertValues(source["schedules"], DeployedSchedule);
+	        this.checked = this.convertValues(source["checked"], null);
+	        this.nextStart = this.convertValues(source["nextStart"], null);
+	        this.nextStop = this.convertValues(source["nextStop"], null);
+	        this.lease = this.convertValues(source["lease"], DeployedSchedule);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class LaunchList {
+	    target: Target;
+	    env?: string;
+	    launches: launch.Listed[];
+	    leftovers: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new LaunchList(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.target = this.convertValues(source["target"], Target);
+	        this.env = source["env"];
+	        this.launches = this.convertValues(source["launches"], launch.Listed);
+	        this.leftovers = source["leftovers"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class TemplateView {
+	    name: string;
+	    description?: string;
+	    stage: string;
+	    ami: string;
+	    types: launch.TypePrice[];
+	    tokens: launch.TokenValue[];
+	    volume?: env.Volume;
+	    ttlSeconds?: number;
+	    dnsZone?: string;
+	    timeoutSeconds: number;
+	    problem?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new TemplateView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.description = source["description"];
+	        this.stage = source["stage"];
+	        this.ami = source["ami"];
+	        this.types = this.convertValues(source["types"], launch.TypePrice);
+	        this.tokens = this.convertValues(source["tokens"], launch.TokenValue);
+	        this.volume = this.convertValues(source["volume"], env.Volume);
+	        this.ttlSeconds = source["ttlSeconds"];
+	        this.dnsZone = source["dnsZone"];
+	        this.timeoutSeconds = source["timeoutSeconds"];
+	        this.problem = source["problem"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class LaunchTemplates {
+	    env: string;
+	    target: Target;
+	    templates: TemplateView[];
+	
+	    static createFrom(source: any = {}) {
+	        return new LaunchTemplates(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.env = source["env"];
+	        this.target = this.convertValues(source["target"], Target);
+	        this.templates = this.convertValues(source["templates"], TemplateView);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class LeaseResult {
+	    env: string;
+	    // Go type: time
+	    until?: any;
+	    by?: string;
+	    byName?: string;
+	    // Go type: time
+	    previousUntil?: any;
+	    previousBy?: string;
+	    previousByName?: string;
+	    instances: string[];
+	    keptBy?: string;
+	    schedule?: string;
+	    message: string;
+	    notes?: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new LeaseResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.env = source["env"];
+	        this.until = this.convertValues(source["until"], null);
+	        this.by = source["by"];
+	        this.byName = source["byName"];
+	        this.previousUntil = this.convertValues(source["previousUntil"], null);
+	        this.previousBy = source["previousBy"];
+	        this.previousByName = source["previousByName"];
+	        this.instances = source["instances"];
+	        this.keptBy = source["keptBy"];
+	        this.schedule = source["schedule"];
+	        this.message = source["message"];
+	        this.notes = source["notes"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	
+	export class Who {
+	    startedBy?: string;
+	    startedByName?: string;
+	    // Go type: time
+	    startedAt?: any;
+	    // Go type: time
+	    leaseUntil?: any;
+	    leaseBy?: string;
+	    leaseByName?: string;
+	    leasedInstances?: number;
+	    upInstances?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Who(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.startedBy = source["startedBy"];
+	        this.startedByName = source["startedByName"];
+	        this.startedAt = this.convertValues(source["startedAt"], null);
+	        this.leaseUntil = this.convertValues(source["leaseUntil"], null);
+	        this.leaseBy = source["leaseBy"];
+	        this.leaseByName = source["leaseByName"];
+	        this.leasedInstances = source["leasedInstances"];
+	        this.upInstances = source["upInstances"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class Whoami {
 	    profile?: string;
 	    region: string;
@@ -602,74 +991,6 @@ export namespace desktop {
 	        this.note = source["note"];
 	    }
 	}
-	export class Lease {
-	    // Go type: time
-	    until: any;
-	    by?: string;
-	
-	    static createFrom(source: any = {}) {
-	        return new Lease(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.until = this.convertValues(source["until"], null);
-	        this.by = source["by"];
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
-	export class StartedBy {
-	    name: string;
-	    arn: string;
-	    // Go type: time
-	    at: any;
-	
-	    static createFrom(source: any = {}) {
-	        return new StartedBy(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.name = source["name"];
-	        this.arn = source["arn"];
-	        this.at = this.convertValues(source["at"], null);
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
 	export class StageView {
 	    name: string;
 	    after: string[];
@@ -747,8 +1068,7 @@ export namespace desktop {
 	    usable: boolean;
 	    problems: ProblemView[];
 	    stages: StageView[];
-	    started?: StartedBy;
-	    lease?: Lease;
+	    who: control.Who;
 	
 	    static createFrom(source: any = {}) {
 	        return new EnvView(source);
@@ -771,8 +1091,7 @@ export namespace desktop {
 	        this.usable = source["usable"];
 	        this.problems = this.convertValues(source["problems"], ProblemView);
 	        this.stages = this.convertValues(source["stages"], StageView);
-	        this.started = this.convertValues(source["started"], StartedBy);
-	        this.lease = this.convertValues(source["lease"], Lease);
+	        this.who = this.convertValues(source["who"], control.Who);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -857,7 +1176,6 @@ export namespace desktop {
 	        this.sessionMinutes = source["sessionMinutes"];
 	    }
 	}
-	
 	export class MFAQuestion {
 	    profile: string;
 	    mfaSerial: string;
@@ -1126,7 +1444,31 @@ export namespace desktop {
 	        this.version = source["version"];
 	    }
 	}
+
+}
+
+export namespace env {
 	
+	export class Volume {
+	    size: number;
+	    type?: string;
+	    device?: string;
+	    encrypted?: boolean;
+	    "kms-key"?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Volume(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.size = source["size"];
+	        this.type = source["type"];
+	        this.device = source["device"];
+	        this.encrypted = source["encrypted"];
+	        this["kms-key"] = source["kms-key"];
+	    }
+	}
 
 }
 
@@ -1303,13 +1645,13 @@ export namespace history {
 		}
 	}
 	export class ReportQuery {
-	    Env: string;
+	    env: string;
 	    // Go type: time
-	    From: any;
+	    from: any;
 	    // Go type: time
-	    To: any;
+	    to: any;
 	    // Go type: time
-	    Now: any;
+	    now: any;
 	
 	    static createFrom(source: any = {}) {
 	        return new ReportQuery(source);
@@ -1317,10 +1659,10 @@ export namespace history {
 	
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.Env = source["Env"];
-	        this.From = this.convertValues(source["From"], null);
-	        this.To = this.convertValues(source["To"], null);
-	        this.Now = this.convertValues(source["Now"], null);
+	        this.env = source["env"];
+	        this.from = this.convertValues(source["from"], null);
+	        this.to = this.convertValues(source["to"], null);
+	        this.now = this.convertValues(source["now"], null);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1385,6 +1727,366 @@ export namespace history {
 
 }
 
+export namespace launch {
+	
+	export class Image {
+	    id: string;
+	    name?: string;
+	    description?: string;
+	    alias?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Image(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.description = source["description"];
+	        this.alias = source["alias"];
+	    }
+	}
+	export class Lease {
+	    ttlSeconds: number;
+	    // Go type: time
+	    until: any;
+	    by: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Lease(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.ttlSeconds = source["ttlSeconds"];
+	        this.until = this.convertValues(source["until"], null);
+	        this.by = source["by"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Listed {
+	    stack: string;
+	    stackId: string;
+	    status: string;
+	    reason?: string;
+	    region: string;
+	    env: string;
+	    template?: string;
+	    launch: string;
+	    launchedBy?: string;
+	    // Go type: time
+	    created: any;
+	    instance?: string;
+	    name?: string;
+	    state?: string;
+	    type?: string;
+	    privateIp?: string;
+	    dns?: string;
+	    progress?: cloud.BootProgress;
+	    hourly: cost.Quote;
+	    leftover: boolean;
+	    why?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Listed(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.stack = source["stack"];
+	        this.stackId = source["stackId"];
+	        this.status = source["status"];
+	        this.reason = source["reason"];
+	        this.region = source["region"];
+	        this.env = source["env"];
+	        this.template = source["template"];
+	        this.launch = source["launch"];
+	        this.launchedBy = source["launchedBy"];
+	        this.created = this.convertValues(source["created"], null);
+	        this.instance = source["instance"];
+	        this.name = source["name"];
+	        this.state = source["state"];
+	        this.type = source["type"];
+	        this.privateIp = source["privateIp"];
+	        this.dns = source["dns"];
+	        this.progress = this.convertValues(source["progress"], cloud.BootProgress);
+	        this.hourly = this.convertValues(source["hourly"], cost.Quote);
+	        this.leftover = source["leftover"];
+	        this.why = source["why"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class TokenValue {
+	    name: string;
+	    value: string;
+	    given?: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new TokenValue(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.value = source["value"];
+	        this.given = source["given"];
+	    }
+	}
+	export class VolumeSpec {
+	    sizeGiB: number;
+	    type: string;
+	    device: string;
+	    encrypted: boolean;
+	    kmsKey?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new VolumeSpec(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.sizeGiB = source["sizeGiB"];
+	        this.type = source["type"];
+	        this.device = source["device"];
+	        this.encrypted = source["encrypted"];
+	        this.kmsKey = source["kmsKey"];
+	    }
+	}
+	export class TypePrice {
+	    type: string;
+	    hourly: cost.Quote;
+	
+	    static createFrom(source: any = {}) {
+	        return new TypePrice(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.type = source["type"];
+	        this.hourly = this.convertValues(source["hourly"], cost.Quote);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class PreviewInstance {
+	    name: string;
+	    stack: string;
+	    launch: string;
+	    dns?: string;
+	    tags: Record<string, string>;
+	
+	    static createFrom(source: any = {}) {
+	        return new PreviewInstance(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.stack = source["stack"];
+	        this.launch = source["launch"];
+	        this.dns = source["dns"];
+	        this.tags = source["tags"];
+	    }
+	}
+	export class Preview {
+	    env: string;
+	    template: string;
+	    description?: string;
+	    stage: string;
+	    account: string;
+	    region: string;
+	    profile?: string;
+	    caller: string;
+	    instances: PreviewInstance[];
+	    image: Image;
+	    type: string;
+	    types: TypePrice[];
+	    subnet: string;
+	    vpc: string;
+	    zone: string;
+	    securityGroups: string[];
+	    keyPair?: string;
+	    instanceProfile?: string;
+	    volume?: VolumeSpec;
+	    dnsZone?: string;
+	    lease?: Lease;
+	    tokens?: TokenValue[];
+	    cloudformation: string;
+	    userDataBytes: number;
+	    timeoutSeconds: number;
+	    hourly: cost.Quote;
+	    volumeMonthly: cost.Money;
+	    hourlyTotal: cost.Money;
+	    monthlyTotal: cost.Money;
+	    warnings?: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Preview(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.env = source["env"];
+	        this.template = source["template"];
+	        this.description = source["description"];
+	        this.stage = source["stage"];
+	        this.account = source["account"];
+	        this.region = source["region"];
+	        this.profile = source["profile"];
+	        this.caller = source["caller"];
+	        this.instances = this.convertValues(source["instances"], PreviewInstance);
+	        this.image = this.convertValues(source["image"], Image);
+	        this.type = source["type"];
+	        this.types = this.convertValues(source["types"], TypePrice);
+	        this.subnet = source["subnet"];
+	        this.vpc = source["vpc"];
+	        this.zone = source["zone"];
+	        this.securityGroups = source["securityGroups"];
+	        this.keyPair = source["keyPair"];
+	        this.instanceProfile = source["instanceProfile"];
+	        this.volume = this.convertValues(source["volume"], VolumeSpec);
+	        this.dnsZone = source["dnsZone"];
+	        this.lease = this.convertValues(source["lease"], Lease);
+	        this.tokens = this.convertValues(source["tokens"], TokenValue);
+	        this.cloudformation = source["cloudformation"];
+	        this.userDataBytes = source["userDataBytes"];
+	        this.timeoutSeconds = source["timeoutSeconds"];
+	        this.hourly = this.convertValues(source["hourly"], cost.Quote);
+	        this.volumeMonthly = this.convertValues(source["volumeMonthly"], cost.Money);
+	        this.hourlyTotal = this.convertValues(source["hourlyTotal"], cost.Money);
+	        this.monthlyTotal = this.convertValues(source["monthlyTotal"], cost.Money);
+	        this.warnings = source["warnings"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class Request {
+	    template: string;
+	    type?: string;
+	    name?: string;
+	    tokens?: Record<string, string>;
+	    count?: number;
+	    ids?: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Request(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.template = source["template"];
+	        this.type = source["type"];
+	        this.name = source["name"];
+	        this.tokens = source["tokens"];
+	        this.count = source["count"];
+	        this.ids = source["ids"];
+	    }
+	}
+	export class Target {
+	    instance: cloud.Instance;
+	    stack: cloud.Stack;
+	
+	    static createFrom(source: any = {}) {
+	        return new Target(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.instance = this.convertValues(source["instance"], cloud.Instance);
+	        this.stack = this.convertValues(source["stack"], cloud.Stack);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	
+
+}
+
 export namespace lock {
 	
 	export class Holder {
@@ -1444,15 +2146,24 @@ export namespace op {
 	}
 	export enum EventType {
 	    ACTION_SENT = "action-sent",
+	    BOOT_PROGRESS = "boot-progress",
+	    CHANGE_APPLIED = "change-applied",
+	    CLEANUP_DONE = "cleanup-done",
+	    DNS_UPDATED = "dns-updated",
 	    GATE_PASSED = "gate-passed",
 	    GATE_WAITING = "gate-waiting",
 	    INSTANCE_STATE = "instance-state",
+	    LAUNCH_DONE = "launch-done",
+	    LAUNCH_FAILED = "launch-failed",
+	    LAUNCH_PREVIEW = "launch-preview",
+	    LAUNCH_STARTED = "launch-started",
 	    NOTE = "note",
 	    RUN_CANCELLED = "run-cancelled",
 	    RUN_DONE = "run-done",
 	    RUN_FAILED = "run-failed",
 	    RUN_REFUSED = "run-refused",
 	    RUN_STARTED = "run-started",
+	    STACK_EVENT = "stack-event",
 	    STAGE_CANCELLED = "stage-cancelled",
 	    STAGE_FAILED = "stage-failed",
 	    STAGE_READY = "stage-ready",
@@ -1500,6 +2211,13 @@ export namespace op {
 	    gate?: string;
 	    message?: string;
 	    elapsed: number;
+	    stack?: string;
+	    stackId?: string;
+	    resource?: string;
+	    resourceType?: string;
+	    status?: string;
+	    reason?: string;
+	    percent?: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new Event(source);
@@ -1518,6 +2236,13 @@ export namespace op {
 	        this.gate = source["gate"];
 	        this.message = source["message"];
 	        this.elapsed = source["elapsed"];
+	        this.stack = source["stack"];
+	        this.stackId = source["stackId"];
+	        this.resource = source["resource"];
+	        this.resourceType = source["resourceType"];
+	        this.status = source["status"];
+	        this.reason = source["reason"];
+	        this.percent = source["percent"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1575,6 +2300,83 @@ export namespace op {
 	        this.name = source["name"];
 	        this.state = source["state"];
 	    }
+	}
+	export class ResourceProgress {
+	    logicalId: string;
+	    type?: string;
+	    status: string;
+	    reason?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ResourceProgress(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.logicalId = source["logicalId"];
+	        this.type = source["type"];
+	        this.status = source["status"];
+	        this.reason = source["reason"];
+	    }
+	}
+	export class LaunchProgress {
+	    stack: string;
+	    stackId?: string;
+	    status?: string;
+	    instance?: string;
+	    name?: string;
+	    state?: string;
+	    percent?: number;
+	    bootMessage?: string;
+	    resources: ResourceProgress[];
+	    reason?: string;
+	    dns?: string;
+	    outcome: Outcome;
+	    cleanedUp?: boolean;
+	    // Go type: time
+	    started: any;
+	    message?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new LaunchProgress(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.stack = source["stack"];
+	        this.stackId = source["stackId"];
+	        this.status = source["status"];
+	        this.instance = source["instance"];
+	        this.name = source["name"];
+	        this.state = source["state"];
+	        this.percent = source["percent"];
+	        this.bootMessage = source["bootMessage"];
+	        this.resources = this.convertValues(source["resources"], ResourceProgress);
+	        this.reason = source["reason"];
+	        this.dns = source["dns"];
+	        this.outcome = source["outcome"];
+	        this.cleanedUp = source["cleanedUp"];
+	        this.started = this.convertValues(source["started"], null);
+	        this.message = source["message"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class Waiting {
 	    gate: string;
@@ -1654,6 +2456,7 @@ export namespace op {
 	    stages: StageProgress[];
 	    failure?: Failure;
 	    message?: string;
+	    launches?: LaunchProgress[];
 	
 	    static createFrom(source: any = {}) {
 	        return new Progress(source);
@@ -1670,6 +2473,7 @@ export namespace op {
 	        this.stages = this.convertValues(source["stages"], StageProgress);
 	        this.failure = this.convertValues(source["failure"], Failure);
 	        this.message = source["message"];
+	        this.launches = this.convertValues(source["launches"], LaunchProgress);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1691,6 +2495,7 @@ export namespace op {
 		}
 	}
 	
+	
 
 }
 
@@ -1701,6 +2506,8 @@ export namespace orchestrate {
 	    port?: number;
 	    url?: string;
 	    delaySeconds?: number;
+	    command?: string[];
+	    graceSeconds?: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new Gate(source);
@@ -1712,6 +2519,26 @@ export namespace orchestrate {
 	        this.port = source["port"];
 	        this.url = source["url"];
 	        this.delaySeconds = source["delaySeconds"];
+	        this.command = source["command"];
+	        this.graceSeconds = source["graceSeconds"];
+	    }
+	}
+	export class RunbookTiming {
+	    why: string;
+	    runbookSeconds: number;
+	    appSeconds: number;
+	    notes?: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new RunbookTiming(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.why = source["why"];
+	        this.runbookSeconds = source["runbookSeconds"];
+	        this.appSeconds = source["appSeconds"];
+	        this.notes = source["notes"];
 	    }
 	}
 	export class PlanCheck {
@@ -1737,6 +2564,7 @@ export namespace orchestrate {
 	    stateReason?: string;
 	    do: string;
 	    checks: PlanCheck[];
+	    sharedWith?: string[];
 	
 	    static createFrom(source: any = {}) {
 	        return new PlanInstance(source);
@@ -1752,6 +2580,7 @@ export namespace orchestrate {
 	        this.stateReason = source["stateReason"];
 	        this.do = source["do"];
 	        this.checks = this.convertValues(source["checks"], PlanCheck);
+	        this.sharedWith = source["sharedWith"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1781,6 +2610,7 @@ export namespace orchestrate {
 	    expectedSeconds: number;
 	    expectedFrom: string;
 	    expectedDoneSeconds: number;
+	    settled?: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new PlanStage(source);
@@ -1796,6 +2626,7 @@ export namespace orchestrate {
 	        this.expectedSeconds = source["expectedSeconds"];
 	        this.expectedFrom = source["expectedFrom"];
 	        this.expectedDoneSeconds = source["expectedDoneSeconds"];
+	        this.settled = source["settled"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1830,6 +2661,7 @@ export namespace orchestrate {
 	    errors?: string[];
 	    summary: string;
 	    caller?: string;
+	    runbook?: RunbookTiming;
 	
 	    static createFrom(source: any = {}) {
 	        return new Plan(source);
@@ -1850,6 +2682,7 @@ export namespace orchestrate {
 	        this.errors = source["errors"];
 	        this.summary = source["summary"];
 	        this.caller = source["caller"];
+	        this.runbook = this.convertValues(source["runbook"], RunbookTiming);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1870,6 +2703,7 @@ export namespace orchestrate {
 		    return a;
 		}
 	}
+	
 	
 	
 
