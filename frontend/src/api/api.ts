@@ -7,7 +7,7 @@ import * as Profiles from '../../wailsjs/go/desktop/Profiles';
 import * as Costs from '../../wailsjs/go/desktop/Costs';
 import * as Launches from '../../wailsjs/go/desktop/Launches';
 import {ClipboardSetText, EventsEmit, EventsOn} from '../../wailsjs/runtime/runtime';
-import {desktop, op} from '../../wailsjs/go/models';
+import {desktop, launch, op} from '../../wailsjs/go/models';
 import type {
     Action,
     CostReport,
@@ -226,13 +226,14 @@ export function wailsApi(): Api {
             EventsEmit(events.listShown, {view: viewKind(window.location.hostname), pageMs: performance.now()}),
 
         launchTemplates: (env) => Launches.Templates(env),
-        previewLaunch: (env, req) => Launches.Preview(env, req),
-        launch: (env, req) => Launches.Launch(env, req),
+        previewLaunch: (env, req) => Launches.Preview(env, launch.Request.createFrom(req)),
+        launch: (env, req) => Launches.Launch(env, launch.Request.createFrom(req)),
         terminateTarget: (env, instance) => Launches.TerminateTarget(env, instance),
         terminate: (env, instance) => Launches.Terminate(env, instance),
         launches: (env) => Launches.List(env),
         cleanUp: (env) => Launches.CleanUp(env),
         leftovers: () => Launches.Leftovers(),
-        onLeftovers: (cb) => on(events.leftovers, (r) => (r as Listed[]) ?? [], cb),
+        onLeftovers: (cb) =>
+            on(events.leftovers, (r) => ((r as unknown[]) ?? []).map((l) => launch.Listed.createFrom(l)), cb),
     };
 }

@@ -13,7 +13,8 @@ export const logListStyle: CSSProperties = {
 
 /** The fields of a run event (the generated op.Event) a log line reads. */
 export type LogEvent = Pick<RunEvent, 'env' | 'action' | 'type' | 'elapsed'> &
-    Partial<Pick<RunEvent, 'stage' | 'instance' | 'name' | 'state' | 'gate' | 'message'>>;
+    Partial<Pick<RunEvent, 'stage' | 'instance' | 'name' | 'state' | 'gate' | 'message'>> &
+    Partial<Pick<RunEvent, 'stack' | 'resource' | 'resourceType' | 'status' | 'reason' | 'percent'>>;
 
 /** The gate a stage waits on: "waiting for tcp 5432 on shop-db". */
 export function waitingText(w: Waiting): string {

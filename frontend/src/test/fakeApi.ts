@@ -159,12 +159,9 @@ export function fakeApi(overview: Overview, plans: Record<string, Plan> = {}) {
         launch: vi.fn(async (_env: string, _req: LaunchRequest) => {}),
         terminateTarget: vi.fn(async (_env: string, _instance: string) => terminateTarget()),
         terminate: vi.fn(async (_env: string, _instance: string) => {}),
-        launches: vi.fn(async (env: string): Promise<LaunchList> => ({
-            target: apiNodeTemplates().target,
-            env,
-            launches: [],
-            leftovers: 0,
-        })),
+        launches: vi.fn(async (env: string): Promise<LaunchList> =>
+            control.LaunchList.createFrom({target: apiNodeTemplates().target, env, launches: [], leftovers: 0}),
+        ),
         cleanUp: vi.fn(async (_env: string) => {}),
         leftovers: vi.fn(async (): Promise<Listed[]> => []),
         onLeftovers: vi.fn(sub(leftovers)),
@@ -177,9 +174,7 @@ export function fakeApi(overview: Overview, plans: Record<string, Plan> = {}) {
         /** Pushes run events and progress as the Go side sends them (JSON objects). */
         pushEvent: (v: Partial<Omit<RunEvent, 'convertValues'>> & {type: op.EventType}) =>
             push(runEvents, op.Event.createFrom({elapsed: 0, ...v})),
-        pushProgress: (v: object) =>
-            // Until op.Progress has launches in this branch's bindings, keep them past createFrom.
-            push(progress, Object.assign(op.Progress.createFrom(v), 'launches' in v ? {launches: v.launches} : {})),
+        pushProgress: (v: object) => push(progress, op.Progress.createFrom(v)),
         pushProfiles: (v: ProfileList) => push(profiles, v),
         pushSettings: (v: SettingsView) => push(settings, v),
         pushMFA: (v: object) => push(mfa, desktop.MFAQuestion.createFrom(v)),

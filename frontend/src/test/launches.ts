@@ -1,5 +1,14 @@
 // Launch answers as the Go side gives them (app/desktop/API.md, "Launches"): three-tier's api-node template.
-import {cost, op, type LaunchPreview, type LaunchTemplates, type Listed, type TerminateTarget} from '../api/types';
+import {
+    control,
+    cost,
+    launch,
+    op,
+    type LaunchPreview,
+    type LaunchTemplates,
+    type Listed,
+    type TerminateTarget,
+} from '../api/types';
 
 const quote = (usd: number) =>
     cost.Quote.createFrom({usd, unit: 'hour', known: true, source: 'built-in table', asOf: '2025-05-28T00:00:00Z'});
@@ -11,7 +20,7 @@ const target = {
 };
 
 export function apiNodeTemplates(over: object = {}): LaunchTemplates {
-    return {
+    return control.LaunchTemplates.createFrom({
         env: 'three-tier',
         target,
         templates: [
@@ -45,11 +54,11 @@ export function apiNodeTemplates(over: object = {}): LaunchTemplates {
             },
         ],
         ...over,
-    };
+    });
 }
 
 export function apiNodePreview(over: Partial<LaunchPreview> = {}): LaunchPreview {
-    return {
+    return launch.Preview.createFrom({
         env: 'three-tier',
         template: 'api-node',
         description: 'Another API node (Amazon Linux 2023), joining the api stage',
@@ -95,7 +104,7 @@ export function apiNodePreview(over: Partial<LaunchPreview> = {}): LaunchPreview
         monthlyTotal: money(32.13),
         warnings: ['the type t3.medium has no price in the cache older than 90 days'],
         ...over,
-    };
+    });
 }
 
 /** The launched api-node-1 as the dashboard shows it (its cloudcontrol:launch tag, DNS name, boot progress). */
@@ -118,18 +127,18 @@ export function launchedInstance(over: object = {}) {
 }
 
 export function terminateTarget(): TerminateTarget {
-    return {
-        instance: launchedInstance() as unknown as TerminateTarget['instance'],
+    return launch.Target.createFrom({
+        instance: launchedInstance(),
         stack: {
             id: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/cc-three-tier-api-node-1/1',
             name: 'cc-three-tier-api-node-1',
             status: 'CREATE_COMPLETE',
         },
-    };
+    });
 }
 
 export function listed(over: Partial<Listed> = {}): Listed {
-    return {
+    return launch.Listed.createFrom({
         stack: 'cc-three-tier-api-node-1',
         stackId: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/cc-three-tier-api-node-1/1',
         status: 'CREATE_COMPLETE',
@@ -148,7 +157,7 @@ export function listed(over: Partial<Listed> = {}): Listed {
         hourly: quote(0.0416),
         leftover: false,
         ...over,
-    };
+    });
 }
 
 export function leftover(over: Partial<Listed> = {}): Listed {

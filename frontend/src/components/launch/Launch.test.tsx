@@ -11,22 +11,15 @@ installFakeLayout();
 
 /** three-tier with its launch templates (EnvView.templates), and api-node-1 launched into its app stage. */
 function launchable(over: object = {}) {
-    const e = threeTier(over);
+    const e = threeTier({templates: ['api-node', 'worker'], ...over});
     e.stages = e.stages.map((s) =>
         s.name === 'app' ? {...s, instances: [...s.instances, launchedInstance() as never]} : s,
     ) as typeof e.stages;
     return e;
 }
 
-/** The overview with three-tier launchable (templates set after createFrom, which keeps only known fields). */
-function withTemplates() {
-    const o = overview([launchable()]);
-    Object.assign(o.environments[0], {templates: ['api-node', 'worker']});
-    return o;
-}
-
 async function openLaunch() {
-    const fake = fakeApi(withTemplates());
+    const fake = fakeApi(overview([launchable()]));
     renderApp(fake.api);
     fireEvent.click(await screen.findByRole('button', {name: 'Launch…'}));
     const dialog = await screen.findByRole('dialog', {name: 'Launch into three-tier'});
@@ -161,7 +154,7 @@ describe('launch dialog', () => {
 
 describe('live launch panel', () => {
     it('shows each stack, its resources as they come, the boot bar, the DNS name and the outcome', async () => {
-        const fake = fakeApi(withTemplates());
+        const fake = fakeApi(overview([launchable()]));
         renderApp(fake.api);
         await screen.findByRole('button', {name: 'Launch…'});
         fake.pushProgress(launchProgress());
@@ -181,8 +174,11 @@ describe('live launch panel', () => {
         fake.pushEvent({
             env: 'three-tier',
             action: op.Action.LAUNCH,
-            type: 'boot-progress' as op.EventType,
-            message: 'api-node-1: 60% starting the API',
+            type: op.EventType.BOOT_PROGRESS,
+            stack: 'cc-three-tier-api-node-1',
+            name: 'api-node-1',
+            percent: 60,
+            message: 'starting the API',
             elapsed: 20,
         });
         fake.pushProgress(
@@ -196,7 +192,7 @@ describe('live launch panel', () => {
         ).toHaveAttribute('aria-valuenow', '60');
         expect(within(stack).getByTestId('stack-instance')).toHaveTextContent('i-0a9f1 is running');
         expect(within(panel).getByRole('log', {name: 'Activity log'})).toHaveTextContent(
-            'api-node-1: 60% starting the API',
+            'api-node-1 boot 60% starting the API',
         );
 
         fake.pushProgress(
@@ -221,7 +217,7 @@ describe('live launch panel', () => {
     });
 
     it("shows the first failure's reason and that the stack was deleted", async () => {
-        const fake = fakeApi(withTemplates());
+        const fake = fakeApi(overview([launchable()]));
         renderApp(fake.api);
         await screen.findByRole('button', {name: 'Launch…'});
         fake.pushProgress(
@@ -252,7 +248,7 @@ describe('live launch panel', () => {
     });
 
     it('asks before cancelling, since cancelling deletes the stacks', async () => {
-        const fake = fakeApi(withTemplates());
+        const fake = fakeApi(overview([launchable()]));
         renderApp(fake.api);
         await screen.findByRole('button', {name: 'Launch…'});
         fake.pushProgress(launchProgress());
@@ -268,7 +264,7 @@ describe('live launch panel', () => {
 
 describe('a launched instance in its stage', () => {
     it('shows its boot progress as a bar and its DNS name as its address', async () => {
-        const fake = fakeApi(withTemplates());
+        const fake = fakeApi(overview([launchable()]));
         renderApp(fake.api);
         const row = (await screen.findAllByTestId('instance-row')).find((r) => r.textContent?.includes('api-node-1'))!;
         expect(within(row).getByRole('progressbar', {name: 'boot 40%: installing packages'})).toHaveAttribute(
@@ -279,7 +275,7 @@ describe('a launched instance in its stage', () => {
     });
 
     it('terminates only after a confirmation naming it and its stack', async () => {
-        const fake = fakeApi(withTemplates());
+        const fake = fakeApi(overview([launchable()]));
         renderApp(fake.api);
         fireEvent.click(await screen.findByRole('button', {name: 'Actions for api-node-1'}));
         fireEvent.click(await screen.findByRole('menuitem', {name: 'Terminate api-node-1'}));
@@ -296,7 +292,7 @@ describe('a launched instance in its stage', () => {
     });
 
     it('shows the refusal in words for an instance Cloud Control did not launch', async () => {
-        const fake = fakeApi(withTemplates());
+        const fake = fakeApi(overview([launchable()]));
         fake.api.terminateTarget.mockRejectedValueOnce(
             'refusing to terminate i-0a9f1 (api-node-1): it has no cloudcontrol:launch tag: Cloud Control did not launch it',
         );
@@ -312,7 +308,7 @@ describe('a launched instance in its stage', () => {
     });
 
     it('offers no Terminate for an instance without a launch tag', async () => {
-        const fake = fakeApi(withTemplates());
+        const fake = fakeApi(overview([launchable()]));
         renderApp(fake.api);
         fireEvent.click(await screen.findByRole('button', {name: 'Actions for shop-db'}));
         const menu = await screen.findByTestId('instance-menu');

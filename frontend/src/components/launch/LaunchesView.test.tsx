@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {fireEvent, screen, waitFor, within} from '@testing-library/react';
+import {control} from '../../api/types';
 import {fakeApi} from '../../test/fakeApi';
 import {overview, threeTier} from '../../test/envs';
 import {apiNodeTemplates, leftover, listed} from '../../test/launches';
@@ -7,12 +8,14 @@ import {renderApp} from '../../test/render';
 
 function withLaunches() {
     const fake = fakeApi(overview([threeTier()]));
-    fake.api.launches.mockResolvedValue({
-        target: apiNodeTemplates().target,
-        env: '',
-        launches: [listed(), leftover()],
-        leftovers: 1,
-    });
+    fake.api.launches.mockResolvedValue(
+        control.LaunchList.createFrom({
+            target: apiNodeTemplates().target,
+            env: '',
+            launches: [listed(), leftover()],
+            leftovers: 1,
+        }),
+    );
     return fake;
 }
 

@@ -2,7 +2,7 @@ import {useCallback, useEffect, useMemo, useState} from 'react';
 import {Alert, Badge, Button, Group, Loader, Modal, Stack, Table, Text, Title} from '@mantine/core';
 import {notifications} from '@mantine/notifications';
 import {useApi} from '../../api/context';
-import type {LaunchList, Listed} from '../../api/types';
+import {control, type LaunchList, type Listed} from '../../api/types';
 import {quote, when} from '../../lib/cost';
 import {message} from './Problems';
 
@@ -49,7 +49,12 @@ export function LaunchesView() {
         () =>
             api.onLeftovers((pushed: Listed[]) =>
                 setList(
-                    (l) => l && {...l, launches: [...(l.launches ?? []).filter((x) => !x.leftover), ...(pushed ?? [])]},
+                    (l) =>
+                        l &&
+                        control.LaunchList.createFrom({
+                            ...l,
+                            launches: [...(l.launches ?? []).filter((x) => !x.leftover), ...(pushed ?? [])],
+                        }),
                 ),
             ),
         [api],
