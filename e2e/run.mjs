@@ -112,10 +112,29 @@ try {
         },
     );
 
+    // Launching from the window: its own app and folder (three-tier with its template's user data).
+    if (suite.wantsAny(/^launch three-tier/)) {
+        const launcher = await launch({
+            home: path.join(tmp, 'home-launch'),
+            dirs: [launchFolder(tmp)],
+            world,
+            speed: 10,
+            label: 'launch',
+        });
+        try {
+            await suite.test(
+                "launch three-tier's api-node from the window, ready in its stage; terminate it; nothing left",
+                () => launchAndTerminate(ctx, launcher),
+            );
+        } finally {
+            await stopApp(launcher);
+        }
+    }
+
     // Every view at two sizes, light and dark, with axe; the states after a
     // failure and a cancel; stale reads; the first run. Their own app, home
     // and folder (a copy of the examples and a broken file), at speed 10.
-    {
+    if (suite.wantsAny(/^(every view|a failed start|a cancelled start|AWS failing|the first run|axe)/)) {
         const registered = watcher.registered.length;
         const views = await launch({
             home: path.join(tmp, 'home-views'),
@@ -155,25 +174,6 @@ try {
             await stopApp(first);
         }
         await suite.test('axe: no serious or critical violation on any view, light and dark', () => viewsChecked(ctx));
-    }
-
-    // Launching from the window: its own app and folder (three-tier with its template's user data).
-    {
-        const launcher = await launch({
-            home: path.join(tmp, 'home-launch'),
-            dirs: [launchFolder(tmp)],
-            world,
-            speed: 10,
-            label: 'launch',
-        });
-        try {
-            await suite.test(
-                "launch three-tier's api-node from the window, ready in its stage; terminate it; nothing left",
-                () => launchAndTerminate(ctx, launcher),
-            );
-        } finally {
-            await stopApp(launcher);
-        }
     }
 
     // Last: its WebKit processes must not share the CPU with the scroll test's frames.
