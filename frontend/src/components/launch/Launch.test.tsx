@@ -247,6 +247,33 @@ describe('live launch panel', () => {
         );
     });
 
+    it('follows a terminate in the same panel, its stack until it is deleted', async () => {
+        const fake = fakeApi(overview([launchable()]));
+        renderApp(fake.api);
+        await screen.findByRole('button', {name: 'Launch…'});
+        fake.pushProgress(
+            launchProgress(
+                {
+                    status: 'DELETE_COMPLETE',
+                    instance: 'i-0a9f1',
+                    state: 'terminated',
+                    resources: [],
+                    outcome: op.Outcome.DONE,
+                    cleanedUp: true,
+                    message: 'api-node-1 terminated',
+                },
+                {action: op.Action.TERMINATE, outcome: op.Outcome.DONE, message: 'terminated api-node-1'},
+            ),
+        );
+        const panel = await screen.findByRole('region', {name: 'Terminate progress'});
+        expect(panel).toHaveTextContent('Terminate api-node-1 in three-tier');
+        expect(within(panel).getByTestId('stack-status')).toHaveTextContent('DELETE_COMPLETE');
+        expect(within(panel).getByTestId('stack-instance')).toHaveTextContent('i-0a9f1 is terminated');
+        expect(within(panel).getByTestId('launch-message')).toHaveTextContent('terminated api-node-1');
+        // A start's run panel is not shown for it.
+        expect(screen.queryByRole('region', {name: 'Run progress'})).not.toBeInTheDocument();
+    });
+
     it('asks before cancelling, since cancelling deletes the stacks', async () => {
         const fake = fakeApi(overview([launchable()]));
         renderApp(fake.api);
