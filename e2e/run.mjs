@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {chromium} from 'playwright-core';
 import {Suite} from './lib/suite.mjs';
-import {launchApp, repo, stopApp} from './lib/app.mjs';
+import {copyExamples, launchApp, repo, stopApp} from './lib/app.mjs';
 import {startWatcher} from './lib/tray.mjs';
 import {launchFresh, startThreeTier, trayQuit, trayStop} from './tests/dashboard.mjs';
 import {fileWatcher, scratch} from './tests/watch.mjs';
@@ -32,11 +32,7 @@ fs.mkdirSync(out, {recursive: true});
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-e2e-'));
 // A copy of the examples, so the file-watcher test never edits the repository.
 const envDir = path.join(tmp, 'environments');
-fs.mkdirSync(envDir);
-for (const f of ['three-tier.yaml', 'analytics.yaml', 'schema.json'])
-    fs.copyFileSync(path.join(repo, 'environments', f), path.join(envDir, f));
-// The scripts and templates the examples' launch sections name.
-fs.cpSync(path.join(repo, 'environments', 'launch'), path.join(envDir, 'launch'), {recursive: true});
+copyExamples(envDir);
 fs.writeFileSync(path.join(envDir, 'scratch.yaml'), scratch('first version'));
 const home = path.join(tmp, 'home');
 const world = path.join(repo, 'environments/sandbox/world.yaml');

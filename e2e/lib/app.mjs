@@ -12,6 +12,14 @@ import {setTimeout as sleep} from 'node:timers/promises';
 
 export const repo = path.resolve(import.meta.dirname, '../..');
 
+/** Copies the example environments into dir, with the scripts and templates their launch sections name. */
+export function copyExamples(dir) {
+    fs.mkdirSync(dir, {recursive: true});
+    for (const f of ['three-tier.yaml', 'analytics.yaml', 'schema.json'])
+        fs.copyFileSync(path.join(repo, 'environments', f), path.join(dir, f));
+    fs.cpSync(path.join(repo, 'environments', 'launch'), path.join(dir, 'launch'), {recursive: true});
+}
+
 /** A free loopback port (closed again before the app takes it). */
 export async function freePort() {
     const srv = net.createServer();

@@ -11,7 +11,7 @@ import {setTimeout as sleep} from 'node:timers/promises';
 import {AxeBuilder} from '@axe-core/playwright';
 import {assert, withinBudget} from '../lib/suite.mjs';
 import {nowEpoch} from '../lib/page.mjs';
-import {repo, sandboxUrlFromLog} from '../lib/app.mjs';
+import {copyExamples, sandboxUrlFromLog} from '../lib/app.mjs';
 import {trayLayout} from '../lib/tray.mjs';
 
 export const sizes = [
@@ -28,9 +28,7 @@ const kafka1 = 'i-0d100000000000001';
 /** A folder of the examples plus one broken file, for the views app. */
 export function viewsFolder(tmp) {
     const dir = path.join(tmp, 'views-environments');
-    fs.mkdirSync(dir, {recursive: true});
-    for (const f of ['three-tier.yaml', 'analytics.yaml', 'schema.json'])
-        fs.copyFileSync(path.join(repo, 'environments', f), path.join(dir, f));
+    copyExamples(dir);
     // A YAML syntax error: the caret must sit at its column (just past the unclosed list).
     fs.writeFileSync(
         path.join(dir, 'broken.yaml'),
@@ -211,17 +209,22 @@ async function trayLabel(ctx, env) {
     return trayLayout(ctx.viewsTray).find((x) => x.label.startsWith(`${env} — `))?.label;
 }
 
+/** Chooses name, asks to start it and confirms the plan. */
+async function confirmStart(page, name) {
+    await choose(page, name);
+    await page.getByRole('button', {name: 'Start', exact: true}).click();
+    const dialog = page.getByRole('dialog', {name: `Start ${name}?`});
+    await dialog.getByTestId('plan').waitFor({timeout: 15_000});
+    await dialog.getByRole('button', {name: 'Confirm start'}).click();
+}
+
 /** A start that fails: needs attention in the sidebar, the header and the tray; no stage left active or waiting. */
 export async function failedStart(ctx, app) {
     const sandbox = await sandboxUrlFromLog(app.home);
     const res = await fetch(new URL(`/_sandbox/instances/${kafka1}/fail-start`, sandbox), {method: 'POST'});
     assert(res.ok, `POST fail-start: HTTP ${res.status}`);
     const page = await open(ctx, app, sizes[0], 'light');
-    await choose(page, 'analytics');
-    await page.getByRole('button', {name: 'Start', exact: true}).click();
-    const dialog = page.getByRole('dialog', {name: 'Start analytics?'});
-    await dialog.getByTestId('plan').waitFor({timeout: 15_000});
-    await dialog.getByRole('button', {name: 'Confirm start'}).click();
+    await confirmStart(page, 'analytics');
     await page.locator('[data-testid="run-progress"][data-status="failed"]').waitFor({timeout: 60_000});
     await page
         .locator('nav [role="listitem"][aria-label="analytics"][data-state="needs attention"]')
@@ -255,11 +258,7 @@ export async function failedStart(ctx, app) {
 /** A start cancelled mid-way (asked first): no stage still active or waiting, no "context canceled". */
 export async function cancelledStart(ctx, app) {
     const page = await open(ctx, app, sizes[0], 'light');
-    await choose(page, 'three-tier');
-    await page.getByRole('button', {name: 'Start', exact: true}).click();
-    const dialog = page.getByRole('dialog', {name: 'Start three-tier?'});
-    await dialog.getByTestId('plan').waitFor({timeout: 15_000});
-    await dialog.getByRole('button', {name: 'Confirm start'}).click();
+    await confirmStart(page, 'three-tier');
     await page.locator('[data-testid="progress-database"][data-status="active"]').waitFor({timeout: 30_000});
     await page.getByRole('button', {name: 'Cancel run'}).click();
     const ask = page.getByRole('dialog', {name: 'Cancel the start of three-tier?'});

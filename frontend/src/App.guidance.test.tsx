@@ -5,6 +5,7 @@ import {env, overview, startPlan, threeTier} from './test/envs';
 import {progress, startStages} from './test/progress';
 import {renderApp} from './test/render';
 import {installFakeLayout} from './test/layout';
+import {mediaQuery} from './test/media';
 import {desktop, op} from './api/types';
 
 installFakeLayout();
@@ -276,16 +277,7 @@ describe('logs, settings and the window', () => {
     });
 
     it('folds the sidebar away below 1000 px, behind a button', async () => {
-        vi.stubGlobal('matchMedia', (query: string) => ({
-            matches: query === '(max-width: 999px)',
-            media: query,
-            onchange: null,
-            addListener: () => {},
-            removeListener: () => {},
-            addEventListener: () => {},
-            removeEventListener: () => {},
-            dispatchEvent: () => false,
-        }));
+        vi.stubGlobal('matchMedia', (query: string) => mediaQuery(query, query === '(max-width: 999px)'));
         renderApp(fakeApi(overview([threeTier(), env('web', 'running')])).api);
         const show = await screen.findByRole('button', {name: 'Show the environments'});
         expect(show).toHaveAttribute('aria-expanded', 'false');

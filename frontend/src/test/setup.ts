@@ -1,20 +1,10 @@
 import '@testing-library/jest-dom/vitest';
 import {cleanup, configure} from '@testing-library/react';
 import {afterEach} from 'vitest';
+import {mediaQuery} from './media';
 
 // jsdom lacks the browser APIs Mantine and the virtualizer read.
-if (!window.matchMedia) {
-    window.matchMedia = (query: string) => ({
-        matches: false,
-        media: query,
-        onchange: null,
-        addListener: () => {},
-        removeListener: () => {},
-        addEventListener: () => {},
-        removeEventListener: () => {},
-        dispatchEvent: () => false,
-    });
-}
+if (!window.matchMedia) window.matchMedia = (query: string) => mediaQuery(query, false);
 
 class ResizeObserverStub {
     observe() {}
