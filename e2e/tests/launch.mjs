@@ -1,17 +1,13 @@
 // Launch three-tier's api-node from the window on the sandbox, see it ready in its stage, terminate it from
 // the window, and nothing left behind.
-import fs from 'node:fs';
 import path from 'node:path';
 import {assert} from '../lib/suite.mjs';
-import {cli, repo, sandboxUrlFromLog} from '../lib/app.mjs';
+import {cli, copyExamples, sandboxUrlFromLog} from '../lib/app.mjs';
 
-/** A copy of the examples with what three-tier's template reads (its user-data file). */
+/** A copy of the examples (with what their templates read) for the launch test's own app. */
 export function launchFolder(tmp) {
     const dir = path.join(tmp, 'launch-environments');
-    fs.mkdirSync(dir, {recursive: true});
-    for (const f of ['three-tier.yaml', 'schema.json'])
-        fs.copyFileSync(path.join(repo, 'environments', f), path.join(dir, f));
-    fs.cpSync(path.join(repo, 'environments', 'launch'), path.join(dir, 'launch'), {recursive: true});
+    copyExamples(dir);
     return dir;
 }
 
