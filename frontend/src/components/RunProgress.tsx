@@ -1,4 +1,4 @@
-import {useEffect, useRef, useState} from 'react';
+import {useEffect, useRef, useState, type ReactNode} from 'react';
 import {Alert, Anchor, Badge, Button, Group, Modal, Paper, ScrollArea, Stack, Text} from '@mantine/core';
 import {op} from '../api/types';
 import type {Run} from '../state/dashboard';
@@ -127,32 +127,50 @@ export function RunProgress(p: Props) {
                     <LogButtons log={run.log} onCopy={p.onCopyLog} onSave={p.onSaveLog} />
                 </Stack>
             )}
-            <Modal
+            <CancelAsk
                 opened={asking}
-                onClose={() => setAsking(false)}
                 title={`Cancel the ${verb.toLowerCase()} of ${pr.env}?`}
+                keep="Keep running"
+                confirm="Cancel the run"
+                onClose={() => setAsking(false)}
+                onConfirm={p.onCancel}
             >
-                <Text size="sm">
-                    The stages in progress are abandoned. Nothing is undone: what has already{' '}
-                    {pr.action === op.Action.START ? 'started keeps running' : 'stopped stays stopped'}, and the
-                    run&apos;s log says what was left where.
-                </Text>
-                <Group justify="flex-end" mt="md">
-                    <Button variant="default" onClick={() => setAsking(false)} data-autofocus>
-                        Keep running
-                    </Button>
-                    <Button
-                        color="red.9"
-                        onClick={() => {
-                            setAsking(false);
-                            p.onCancel();
-                        }}
-                    >
-                        Cancel the run
-                    </Button>
-                </Group>
-            </Modal>
+                The stages in progress are abandoned. Nothing is undone: what has already{' '}
+                {pr.action === op.Action.START ? 'started keeps running' : 'stopped stays stopped'}, and the run&apos;s
+                log says what was left where.
+            </CancelAsk>
         </Paper>
+    );
+}
+
+/** Asks before a cancel: what it does, keep going (focused) or cancel. */
+export function CancelAsk(p: {
+    opened: boolean;
+    title: string;
+    keep: string;
+    confirm: string;
+    onClose: () => void;
+    onConfirm: () => void;
+    children: ReactNode;
+}) {
+    return (
+        <Modal opened={p.opened} onClose={p.onClose} title={p.title}>
+            <Text size="sm">{p.children}</Text>
+            <Group justify="flex-end" mt="md">
+                <Button variant="default" onClick={p.onClose} data-autofocus>
+                    {p.keep}
+                </Button>
+                <Button
+                    color="red.9"
+                    onClick={() => {
+                        p.onClose();
+                        p.onConfirm();
+                    }}
+                >
+                    {p.confirm}
+                </Button>
+            </Group>
+        </Modal>
     );
 }
 

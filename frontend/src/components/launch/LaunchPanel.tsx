@@ -1,9 +1,9 @@
 import {useState} from 'react';
-import {Alert, Badge, Button, Group, Modal, Paper, Progress as Bar, Stack, Table, Text} from '@mantine/core';
+import {Alert, Badge, Button, Group, Paper, Progress as Bar, Stack, Table, Text} from '@mantine/core';
 import {op, type LaunchProgress, type Progress} from '../../api/types';
 import type {Run} from '../../state/dashboard';
 import {elapsed} from '../../lib/format';
-import {ActivityLog, LogButtons, outcomeColor, outcomeText, runSeconds, useIntoView} from '../RunProgress';
+import {ActivityLog, CancelAsk, LogButtons, outcomeColor, outcomeText, runSeconds, useIntoView} from '../RunProgress';
 import classes from './LaunchPanel.module.css';
 
 interface Props {
@@ -93,27 +93,18 @@ export function LaunchPanel({run, now, cancelling, onCancel, onCopyLog, onSaveLo
                 <ActivityLog log={run.log} />
                 <LogButtons log={run.log} onCopy={onCopyLog} onSave={onSaveLog} />
             </Stack>
-            <Modal opened={asking} onClose={() => setAsking(false)} title={`Cancel the ${verb.toLowerCase()}?`}>
-                <Text size="sm">
-                    {pr.action === op.Action.LAUNCH
-                        ? `Its stacks (${stacks.map((s) => s.stack).join(', ') || 'none yet'}) are deleted, and the window waits until they are gone: nothing it made is left behind.`
-                        : 'It stops where it is; what is already deleted stays deleted, and the log says what is left.'}
-                </Text>
-                <Group justify="flex-end" mt="md">
-                    <Button variant="default" onClick={() => setAsking(false)} data-autofocus>
-                        Keep going
-                    </Button>
-                    <Button
-                        color="red.9"
-                        onClick={() => {
-                            setAsking(false);
-                            onCancel();
-                        }}
-                    >
-                        {pr.action === op.Action.LAUNCH ? 'Cancel and delete the stacks' : 'Cancel'}
-                    </Button>
-                </Group>
-            </Modal>
+            <CancelAsk
+                opened={asking}
+                title={`Cancel the ${verb.toLowerCase()}?`}
+                keep="Keep going"
+                confirm={pr.action === op.Action.LAUNCH ? 'Cancel and delete the stacks' : 'Cancel'}
+                onClose={() => setAsking(false)}
+                onConfirm={onCancel}
+            >
+                {pr.action === op.Action.LAUNCH
+                    ? `Its stacks (${stacks.map((s) => s.stack).join(', ') || 'none yet'}) are deleted, and the window waits until they are gone: nothing it made is left behind.`
+                    : 'It stops where it is; what is already deleted stays deleted, and the log says what is left.'}
+            </CancelAsk>
         </Paper>
     );
 }
