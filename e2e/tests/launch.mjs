@@ -57,8 +57,10 @@ export async function launchAndTerminate(ctx, app) {
             resources.some((r) => /CREATE_COMPLETE/.test(r)),
             `the panel's resources: ${resources.join(' | ')}`,
         );
+        // The table is virtualized: searching brings the row into its window whatever the table's height.
+        await page.getByRole('textbox', {name: 'Search instances'}).fill('api-node-1');
         const row = page.getByTestId('instance-row').filter({hasText: 'api-node-1'});
-        await row.waitFor({timeout: 20_000});
+        await row.waitFor({timeout: 30_000});
         assert(
             /\bapi\b/.test(await row.textContent()),
             `api-node-1's row does not say stage api: ${await row.textContent()}`,
@@ -81,6 +83,9 @@ export async function launchAndTerminate(ctx, app) {
         await page.locator('[data-testid="launch-panel"][data-status="done"]').waitFor({timeout: 120_000});
         const left = await stacksOf(app, url);
         assert(left.length === 0, `stacks left after terminate: ${JSON.stringify(left)}`);
+    } catch (err) {
+        await page.screenshot({path: path.join(ctx.out, 'launch-failure.png')}).catch(() => {});
+        throw err;
     } finally {
         await context.close();
     }
