@@ -13,6 +13,7 @@ import {fileWatcher, scratch} from './tests/watch.mjs';
 import {bigWorld, relaunchCached, slowRunningWorld, thousandInstances} from './tests/scale.mjs';
 import {productionWindow} from './tests/window.mjs';
 import {leaseKeptByAWS} from './tests/lease.mjs';
+import {launchAndTerminate, launchFolder} from './tests/launch.mjs';
 import {
     cancelledStart,
     failedStart,
@@ -108,11 +109,29 @@ try {
         },
     );
 
+    // Launching from the window: its own app and folder (three-tier with its template's user data).
+    if (suite.wantsAny('launch three-tier')) {
+        const launcher = await launch({
+            home: path.join(tmp, 'home-launch'),
+            dirs: [launchFolder(tmp)],
+            world,
+            speed: 10,
+            label: 'launch',
+        });
+        try {
+            await suite.test(
+                "launch three-tier's api-node from the window, ready in its stage; terminate it; nothing left",
+                () => launchAndTerminate(ctx, launcher),
+            );
+        } finally {
+            await stopApp(launcher);
+        }
+    }
+
     // Every view at two sizes, light and dark, with axe; the states after a
     // failure and a cancel; stale reads; the first run. Their own app, home
     // and folder (a copy of the examples and a broken file), at speed 10.
-    // (Not launched at all when E2E_ONLY picks other tests.)
-    if (!suite.only) {
+    if (suite.wantsAny('every view', 'a failed start', 'a cancelled start', 'AWS failing', 'the first run', 'axe')) {
         const registered = watcher.registered.length;
         const views = await launch({
             home: path.join(tmp, 'home-views'),
@@ -143,13 +162,15 @@ try {
         }
         const empty = path.join(tmp, 'empty-environments');
         fs.mkdirSync(empty);
-        const first = await launch({home: path.join(tmp, 'home-first'), dirs: [empty], world, label: 'first-run'});
-        try {
-            await suite.test('the first run explains, with Add folder and Open the examples', () =>
-                firstRun(ctx, first),
-            );
-        } finally {
-            await stopApp(first);
+        if (suite.wantsAny('the first run')) {
+            const first = await launch({home: path.join(tmp, 'home-first'), dirs: [empty], world, label: 'first-run'});
+            try {
+                await suite.test('the first run explains, with Add folder and Open the examples', () =>
+                    firstRun(ctx, first),
+                );
+            } finally {
+                await stopApp(first);
+            }
         }
         await suite.test('axe: no serious or critical violation on any view, light and dark', () => viewsChecked(ctx));
     }

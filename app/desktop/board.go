@@ -139,7 +139,7 @@ func (b *board) views() []EnvView {
 			continue
 		}
 		invalid = append(invalid, EnvView{Name: invalidName(f), File: f, State: op.StateInvalid, InstanceState: op.StateUnknown,
-			Problems: problemViews(byFile[f]), Stages: []StageView{}})
+			Problems: problemViews(byFile[f]), Stages: []StageView{}, Templates: []string{}})
 	}
 	slices.SortFunc(out, func(a, c EnvView) int { return strings.Compare(a.Name, c.Name) })
 	return append(out, invalid...)
@@ -148,7 +148,12 @@ func (b *board) views() []EnvView {
 func (b *board) view(e *env.Environment, problems []env.Problem) EnvView {
 	v := EnvView{Name: e.Name, File: e.File, Description: e.Description, Region: e.Region, Profile: e.Profile,
 		Account: e.Account, State: op.StateUnknown, InstanceState: op.StateUnknown, Usable: true,
-		Problems: problemViews(problems), Busy: b.busy[e.Name], Stages: []StageView{}}
+		Problems: problemViews(problems), Busy: b.busy[e.Name], Stages: []StageView{}, Templates: []string{}}
+	if e.Launch != nil {
+		for _, t := range e.Launch.Templates {
+			v.Templates = append(v.Templates, t.Name)
+		}
+	}
 	ls := b.live[e.Name]
 	run := b.runOf(e.Name)
 	if (run == nil || run.Finished()) && v.Busy != nil && ls != nil && ls.Live && ls.Status != nil && ls.Status.Progress != nil {

@@ -70,3 +70,23 @@ func TestARunsObservationsWinOverAnOlderRead(t *testing.T) {
 		t.Errorf("after a newer read: %s, want running", got)
 	}
 }
+
+// The window offers Launch on an environment with launch templates: the
+// view names them in file order, and is empty (not null) without any.
+func TestTheBoardNamesAnEnvironmentsLaunchTemplates(t *testing.T) {
+	shop := &env.Environment{Name: "shop", Stages: []env.Stage{{Name: "api"}},
+		Launch: &env.Launch{Templates: []env.Template{{Name: "api-node", Stage: "api"}, {Name: "worker", Stage: "api"}}}}
+	plain := &env.Environment{Name: "plain", Stages: []env.Stage{{Name: "api"}}}
+	b := newBoard(newFakePlatform())
+	b.snap = env.Snapshot{Set: env.Set{Envs: []*env.Environment{shop, plain}}}
+	got := map[string][]string{}
+	for _, v := range b.views() {
+		got[v.Name] = v.Templates
+	}
+	if s := got["shop"]; len(s) != 2 || s[0] != "api-node" || s[1] != "worker" {
+		t.Errorf("shop's templates: %q; want api-node, worker", s)
+	}
+	if p := got["plain"]; p == nil || len(p) != 0 {
+		t.Errorf("plain's templates: %#v; want an empty list", p)
+	}
+}

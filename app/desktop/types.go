@@ -73,6 +73,9 @@ type EnvView struct {
 	// Who started it and its lease, from its instances' tags as the last
 	// refresh read them (control.Who).
 	Who control.Who `json:"who"`
+	// Templates are the names of its launch templates (its file's launch:
+	// section), in file order: the window offers Launch when there are any.
+	Templates []string `json:"templates"`
 }
 
 // StageView is one stage in file order, with what the graph needs.

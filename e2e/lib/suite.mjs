@@ -11,13 +11,25 @@ export class Suite {
         this.results = [];
         this.figures = [];
         this.page = null; // the page to screenshot on failure
-        // E2E_ONLY=TEXT runs only the tests whose name has TEXT (the apps launched between tests still start).
-        this.only = process.env.E2E_ONLY ?? '';
+    }
+
+    /** Whether E2E_ONLY=REGEXP (run only the tests whose names match) lets the test named name run. */
+    wants(name) {
+        const only = process.env.E2E_ONLY;
+        return !only || new RegExp(only).test(name);
+    }
+
+    /**
+     * Whether any test of a group may run, given the beginnings of its tests' names: with E2E_ONLY, a group
+     * none of whose tests it can match does not even start its app.
+     */
+    wantsAny(...beginnings) {
+        return beginnings.some((b) => this.wants(b));
     }
 
     async test(name, fn) {
-        if (this.only && !name.includes(this.only)) {
-            console.log(`SKIP ${name} (E2E_ONLY)`);
+        if (!this.wants(name)) {
+            console.log(`SKIP ${name}`);
             return;
         }
         const start = performance.now();

@@ -23,6 +23,7 @@ import {useControls} from './state/useControls';
 import {useCosts} from './state/useCosts';
 import {useSettings} from './state/useSettings';
 import {useProfiles} from './state/useProfiles';
+import {templatesOf, useLaunches} from './state/useLaunches';
 import {markRenderStart} from './lib/perf';
 import {Sidebar} from './components/Sidebar';
 import {EnvironmentView, type EnvActions} from './components/EnvironmentView';
@@ -37,8 +38,12 @@ import type {InstanceRow, RowActions} from './components/InstanceTable';
 const ProfilesView = lazy(() => import('./components/ProfilesView').then((m) => ({default: m.ProfilesView})));
 const ReportsView = lazy(() => import('./components/ReportsView').then((m) => ({default: m.ReportsView})));
 import {MFADialog} from './components/MFADialog';
+import {LaunchDialog} from './components/launch/LaunchDialog';
+import {TerminateDialog} from './components/launch/TerminateDialog';
+import {LeftoversNotice} from './components/launch/LeftoversNotice';
+const LaunchesView = lazy(() => import('./components/launch/LaunchesView').then((m) => ({default: m.LaunchesView})));
 
-type View = 'env' | 'profiles' | 'reports';
+type View = 'env' | 'profiles' | 'reports' | 'launches';
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const failed = (title: string) => (err: unknown) => notifications.show({color: 'red', title, message: message(err)});
@@ -53,6 +58,7 @@ export default function App() {
     const controls = useControls(costs);
     const settings = useSettings(dispatch);
     const profiles = useProfiles();
+    const launches = useLaunches();
     const [view, setView] = useState<View>('env');
     const [reportsEnv, setReportsEnv] = useState('');
     const [selected, setSelected] = useState<string | undefined>();
@@ -97,7 +103,12 @@ export default function App() {
     const env = state.envs.find((e) => e.name === selected);
     const run = env ? runOf(state, env.name) : undefined;
     const canAct = view === 'env' && !!env && env.usable && !env.busy && run?.progress.outcome !== op.Outcome.RUNNING;
-    const dialogOpen = !!controls.planFlow || !!controls.instanceFlow || settings.opened;
+    const dialogOpen =
+        !!controls.planFlow ||
+        !!controls.instanceFlow ||
+        settings.opened ||
+        !!launches.launchEnv ||
+        !!launches.terminating;
     const refresh = useCallback(() => {
         setRefreshing(true);
         api.refresh()
@@ -126,7 +137,9 @@ export default function App() {
     ]);
 
     const name = env?.name ?? '';
+    const launchable = templatesOf(env).length > 0;
     const {askInstance} = controls;
+    const {askTerminate} = launches;
     const rowActions = useMemo<RowActions>(
         () => ({
             act: (row: InstanceRow, a: InstanceAction) => askInstance(row, a),
@@ -148,8 +161,9 @@ export default function App() {
                         failed(`Could not connect to ${row.name || row.id}`),
                     ),
             history: () => history(name),
+            terminate: (row) => askTerminate(name, row),
         }),
-        [api, name, history, askInstance],
+        [api, name, history, askInstance, askTerminate],
     );
     const actions: EnvActions | undefined = env && {
         start: () => controls.openPlan(env.name, op.Action.START),
@@ -175,6 +189,7 @@ export default function App() {
                 ),
         loadCost: costs.load,
         rows: rowActions,
+        launch: launchable ? () => launches.openLaunch(env.name) : undefined,
     };
 
     const iconButton = (name: string, tip: string, icon: string, onClick: () => void, extra: object = {}) => (
@@ -273,6 +288,14 @@ export default function App() {
                         >
                             Reports
                         </Button>
+                        <Button
+                            size="xs"
+                            variant={view === 'launches' ? 'filled' : 'default'}
+                            aria-pressed={view === 'launches'}
+                            onClick={() => setView('launches')}
+                        >
+                            Launches
+                        </Button>
                         {iconButton('Refresh', refreshing ? 'Reading AWS…' : 'Read AWS now (R)', '⟳', refresh, {
                             loading: refreshing,
                             'data-testid': 'refresh',
@@ -304,7 +327,11 @@ export default function App() {
                         {state.error}
                     </Text>
                 )}
+                {view !== 'launches' && (
+                    <LeftoversNotice leftovers={launches.leftovers} onOpen={() => setView('launches')} />
+                )}
                 <Suspense fallback={<Loader aria-label="Loading" />}>
+                    {view === 'launches' && <LaunchesView />}
                     {view === 'profiles' && (
                         <ProfilesView
                             list={profiles.list}
@@ -366,6 +393,21 @@ export default function App() {
                 onConfirm={() => env && controls.confirmInstance(env.name)}
                 onClose={controls.closeInstance}
             />
+            {launches.launchEnv && (
+                <LaunchDialog
+                    env={launches.launchEnv}
+                    sandbox={state.sandbox}
+                    onClose={launches.closeLaunch}
+                    onLaunched={select}
+                />
+            )}
+            {launches.terminating && (
+                <TerminateDialog
+                    env={launches.terminating.env}
+                    row={launches.terminating.row}
+                    onClose={launches.closeTerminate}
+                />
+            )}
             <MFADialog />
             <SettingsDialog settings={settings} folders={state.folders} problem={state.settingsProblem} />
         </AppShell>

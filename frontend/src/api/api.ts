@@ -6,8 +6,9 @@ import * as Settings from '../../wailsjs/go/desktop/Settings';
 import * as Profiles from '../../wailsjs/go/desktop/Profiles';
 import * as Costs from '../../wailsjs/go/desktop/Costs';
 import * as InAWS from '../../wailsjs/go/desktop/InAWS';
+import * as Launches from '../../wailsjs/go/desktop/Launches';
 import {ClipboardSetText, EventsEmit, EventsOn} from '../../wailsjs/runtime/runtime';
-import {desktop, op} from '../../wailsjs/go/models';
+import {desktop, launch, op} from '../../wailsjs/go/models';
 import type {
     Action,
     CostReport,
@@ -18,6 +19,11 @@ import type {
     Notifications,
     KeychainInput,
     LeaseResult,
+    LaunchList,
+    LaunchPreview,
+    LaunchRequest,
+    LaunchTemplates,
+    Listed,
     MFAQuestion,
     OperationRow,
     Overview,
@@ -30,6 +36,7 @@ import type {
     RunEvent,
     SettingsView,
     SSOProgress,
+    TerminateTarget,
     Theme,
     Whoami,
 } from './types';
@@ -123,6 +130,24 @@ export interface Api {
 
     /** Tells the app the environment list is first on screen (it logs the time since launch). */
     listShown(): void;
+
+    // Launching (its progress is a run's: onRunEvent, onRunProgress; cancel is cancel).
+    /** The launch dialog's choices: templates with their types' prices and tokens, where it acts. */
+    launchTemplates(env: string): Promise<LaunchTemplates>;
+    /** Checked in AWS, nothing created; rejects with every problem at once. */
+    previewLaunch(env: string, req: LaunchRequest): Promise<LaunchPreview>;
+    /** Resolves once the launch holds the environment; pass the preview's ids in req.ids. */
+    launch(env: string, req: LaunchRequest): Promise<void>;
+    /** The instance and its stack, for the confirmation; rejects an instance Cloud Control did not launch. */
+    terminateTarget(env: string, instance: string): Promise<TerminateTarget>;
+    terminate(env: string, instance: string): Promise<void>;
+    /** Every launch of env ("" every environment's in the profile and region), leftovers flagged. */
+    launches(env: string): Promise<LaunchList>;
+    /** Deletes the leftovers launched into env. */
+    cleanUp(env: string): Promise<void>;
+    /** The leftovers last found (at the app's start, or by launches("")). */
+    leftovers(): Promise<Listed[]>;
+    onLeftovers(cb: (l: Listed[]) => void): Unsubscribe;
 }
 
 /** Event names, as app/desktop/API.md lists them. */
@@ -136,6 +161,7 @@ export const events = {
     mfa: 'profiles:mfa',
     sso: 'profiles:sso',
     listShown: 'ui:list-shown',
+    leftovers: 'launches:leftovers',
 } as const;
 
 /** "window" in the app's own webview (wails://wails, or wails.localhost on
@@ -216,5 +242,16 @@ export function wailsApi(): Api {
         deployed: (env) => InAWS.Deployed(env),
         listShown: () =>
             EventsEmit(events.listShown, {view: viewKind(window.location.hostname), pageMs: performance.now()}),
+
+        launchTemplates: (env) => Launches.Templates(env),
+        previewLaunch: (env, req) => Launches.Preview(env, launch.Request.createFrom(req)),
+        launch: (env, req) => Launches.Launch(env, launch.Request.createFrom(req)),
+        terminateTarget: (env, instance) => Launches.TerminateTarget(env, instance),
+        terminate: (env, instance) => Launches.Terminate(env, instance),
+        launches: (env) => Launches.List(env),
+        cleanUp: (env) => Launches.CleanUp(env),
+        leftovers: () => Launches.Leftovers(),
+        onLeftovers: (cb) =>
+            on(events.leftovers, (r) => ((r as unknown[]) ?? []).map((l) => launch.Listed.createFrom(l)), cb),
     };
 }

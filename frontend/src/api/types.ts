@@ -1,7 +1,7 @@
 // The front end's types are the ones Wails generates from the Go structs
 // (wailsjs/go/models.ts); this file only gives them short names.
 // Nothing outside src/api imports wailsjs: components and tests import from here.
-import {cloud, control, cost, creds, desktop, history, lock, op, orchestrate} from '../../wailsjs/go/models';
+import {cloud, control, cost, creds, desktop, history, launch, lock, op, orchestrate} from '../../wailsjs/go/models';
 
 export type Instance = cloud.Instance;
 export type EnvView = desktop.EnvView;
@@ -63,4 +63,23 @@ export type State = op.State;
 export type Theme = desktop.Theme;
 export type Notifications = desktop.Notifications;
 
-export {cloud, control, cost, creds, desktop, history, lock, op, orchestrate};
+export {cloud, control, cost, creds, desktop, history, launch, lock, op, orchestrate};
+
+// Launching (app/desktop/API.md, "Launches").
+export type TypePrice = launch.TypePrice;
+export type TokenValue = launch.TokenValue;
+/** Where the launch dialog acts: profile, region, identity. */
+export type LaunchTarget = control.Target;
+export type TemplateView = control.TemplateView;
+export type LaunchTemplates = control.LaunchTemplates;
+/** What to launch; ids are the preview's launch ids. */
+export type LaunchRequest = Omit<launch.Request, 'convertValues'>;
+export type LaunchPreview = launch.Preview;
+/** What Terminate would end (the instance and its stack), for its confirmation. */
+export type TerminateTarget = launch.Target;
+/** One launch as `launches` lists it. */
+export type Listed = launch.Listed;
+export type LaunchList = control.LaunchList;
+export type ResourceProgress = op.ResourceProgress;
+/** One stack of a launch, terminate or clean-up. */
+export type LaunchProgress = op.LaunchProgress;

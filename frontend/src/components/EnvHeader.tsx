@@ -14,6 +14,8 @@ interface Props {
     onStop: () => void;
     onRetry: () => void;
     onHistory: () => void;
+    /** Launch from one of its templates; absent when it has none. */
+    onLaunch?: () => void;
 }
 
 function holderText(env: EnvView): string | undefined {
@@ -27,7 +29,7 @@ function holderText(env: EnvView): string | undefined {
 const upStates: string[] = [op.State.RUNNING, op.State.PARTLY, op.State.STARTING, op.State.FAILED];
 
 /** The environment's name, state and next action, where it acts, and how fresh what is shown is. */
-export function EnvHeader({env, running, refreshing, now, onStart, onStop, onRetry, onHistory}: Props) {
+export function EnvHeader({env, running, refreshing, now, onStart, onStop, onRetry, onHistory, onLaunch}: Props) {
     const busy = holderText(env);
     const blocked = !env.usable || !!env.busy || running;
     const why = !env.usable ? 'The file cannot be used' : (busy ?? (running ? 'A run is in progress' : ''));
@@ -67,6 +69,16 @@ export function EnvHeader({env, running, refreshing, now, onStart, onStop, onRet
                         color="red.9"
                         onClick={onStop}
                     />
+                    {onLaunch && (
+                        <ActionButton
+                            label="Launch…"
+                            why={why}
+                            blocked={blocked}
+                            primary={false}
+                            color="blue.8"
+                            onClick={onLaunch}
+                        />
+                    )}
                 </Group>
             </Group>
             {env.description && <Text size="sm">{env.description}</Text>}

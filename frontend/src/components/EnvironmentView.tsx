@@ -10,6 +10,8 @@ import {EnvHeader} from './EnvHeader';
 import {InstanceTable, type InstanceRow, type RowActions} from './InstanceTable';
 import {ProblemsView} from './ProblemsView';
 import {RunProgress} from './RunProgress';
+import {LaunchPanel} from './launch/LaunchPanel';
+import {isLaunchRun} from '../state/useLaunches';
 import {StageGraph} from './StageGraph';
 import {DeployedSection} from './lease/DeployedSection';
 import {LeasePanel} from './lease/LeasePanel';
@@ -30,6 +32,8 @@ export interface EnvActions {
     saveLog: (text: string) => void;
     loadCost: (env: string, how: CostRead) => void;
     rows: RowActions;
+    /** Opens the launch dialog; absent when the environment has no launch templates. */
+    launch?: () => void;
 }
 
 interface Props {
@@ -72,6 +76,7 @@ export function EnvironmentView({env, run, cost, cancelling, refreshing, actions
                 onStop={a.stop}
                 onRetry={a.retry}
                 onHistory={a.history}
+                onLaunch={a.launch}
             />
             {env.problems?.length > 0 && (
                 <ProblemsView problems={env.problems} usable={env.usable} onOpen={a.openFile} onReveal={a.revealFile} />
@@ -87,7 +92,17 @@ export function EnvironmentView({env, run, cost, cancelling, refreshing, actions
                             blocked={running ? 'A run is in progress' : env.busy ? `Busy: ${env.busy.action}` : ''}
                         />
                     )}
-                    {run && (
+                    {run && isLaunchRun(run.progress) && (
+                        <LaunchPanel
+                            run={run}
+                            now={now}
+                            cancelling={cancelling}
+                            onCancel={a.cancel}
+                            onCopyLog={a.copyLog}
+                            onSaveLog={a.saveLog}
+                        />
+                    )}
+                    {run && !isLaunchRun(run.progress) && (
                         <RunProgress
                             run={run}
                             now={now}
@@ -106,7 +121,11 @@ export function EnvironmentView({env, run, cost, cancelling, refreshing, actions
                         <StageGraph
                             stages={env.stages}
                             // The latest run is drawn on its stages (a refusal has none).
-                            progress={run && run.progress.outcome !== op.Outcome.REFUSED ? run.progress : undefined}
+                            progress={
+                                run && run.progress.outcome !== op.Outcome.REFUSED && !isLaunchRun(run.progress)
+                                    ? run.progress
+                                    : undefined
+                            }
                             now={now}
                         />
                     )}

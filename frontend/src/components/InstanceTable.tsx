@@ -40,6 +40,8 @@ export interface RowActions {
     console: (row: InstanceRow) => void;
     connect: (row: InstanceRow) => void;
     history: () => void;
+    /** Terminate a launched instance (one with a cloudcontrol:launch tag); asks first. */
+    terminate?: (row: InstanceRow) => void;
 }
 
 export const ROW_HEIGHT = 36;
@@ -599,6 +601,19 @@ function ArmedMenu({
                 </Menu.Item>
                 <Menu.Divider />
                 <Menu.Item onClick={actions.history}>Starts and stops of its environment</Menu.Item>
+                {row.launch && actions.terminate && (
+                    <>
+                        <Menu.Divider />
+                        <Menu.Item
+                            color="red.9"
+                            disabled={busy}
+                            onClick={() => actions.terminate?.(row)}
+                            aria-label={`Terminate ${label}`}
+                        >
+                            Terminate…
+                        </Menu.Item>
+                    </>
+                )}
             </Menu.Dropdown>
         </Menu>
     );

@@ -1,4 +1,4 @@
-import {useEffect, useRef, useState} from 'react';
+import {useEffect, useRef, useState, type ReactNode} from 'react';
 import {Alert, Anchor, Badge, Button, Group, Modal, Paper, ScrollArea, Stack, Text} from '@mantine/core';
 import {op} from '../api/types';
 import type {Run} from '../state/dashboard';
@@ -22,7 +22,7 @@ interface Props {
     onSaveLog: (text: string) => void;
 }
 
-const outcomeText: Record<string, string> = {
+export const outcomeText: Record<string, string> = {
     [op.Outcome.RUNNING]: 'in progress',
     [op.Outcome.DONE]: 'done',
     [op.Outcome.FAILED]: 'failed',
@@ -30,7 +30,7 @@ const outcomeText: Record<string, string> = {
     [op.Outcome.REFUSED]: 'could not begin',
     [op.Outcome.INTERRUPTED]: 'interrupted',
 };
-const outcomeColor: Record<string, string> = {
+export const outcomeColor: Record<string, string> = {
     [op.Outcome.RUNNING]: 'blue.8',
     [op.Outcome.DONE]: 'green.9',
     [op.Outcome.FAILED]: 'red.9',
@@ -52,8 +52,7 @@ export function RunProgress(p: Props) {
     const pr = run.progress;
     const running = pr.outcome === op.Outcome.RUNNING;
     const wentWrong = pr.outcome === op.Outcome.FAILED || pr.outcome === op.Outcome.CANCELLED;
-    const started = epoch(pr.started);
-    const secs = running && !Number.isNaN(started) ? Math.max(pr.elapsed, (now - started) / 1000) : pr.elapsed;
+    const secs = runSeconds(pr, now);
     const verb = pr.action === op.Action.START ? 'Start' : 'Stop';
     const [asking, setAsking] = useState(false);
     // A run that ended well is one line; one in progress or gone wrong is open. The person may open or close it.
@@ -62,12 +61,7 @@ export function RunProgress(p: Props) {
     const open = shown?.key === key ? shown.open : pr.outcome !== op.Outcome.DONE;
     const toggle = () => setShown({key, open: !open});
 
-    const panel = useRef<HTMLDivElement>(null);
-    useEffect(() => {
-        if (running) panel.current?.scrollIntoView?.({block: 'nearest', behavior: 'smooth'});
-    }, [running, pr.started]);
-
-    const text = () => run.log.map((ev) => stampedLine(ev, ev.elapsed)).join('\n') + '\n';
+    const panel = useIntoView(running, pr.started);
     return (
         <Paper
             ref={panel}
@@ -130,52 +124,53 @@ export function RunProgress(p: Props) {
                         </Alert>
                     )}
                     <ActivityLog log={run.log} />
-                    <Group gap="xs">
-                        <Button
-                            size="compact-xs"
-                            variant="default"
-                            onClick={() => p.onCopyLog(text())}
-                            disabled={!run.log.length}
-                        >
-                            Copy log
-                        </Button>
-                        <Button
-                            size="compact-xs"
-                            variant="default"
-                            onClick={() => p.onSaveLog(text())}
-                            disabled={!run.log.length}
-                        >
-                            Save log…
-                        </Button>
-                    </Group>
+                    <LogButtons log={run.log} onCopy={p.onCopyLog} onSave={p.onSaveLog} />
                 </Stack>
             )}
-            <Modal
+            <CancelAsk
                 opened={asking}
-                onClose={() => setAsking(false)}
                 title={`Cancel the ${verb.toLowerCase()} of ${pr.env}?`}
+                keep="Keep running"
+                confirm="Cancel the run"
+                onClose={() => setAsking(false)}
+                onConfirm={p.onCancel}
             >
-                <Text size="sm">
-                    The stages in progress are abandoned. Nothing is undone: what has already{' '}
-                    {pr.action === op.Action.START ? 'started keeps running' : 'stopped stays stopped'}, and the
-                    run&apos;s log says what was left where.
-                </Text>
-                <Group justify="flex-end" mt="md">
-                    <Button variant="default" onClick={() => setAsking(false)} data-autofocus>
-                        Keep running
-                    </Button>
-                    <Button
-                        color="red.9"
-                        onClick={() => {
-                            setAsking(false);
-                            p.onCancel();
-                        }}
-                    >
-                        Cancel the run
-                    </Button>
-                </Group>
-            </Modal>
+                The stages in progress are abandoned. Nothing is undone: what has already{' '}
+                {pr.action === op.Action.START ? 'started keeps running' : 'stopped stays stopped'}, and the run&apos;s
+                log says what was left where.
+            </CancelAsk>
         </Paper>
+    );
+}
+
+/** Asks before a cancel: what it does, keep going (focused) or cancel. */
+export function CancelAsk(p: {
+    opened: boolean;
+    title: string;
+    keep: string;
+    confirm: string;
+    onClose: () => void;
+    onConfirm: () => void;
+    children: ReactNode;
+}) {
+    return (
+        <Modal opened={p.opened} onClose={p.onClose} title={p.title}>
+            <Text size="sm">{p.children}</Text>
+            <Group justify="flex-end" mt="md">
+                <Button variant="default" onClick={p.onClose} data-autofocus>
+                    {p.keep}
+                </Button>
+                <Button
+                    color="red.9"
+                    onClick={() => {
+                        p.onClose();
+                        p.onConfirm();
+                    }}
+                >
+                    {p.confirm}
+                </Button>
+            </Group>
+        </Modal>
     );
 }
 
@@ -210,7 +205,47 @@ function FailureAlert({run}: {run: Run}) {
     );
 }
 
-function ActivityLog({log}: {log: Run['log']}) {
+/** A run's seconds so far: the Go side's figure, or the wall clock's while it runs (between its events). */
+export function runSeconds(pr: Run['progress'], now: number): number {
+    const started = epoch(pr.started);
+    return pr.outcome === op.Outcome.RUNNING && !Number.isNaN(started)
+        ? Math.max(pr.elapsed, (now - started) / 1000)
+        : pr.elapsed;
+}
+
+/** A run's panel comes into view when the run begins. */
+export function useIntoView(running: boolean, started: unknown) {
+    const panel = useRef<HTMLDivElement>(null);
+    useEffect(() => {
+        if (running) panel.current?.scrollIntoView?.({block: 'nearest', behavior: 'smooth'});
+    }, [running, started]);
+    return panel;
+}
+
+/** Copy log and Save log…: the activity log as the command line prints it. */
+export function LogButtons({
+    log,
+    onCopy,
+    onSave,
+}: {
+    log: Run['log'];
+    onCopy: (t: string) => void;
+    onSave: (t: string) => void;
+}) {
+    const text = () => log.map((ev) => stampedLine(ev, ev.elapsed)).join('\n') + '\n';
+    return (
+        <Group gap="xs">
+            <Button size="compact-xs" variant="default" onClick={() => onCopy(text())} disabled={!log.length}>
+                Copy log
+            </Button>
+            <Button size="compact-xs" variant="default" onClick={() => onSave(text())} disabled={!log.length}>
+                Save log…
+            </Button>
+        </Group>
+    );
+}
+
+export function ActivityLog({log}: {log: Run['log']}) {
     const lines = log.slice(-MAX_LOG);
     const viewport = useRef<HTMLDivElement>(null);
     // Follow the newest line, as a terminal would.

@@ -1,5 +1,6 @@
 import type {CSSProperties} from 'react';
 import {op, type RunEvent, type Waiting} from '../api/types';
+import {launchLine} from './launchLog';
 
 /** How an activity log's lines look, live (RunProgress) or recorded (OperationsTable): a bare monospace list. */
 export const logListStyle: CSSProperties = {
@@ -12,7 +13,8 @@ export const logListStyle: CSSProperties = {
 
 /** The fields of a run event (the generated op.Event) a log line reads. */
 export type LogEvent = Pick<RunEvent, 'env' | 'action' | 'type' | 'elapsed'> &
-    Partial<Pick<RunEvent, 'stage' | 'instance' | 'name' | 'state' | 'gate' | 'message'>>;
+    Partial<Pick<RunEvent, 'stage' | 'instance' | 'name' | 'state' | 'gate' | 'message'>> &
+    Partial<Pick<RunEvent, 'stack' | 'resource' | 'resourceType' | 'status' | 'reason' | 'percent'>>;
 
 /** The gate a stage waits on: "waiting for tcp 5432 on shop-db". */
 export function waitingText(w: Waiting): string {
@@ -26,6 +28,8 @@ export function stampedLine(ev: LogEvent, seconds: number): string {
 
 /** One run event as a line of the activity log, like the command line prints it. */
 export function logLine(ev: LogEvent): string {
+    const launched = launchLine(ev);
+    if (launched !== undefined) return launched;
     const who = ev.instance ? `${ev.name ? ev.name + ' ' : ''}(${ev.instance})` : '';
     const stage = ev.stage ? `stage ${ev.stage}` : '';
     switch (ev.type) {

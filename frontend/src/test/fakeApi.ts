@@ -9,6 +9,9 @@ import {
     type CostReport,
     type EnvView,
     type KeychainInput,
+    type LaunchList,
+    type LaunchRequest,
+    type Listed,
     type MFAQuestion,
     type Overview,
     type Plan,
@@ -20,6 +23,7 @@ import {
     type SSOProgress,
 } from '../api/types';
 import {leaseResult, notDeployed} from './inaws';
+import {apiNodePreview, apiNodeTemplates, terminateTarget} from './launches';
 import {novemberOperations, novemberReport, novemberStopEvents, profileList, threeTierCost} from './costs';
 
 type Listener<T> = (v: T) => void;
@@ -33,6 +37,7 @@ export function fakeApi(overview: Overview, plans: Record<string, Plan> = {}) {
     const profiles = new Set<Listener<ProfileList>>();
     const mfa = new Set<Listener<MFAQuestion>>();
     const sso = new Set<Listener<SSOProgress>>();
+    const leftovers = new Set<Listener<Listed[]>>();
     let list = profileList();
     const sub =
         <T>(set: Set<Listener<T>>) =>
@@ -156,6 +161,18 @@ export function fakeApi(overview: Overview, plans: Record<string, Plan> = {}) {
         ),
         deployed: vi.fn(async (env: string) => notDeployed(env)),
         listShown: vi.fn(() => {}),
+
+        launchTemplates: vi.fn(async (_env: string) => apiNodeTemplates()),
+        previewLaunch: vi.fn(async (_env: string, _req: LaunchRequest) => apiNodePreview()),
+        launch: vi.fn(async (_env: string, _req: LaunchRequest) => {}),
+        terminateTarget: vi.fn(async (_env: string, _instance: string) => terminateTarget()),
+        terminate: vi.fn(async (_env: string, _instance: string) => {}),
+        launches: vi.fn(async (env: string): Promise<LaunchList> =>
+            control.LaunchList.createFrom({target: apiNodeTemplates().target, env, launches: [], leftovers: 0}),
+        ),
+        cleanUp: vi.fn(async (_env: string) => {}),
+        leftovers: vi.fn(async (): Promise<Listed[]> => []),
+        onLeftovers: vi.fn(sub(leftovers)),
     } satisfies Api;
 
     const push = <T>(set: Set<Listener<T>>, v: T) => act(() => set.forEach((cb) => cb(v)));
@@ -170,9 +187,17 @@ export function fakeApi(overview: Overview, plans: Record<string, Plan> = {}) {
         pushSettings: (v: SettingsView) => push(settings, v),
         pushMFA: (v: object) => push(mfa, desktop.MFAQuestion.createFrom(v)),
         pushSSO: (v: object) => push(sso, desktop.SSOProgress.createFrom(v)),
+        pushLeftovers: (v: Listed[]) => push(leftovers, v),
         /** What was put on the clipboard, in order. */
         copied,
         listeners: () =>
-            envs.size + runEvents.size + progress.size + settings.size + profiles.size + mfa.size + sso.size,
+            envs.size +
+            runEvents.size +
+            progress.size +
+            settings.size +
+            profiles.size +
+            mfa.size +
+            sso.size +
+            leftovers.size,
     };
 }

@@ -1069,6 +1069,7 @@ export namespace desktop {
 	    problems: ProblemView[];
 	    stages: StageView[];
 	    who: control.Who;
+	    templates: string[];
 	
 	    static createFrom(source: any = {}) {
 	        return new EnvView(source);
@@ -1092,6 +1093,7 @@ export namespace desktop {
 	        this.problems = this.convertValues(source["problems"], ProblemView);
 	        this.stages = this.convertValues(source["stages"], StageView);
 	        this.who = this.convertValues(source["who"], control.Who);
+	        this.templates = source["templates"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
