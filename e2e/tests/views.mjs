@@ -57,8 +57,25 @@ async function choose(page, name) {
     await page.mouse.move(0, 0); // no hover tooltips in the shot
 }
 
-/** Runs axe on what the page shows; returns its serious and critical violations, worded. */
+/**
+ * Waits until no CSS transition or animation runs (a dialog fading in, a menu
+ * opening; a spinner's endless one aside): colours read mid-fade are blends,
+ * not what the view shows.
+ */
+export async function settled(page) {
+    await page.waitForFunction(
+        () =>
+            document
+                .getAnimations()
+                .every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity),
+        null,
+        {timeout: 5_000},
+    );
+}
+
+/** Runs axe on what the page shows, once it is still; returns its serious and critical violations, worded. */
 export async function axe(page) {
+    await settled(page);
     const res = await new AxeBuilder({page}).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
     return res.violations
         .filter((v) => v.impact === 'serious' || v.impact === 'critical')
@@ -77,7 +94,7 @@ export async function axe(page) {
 
 /** A screenshot of the view and axe on it; violations are gathered for the closing assertion. */
 async function shoot(ctx, page, view, size, scheme) {
-    await sleep(150); // transitions settle (Mantine's are 150 ms)
+    await settled(page);
     const file = `view-${view}-${size.name}-${scheme}.png`;
     await page.screenshot({path: path.join(ctx.out, file)});
     ctx.shots.push(file);
