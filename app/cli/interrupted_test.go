@@ -12,6 +12,7 @@ import (
 	"cloudcontrol/backend/lock"
 	"cloudcontrol/backend/op"
 	"cloudcontrol/backend/paths"
+	"cloudcontrol/internal/testwait"
 )
 
 // TestHistoryShowsACrashedRunAsInterrupted: a run whose program died reads
@@ -31,15 +32,11 @@ func TestHistoryShowsACrashedRunAsInterrupted(t *testing.T) {
 		t.Fatal(err)
 	}
 	rec.Emit(op.Event{Time: now, Env: "three-tier", Action: "start", Type: op.EventRunStarted})
-	for deadline := time.Now().Add(5 * time.Second); ; { // written in the background
-		if evs, _ := store.Events(ctx, rec.ID()); len(evs) == 1 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the run-started event never reached the history")
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	// Written in the background.
+	testwait.Until(t, 5*time.Second, "the run-started event in the history", func() bool {
+		evs, _ := store.Events(ctx, rec.ID())
+		return len(evs) == 1
+	})
 	store.Close() // the program dies: no End
 
 	rowOf := func() history.OperationRow {

@@ -15,6 +15,7 @@ import (
 	"cloudcontrol/backend/cloud"
 	"cloudcontrol/backend/control"
 	"cloudcontrol/backend/op"
+	"cloudcontrol/internal/testwait"
 )
 
 var leaseT0 = time.Date(2026, 3, 2, 17, 0, 0, 0, time.UTC)
@@ -120,7 +121,7 @@ func TestLeaseKeeperWarnsThenStops(t *testing.T) {
 		t.Fatalf("warnings %q", plat.buttons)
 	}
 	plat.click("shop", notifyExtend)
-	waitUntil(t, "the button extends the lease", func() bool {
+	testwait.Until(t, 5*time.Second, "the button extends the lease", func() bool {
 		act.mu.Lock()
 		defer act.mu.Unlock()
 		return slices.Equal(act.extended, []string{"shop 1h0m0s"})
@@ -189,7 +190,7 @@ func TestLeaseKeeperKeepsALaunchedInstancesTTL(t *testing.T) {
 		t.Fatalf("warnings %q", plat.buttons)
 	}
 	plat.click("shop", notifyExtend)
-	waitUntil(t, "the button extends the instance's lease", func() bool {
+	testwait.Until(t, 5*time.Second, "the button extends the instance's lease", func() bool {
 		plat.fakePlatform.mu.Lock()
 		defer plat.fakePlatform.mu.Unlock()
 		return len(plat.notes) == 1
@@ -221,7 +222,7 @@ func TestLeaseKeeperRunsOnItsClock(t *testing.T) {
 		}
 		clock.Advance(time.Minute)
 	}
-	waitUntil(t, "the keeper stops the environment at the end", func() bool {
+	testwait.Until(t, 5*time.Second, "the keeper stops the environment at the end", func() bool {
 		act.mu.Lock()
 		defer act.mu.Unlock()
 		return len(act.stopped) == 1
@@ -230,17 +231,6 @@ func TestLeaseKeeperRunsOnItsClock(t *testing.T) {
 	<-done
 	if n := len(plat.notes); n != 2 { // the 5-minute warning (it was already under 15), then the end
 		t.Errorf("notes %q", plat.notes)
-	}
-}
-
-func waitUntil(t *testing.T, what string, ok func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !ok() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting until %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
 	}
 }
 

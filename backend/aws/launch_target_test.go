@@ -19,6 +19,7 @@ import (
 
 	"cloudcontrol/backend/sandbox"
 	"cloudcontrol/backend/sandbox/sandboxtest"
+	"cloudcontrol/internal/testwait"
 )
 
 // launchFixture is what the launch contract suite needs of a target: a
@@ -61,13 +62,7 @@ func (fx *launchFixture) wait(t *testing.T, what string, limit time.Duration, co
 		}
 		return
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not within 5s", what)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	testwait.Until(t, 5*time.Second, what, cond)
 }
 
 // launchWorld is the sandbox's side of the fixture.

@@ -12,6 +12,7 @@ import (
 	"cloudcontrol/backend/history"
 	"cloudcontrol/backend/lock"
 	"cloudcontrol/backend/op"
+	"cloudcontrol/internal/testwait"
 )
 
 // shopSettle: data (db) with a 20s settle delay, then app.
@@ -53,7 +54,7 @@ func TestADelayCutByACrashIsWaitedAgain(t *testing.T) {
 		e.Time, e.Env, e.Action = t0.Add(-time.Minute), "shop", op.Start
 		crashed.Emit(e)
 	}
-	waitUntil(t, "the crashed start's events are on disk", func() bool {
+	testwait.Until(t, 5*time.Second, "the crashed start's events are on disk", func() bool {
 		evs, _ := r.hist.Events(context.Background(), crashed.ID())
 		return len(evs) >= 2
 	})

@@ -16,6 +16,7 @@ import (
 	"cloudcontrol/backend/orchestrate"
 	"cloudcontrol/backend/paths"
 	"cloudcontrol/backend/sandbox"
+	"cloudcontrol/internal/testwait"
 )
 
 const historyWorld = `
@@ -161,7 +162,7 @@ func TestRunAndCostAreRecorded(t *testing.T) {
 		t.Fatal(err)
 	}
 	crashed.Emit(op.Event{Time: clock.Now(), Env: "shop", Action: op.Start, Type: op.EventRunStarted})
-	waitUntil(t, "the crashed run's first event is on disk", func() bool { evs, _ := store.Events(ctx, crashed.ID()); return len(evs) == 1 })
+	testwait.Until(t, 5*time.Second, "the crashed run's first event is on disk", func() bool { evs, _ := store.Events(ctx, crashed.ID()); return len(evs) == 1 })
 
 	// Stopped again, the next start plan expects each stage to take what it
 	// took in the recorded start, not the generic EC2 estimates.
@@ -178,16 +179,5 @@ func TestRunAndCostAreRecorded(t *testing.T) {
 		if st.ExpectedFrom != orchestrate.ExpectedFromLastRun || st.Expected.D() != took[st.Name] || took[st.Name] <= 0 {
 			t.Errorf("stage %s expected %s from %q; the recorded start took %s", st.Name, st.Expected, st.ExpectedFrom, took[st.Name])
 		}
-	}
-}
-
-func waitUntil(t *testing.T, what string, ok func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !ok() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting until %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"cloudcontrol/backend/history"
 	"cloudcontrol/backend/lock"
 	"cloudcontrol/backend/op"
+	"cloudcontrol/internal/testwait"
 )
 
 func TestInstanceState(t *testing.T) {
@@ -171,7 +172,7 @@ func TestStatusSaysWhoHoldsTheEnvironment(t *testing.T) {
 		e.Time, e.Env, e.Action = t0, "shop", op.Start
 		rec.Emit(e)
 	}
-	waitUntil(t, "the start's events are on disk", func() bool { evs, _ := r.hist.Events(context.Background(), rec.ID()); return len(evs) == 4 })
+	testwait.Until(t, 5*time.Second, "the start's events are on disk", func() bool { evs, _ := r.hist.Events(context.Background(), rec.ID()); return len(evs) == 4 })
 	st, err = r.svc.Status(context.Background(), "shop")
 	if err != nil || st.Progress == nil || st.Progress.Outcome != op.OutcomeRunning || st.State != op.StateStarting {
 		t.Fatalf("held, with history: %+v, %v", st, err)

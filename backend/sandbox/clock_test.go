@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"cloudcontrol/internal/testwait"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/scheduler"
@@ -36,7 +37,7 @@ func TestShiftedClockAdvancesItsTimers(t *testing.T) {
 	if !c.Now().Equal(epoch.Add(30*time.Minute)) || !base.Now().Equal(epoch) {
 		t.Fatalf("now %s on a base at %s", c.Now(), base.Now())
 	}
-	eventually(t, "the timer due by the advance", func() bool { return soon.Load() == 1 })
+	testwait.Until(t, 3*time.Second, "the timer due by the advance", func() bool { return soon.Load() == 1 })
 	if later.Load() != 0 {
 		t.Fatal("a timer an hour away fired after 30 minutes")
 	}
@@ -53,7 +54,7 @@ func TestShiftedClockAdvancesItsTimers(t *testing.T) {
 		t.Fatalf("After(45m) said %s", got)
 	}
 	base.Advance(15 * time.Minute)
-	eventually(t, "the hour's timer", func() bool { return later.Load() == 1 })
+	testwait.Until(t, 3*time.Second, "the hour's timer", func() bool { return later.Load() == 1 })
 
 	r := c.AfterFunc(time.Minute, func() { stopped.Add(10) })
 	if !r.Stop() || r.Stop() {
@@ -77,7 +78,7 @@ func TestShiftedClockAdvancesItsTimers(t *testing.T) {
 	if err := c.Advance(time.Hour); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "the reset timer at its new time", func() bool { return soon.Load() == 2 })
+	testwait.Until(t, 3*time.Second, "the reset timer at its new time", func() bool { return soon.Load() == 2 })
 }
 
 // A sandbox served on the real clock (as `sandbox serve` runs it) is taken

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"cloudcontrol/internal/testwait"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
@@ -322,7 +323,7 @@ regions:
 		if !errors.Is(err, context.DeadlineExceeded) {
 			t.Errorf("%s: %v, want the client's own deadline", action, err)
 		}
-		eventually(t, "the sandbox to see that the "+action+" client went away", func() bool {
+		testwait.Until(t, 3*time.Second, "the sandbox to see that the "+action+" client went away", func() bool {
 			return slices.ContainsFunc(sb.Requests(), func(r Request) bool { return r.Action == action && r.ErrorCode == "RequestCanceled" })
 		})
 	}

@@ -99,19 +99,6 @@ func apiErr(t *testing.T, err error, code string) smithy.APIError {
 	return ae
 }
 
-// eventually polls cond in real time: service listeners start from clock
-// callbacks that run on their own goroutines.
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(3 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
 var ctx = context.Background()
 
 func (e *env) cfn(region string) *cloudformation.Client {

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"cloudcontrol/internal/testwait"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -298,7 +299,7 @@ func TestServeStopsPromptlyFinishingRequestsInFlight(t *testing.T) {
 		_, err := (&env{t: t, url: srv.URL}).sts().GetCallerIdentity(context.Background(), &sts.GetCallerIdentityInput{})
 		answered <- err
 	}()
-	eventually(t, "the request is being answered", func() bool { return srv.serving.Load() == 1 })
+	testwait.Until(t, 3*time.Second, "the request is being answered", func() bool { return srv.serving.Load() == 1 })
 	began := time.Now()
 	cancel()
 	select {

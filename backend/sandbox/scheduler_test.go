@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"cloudcontrol/internal/testwait"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/scheduler"
@@ -248,7 +249,7 @@ func TestSchedulesFireWithNobodyAsking(t *testing.T) {
 		return out
 	}
 	e.clock.Advance(time.Minute)
-	eventually(t, "the timer to fire the lease", func() bool { return len(logged()) == 1 })
+	testwait.Until(t, 3*time.Second, "the timer to fire the lease", func() bool { return len(logged()) == 1 })
 	if got := logged()[0]; !got.Time.Equal(epoch.Add(time.Minute)) || got.ErrorCode != "" {
 		t.Fatalf("firing %+v", got)
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"cloudcontrol/internal/testwait"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 )
 
@@ -72,12 +73,12 @@ regions:
 		t.Fatal("TCP service up 4s after running; its delay is 5s")
 	}
 	e.clock.Advance(time.Second)
-	eventually(t, "TCP service to accept", func() bool { return dials(tcpAddr) })
+	testwait.Until(t, 3*time.Second, "TCP service to accept", func() bool { return dials(tcpAddr) })
 	if httpStatus(webURL+"/health") != 0 {
 		t.Fatal("HTTP service up before its 8s delay")
 	}
 	e.clock.Advance(3 * time.Second)
-	eventually(t, "HTTP service to answer", func() bool { return httpStatus(webURL+"/health") == 200 })
+	testwait.Until(t, 3*time.Second, "HTTP service to answer", func() bool { return httpStatus(webURL+"/health") == 200 })
 	if got := httpStatus(webURL + "/other"); got != 404 {
 		t.Errorf("HTTP service on another path: %d, want 404", got)
 	}
@@ -94,7 +95,7 @@ regions:
 		t.Fatal("TCP service still up right after reboot")
 	}
 	e.clock.Advance(5 * time.Second)
-	eventually(t, "TCP service back after reboot", func() bool { return dials(tcpAddr) })
+	testwait.Until(t, 3*time.Second, "TCP service back after reboot", func() bool { return dials(tcpAddr) })
 
 	if _, err := c.StopInstances(ctx, &ec2.StopInstancesInput{InstanceIds: []string{id}}); err != nil {
 		t.Fatal(err)
