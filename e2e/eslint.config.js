@@ -12,8 +12,8 @@ export default defineConfig([
         languageOptions: {globals: globals.node},
     },
     {
-        // The functions Playwright runs inside the page (page.evaluate and friends).
-        files: ['lib/page.mjs', 'tests/**/*.mjs'],
+        // The functions run inside the page (Playwright's page.evaluate, WebDriver's execute).
+        files: ['lib/page.mjs', 'lib/webkit.mjs', 'tests/**/*.mjs'],
         languageOptions: {globals: {...globals.node, ...globals.browser}},
     },
 ]);

@@ -62,6 +62,9 @@ type liveState struct {
 	// resolves again. reads counts refreshes since.
 	def   *env.Environment
 	reads int
+	// began is when the read shown began: a read that began earlier and
+	// ended later (a refresh overtaken by a launch's reread) is older news.
+	began time.Time
 }
 
 func newBoard(p Platform) *board {
@@ -260,6 +263,10 @@ func (b *board) setLive(e *env.Environment, st *control.Status, err error, began
 		ls = &liveState{}
 		b.live[e.Name] = ls
 	}
+	if began.Before(ls.began) {
+		return // overtaken: a read that began later has been shown
+	}
+	ls.began = began
 	if err != nil {
 		ls.Error = reason(err)
 		return

@@ -1,6 +1,7 @@
 package desktop
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -88,5 +89,37 @@ func TestTheBoardNamesAnEnvironmentsLaunchTemplates(t *testing.T) {
 	}
 	if p := got["plain"]; p == nil || len(p) != 0 {
 		t.Errorf("plain's templates: %#v; want an empty list", p)
+	}
+}
+
+// A read that began before another and ended after it is older news: a
+// refresh overtaken by a launch's reread (which found the new instance)
+// does not put the environment back as it was before the launch.
+func TestAnOvertakenReadDoesNotReplaceANewerOne(t *testing.T) {
+	e := &env.Environment{Name: "shop", Stages: []env.Stage{{Name: "api"}}}
+	b := newBoard(newFakePlatform())
+	b.snap = env.Snapshot{Set: env.Set{Envs: []*env.Environment{e}}}
+	read := func(ids ...string) *control.Status {
+		var insts []cloud.Instance
+		for _, id := range ids {
+			insts = append(insts, cloud.Instance{ID: id, State: cloud.Running})
+		}
+		return &control.Status{Env: "shop", Stages: []control.StageStatus{{Name: "api", Instances: insts}}}
+	}
+	t0 := time.Now()
+	refreshBegan, rereadBegan := t0.Add(time.Second), t0.Add(2*time.Second)
+	b.setLive(e, read("i-1"), nil, t0)
+	b.setLive(e, read("i-1", "i-launched"), nil, rereadBegan) // the reread ends first
+	b.setLive(e, read("i-1"), nil, refreshBegan)              // the refresh that began before it ends after it
+	if got := len(b.views()[0].Stages[0].Instances); got != 2 {
+		t.Errorf("after an overtaken refresh: %d instances shown, want the reread's 2", got)
+	}
+	b.setLive(e, nil, errors.New("throttled"), refreshBegan) // nor does an overtaken failure
+	if v := b.views()[0]; v.Error != "" {
+		t.Errorf("an overtaken failed read shows as %q", v.Error)
+	}
+	b.setLive(e, read("i-1"), nil, rereadBegan.Add(time.Second)) // a later read wins (the instance terminated)
+	if got := len(b.views()[0].Stages[0].Instances); got != 1 {
+		t.Errorf("after a newer read: %d instances shown, want 1", got)
 	}
 }

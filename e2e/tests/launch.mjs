@@ -2,6 +2,7 @@
 // the window, and nothing left behind.
 import path from 'node:path';
 import {assert} from '../lib/suite.mjs';
+import {tableFitsInWebKit} from './webkit.mjs';
 import {cli, copyExamples, sandboxUrlFromLog} from '../lib/app.mjs';
 
 /** A copy of the examples (with what their templates read) for the launch test's own app. */
@@ -68,6 +69,8 @@ export async function launchAndTerminate(ctx, app) {
         const listed = await stacksOf(app, url);
         assert(listed.length === 1 && !listed[0].leftover, `launches lists ${JSON.stringify(listed)}`);
         await page.screenshot({path: path.join(ctx.out, 'launch-ready.png')});
+        // The real window's engine and fonts, with the launched instance's DNS name as its address: the table fits.
+        await tableFitsInWebKit(ctx, app, 'three-tier', 'api-node-1');
 
         // Terminate from its menu, confirmed; then nothing left.
         await page.getByRole('button', {name: 'Actions for api-node-1'}).click();

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {screen, within, fireEvent} from '@testing-library/react';
-import {InstanceTable, filterRows} from './InstanceTable';
+import {InstanceTable, filterRows, fitColumns, type Key} from './InstanceTable';
 import {manyInstances} from '../test/fixtures';
 import {renderUI} from '../test/render';
 import {installFakeLayout} from '../test/layout';
@@ -129,5 +129,54 @@ describe('InstanceTable columns', () => {
         const row = screen.getByTestId('instance-row');
         expect(row).toHaveTextContent('web.shop.example');
         expect(within(row).getByRole('progressbar', {name: 'boot 40%: installing'})).toBeInTheDocument();
+    });
+});
+
+describe('fitColumns', () => {
+    // As widths() sizes three-tier with a launched instance's DNS name in the address column.
+    const size: Record<Key, number> = {
+        name: 121,
+        id: 151,
+        stage: 80,
+        type: 95,
+        state: 96,
+        az: 90,
+        privateIp: 102,
+        publicIp: 240,
+        uptime: 76,
+    };
+    const sum = (f: ReturnType<typeof fitColumns>) =>
+        (Object.keys(size) as Key[]).reduce((n, k) => n + (f.shown[k] ? f.fitted[k] : 0), 44);
+
+    it('shows every column as sized when there is room', () => {
+        const f = fitColumns(size, {}, 1400);
+        expect(Object.values(f.shown).every(Boolean)).toBe(true);
+        expect(f.fitted).toEqual(size);
+    });
+
+    it('hides AZ, stage and type in turn, then shortens the address and the name to fit', () => {
+        // The real window's main area at its default size (1100x720): 818 px.
+        const f = fitColumns(size, {}, 818);
+        expect(f.shown).toMatchObject({az: false, stage: false, type: false, publicIp: true, uptime: true});
+        // 121 + 151 + 96 + 102 + 240 + 76 + 44 (the ⋯) is 830: the address gives the 12 px.
+        expect(f.fitted.publicIp).toBe(228);
+        expect(sum(f)).toBe(818);
+        expect(f.fitted.name).toBe(121);
+        // Narrower still: the address stops at its narrowest, then the name gives.
+        const g = fitColumns(size, {}, 600);
+        expect(g.fitted.publicIp).toBe(110);
+        expect(g.fitted.name).toBe(100);
+        expect(g.fitted.id).toBe(151);
+    });
+
+    it('keeps a column the person chose to show, and hides the ones they hid', () => {
+        const f = fitColumns(size, {az: true, uptime: false}, 818);
+        expect(f.shown.az).toBe(true);
+        expect(f.shown.uptime).toBe(false);
+        expect(f.shown.stage).toBe(false);
+    });
+
+    it('leaves everything as sized until the table is measured', () => {
+        expect(fitColumns(size, {}, 0)).toEqual({shown: expect.objectContaining({az: true}), fitted: size});
     });
 });

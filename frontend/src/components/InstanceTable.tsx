@@ -96,7 +96,8 @@ export function ipKey(ip: string | undefined): string {
 
 const address = (r: InstanceRow) => r.dnsName || r.publicIp || '';
 
-type Key = 'name' | 'id' | 'stage' | 'type' | 'state' | 'az' | 'privateIp' | 'publicIp' | 'uptime';
+/** A column of the table. */
+export type Key = 'name' | 'id' | 'stage' | 'type' | 'state' | 'az' | 'privateIp' | 'publicIp' | 'uptime';
 
 interface Col {
     key: Key;
@@ -158,6 +159,9 @@ const colByKey = new Map(cols.map((c) => [c.key, c]));
 /** Columns hidden first when the table is narrower than its columns, unless the person chose otherwise. */
 const giveWay: Key[] = ['az', 'stage', 'type'];
 
+/** Columns that shorten (their text then ends in "…", the whole of it in the cell's title) before the table scrolls sideways. */
+const giveRoom: Key[] = ['publicIp', 'name'];
+
 const ACTIONS_W = 44;
 const PAD = 18; // a cell's padding and border
 
@@ -195,6 +199,30 @@ function widths(rows: InstanceRow[]): Record<Key, number> {
     return out;
 }
 
+/**
+ * Which columns show, and how wide, in a table `box` pixels wide: columns the
+ * person did not choose give way in order (AZ, stage, type) until the rest fit,
+ * then the address and the name shorten down to their narrowest; only a table
+ * that still does not fit scrolls sideways. box 0 (not measured yet): all, as sized.
+ */
+export function fitColumns(
+    size: Record<Key, number>,
+    chosen: VisibilityState,
+    box: number,
+): {shown: VisibilityState; fitted: Record<Key, number>} {
+    const shown: VisibilityState = {};
+    for (const c of cols) shown[c.key] = chosen[c.key] ?? true;
+    const fitted = {...size};
+    if (box <= 0) return {shown, fitted};
+    const total = () => cols.reduce((n, c) => n + (shown[c.key] ? fitted[c.key] : 0), ACTIONS_W);
+    for (const k of giveWay) if (total() > box && chosen[k] === undefined) shown[k] = false;
+    for (const k of giveRoom) {
+        const over = total() - box;
+        if (over > 0 && shown[k]) fitted[k] = Math.max(colByKey.get(k)!.min, fitted[k] - over);
+    }
+    return {shown, fitted};
+}
+
 export function InstanceTable({rows, now, actions, busy, searchRef}: Props) {
     const [query, setQuery] = useState('');
     const [states, setStates] = useState<string[]>([]);
@@ -206,16 +234,7 @@ export function InstanceTable({rows, now, actions, busy, searchRef}: Props) {
     const stateOptions = useMemo(() => Array.from(new Set(rows.map((r) => r.state))).sort(), [rows]);
     const size = useMemo(() => widths(rows), [rows]);
 
-    // Columns the person did not choose give way, in order, until the rest fit the table's width.
-    const shown = useMemo<VisibilityState>(() => {
-        const vis: VisibilityState = {};
-        for (const c of cols) vis[c.key] = chosen[c.key] ?? true;
-        if (boxWidth > 0) {
-            const total = () => cols.reduce((n, c) => n + (vis[c.key] ? size[c.key] : 0), ACTIONS_W);
-            for (const k of giveWay) if (total() > boxWidth && chosen[k] === undefined) vis[k] = false;
-        }
-        return vis;
-    }, [chosen, size, boxWidth]);
+    const {shown, fitted} = useMemo(() => fitColumns(size, chosen, boxWidth), [size, chosen, boxWidth]);
 
     const columns = useMemo<ColumnDef<InstanceRow>[]>(
         () =>
@@ -223,10 +242,10 @@ export function InstanceTable({rows, now, actions, busy, searchRef}: Props) {
                 id: c.key,
                 header: c.label,
                 accessorFn: c.sort,
-                size: size[c.key],
+                size: fitted[c.key],
                 sortUndefined: 'first',
             })),
-        [size],
+        [fitted],
     );
     const table = useReactTable({
         data: visible,

@@ -47,6 +47,9 @@ export function Sidebar({envs, loaded = true, selected, onSelect}: Props) {
                                     description={
                                         <Text
                                             span
+                                            display="block"
+                                            truncate
+                                            title={d.title ?? d.text}
                                             size="xs"
                                             c={d.warn ? 'orange' : 'dimmed'}
                                             fw={d.warn ? 700 : undefined}
