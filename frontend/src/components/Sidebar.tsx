@@ -3,6 +3,7 @@ import {op, type EnvView} from '../api/types';
 import {StateBadge} from './StateBadge';
 import {useNow} from '../lib/useNow';
 import {whoShort} from './lease/WhoLine';
+import classes from './Sidebar.module.css';
 
 interface Props {
     envs: EnvView[];
@@ -43,7 +44,13 @@ export function Sidebar({envs, loaded = true, selected, onSelect}: Props) {
                                     active={selected === e.name}
                                     onClick={() => onSelect(e.name)}
                                     data-testid={`env-item-${e.name}`}
-                                    label={e.name}
+                                    // The badge on the name's line, so the line under it has the item's whole width.
+                                    label={
+                                        <span className={classes.label}>
+                                            <span className={classes.name}>{e.name}</span>
+                                            <StateBadge state={e.state} size="sm" />
+                                        </span>
+                                    }
                                     description={
                                         <Text
                                             span
@@ -58,7 +65,6 @@ export function Sidebar({envs, loaded = true, selected, onSelect}: Props) {
                                             {d.text}
                                         </Text>
                                     }
-                                    rightSection={<StateBadge state={e.state} size="sm" />}
                                 />
                             </div>
                         );
