@@ -87,12 +87,17 @@ export function StageGraph({stages, progress, now}: Props) {
                             style={{left: pos.x, top: pos.y, width: W, height: H}}
                         >
                             <div className={classes.meta}>
-                                <Text fw={700} size="sm" truncate>
+                                <Text fw={700} size="sm" truncate title={p.name}>
                                     {p.name}
                                 </Text>
                                 <StateBadge state={s.state} size="sm" />
                             </div>
-                            <Text size="xs" c="dimmed" truncate>
+                            <Text
+                                size="xs"
+                                c="dimmed"
+                                truncate
+                                title={`${count} instance${count === 1 ? '' : 's'} · ${gateText(s)}`}
+                            >
                                 {count} instance{count === 1 ? '' : 's'} · {gateText(s)}
                             </Text>
                             {pr && <StageRun s={pr} now={running ? now : undefined} />}
