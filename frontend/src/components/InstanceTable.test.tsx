@@ -1,6 +1,8 @@
-import {describe, expect, it} from 'vitest';
-import {screen, within, fireEvent} from '@testing-library/react';
-import {InstanceTable, filterRows, fitColumns, type Key} from './InstanceTable';
+import {describe, expect, it, vi} from 'vitest';
+import {screen, within, fireEvent, waitFor} from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import {desktop} from '../api/types';
+import {InstanceTable, filterRows, fitColumns, type Key, type RowActions} from './InstanceTable';
 import {manyInstances} from '../test/fixtures';
 import {renderUI} from '../test/render';
 import {installFakeLayout} from '../test/layout';
@@ -178,5 +180,77 @@ describe('fitColumns', () => {
 
     it('leaves everything as sized until the table is measured', () => {
         expect(fitColumns(size, {}, 0)).toEqual({shown: expect.objectContaining({az: true}), fitted: size});
+    });
+});
+
+function rowActions(): RowActions {
+    return {
+        act: vi.fn(),
+        info: vi.fn(async (r) =>
+            desktop.InstanceInfo.createFrom({
+                id: r.id,
+                account: '123456789012',
+                region: 'eu-west-1',
+                consoleUrl: 'https://console.example/' + r.id,
+                connect: {available: false, problem: 'SSM does not manage it'},
+            }),
+        ),
+        copy: vi.fn(),
+        console: vi.fn(),
+        connect: vi.fn(),
+        history: vi.fn(),
+    };
+}
+
+describe('the row menu', () => {
+    it('is a plain button on every row until opened, one row at a time', async () => {
+        const actions = rowActions();
+        renderUI(<InstanceTable rows={manyInstances(1000)} now={now} actions={actions} />);
+        const first = screen.getByRole('button', {name: 'Actions for web-0000'});
+        expect(first).toHaveAttribute('aria-haspopup', 'menu');
+        expect(first).toHaveAttribute('aria-expanded', 'false');
+        expect(first).toHaveAttribute('title', 'Actions');
+        expect(screen.queryByTestId('instance-menu')).not.toBeInTheDocument();
+
+        fireEvent.click(first);
+        const menu = await screen.findByTestId('instance-menu');
+        expect(screen.getByRole('button', {name: 'Actions for web-0000'})).toHaveAttribute('aria-expanded', 'true');
+        // web-0000 runs: it may stop or reboot, not start.
+        expect(within(menu).getByRole('menuitem', {name: 'Start web-0000'})).toBeDisabled();
+        fireEvent.click(within(menu).getByRole('menuitem', {name: 'Stop web-0000'}));
+        expect(actions.act).toHaveBeenCalledWith(expect.objectContaining({name: 'web-0000'}), 'stop');
+        await waitFor(() => expect(screen.queryByTestId('instance-menu')).not.toBeInTheDocument());
+
+        fireEvent.click(screen.getByRole('button', {name: 'Actions for web-0000'}));
+        await screen.findByTestId('instance-menu');
+        fireEvent.click(screen.getByRole('button', {name: 'Actions for web-0001'}));
+        await waitFor(() => expect(screen.getAllByTestId('instance-menu')).toHaveLength(1));
+        const other = screen.getByTestId('instance-menu');
+        // web-0001 is stopped: it may start.
+        expect(within(other).getByRole('menuitem', {name: 'Start web-0001'})).toBeEnabled();
+        expect(screen.getByRole('button', {name: 'Actions for web-0000'})).toHaveAttribute('aria-expanded', 'false');
+        await waitFor(() => expect(actions.info).toHaveBeenCalledWith(expect.objectContaining({name: 'web-0001'})));
+        expect(
+            await within(other).findByRole('menuitem', {name: /Open in the AWS console \(123456789012, eu-west-1\)/}),
+        ).toBeEnabled();
+        fireEvent.click(within(other).getByRole('menuitem', {name: 'Copy instance ID'}));
+        expect(actions.copy).toHaveBeenCalledWith('i-00000000000000001', 'instance id');
+    });
+
+    it('opens from the keyboard (Enter, Space, ArrowDown) and gives focus back to its button', async () => {
+        const user = userEvent.setup();
+        renderUI(<InstanceTable rows={manyInstances(20)} now={now} actions={rowActions()} />);
+        for (const key of ['{Enter}', ' ', '{ArrowDown}']) {
+            screen.getByRole('button', {name: 'Actions for web-0002'}).focus();
+            await user.keyboard(key);
+            const menu = await screen.findByTestId('instance-menu');
+            // Focus moves into the menu, so arrows walk its items.
+            await waitFor(() => expect(menu).toContainElement(document.activeElement as HTMLElement));
+            await user.keyboard('{Escape}');
+            await waitFor(() => expect(screen.queryByTestId('instance-menu')).not.toBeInTheDocument());
+            await waitFor(() =>
+                expect(document.activeElement).toBe(screen.getByRole('button', {name: 'Actions for web-0002'})),
+            );
+        }
     });
 });

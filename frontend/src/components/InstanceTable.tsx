@@ -1,4 +1,4 @@
-import {createContext, memo, useCallback, useContext, useEffect, useMemo, useRef, useState} from 'react';
+import {createContext, forwardRef, memo, useCallback, useContext, useEffect, useMemo, useRef, useState} from 'react';
 import {
     getCoreRowModel,
     getSortedRowModel,
@@ -11,7 +11,6 @@ import {
 import {useVirtualizer} from '@tanstack/react-virtual';
 import {useElementSize} from '@mantine/hooks';
 import {
-    ActionIcon,
     Button,
     Checkbox,
     Group,
@@ -22,7 +21,6 @@ import {
     Stack,
     Text,
     TextInput,
-    Tooltip,
 } from '@mantine/core';
 import {control, type Instance, type InstanceAction, type InstanceInfo} from '../api/types';
 import {epoch, uptime} from '../lib/format';
@@ -398,6 +396,26 @@ function VirtualRows({rows, keys, template, minWidth, now, busy, actions}: RowsP
         estimateSize: () => ROW_HEIGHT,
         overscan: 10,
     });
+    // One row's menu at a time: only that row mounts a Mantine Menu, the
+    // others a plain button, since a scroll mounts several rows a frame.
+    const [menuFor, setMenuFor] = useState<string | null>(null);
+    const closed = useRef<string | null>(null);
+    const onMenu = useCallback((id: string | null) => {
+        setMenuFor((was) => {
+            if (id === null) closed.current = was;
+            return id;
+        });
+    }, []);
+    // The open row's button is a new element once its menu has gone: focus
+    // goes back to it (as Mantine's would to its target) unless it went elsewhere.
+    useEffect(() => {
+        const id = closed.current;
+        closed.current = null;
+        if (menuFor !== null || id === null) return;
+        const active = document.activeElement;
+        if (active && active !== document.body) return;
+        scrollRef.current?.querySelector<HTMLElement>(`[data-menu-for="${CSS.escape(id)}"]`)?.focus();
+    }, [menuFor]);
     return (
         <NowContext.Provider value={now}>
             <div ref={scrollRef} className={classes.scroll} data-testid="instance-scroll">
@@ -412,6 +430,8 @@ function VirtualRows({rows, keys, template, minWidth, now, busy, actions}: RowsP
                             template={template}
                             busy={busy}
                             actions={actions}
+                            menuOpen={menuFor === rows[v.index].id}
+                            onMenu={onMenu}
                         />
                     ))}
                 </div>
@@ -437,9 +457,13 @@ type RowProps = Pick<Props, 'busy' | 'actions'> & {
     start: number;
     keys: Key[];
     template: string;
+    /** Whether this row's menu is the open one. */
+    menuOpen: boolean;
+    /** Opens this row's menu (its id), or closes it (null). */
+    onMenu: (id: string | null) => void;
 };
 
-const Row = memo(function Row({r, index, start, keys, template, busy, actions}: RowProps) {
+const Row = memo(function Row({r, index, start, keys, template, busy, actions, menuOpen, onMenu}: RowProps) {
     return (
         <div
             role="row"
@@ -460,7 +484,12 @@ const Row = memo(function Row({r, index, start, keys, template, busy, actions}: 
                 <Cell key={k} k={k} r={r} />
             ))}
             <div role="cell" className={classes.cell}>
-                {actions && <RowMenu row={r} busy={busy} actions={actions} />}
+                {actions &&
+                    (menuOpen ? (
+                        <RowMenu row={r} busy={busy} actions={actions} onClose={() => onMenu(null)} />
+                    ) : (
+                        <MenuButton row={r} onOpen={() => onMenu(r.id)} />
+                    ))}
             </div>
         </div>
     );
@@ -520,51 +549,63 @@ function Cell({k, r}: {k: Key; r: InstanceRow}) {
     }
 }
 
-function RowMenu({row, busy, actions}: {row: InstanceRow; busy?: boolean; actions: RowActions}) {
-    const label = row.name || row.id;
-    // A Mantine Menu is costly to mount and a scroll mounts several rows a
-    // frame, so the menu is only built once its button is first clicked.
-    const [armed, setArmed] = useState(false);
-    if (!armed) {
-        // A plain title, not Mantine's Tooltip: a scroll mounts rows every frame.
-        return (
-            <ActionIcon
-                variant="subtle"
-                color="gray"
-                size="sm"
-                aria-label={`Actions for ${label}`}
-                title="Actions"
-                onClick={() => setArmed(true)}
-            >
-                ⋯
-            </ActionIcon>
-        );
-    }
-    return <ArmedMenu row={row} label={label} busy={busy} actions={actions} />;
-}
+type MenuButtonProps = React.ComponentPropsWithoutRef<'button'> & {row: InstanceRow; onOpen?: () => void};
 
-function ArmedMenu({
+/**
+ * A row's ⋯ button: a plain button, not Mantine's ActionIcon (nor a Menu or
+ * a Tooltip), since a scroll mounts rows every frame. Enter, Space and
+ * ArrowDown open the menu, as on a Menu's own target; the open row's Menu
+ * wraps this same button.
+ */
+const MenuButton = forwardRef<HTMLButtonElement, MenuButtonProps>(function MenuButton(
+    {row, onOpen, onKeyDown, ...rest},
+    ref,
+) {
+    return (
+        <button
+            ref={ref}
+            type="button"
+            className={`mantine-focus-auto ${classes.menuButton}`}
+            aria-label={`Actions for ${row.name || row.id}`}
+            aria-haspopup="menu"
+            aria-expanded={false}
+            title="Actions"
+            data-menu-for={row.id}
+            onClick={onOpen}
+            onKeyDown={(e) => {
+                onKeyDown?.(e);
+                if (e.key === 'ArrowDown' && onOpen) {
+                    e.preventDefault();
+                    onOpen();
+                }
+            }}
+            {...rest}
+        >
+            ⋯
+        </button>
+    );
+});
+
+/** The open row's menu: Mantine's Menu on the row's button, asking for what the console and Session Manager need. */
+function RowMenu({
     row,
-    label,
     busy,
     actions,
+    onClose,
 }: {
     row: InstanceRow;
-    label: string;
     busy?: boolean;
     actions: RowActions;
+    onClose: () => void;
 }) {
+    const label = row.name || row.id;
     const can = allowed[row.state] ?? [];
     const [info, setInfo] = useState<InstanceInfo | string | undefined>();
     // Sets state only once the answer is in, so the effect may call it.
     const fetchInfo = useCallback(() => {
         actions.info(row).then(setInfo, (err) => setInfo(err instanceof Error ? err.message : String(err)));
     }, [actions, row]);
-    const ask = () => {
-        setInfo(undefined);
-        fetchInfo();
-    };
-    // Opened at once on the first click (no onOpen then): ask now.
+    // Mounted open: ask now.
     useEffect(fetchInfo, [fetchInfo]);
     const got = typeof info === 'object' ? info : undefined;
     const why = typeof info === 'string' ? info : undefined;
@@ -573,18 +614,14 @@ function ArmedMenu({
         <Menu
             position="bottom-end"
             withinPortal
-            defaultOpened
-            onOpen={ask}
+            opened
+            onChange={(o) => !o && onClose()}
             keepMounted={false}
             withInitialFocusPlaceholder={false}
         >
-            <Tooltip label="Actions" withinPortal>
-                <Menu.Target>
-                    <ActionIcon variant="subtle" color="gray" size="sm" aria-label={`Actions for ${label}`}>
-                        ⋯
-                    </ActionIcon>
-                </Menu.Target>
-            </Tooltip>
+            <Menu.Target>
+                <MenuButton row={row} />
+            </Menu.Target>
             <Menu.Dropdown data-testid="instance-menu">
                 {[control.InstanceAction.START, control.InstanceAction.STOP, control.InstanceAction.REBOOT].map((a) => (
                     <Menu.Item
