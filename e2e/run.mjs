@@ -11,7 +11,7 @@ import {startWatcher} from './lib/tray.mjs';
 import {launchFresh, startThreeTier, trayQuit, trayStop} from './tests/dashboard.mjs';
 import {fileWatcher, scratch} from './tests/watch.mjs';
 import {bigWorld, relaunchCached, slowRunningWorld, thousandInstances} from './tests/scale.mjs';
-import {productionWindow} from './tests/window.mjs';
+import {productionWindow, sigtermDuringStartUp} from './tests/window.mjs';
 import {leaseKeptByAWS} from './tests/lease.mjs';
 import {launchAndTerminate, launchFolder} from './tests/launch.mjs';
 import {
@@ -184,6 +184,9 @@ try {
     await suite.test(
         'the production window lists the environments within 1.5 s of launch, fresh and from the last known state',
         () => productionWindow(ctx, {binary: prodBinary, home: path.join(tmp, 'home-window'), dirs: [envDir], world}),
+    );
+    await suite.test("SIGTERM at any moment of the production window's start-up ends the app within 8 s", () =>
+        sigtermDuringStartUp(ctx, {binary: prodBinary, home: path.join(tmp, 'home-sigterm'), dirs: [envDir], world}),
     );
 } finally {
     for (const a of apps) await stopApp(a).catch((e) => console.log(`cleanup: ${e.message}`));

@@ -32,11 +32,15 @@ func Opener(assets embed.FS) launch.OpenWindow {
 			defer stop()
 			sandboxURL = url
 		}
-		app, err := windowApp(o, sandboxURL, logger)
+		app, err := windowApp(ctx, o, sandboxURL, logger)
 		if err != nil {
 			return fmt.Errorf("opening the window: %w", err)
 		}
 		app.AssetServer = &assetserver.Options{Assets: assets}
+		if ctx.Err() != nil { // a signal during start-up: no window at all
+			logger.Info("not opening the window: quitting on a signal", "signal", context.Cause(ctx).Error())
+			return nil
+		}
 		err = wails.Run(app)
 		if err != nil {
 			return fmt.Errorf("opening the window: %w", err)

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"github.com/wailsapp/wails/v2/pkg/options"
@@ -30,8 +31,9 @@ func openLog(dir string) (*slog.Logger, io.Closer) {
 
 // windowApp builds the Wails options around the desktop app: size and
 // position restored, single instance, close to tray, the services started
-// on startup and stopped on shutdown.
-func windowApp(o launch.WindowOptions, sandboxURL string, log *slog.Logger) (*options.App, error) {
+// on startup and stopped on shutdown, and a quit once stop is done (a
+// signal, signals.go).
+func windowApp(stop context.Context, o launch.WindowOptions, sandboxURL string, log *slog.Logger) (*options.App, error) {
 	plat := &wailsPlatform{log: log, osOpener: newOSOpener()}
 	app, err := newDesktopApp(appOptions{Window: o, SandboxURL: sandboxURL, Plat: plat, Log: log,
 		OpenTray: func(menu *trayMenu) (trayUI, error) { return startTray(menu, log, sandboxURL != "") }})
@@ -48,6 +50,11 @@ func windowApp(o launch.WindowOptions, sandboxURL string, log *slog.Logger) (*op
 		width, height = geom.Width, geom.Height
 	}
 	id := sha256.Sum256([]byte(o.Paths.Config + "\x00" + title))
+	// started: OnStartup has given plat its context. Wails's own signal
+	// handler may close the window before that (OnBeforeClose), when the
+	// runtime cannot be called yet. gone: OnShutdown began.
+	var started atomic.Bool
+	gone := make(chan struct{})
 	return &options.App{
 		Title: title, Width: width, Height: height,
 		BackgroundColour: &options.RGBA{R: 27, G: 38, B: 54, A: 1},
@@ -60,6 +67,8 @@ func windowApp(o launch.WindowOptions, sandboxURL string, log *slog.Logger) (*op
 		},
 		OnStartup: func(ctx context.Context) {
 			plat.ctx = ctx
+			started.Store(true)
+			go app.shell.quitOnSignal(stop, gone, func() <-chan time.Time { return time.After(quitAgain) })
 			shown := &launchLog{log: log, now: time.Now}
 			runtime.EventsOn(ctx, EventListShown, func(data ...any) {
 				if len(data) > 0 {
@@ -67,7 +76,6 @@ func windowApp(o launch.WindowOptions, sandboxURL string, log *slog.Logger) (*op
 				}
 			})
 			app.start(ctx)
-			go app.shell.quitOnSignal(app.shell.context())
 		},
 		OnDomReady: func(ctx context.Context) {
 			if geom != nil {
@@ -77,8 +85,9 @@ func windowApp(o launch.WindowOptions, sandboxURL string, log *slog.Logger) (*op
 				}
 			}
 		},
-		OnBeforeClose: func(ctx context.Context) bool { return app.shell.beforeClose() },
+		OnBeforeClose: func(ctx context.Context) bool { return started.Load() && app.shell.beforeClose() },
 		OnShutdown: func(ctx context.Context) {
+			close(gone)
 			app.shutdown()
 			log.Info("window closed")
 		},

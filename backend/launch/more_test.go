@@ -10,16 +10,22 @@ import (
 
 	"github.com/jonboulle/clockwork"
 
+	"cloudcontrol/backend/aws"
 	"cloudcontrol/backend/cloud"
 	"cloudcontrol/backend/op"
 	"cloudcontrol/backend/orchestrate"
 	"cloudcontrol/backend/sandbox"
+	"cloudcontrol/internal/testwait"
 )
 
 // Ten launches at once: per tick at most one DescribeStackEvents per stack
 // still being created and one DescribeInstances, however many events come.
 func TestFollowingCostsAFixedNumberOfCallsPerTick(t *testing.T) {
-	r := newRig(t, nil)
+	// The sandbox's time moves with the launch's and only with it: a tick
+	// moves both by testTick (never during a call), so what each poll sees
+	// does not hang on how fast this machine runs.
+	sbc := clockwork.NewFakeClock()
+	r := newRigOn(t, nil, sandbox.Options{Speed: 100, Clock: sbc}, aws.Options{})
 	e := r.env("shop.yaml")
 	plan, err := r.prepare(e, Request{Template: "api", Count: 10})
 	if err != nil {
@@ -61,6 +67,9 @@ func TestFollowingCostsAFixedNumberOfCallsPerTick(t *testing.T) {
 				t.Fatalf("launched %d", len(res.Launched))
 			}
 			t.Logf("10 launches ready after %d ticks", ticks)
+			if ticks < 3 { // the world's times at 100x: 7 ticks of 20 ms
+				t.Errorf("ready after %d ticks: the bound per tick was hardly tested", ticks)
+			}
 			return
 		default:
 		}
@@ -70,10 +79,9 @@ func TestFollowingCostsAFixedNumberOfCallsPerTick(t *testing.T) {
 			}
 			continue // it ended
 		}
-		time.Sleep(10 * time.Millisecond) // the sandbox runs in real time (at 100x); the launch's clock waits for the test
 		var bad string
 		// The calls of one poll are counted while the next waits for the lock Advance holds.
-		if !settle.Advance(waiting, fc, testTick, func(time.Duration) {
+		if !settle.Advance(waiting, fc, testTick, func(d time.Duration) { sbc.Advance(d) }, func(time.Duration) {
 			events, describes := 0, 0
 			reqs := r.sb.Requests()
 			for _, q := range reqs[mark:] {
@@ -158,15 +166,10 @@ func TestListFlagsLeftoversAndCleanDeletesThem(t *testing.T) {
 	if _, err := r.sess.Stacks().CreateStack(ctx, region, in); err != nil {
 		t.Fatal(err)
 	}
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+	testwait.Until(t, 10*time.Second, "the crashed stack rolled back", func() bool {
 		st, _ := r.sess.Stacks().Stack(ctx, region, "cc-shop-crashed")
-		if st.Status == cloud.StackRollbackComplete {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the crashed stack is %s", st.Status)
-		}
-	}
+		return st.Status == cloud.StackRollbackComplete
+	})
 	abandoned := func(st cloud.Stack) bool { return st.Name == "cc-shop-interrupted" }
 	all, err := List(ctx, r.sess, region, ListOptions{Env: "shop", Abandoned: abandoned, Book: r.book()})
 	if err != nil || len(all) != 3 {

@@ -91,11 +91,17 @@ func newRig(t testing.TB, files map[string]string) *rig {
 // newRigAt is newRig at a sandbox speed, with extra session options.
 func newRigAt(t testing.TB, files map[string]string, speed float64, o aws.Options) *rig {
 	t.Helper()
+	return newRigOn(t, files, sandbox.Options{Speed: speed}, o)
+}
+
+// newRigOn is newRig with the sandbox's options (a clock the test moves).
+func newRigOn(t testing.TB, files map[string]string, so sandbox.Options, o aws.Options) *rig {
+	t.Helper()
 	w, err := sandbox.LoadWorld(filepath.Join("..", "..", "environments", "sandbox", "world.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := sandboxtest.Serve(t, w, speed)
+	srv := sandboxtest.ServeWith(t, w, so)
 	tmp := t.TempDir()
 	for k, v := range map[string]string{"AWS_ACCESS_KEY_ID": "sandbox", "AWS_SECRET_ACCESS_KEY": "sandbox", "AWS_SESSION_TOKEN": "",
 		"AWS_PROFILE": "", "AWS_CONFIG_FILE": filepath.Join(tmp, "config"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(tmp, "credentials"),

@@ -15,7 +15,17 @@ import (
 // could not listen are logged: a port held elsewhere leaves a gate failing.
 func Serve(t testing.TB, w *sandbox.World, speed float64) *sandbox.Server {
 	t.Helper()
-	srv, err := sandbox.Listen("127.0.0.1:0", w, sandbox.Options{Speed: speed, AddressBlock: Block(t)})
+	return ServeWith(t, w, sandbox.Options{Speed: speed})
+}
+
+// ServeWith is Serve with the sandbox's options (a clock the test moves);
+// without an address block it claims its own.
+func ServeWith(t testing.TB, w *sandbox.World, o sandbox.Options) *sandbox.Server {
+	t.Helper()
+	if o.AddressBlock == 0 {
+		o.AddressBlock = Block(t)
+	}
+	srv, err := sandbox.Listen("127.0.0.1:0", w, o)
 	if err != nil {
 		t.Fatalf("starting the sandbox: %v", err)
 	}

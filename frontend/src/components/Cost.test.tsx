@@ -94,7 +94,7 @@ describe('plan dialog cost line', () => {
         renderApp(fake.api);
         fireEvent.click(await screen.findByRole('button', {name: 'Start'}));
         const dialog = await screen.findByRole('dialog', {name: 'Start three-tier?'});
-        expect(within(dialog).getByTestId('plan-cost')).toHaveTextContent('Pricing…');
+        expect(await within(dialog).findByTestId('plan-cost')).toHaveTextContent('Pricing…');
         online(threeTierCost({hourlyWhileRunning: {usd: 0.28, any: true}}));
         await waitFor(() =>
             expect(within(dialog).getByTestId('plan-cost')).toHaveTextContent('Running costs $0.28 per hour'),

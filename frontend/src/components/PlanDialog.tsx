@@ -109,7 +109,7 @@ function Target({plan, sandbox}: {plan: Plan; sandbox: boolean}) {
             <Text size="sm">
                 Acts on the sandbox&apos;s own account <b>{plan.account || 'unknown'}</b> in region <b>{plan.region}</b>
                 {as}: nothing here touches a real account.{' '}
-                <Badge ml={4} color="orange" size="sm">
+                <Badge component="span" ml={4} color="orange" size="sm">
                     Sandbox
                 </Badge>
             </Text>

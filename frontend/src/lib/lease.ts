@@ -72,6 +72,16 @@ export function leaseEnd(who?: Who): number {
     return epoch(who?.leaseUntil);
 }
 
+/**
+ * "on 2 of 5 running instances" when the lease covers only some of the running instances (a launch's
+ * ttl leases only its new instance), "" when it covers them all: the header and the lease panel both say it.
+ */
+export function leaseScope(who?: Who): string {
+    const leased = who?.leasedInstances ?? 0;
+    const up = who?.upInstances ?? 0;
+    return leased && up && leased < up ? `on ${leased} of ${up} running instances` : '';
+}
+
 /** "lease ends in 1h 12m", "lease ended": the countdown's words. */
 export function countdownText(until: number, now: number): string {
     const left = (until - now) / 1000;

@@ -18,8 +18,8 @@ function launchable(over: object = {}) {
     return e;
 }
 
-async function openLaunch() {
-    const fake = fakeApi(overview([launchable()]));
+async function openLaunch(sandbox = false) {
+    const fake = fakeApi(overview([launchable()], {sandbox}));
     renderApp(fake.api);
     fireEvent.click(await screen.findByRole('button', {name: 'Launch…'}));
     const dialog = await screen.findByRole('dialog', {name: 'Launch into three-tier'});
@@ -38,6 +38,14 @@ describe('launch dialog', () => {
         renderApp(fake.api);
         await screen.findByRole('button', {name: 'Start'});
         expect(screen.queryByRole('button', {name: 'Launch…'})).not.toBeInTheDocument();
+    });
+
+    it("names the sandbox's own account, with the Sandbox badge", async () => {
+        const {dialog} = await openLaunch(true);
+        expect(within(dialog).getByTestId('launch-target')).toHaveTextContent(
+            "Acts on the sandbox's own account 123456789012 in region eu-west-1 with profile testing as arn:aws:iam::123456789012:user/tester",
+        );
+        expect(within(within(dialog).getByTestId('launch-target')).getByText('Sandbox')).toBeVisible();
     });
 
     it('shows the choices, previews what was chosen and launches only after Confirm launch', async () => {

@@ -194,7 +194,7 @@ function TargetLine({target, sandbox}: {target: LaunchTarget; sandbox: boolean})
                 </>
             ) : null}
             {sandbox && (
-                <Badge ml={6} color="orange.9" size="sm">
+                <Badge component="span" ml={6} color="orange.9" size="sm">
                     Sandbox
                 </Badge>
             )}

@@ -9,8 +9,11 @@ import {WhoLine} from './WhoLine';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** three-tier running, started by alice two hours ago, and (when leaseIn is given) leased by bob. */
-function running(leaseIn?: number) {
+/**
+ * three-tier running (five instances), started by alice two hours ago, and (when leaseIn is given) leased by
+ * bob, on all five instances or on `leased` of them.
+ */
+function running(leaseIn?: number, leased = 5) {
     const now = Date.now();
     return threeTier({
         state: 'running',
@@ -25,7 +28,7 @@ function running(leaseIn?: number) {
                       leaseUntil: iso(now + leaseIn),
                       leaseBy: 'arn:aws:iam::123456789012:user/bob',
                       leaseByName: 'bob',
-                      leasedInstances: 5,
+                      leasedInstances: leased,
                   }
                 : {}),
         },
@@ -164,6 +167,24 @@ describe('lease of a running environment', () => {
         expect(await within(panel).findByTestId('lease-previous')).toHaveTextContent("It was bob's lease");
         fireEvent.click(within(panel).getByRole('button', {name: 'Extend +1 h'}));
         await waitFor(() => expect(fake.api.extendLease).toHaveBeenCalledWith('three-tier', 3600));
+    });
+
+    it('says the lease covers the whole environment, or only the instances it covers, as the header does', async () => {
+        const whole = fakeApi(overview([running(20 * 60e3)]));
+        const {unmount} = renderApp(whole.api);
+        let panel = await screen.findByTestId('lease-panel');
+        expect(within(panel).getByTestId('lease-now')).toHaveTextContent(/^Leased until .* by bob: lease ends in 19m/);
+        expect(screen.getByTestId('lease')).not.toHaveTextContent('running instances');
+        unmount();
+
+        // A launch's ttl leased only its new instance: one of the five.
+        const partial = fakeApi(overview([running(20 * 60e3, 1)]));
+        renderApp(partial.api);
+        panel = await screen.findByTestId('lease-panel');
+        expect(within(panel).getByTestId('lease-now')).toHaveTextContent(
+            /^Leased until .* by bob, on 1 of 5 running instances: lease ends in 19m/,
+        );
+        expect(screen.getByTestId('lease')).toHaveTextContent(/\(bob\), on 1 of 5 running instances$/);
     });
 
     it('ends a lease only once confirmed', async () => {

@@ -3,7 +3,7 @@ import {Alert, Button, Group, List, Modal, Select, Stack, Text} from '@mantine/c
 import type {LeaseResult, Who} from '../../api/types';
 import {useLease, type LeaseChange} from '../../state/useLease';
 import {clock} from '../../lib/format';
-import {extendPresets, keptByText, leaseEnd, leasePresets, parseLease, when} from '../../lib/lease';
+import {extendPresets, keptByText, leaseEnd, leasePresets, leaseScope, parseLease, when} from '../../lib/lease';
 import {LeaseCountdown} from './WhoLine';
 import {LengthInput} from './LengthInput';
 
@@ -28,6 +28,7 @@ export function LeasePanel({env, who, now, blocked}: Props) {
     const [asking, setAsking] = useState(false);
     const until = leaseEnd(who);
     const leased = !Number.isNaN(until) && until > now;
+    const scope = leaseScope(who);
     const parsed = length === 'custom' ? parseLease(custom) : {seconds: Number(length)};
     const disabled = !!blocked || !!l.working;
 
@@ -42,8 +43,8 @@ export function LeasePanel({env, who, now, blocked}: Props) {
                         {leased ? (
                             <>
                                 Leased until <b>{clock(who?.leaseUntil)}</b>
-                                {who?.leaseByName ? ` by ${who.leaseByName}` : ''}:{' '}
-                                <LeaseCountdown env={env} until={until} now={now} />
+                                {who?.leaseByName ? ` by ${who.leaseByName}` : ''}
+                                {scope ? `, ${scope}` : ''}: <LeaseCountdown env={env} until={until} now={now} />
                             </>
                         ) : (
                             'No lease: it runs until someone stops it.'

@@ -2,7 +2,7 @@ import type {ReactNode} from 'react';
 import {Text} from '@mantine/core';
 import type {Who} from '../../api/types';
 import {ago, duration, epoch} from '../../lib/format';
-import {countdownText, leaseEnd} from '../../lib/lease';
+import {countdownText, leaseEnd, leaseScope} from '../../lib/lease';
 
 /**
  * "started by alice, 2h 05m ago · lease ends in 1h 12m (bob)": who started what runs and its lease,
@@ -20,10 +20,7 @@ export function WhoLine({env, who, now}: {env: string; who?: Who; now: number}) 
     }
     const until = leaseEnd(who);
     if (!Number.isNaN(until)) {
-        const partly =
-            who?.leasedInstances && who.upInstances && who.leasedInstances < who.upInstances
-                ? `, on ${who.leasedInstances} of ${who.upInstances} running instances`
-                : '';
+        const scope = leaseScope(who);
         parts.push(
             <span
                 key="lease"
@@ -32,7 +29,7 @@ export function WhoLine({env, who, now}: {env: string; who?: Who; now: number}) 
             >
                 <LeaseCountdown env={env} until={until} now={now} />
                 {who?.leaseByName ? ` (${who.leaseByName})` : ''}
-                {partly}
+                {scope ? `, ${scope}` : ''}
             </span>,
         );
     }
