@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -20,8 +21,14 @@ import (
 func TestInAWSOnTheSandbox(t *testing.T) {
 	h := newHarness(t, examplesWorld, 100, examplesDir)
 	ctx := timeout(t, 60*time.Second)
-	deploy := []string{"env", "deploy", "three-tier", "--create-roles", "--start-at", "cron(0 8 ? * MON-FRI *)",
-		"--stop-at", "cron(0 19 ? * MON-FRI *)", "--timezone", "Europe/Berlin"}
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	// The daily start and stop at least 11 hours off: the lease below ends
+	// about 3 hours from now, and the sandbox's time is moved past it, which
+	// must not cross the start (at 08:00 it did, when the test ran at 05:00).
+	startHour := (time.Now().In(berlin).Hour() + 12) % 24
+	startAt := fmt.Sprintf("cron(0 %d ? * MON-FRI *)", startHour)
+	deploy := []string{"env", "deploy", "three-tier", "--create-roles", "--start-at", startAt,
+		"--stop-at", fmt.Sprintf("cron(0 %d ? * MON-FRI *)", (startHour+6)%24), "--timezone", "Europe/Berlin"}
 
 	// No --yes and no terminal: the plan for people on stderr, the plan as
 	// JSON on stdout, exit 2, nothing written.
@@ -30,7 +37,6 @@ func TestInAWSOnTheSandbox(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &res); err != nil || r.code != ExitUsage {
 		t.Fatalf("exit %d %v:\n%s\n%s", r.code, err, r.stdout, r.stderr)
 	}
-	berlin, _ := time.LoadLocation("Europe/Berlin")
 	p := res.Plan
 	if p == nil || p.Changes != 7 || len(p.Schedules) != 2 || len(p.Schedules[0].Next) == 0 || len(res.Applied) != 0 {
 		t.Fatalf("the plan %+v", res)
@@ -38,7 +44,7 @@ func TestInAWSOnTheSandbox(t *testing.T) {
 	next := p.Schedules[0].Next[0].In(berlin)
 	for _, want := range []string{"Deploy three-tier in eu-west-1 (account 123456789012): 7 change(s)", "create  CloudControl-three-tier-automation",
 		"create  CloudControl-three-tier-scheduler", "create  CloudControl-three-tier-start", "version 1 (", "create  cloudcontrol-three-tier",
-		"cron(0 8 ? * MON-FRI *) in Europe/Berlin: at 08:00 on Monday to Friday, Europe/Berlin time; next: " + next.Format("Mon 2 Jan 15:04 MST"),
+		fmt.Sprintf("%s in Europe/Berlin: at %02d:00 on Monday to Friday, Europe/Berlin time; next: %s", startAt, startHour, next.Format("Mon 2 Jan 15:04 MST")),
 		"In AWS: start about"} {
 		if !strings.Contains(r.stderr, want) {
 			t.Errorf("the plan lacks %q:\n%s", want, r.stderr)
