@@ -62,9 +62,10 @@ type liveState struct {
 	// resolves again. reads counts refreshes since.
 	def   *env.Environment
 	reads int
-	// began is when the read shown began: a read that began earlier and
-	// ended later (a refresh overtaken by a launch's reread) is older news.
-	began time.Time
+	// basis is when the instances shown were resolved (a refresh re-reads
+	// the states of the ones it had): a read on an older basis that ends
+	// later (a refresh overtaken by a launch's reread) is older news.
+	basis time.Time
 }
 
 func newBoard(p Platform) *board {
@@ -242,20 +243,27 @@ func (b *board) onChange(f func([]EnvView)) {
 
 // liveOf returns the status read live for name, the definition it was
 // resolved for and how many refreshes it has had.
-func (b *board) liveOf(name string) (*control.Status, *env.Environment, int) {
+func (b *board) liveOf(name string) (*control.Status, *env.Environment, int, time.Time) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	ls := b.live[name]
 	if ls == nil || !ls.Live {
-		return nil, nil, 0
+		return nil, nil, 0, time.Time{}
 	}
-	return ls.Status, ls.def, ls.reads
+	return ls.Status, ls.def, ls.reads, ls.basis
 }
 
 // setLive records a refresh begun at began; a failed one keeps the state
 // it had, marked with the reason in words. An instance state a run of this
 // app saw after the read began wins over what the read returned.
 func (b *board) setLive(e *env.Environment, st *control.Status, err error, began time.Time) {
+	b.setRead(e, st, err, began, began)
+}
+
+// setRead is setLive for a read whose instances were resolved at basis
+// (before began when it re-read a status it had): it is dropped if the one
+// shown was resolved later.
+func (b *board) setRead(e *env.Environment, st *control.Status, err error, began, basis time.Time) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	ls := b.live[e.Name]
@@ -263,10 +271,10 @@ func (b *board) setLive(e *env.Environment, st *control.Status, err error, began
 		ls = &liveState{}
 		b.live[e.Name] = ls
 	}
-	if began.Before(ls.began) {
-		return // overtaken: a read that began later has been shown
+	if basis.Before(ls.basis) {
+		return // overtaken: instances resolved later are shown
 	}
-	ls.began = began
+	ls.basis = basis
 	if err != nil {
 		ls.Error = reason(err)
 		return

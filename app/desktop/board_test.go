@@ -92,9 +92,10 @@ func TestTheBoardNamesAnEnvironmentsLaunchTemplates(t *testing.T) {
 	}
 }
 
-// A read that began before another and ended after it is older news: a
-// refresh overtaken by a launch's reread (which found the new instance)
-// does not put the environment back as it was before the launch.
+// A read of instances resolved before the ones shown is older news, in
+// whichever order the reads end: a refresh overlapping a launch's reread
+// (which found the new instance) does not put the environment back as it
+// was before the launch.
 func TestAnOvertakenReadDoesNotReplaceANewerOne(t *testing.T) {
 	e := &env.Environment{Name: "shop", Stages: []env.Stage{{Name: "api"}}}
 	b := newBoard(newFakePlatform())
@@ -117,6 +118,21 @@ func TestAnOvertakenReadDoesNotReplaceANewerOne(t *testing.T) {
 	b.setLive(e, nil, errors.New("throttled"), refreshBegan) // nor does an overtaken failure
 	if v := b.views()[0]; v.Error != "" {
 		t.Errorf("an overtaken failed read shows as %q", v.Error)
+	}
+	// A refresh that re-reads the instances resolved at t0 and begins after
+	// the reread, ending before it: its states are fresh, its instances not,
+	// so the reread that ends later still shows the launched one.
+	b2 := newBoard(newFakePlatform())
+	b2.snap = b.snap
+	b2.setLive(e, read("i-1"), nil, t0)
+	b2.setRead(e, read("i-1"), nil, rereadBegan.Add(time.Millisecond), t0)
+	b2.setLive(e, read("i-1", "i-launched"), nil, rereadBegan)
+	if got := len(b2.views()[0].Stages[0].Instances); got != 2 {
+		t.Errorf("after a reread that ended after a quicker refresh: %d instances shown, want 2", got)
+	}
+	b2.setRead(e, read("i-1"), nil, rereadBegan.Add(2*time.Millisecond), t0) // a refresh on the old instances, ending later
+	if got := len(b2.views()[0].Stages[0].Instances); got != 2 {
+		t.Errorf("after a refresh of the instances known before the reread: %d instances shown, want 2", got)
 	}
 	b.setLive(e, read("i-1"), nil, rereadBegan.Add(time.Second)) // a later read wins (the instance terminated)
 	if got := len(b.views()[0].Stages[0].Instances); got != 1 {

@@ -116,12 +116,12 @@ func (s *shell) refreshAll(ctx context.Context) {
 			defer func() { <-sem; wg.Done() }()
 			began := time.Now()
 			rctx, cancel := context.WithTimeout(ctx, readTimeout)
-			st, err := s.readOne(rctx, c, e)
+			st, basis, err := s.readOne(rctx, c, e, began)
 			cancel()
 			if ctx.Err() != nil {
 				return // shutting down: not a failed read
 			}
-			s.board.setLive(e, st, err, began)
+			s.board.setRead(e, st, err, began, basis)
 		}()
 	}
 	wg.Wait()
@@ -140,12 +140,16 @@ func (s *shell) refreshAll(ctx context.Context) {
 	}
 }
 
-func (s *shell) readOne(ctx context.Context, c core, e *env.Environment) (*control.Status, error) {
-	prev, def, n := s.board.liveOf(e.Name)
+// readOne reads e, begun at began: resolved afresh now and then, else the
+// states of the instances it had (resolved at basis).
+func (s *shell) readOne(ctx context.Context, c core, e *env.Environment, began time.Time) (*control.Status, time.Time, error) {
+	prev, def, n, basis := s.board.liveOf(e.Name)
 	if prev == nil || !sameDefinition(def, e) || n%resolveEvery == 0 {
-		return c.StatusEnv(ctx, e)
+		st, err := c.StatusEnv(ctx, e)
+		return st, began, err
 	}
-	return c.Refresh(ctx, e, prev)
+	st, err := c.Refresh(ctx, e, prev)
+	return st, basis, err
 }
 
 // sameDefinition: the watcher rereads every file on any change, so a

@@ -88,6 +88,20 @@ export async function launchAndTerminate(ctx, app) {
         assert(left.length === 0, `stacks left after terminate: ${JSON.stringify(left)}`);
     } catch (err) {
         await page.screenshot({path: path.join(ctx.out, 'launch-failure.png')}).catch(() => {});
+        // What the window's board holds of three-tier, beside what AWS (the sandbox) says.
+        const board = await page
+            .evaluate(() =>
+                window.go.desktop.Environments.Overview().then((o) =>
+                    JSON.stringify(o.environments?.find((e) => e.name === 'three-tier') ?? o).slice(0, 4000),
+                ),
+            )
+            .catch((e) => `Overview failed: ${e.message}`);
+        console.log(`  the window's three-tier: ${board}`);
+        const url = await sandboxUrlFromLog(app.home).catch(() => undefined);
+        if (url)
+            console.log(
+                `  env status: ${await cli(app, url, ['env', 'status', 'three-tier']).catch((e) => e.message)}`,
+            );
         throw err;
     } finally {
         await context.close();
