@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -45,11 +47,25 @@ func newEnv(t *testing.T, world string) *env {
 	return &env{t: t, sb: sb, clock: clk, url: srv.URL}
 }
 
+// connectionRetryer retries only what never reached the sandbox's logic:
+// a connection the client's transport closed under it ("use of closed
+// network connection" mid-body, which the SDK's standard retryer retries
+// too), at once and once. The sandbox's own errors (throttling, faults)
+// reach the tests as they are, so they see every call it answered.
+func connectionRetryer() aws.Retryer {
+	return retry.NewStandard(func(o *retry.StandardOptions) {
+		o.MaxAttempts = 2
+		o.Retryables = []retry.IsErrorRetryable{retry.RetryableConnectionError{}}
+		o.Backoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return 0, nil })
+		o.RateLimiter = ratelimit.None
+	})
+}
+
 func awsConfig(region string) aws.Config {
 	return aws.Config{
 		Region:      region,
 		Credentials: credentials.NewStaticCredentialsProvider("AKIDSANDBOX", "secret", ""),
-		Retryer:     func() aws.Retryer { return aws.NopRetryer{} },
+		Retryer:     connectionRetryer,
 	}
 }
 
