@@ -21,6 +21,7 @@ function measure(env, row) {
     };
     const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
     const table = () => document.querySelector('[role="table"][aria-label="Instances"]');
+    const keysIndex = (t, key) => t.dataset.columns.split(' ').indexOf(key);
     return (async () => {
         await until('the sidebar', () => document.querySelector(`[data-testid="env-item-${env}"]`));
         document.querySelector(`[data-testid="env-item-${env}"]`).click();
@@ -50,6 +51,15 @@ function measure(env, row) {
                 clipped: h.scrollWidth > h.clientWidth,
             };
         });
+        const scroll = t.querySelector('[data-testid="instance-scroll"]');
+        // A state cell holds the badge and, while an instance boots, its progress bar: both whole.
+        const states = [...t.querySelectorAll('[data-testid="instance-row"]')]
+            .map((r) => r.querySelectorAll('[role="cell"]')[keysIndex(t, 'state')])
+            .filter((c) => {
+                const bar = c?.querySelector('[aria-label^="boot"]'); // squeezed, not overflowing: a flex item
+                return c && (c.scrollWidth > c.clientWidth || (bar && bar.getBoundingClientRect().width < 30));
+            })
+            .map((c) => c.closest('[role="row"]').textContent.slice(0, 20));
         const ids = [...t.querySelectorAll('[data-testid="instance-row"]')]
             .map((r) => r.querySelectorAll('[role="cell"]')[1])
             .filter((c) => c && c.scrollWidth > c.clientWidth)
@@ -72,6 +82,8 @@ function measure(env, row) {
             wrapped,
             columns: t.dataset.columns,
             table: {left: box.left, right: box.right, scrollWidth: t.scrollWidth, clientWidth: t.clientWidth},
+            body: {scrollWidth: scroll.scrollWidth, clientWidth: scroll.clientWidth},
+            clippedStates: states,
             heads,
             truncatedIds: ids,
             fonts: {
@@ -90,6 +102,10 @@ export async function tableFitsInWebKit(ctx, app, env, row) {
         const wk = await openWebKit({url: app.url, ...size, out: ctx.out, label: `${size.width}x${size.height}`});
         try {
             const m = await wk.js(measure, env, row);
+            // The screenshot shows the table (below the cost, lease and launch panels).
+            await wk.js(() =>
+                document.querySelector('[role="table"][aria-label="Instances"]').scrollIntoView({block: 'end'}),
+            );
             await wk.screenshot(path.join(ctx.out, `webkit-dashboard-${size.width}x${size.height}.png`));
             const widths = m.heads.map((h) => `${h.label} ${h.width}`).join(', ');
             console.log(`  ${where}: table ${m.table.clientWidth} px: ${widths}`);
@@ -111,6 +127,11 @@ export async function tableFitsInWebKit(ctx, app, env, row) {
                 m.table.scrollWidth <= m.table.clientWidth + 1,
                 `${where}: the table scrolls sideways (${m.table.scrollWidth} px of content in ${m.table.clientWidth})`,
             );
+            assert(
+                m.body.scrollWidth <= m.body.clientWidth,
+                `${where}: the table's rows scroll sideways (${m.body.scrollWidth} px of rows in ${m.body.clientWidth})`,
+            );
+            assert(m.clippedStates.length === 0, `${where}: state cells cut short: ${m.clippedStates.join(', ')}`);
             assert(m.truncatedIds.length === 0, `${where}: instance ids cut short: ${m.truncatedIds.join(', ')}`);
             assert(
                 m.fonts.cost === m.fonts.body,

@@ -191,7 +191,9 @@ function widths(rows: InstanceRow[]): Record<Key, number> {
         const font = c.mono ? `12px ${mono}` : `14px ${sans}`;
         let px = (measure(c.label.toUpperCase(), `700 12px ${sans}`) ?? c.label.length * 8) + 6;
         for (const t of texts) px = Math.max(px, measure(t, font) ?? t.length * (c.mono ? 7.3 : 8.2));
-        const extra = c.key === 'state' ? 16 : 0; // a badge's own padding
+        // A badge's own padding, and a running instance's boot progress bar (36 px and a 6 px gap) beside it.
+        const booting = rows.some((r) => r.progress && r.state === 'running');
+        const extra = c.key === 'state' ? 16 + (booting ? 42 : 0) : 0;
         out[c.key] = Math.round(Math.min(c.max, Math.max(c.min, px + PAD + extra)));
     }
     return out;
@@ -232,7 +234,9 @@ export function InstanceTable({rows, now, actions, busy, searchRef}: Props) {
     const stateOptions = useMemo(() => Array.from(new Set(rows.map((r) => r.state))).sort(), [rows]);
     const size = useMemo(() => widths(rows), [rows]);
 
-    const {shown, fitted} = useMemo(() => fitColumns(size, chosen, boxWidth), [size, chosen, boxWidth]);
+    // Within the table's 1 px border on each side.
+    const inner = boxWidth > 2 ? boxWidth - 2 : 0;
+    const {shown, fitted} = useMemo(() => fitColumns(size, chosen, inner), [size, chosen, inner]);
 
     const columns = useMemo<ColumnDef<InstanceRow>[]>(
         () =>
