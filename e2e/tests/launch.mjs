@@ -22,9 +22,10 @@ export async function launchAndTerminate(ctx, app) {
     const context = await ctx.browser.newContext({viewport: {width: 1280, height: 800}});
     const page = await context.newPage();
     ctx.suite.page = page;
+    let url; // the sandbox's, once the app logged it
     try {
         await page.goto(app.url);
-        const url = await sandboxUrlFromLog(app.home);
+        url = await sandboxUrlFromLog(app.home);
         await page.getByTestId('env-item-three-tier').click();
         await page.getByText(/live, read at/).waitFor({timeout: 20_000});
         assert((await stacksOf(app, url)).length === 0, 'the sandbox has launched stacks before the test');
@@ -97,7 +98,6 @@ export async function launchAndTerminate(ctx, app) {
             )
             .catch((e) => `Overview failed: ${e.message}`);
         console.log(`  the window's three-tier: ${board}`);
-        const url = await sandboxUrlFromLog(app.home).catch(() => undefined);
         if (url)
             console.log(
                 `  env status: ${await cli(app, url, ['env', 'status', 'three-tier']).catch((e) => e.message)}`,

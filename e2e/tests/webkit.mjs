@@ -21,7 +21,6 @@ function measure(env, row) {
     };
     const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
     const table = () => document.querySelector('[role="table"][aria-label="Instances"]');
-    const keysIndex = (t, key) => t.dataset.columns.split(' ').indexOf(key);
     return (async () => {
         await until('the sidebar', () => document.querySelector(`[data-testid="env-item-${env}"]`));
         document.querySelector(`[data-testid="env-item-${env}"]`).click();
@@ -53,15 +52,20 @@ function measure(env, row) {
         });
         const scroll = t.querySelector('[data-testid="instance-scroll"]');
         // A state cell holds the badge and, while an instance boots, its progress bar: both whole.
-        const states = [...t.querySelectorAll('[data-testid="instance-row"]')]
-            .map((r) => r.querySelectorAll('[role="cell"]')[keysIndex(t, 'state')])
+        // Every row's cell of a column (the table says which columns it shows, in order).
+        const cells = (key) => {
+            const at = t.dataset.columns.split(' ').indexOf(key);
+            return [...t.querySelectorAll('[data-testid="instance-row"]')].map(
+                (r) => r.querySelectorAll('[role="cell"]')[at],
+            );
+        };
+        const states = cells('state')
             .filter((c) => {
                 const bar = c?.querySelector('[aria-label^="boot"]'); // squeezed, not overflowing: a flex item
                 return c && (c.scrollWidth > c.clientWidth || (bar && bar.getBoundingClientRect().width < 30));
             })
             .map((c) => c.closest('[role="row"]').textContent.slice(0, 20));
-        const ids = [...t.querySelectorAll('[data-testid="instance-row"]')]
-            .map((r) => r.querySelectorAll('[role="cell"]')[1])
+        const ids = cells('id')
             .filter((c) => c && c.scrollWidth > c.clientWidth)
             .map((c) => c.textContent);
         const figure = document.querySelector('[data-testid="cost-hourly-running"] p:last-child');

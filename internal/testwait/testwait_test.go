@@ -3,6 +3,7 @@ package testwait
 import (
 	"fmt"
 	"runtime"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -11,9 +12,24 @@ import (
 // A condition made true on another goroutine is waited for; one that never
 // holds fails the test at its deadline, naming what was waited for.
 func TestUntil(t *testing.T) {
+	// The other goroutine stores once a poll has seen the condition false,
+	// so Until must poll again to see it.
 	var n atomic.Int32
-	go func() { time.Sleep(20 * time.Millisecond); n.Store(1) }() // the other goroutine's work
-	Until(t, 5*time.Second, "the store", func() bool { return n.Load() == 1 })
+	sawFalse := make(chan struct{})
+	var once sync.Once
+	go func() { <-sawFalse; n.Store(1) }()
+	polls := 0
+	Until(t, 5*time.Second, "the store", func() bool {
+		polls++
+		if n.Load() == 1 {
+			return true
+		}
+		once.Do(func() { close(sawFalse) })
+		return false
+	})
+	if polls < 2 {
+		t.Errorf("the condition held after %d poll(s); want it seen false first", polls)
+	}
 
 	ft := &fakeT{TB: t}
 	done := make(chan struct{})

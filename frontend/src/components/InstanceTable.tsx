@@ -161,6 +161,7 @@ const giveWay: Key[] = ['az', 'stage', 'type'];
 const giveRoom: Key[] = ['publicIp', 'name'];
 
 const ACTIONS_W = 44;
+const BOOT_BAR_W = 36; // a booting instance's progress bar beside its state badge
 const PAD = 18; // a cell's padding and border
 
 /** Text widths in the window's own fonts (a canvas measures them); undefined where there is no canvas (tests). */
@@ -183,6 +184,9 @@ function widths(rows: InstanceRow[]): Record<Key, number> {
     const css = typeof document !== 'undefined' ? getComputedStyle(document.body) : undefined;
     const sans = css?.getPropertyValue('--mantine-font-family') || css?.fontFamily || 'sans-serif';
     const mono = css?.getPropertyValue('--mantine-font-family-monospace') || 'monospace';
+    // A badge's own padding, and a running instance's boot progress bar (and a 6 px gap) beside it.
+    const booting = rows.some((r) => r.progress && r.state === 'running');
+    const stateExtra = 16 + (booting ? BOOT_BAR_W + 6 : 0);
     for (const c of cols) {
         // The longest few texts by length are the widest candidates: measuring them is enough.
         const texts = Array.from(new Set(rows.map(c.text)))
@@ -191,9 +195,7 @@ function widths(rows: InstanceRow[]): Record<Key, number> {
         const font = c.mono ? `12px ${mono}` : `14px ${sans}`;
         let px = (measure(c.label.toUpperCase(), `700 12px ${sans}`) ?? c.label.length * 8) + 6;
         for (const t of texts) px = Math.max(px, measure(t, font) ?? t.length * (c.mono ? 7.3 : 8.2));
-        // A badge's own padding, and a running instance's boot progress bar (36 px and a 6 px gap) beside it.
-        const booting = rows.some((r) => r.progress && r.state === 'running');
-        const extra = c.key === 'state' ? 16 + (booting ? 42 : 0) : 0;
+        const extra = c.key === 'state' ? stateExtra : 0;
         out[c.key] = Math.round(Math.min(c.max, Math.max(c.min, px + PAD + extra)));
     }
     return out;
@@ -521,7 +523,7 @@ function Cell({k, r}: {k: Key; r: InstanceRow}) {
                         <Bar
                             value={r.progress.percent}
                             size="sm"
-                            w={36}
+                            w={BOOT_BAR_W}
                             aria-label={`boot ${r.progress.percent}%${r.progress.message ? `: ${r.progress.message}` : ''}`}
                             title={`${r.progress.percent}% ${r.progress.message ?? ''}`}
                         />
